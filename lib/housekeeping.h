@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Housekeeping: the online CPUs that may serve movable IRQs, and where every
+ * isolated CPU came from. Isolation sources: /sys/devices/system/cpu/isolated,
+ * .../nohz_full, .../housekeeping (newest kernels; CPUs outside it count as
+ * isolated), isolcpus= and irqaffinity= and nohz_full= on /proc/cmdline, the
+ * cgroup v2 root cpuset.cpus.isolated, and the config's [cpus] lists.
+ */
+
+#include <glib.h>
+
+#include "cmdline.h"
+#include "cpuset.h"
+#include "policy.h"
+#include "sysroot.h"
+
+typedef struct AfHkSource {
+	char *name;    /* stable key, see AF_HK_SOURCE_* */
+	AfCpuSet *cpus; /* CPUs this source takes away from IRQs */
+} AfHkSource;
+
+/* Source names, as printed in --json "sources". */
+#define AF_HK_SOURCE_SYSFS_ISOLATED "sysfs_isolated"
+#define AF_HK_SOURCE_SYSFS_NOHZ_FULL "sysfs_nohz_full"
+#define AF_HK_SOURCE_SYSFS_HOUSEKEEPING "sysfs_housekeeping"
+#define AF_HK_SOURCE_ISOLCPUS_DOMAIN "isolcpus_domain"
+#define AF_HK_SOURCE_ISOLCPUS_MANAGED_IRQ "isolcpus_managed_irq"
+#define AF_HK_SOURCE_ISOLCPUS_IO_QUEUE "isolcpus_io_queue"
+#define AF_HK_SOURCE_NOHZ_FULL "cmdline_nohz_full"
+#define AF_HK_SOURCE_IRQAFFINITY "irqaffinity"
+#define AF_HK_SOURCE_CGROUP "cgroup_isolated"
+#define AF_HK_SOURCE_CONFIG_ISOLATED "config_isolated"
+#define AF_HK_SOURCE_CONFIG_BANNED "config_banned"
+
+typedef struct AfHousekeeping {
+	AfCpuSet *online;
+	AfCpuSet *isolated;     /* union of every source (may hold offline CPUs) */
+	AfCpuSet *housekeeping; /* online minus isolated */
+	AfCpuSet *managed_irq_isolated; /* isolcpus=managed_irq CPUs (for warnings) */
+	GPtrArray *sources;     /* AfHkSource*, non-empty ones, in a fixed order */
+	GPtrArray *warnings;    /* char*, e.g. every online CPU isolated */
+} AfHousekeeping;
+
+/*
+ * Computes housekeeping from the parsed command line, the sysfs/cgroup files
+ * under sysroot and the policy. Never fails on a missing file (an absent
+ * source is no source); fails only when online is empty (-EINVAL).
+ */
+int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfCpuSet *online,
+			 const AfPolicy *policy, AfHousekeeping **ret_hk);
+/* Frees; accepts NULL. */
+void af_housekeeping_free(AfHousekeeping *hk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfHousekeeping, af_housekeeping_free)
+/* The CPUs of one named source, or NULL when that source isolates none. */
+const AfCpuSet *af_housekeeping_source(const AfHousekeeping *hk, const char *name);

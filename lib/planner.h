@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The planner: a pure function of (snapshot, housekeeping, policy, previous
+ * placement, measured load) to a plan that says, for every IRQ, move / keep
+ * / skip, the CPUs it should have, and why. No syscalls, no clock, no
+ * environment, no randomness: the same input gives the same plan.
+ */
+
+#include <glib.h>
+
+#include "cpuset.h"
+#include "housekeeping.h"
+#include "policy.h"
+#include "snapshot.h"
+
+typedef enum {
+	AF_ACTION_MOVE, /* write planned to smp_affinity */
+	AF_ACTION_KEEP, /* already where it should be: no write */
+	AF_ACTION_SKIP, /* never written: managed, per-CPU, banned, or no place for it */
+} AfAction;
+
+typedef struct AfPlanEntry {
+	const AfIrq *irq;    /* borrowed from the snapshot */
+	AfAction action;
+	AfCpuSet *planned;   /* the mask to hold (move, keep); NULL for skip */
+	char *reason;        /* one line, for operators */
+	GPtrArray *warnings; /* char*, about this IRQ (managed IRQ served by an isolated CPU) */
+} AfPlanEntry;
+
+typedef struct AfPlan {
+	GPtrArray *entries;  /* AfPlanEntry*, ascending IRQ number, one per snapshot IRQ */
+	GPtrArray *warnings; /* char*, about the whole plan */
+	guint n_move, n_keep, n_skip;
+} AfPlan;
+
+/*
+ * Previous placement: IRQ number -> AfCpuSet* the daemon last planned
+ * (borrowed). Load: IRQ number -> guint64 interrupts in the last interval
+ * (GUINT_TO_POINTER keys, values via af_load_*); NULL means use the
+ * snapshot's cumulative counts.
+ */
+typedef GHashTable AfPlacement;
+typedef GHashTable AfLoad;
+
+AfLoad *af_load_new(void);
+void af_load_set(AfLoad *load, guint irq, guint64 count);
+guint64 af_load_get(const AfLoad *load, guint irq);
+
+/* Plans every IRQ of the snapshot. previous and load may be NULL. */
+int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
+		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan);
+/* Frees; accepts NULL. */
+void af_plan_free(AfPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPlan, af_plan_free)
+/* The entry of one IRQ, or NULL. */
+const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq);
+
+/*
+ * Checks the plan's invariants: every movable IRQ has an entry that is move
+ * or keep (unless a ban rule or an empty housekeeping set says skip), every
+ * planned mask is non-empty and inside housekeeping (or the pin rule's
+ * CPUs within it), no CPU carries more than max_irqs_per_cpu planned IRQs,
+ * no unmovable IRQ is planned to move, keep means planned equals current.
+ * Returns 0, or -EINVAL with the first broken invariant in *ret_message.
+ */
+int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousekeeping *hk,
+		  const AfPolicy *policy, char **ret_message);
+
+/* "move", "keep", "skip". */
+const char *af_action_to_string(AfAction action);

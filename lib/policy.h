@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfPolicy: the operator's configuration, read from
+ * /etc/affinityd/affinityd.conf and affinityd.conf.d/*.conf (GKeyFile INI,
+ * drop-ins in name order, later keys override earlier ones). A bad file is
+ * refused as a whole with "PATH:LINE: reason". Pure parsing: no defaults
+ * come from the machine.
+ */
+
+#include <glib.h>
+
+#include "cpuset.h"
+
+typedef enum {
+	AF_PLACEMENT_SPREAD, /* one IRQ per core while cores last */
+	AF_PLACEMENT_PACK,   /* fill the fewest housekeeping CPUs up to the cap */
+} AfPlacementMode;
+
+typedef enum {
+	AF_RULE_PIN, /* place matching IRQs on the rule's CPUs (within housekeeping) */
+	AF_RULE_BAN, /* never write matching IRQs; report them as skipped */
+} AfRuleAction;
+
+typedef struct AfRule {
+	char *name;            /* the section's name, "rule:NAME" -> "NAME" */
+	AfRuleAction action;
+	int match_irq;         /* IRQ number, -1 any */
+	char *match_driver;    /* glob on the driver, NULL any */
+	char *match_interface; /* glob on the network interface, NULL any */
+	char *match_name;      /* glob on the IRQ's action name, NULL any */
+	AfCpuSet *cpus;        /* AF_RULE_PIN target, NULL otherwise */
+} AfRule;
+
+typedef struct AfPolicy {
+	AfCpuSet *isolated;           /* [cpus] isolated: extra CPUs kept free of IRQs */
+	AfCpuSet *banned;             /* [cpus] banned: also never given IRQs */
+	AfPlacementMode mode;         /* [placement] mode */
+	gboolean numa_local;          /* [placement] numa_local: prefer the device's node */
+	guint max_irqs_per_cpu;       /* [placement] max_irqs_per_cpu */
+	guint hysteresis_percent;     /* [placement] hysteresis_percent: load gain needed to move */
+	guint interval_ms;            /* [daemon] interval_ms: /proc/interrupts scan */
+	guint min_move_interval_ms;   /* [daemon] min_move_interval_ms: per IRQ */
+	guint debounce_ms;            /* [daemon] debounce_ms: events -> one replan */
+	gboolean restore_on_exit;     /* [daemon] restore_on_exit */
+	char *state_dir;              /* [daemon] state_dir */
+	GPtrArray *rules;             /* AfRule*, in file order */
+} AfPolicy;
+
+#define AF_DEFAULT_MAX_IRQS_PER_CPU 200u /* x86: about 200 device vectors per CPU */
+#define AF_DEFAULT_HYSTERESIS_PERCENT 25u
+#define AF_DEFAULT_INTERVAL_MS 10000u
+#define AF_DEFAULT_MIN_MOVE_INTERVAL_MS 60000u
+#define AF_DEFAULT_DEBOUNCE_MS 20u
+
+/* The built-in defaults. */
+AfPolicy *af_policy_new(void);
+/* Frees; accepts NULL. */
+void af_policy_free(AfPolicy *policy);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPolicy, af_policy_free)
+void af_rule_free(AfRule *rule);
+
+/*
+ * Parses one file's text into policy (keys it sets override); origin names
+ * the file in errors. On error policy is left unchanged and error holds
+ * "ORIGIN:LINE: reason" (G_KEY_FILE_ERROR domain).
+ */
+int af_policy_merge_data(AfPolicy *policy, const char *data, const char *origin, GError **error);
+/*
+ * Loads main_path (a missing file means defaults) and then every *.conf of
+ * dropin_dir in name order. All or nothing: a bad file fails the whole load.
+ */
+int af_policy_load(const char *main_path, const char *dropin_dir, AfPolicy **ret_policy,
+		   GError **error);
+/* The first rule matching an IRQ's attributes, or NULL. Any may be NULL/-1. */
+const AfRule *af_policy_match(const AfPolicy *policy, guint irq, const char *name,
+			      const char *driver, const char *interface);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfSnapshot: one consistent-enough look at the machine: CPUs, topology,
+ * the kernel command line, and every IRQ with its device and placement.
+ * Read through a sysroot (snapshot.c); also built by hand in tests and
+ * benchmarks. Everything the planner needs and nothing it must not see.
+ */
+
+#include <glib.h>
+
+#include "cmdline.h"
+#include "cpuset.h"
+#include "irq.h"
+#include "sysroot.h"
+#include "topology.h"
+
+typedef struct AfSnapshot {
+	guint nr_cpu_ids;     /* mask width: highest possible CPU + 1 */
+	AfCpuSet *possible;
+	AfCpuSet *present;
+	AfCpuSet *online;
+	AfCpuSet *offline;    /* possible minus online */
+	char *kernel_release; /* /proc/sys/kernel/osrelease, NULL if unreadable */
+	AfCmdline *cmdline;   /* never NULL (empty when /proc/cmdline is missing) */
+	AfTopology *topology; /* never NULL once read */
+	GPtrArray *irqs;      /* AfIrq*, ascending IRQ number, owned */
+	GHashTable *by_irq;   /* IRQ number -> AfIrq* (borrowed from irqs) */
+	GPtrArray *warnings;  /* char*: what could not be read and what it means */
+} AfSnapshot;
+
+/*
+ * The IRQs learned unmovable from earlier writes (EIO/EPERM), keyed by IRQ
+ * number, valued by the IRQ's name when learned (a reused number with another
+ * name is not the same IRQ). Kept by the daemon under its state directory.
+ */
+typedef GHashTable AfLearned; /* GUINT_TO_POINTER(irq) -> char *name */
+
+/* An empty snapshot (no CPUs, no IRQs) to fill by hand. */
+AfSnapshot *af_snapshot_new(void);
+/* Frees; accepts NULL. */
+void af_snapshot_free(AfSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfSnapshot, af_snapshot_free)
+/* Takes ownership of irq and keeps irqs sorted and by_irq in step. */
+void af_snapshot_add_irq(AfSnapshot *snapshot, AfIrq *irq);
+/* The IRQ with that number, or NULL. */
+AfIrq *af_snapshot_lookup(const AfSnapshot *snapshot, guint irq);
+
+/*
+ * Reads the whole machine under sysroot: CPUs, topology (hwloc), cmdline,
+ * IRQs with their devices, managed detection (learned may be NULL).
+ * Fails only when nothing usable is there (no /proc/interrupts or no online
+ * CPU list); anything partial becomes a warning.
+ */
+int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot);

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfSysroot: the one way affinityd reaches the machine. A directory fd (the
+ * real "/" for the daemon, a captured or copied tree for tests and
+ * --sysroot) and openat2(RESOLVE_IN_ROOT) helpers, so every /proc and /sys
+ * path, symbolic links included, resolves inside the tree. Paths are given
+ * as the kernel names them ("/proc/irq/44/smp_affinity"); the leading slash
+ * is optional. Every function returns 0 or a negative errno; ENOENT is
+ * common and expected (an IRQ can vanish between two reads).
+ */
+
+#include <sys/types.h>
+#include <glib.h>
+
+#include "cpuset.h"
+
+typedef struct AfSysroot AfSysroot;
+
+/*
+ * Called before every write with the path and data; returns 0 to let the
+ * write go on, or a negative errno to fail it without writing. Tests use it
+ * to play a kernel that refuses writes.
+ */
+typedef int (*AfSysrootWriteFilter)(const char *path, const char *data, gpointer user_data);
+
+/* Opens the tree rooted at path ("/" for the live machine). */
+int af_sysroot_open(const char *path, AfSysroot **ret_sysroot);
+/* Frees; accepts NULL. */
+void af_sysroot_free(AfSysroot *sysroot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfSysroot, af_sysroot_free)
+
+/* The root path as given, and whether it is the live machine's "/". */
+const char *af_sysroot_path(const AfSysroot *sysroot);
+gboolean af_sysroot_is_live(const AfSysroot *sysroot);
+/* An absolute host path for a path inside the tree (for hwloc's fsroot). */
+char *af_sysroot_host_path(const AfSysroot *sysroot, const char *path);
+
+/* Installs (or with NULL removes) the write filter. */
+void af_sysroot_set_write_filter(AfSysroot *sysroot, AfSysrootWriteFilter filter,
+				 gpointer user_data);
+
+/*
+ * Records every path opened, listed or read as a link from now on into
+ * paths (a set of strings without the leading slash, owned by the caller),
+ * or stops recording with NULL. The capture tool uses it to copy exactly
+ * what affinityd reads.
+ */
+void af_sysroot_set_recorder(AfSysroot *sysroot, GHashTable *paths);
+
+/* openat2() inside the tree; *ret_fd is the caller's to close. */
+int af_sysroot_open_fd(AfSysroot *sysroot, const char *path, int flags, int *ret_fd);
+/* Whole file contents, NUL-terminated; *ret_len may be NULL. */
+int af_sysroot_read(AfSysroot *sysroot, const char *path, char **ret_data, gsize *ret_len);
+/* File contents with trailing whitespace removed. */
+int af_sysroot_read_string(AfSysroot *sysroot, const char *path, char **ret_string);
+/* A file holding one decimal integer (-EINVAL otherwise). */
+int af_sysroot_read_int(AfSysroot *sysroot, const char *path, gint64 *ret_value);
+/* A file holding a cpulist / a hex mask. */
+int af_sysroot_read_cpulist(AfSysroot *sysroot, const char *path, AfCpuSet **ret_set);
+int af_sysroot_read_cpumask(AfSysroot *sysroot, const char *path, AfCpuSet **ret_set);
+/* The target of a symbolic link, as stored. */
+int af_sysroot_readlink(AfSysroot *sysroot, const char *path, char **ret_target);
+/* The last component of a link's target ("driver" -> "nvme"). */
+int af_sysroot_readlink_basename(AfSysroot *sysroot, const char *path, char **ret_name);
+/* Entry names of a directory, sorted, without "." and "..". */
+int af_sysroot_list(AfSysroot *sysroot, const char *path, GPtrArray **ret_names);
+/* 0 when path exists (following links), else a negative errno. */
+int af_sysroot_exists(AfSysroot *sysroot, const char *path);
+/* st_mode of path (following links). */
+int af_sysroot_mode(AfSysroot *sysroot, const char *path, mode_t *ret_mode);
+/*
+ * Writes data to an existing file in one write(), as a shell's "echo >"
+ * does; returns the kernel's errno of the open or the write.
+ */
+int af_sysroot_write(AfSysroot *sysroot, const char *path, const char *data);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfTopology: where each CPU sits (NUMA node, package, last-level cache,
+ * core, hardware thread), read through hwloc rooted at the sysroot, or built
+ * by hwloc from a synthetic description for generated machines. The rest of
+ * affinityd never sees hwloc types.
+ */
+
+#include <glib.h>
+
+#include "cpuset.h"
+#include "sysroot.h"
+
+typedef struct AfCpuTopo {
+	int node;    /* NUMA node number (OS index), -1 unknown */
+	int package; /* package (socket) id, -1 unknown */
+	int cache;   /* last-level cache id, unique machine-wide, -1 unknown */
+	int core;    /* core id, unique machine-wide, -1 unknown */
+	int thread;  /* rank of this CPU among its core's threads (0 = first), -1 */
+} AfCpuTopo;
+
+typedef struct AfTopology {
+	guint n_cpus;      /* length of cpus[]: highest known CPU number + 1 */
+	AfCpuTopo *cpus;   /* indexed by CPU number; unknown CPUs hold -1s */
+	AfCpuSet *known;   /* CPUs hwloc described (online ones, as a rule) */
+	guint n_nodes;     /* length of node_cpus[]: highest node number + 1 */
+	AfCpuSet **node_cpus; /* CPUs of each node; NULL for absent node numbers */
+	guint n_packages, n_caches, n_cores;
+} AfTopology;
+
+/* Reads the topology of the tree under sysroot with hwloc. */
+int af_topology_load(AfSysroot *sysroot, AfTopology **ret_topology);
+/*
+ * Builds a topology from an hwloc synthetic description such as
+ * "pack:2 numa:1 l3:1 core:8 pu:2" (CPUs numbered 0..n-1 in that order).
+ */
+int af_topology_load_synthetic(const char *description, AfTopology **ret_topology);
+/* Frees; accepts NULL. */
+void af_topology_free(AfTopology *topology);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfTopology, af_topology_free)
+
+/* The entry of one CPU, or NULL when the CPU is unknown. */
+const AfCpuTopo *af_topology_cpu(const AfTopology *topology, guint cpu);
+/* The CPUs of a NUMA node, or NULL when the node has none. */
+const AfCpuSet *af_topology_node_cpus(const AfTopology *topology, int node);
