@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "modes.h"
+#include "options.h"
+
+static void options_clear(AfOptions *o)
+{
+	g_free(o->sysroot);
+	g_free(o->config);
+	g_free(o->config_dropins);
+	g_free(o->state_dir);
+}
+
+static int parse_options(int argc, char **argv, AfOptions *o)
+{
+	gboolean dry_run = FALSE, oneshot = FALSE, version = FALSE;
+	const GOptionEntry entries[] = {
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		  "Print the plan for this machine and exit; write nothing", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+		  "With --dry-run: print the plan as JSON", NULL },
+		{ "oneshot", 0, 0, G_OPTION_ARG_NONE, &oneshot,
+		  "Plan and apply once, then exit", NULL },
+		{ "sysroot", 0, 0, G_OPTION_ARG_FILENAME, &o->sysroot,
+		  "Read (and write) /proc and /sys under DIR", "DIR" },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config,
+		  "Configuration file (default " AF_SYSCONFDIR "/affinityd/affinityd.conf)", "FILE" },
+		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->state_dir,
+		  "State directory (default " AF_LOCALSTATEDIR "/lib/affinityd)", "DIR" },
+		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &o->foreground,
+		  "Log plain lines to stderr, not to the journal", NULL },
+		{ "debug", 'd', 0, G_OPTION_ARG_NONE, &o->debug, "Log debug messages", NULL },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_option_context_set_summary(context,
+		"Places hardware interrupts on housekeeping CPUs, near their devices.");
+	g_option_context_add_main_entries(context, entries, NULL);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		fprintf(stderr, "affinityd: %s\n", error->message);
+		return -1;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "affinityd: unexpected argument '%s'\n", argv[1]);
+		return -1;
+	}
+	if (version) {
+		printf("affinityd %s\n", PACKAGE_VERSION);
+		exit(EXIT_SUCCESS);
+	}
+	if (dry_run && oneshot) {
+		fprintf(stderr, "affinityd: --dry-run and --oneshot exclude each other\n");
+		return -1;
+	}
+	if (o->json && !dry_run) {
+		fprintf(stderr, "affinityd: --json needs --dry-run\n");
+		return -1;
+	}
+	o->mode = dry_run ? AF_MODE_DRY_RUN : oneshot ? AF_MODE_ONESHOT : AF_MODE_DAEMON;
+	if (!o->sysroot)
+		o->sysroot = g_strdup("/");
+	if (!o->config)
+		o->config = g_build_filename(AF_SYSCONFDIR, "affinityd", "affinityd.conf", NULL);
+	o->config_dropins = g_strconcat(o->config, ".d", NULL);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	AfOptions options = { 0 };
+	int status = EXIT_FAILURE;
+
+	setlocale(LC_ALL, "");
+	if (parse_options(argc, argv, &options) < 0) {
+		options_clear(&options);
+		return 2;
+	}
+	switch (options.mode) {
+	case AF_MODE_DRY_RUN:
+		status = af_mode_dry_run(&options);
+		break;
+	case AF_MODE_ONESHOT:
+		status = af_mode_oneshot(&options);
+		break;
+	case AF_MODE_DAEMON:
+		status = af_mode_daemon(&options);
+		break;
+	}
+	options_clear(&options);
+	return status;
+}

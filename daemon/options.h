@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfOptions: the command line, parsed once in main.c and read by every mode
+ * (dry-run, oneshot, daemon).
+ */
+
+#include <glib.h>
+
+typedef enum {
+	AF_MODE_DAEMON,  /* default: run until SIGTERM */
+	AF_MODE_DRY_RUN, /* --dry-run: plan, print, write nothing */
+	AF_MODE_ONESHOT, /* --oneshot: plan, apply once, exit */
+} AfMode;
+
+typedef struct AfOptions {
+	AfMode mode;
+	gboolean json;        /* --json (dry-run) */
+	char *sysroot;        /* --sysroot DIR, default "/" */
+	char *config;         /* --config FILE, default SYSCONFDIR/affinityd/affinityd.conf */
+	char *config_dropins; /* the drop-in directory: CONFIG".d" */
+	char *state_dir;      /* --state-dir DIR; NULL: the config's, else /var/lib/affinityd */
+	gboolean foreground;  /* --foreground: plain stderr logging even under the journal */
+	gboolean debug;       /* --debug */
+} AfOptions;
