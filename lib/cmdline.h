@@ -27,6 +27,14 @@ typedef struct AfCmdline {
  * Parses the text of /proc/cmdline. Only CPUs below nr_cpu_ids count
  * (the kernel drops the rest, and "N" in a list means nr_cpu_ids - 1).
  * Never fails: unknown or broken parameters become warnings.
+ * Kernel rules kept: '-' equals '_' in names; quotes group ("a=\"b c\"");
+ * "--" ends the kernel's parameters; isolcpus=nohz,LIST sets no domain;
+ * an unknown flag word is skipped, a flag with other characters voids the
+ * parameter; a list holding every CPU loses the boot CPU 0; irqaffinity=
+ * always holds CPU 0 and a later one replaces an earlier one. Repeated
+ * isolcpus=/nohz_full= for one flag are united (the kernel keeps the
+ * first; a warning says so). nr_cpu_ids 0 means unknown: nothing is
+ * dropped and "N" cannot be resolved.
  */
 AfCmdline *af_cmdline_parse(const char *text, guint nr_cpu_ids);
 /* Frees; accepts NULL. */

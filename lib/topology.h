@@ -6,6 +6,13 @@
  * core, hardware thread), read through hwloc rooted at the sysroot, or built
  * by hwloc from a synthetic description for generated machines. The rest of
  * affinityd never sees hwloc types.
+ *
+ * node is the node the kernel's cpu_to_node() gives: the nodes hwloc
+ * attaches closest above the CPU, lowest number first (memory-only DAX,
+ * HBM or CXL nodes never own CPUs), so node_cpus[] are disjoint. A machine
+ * without NUMA information (no /sys/devices/system/node) has one node 0
+ * holding every CPU, never -1. package, cache and core are hwloc logical
+ * indexes (0..n-1, ordered by their first CPU); offline CPUs are unknown.
  */
 
 #include <glib.h>

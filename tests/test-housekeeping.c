@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+
+#include "housekeeping.h"
+#include "testutil.h"
+
+/* policy.c is another module's: only the two fields read here are set. */
+static AfPolicy *new_policy(const char *isolated, const char *banned)
+{
+	AfPolicy *policy = g_new0(AfPolicy, 1);
+
+	if (isolated)
+		g_assert_cmpint(af_cpuset_parse_list(isolated, &policy->isolated), ==, 0);
+	if (banned)
+		g_assert_cmpint(af_cpuset_parse_list(banned, &policy->banned), ==, 0);
+	return policy;
+}
+
+static void free_policy(AfPolicy *policy)
+{
+	af_cpuset_free(policy->isolated);
+	af_cpuset_free(policy->banned);
+	g_free(policy);
+}
+
+/* "name=cpulist name=cpulist", in the order of hk->sources. */
+static char *format_sources(const AfHousekeeping *hk)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < hk->sources->len; i++) {
+		const AfHkSource *source = hk->sources->pdata[i];
+		g_autofree char *cpus = af_cpuset_format_list(source->cpus);
+
+		g_string_append_printf(out, "%s%s=%s", i ? " " : "", source->name, cpus);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void assert_cpulist(const AfCpuSet *set, const char *expected)
+{
+	g_autofree char *text = af_cpuset_format_list(set);
+
+	g_assert_cmpstr(text, ==, expected);
+}
+
+#define CPU "sys/devices/system/cpu/"
+
+typedef struct {
+	const char *name;
+	const char *files[8]; /* path, contents, path, contents, ..., NULL */
+	const char *cmdline;
+	const char *online;
+	const char *config_isolated, *config_banned;
+	const char *isolated, *housekeeping, *sources;
+	guint n_warnings;
+} Case;
+
+static const Case cases[] = {
+	{ "nothing isolated: no file, no parameter", { NULL }, "quiet", "0-3", NULL, NULL, "",
+	  "0-3", "", 0 },
+	/* An empty isolated file is what a kernel without isolcpus= shows. */
+	{ "empty files", { CPU "isolated", "\n", CPU "nohz_full", "\n", NULL }, "", "0-3", NULL,
+	  NULL, "", "0-3", "", 0 },
+	/* Without nohz_full= some kernels print "(null)", space-padded. */
+	{ "nohz_full (null)", { CPU "nohz_full", "  (null)\n", NULL }, "", "0-3", NULL, NULL, "",
+	  "0-3", "", 0 },
+	{ "nohz_full set", { CPU "nohz_full", "2-3\n", NULL }, "nohz_full=2-3", "0-3", NULL, NULL,
+	  "2-3", "0-1", "sysfs_nohz_full=2-3 cmdline_nohz_full=2-3", 0 },
+	/* isolated may hold offline CPUs; housekeeping is online only. */
+	{ "offline isolated CPUs", { CPU "isolated", "6-9\n", NULL }, "", "0-7", NULL, NULL, "6-9",
+	  "0-5", "sysfs_isolated=6-9", 0 },
+	/* housekeeping file: possible (0-7) or online CPUs outside it. */
+	{ "sysfs housekeeping", { CPU "housekeeping", "0-1\n", CPU "possible", "0-7\n", NULL }, "",
+	  "0-5", NULL, NULL, "2-7", "0-1", "sysfs_housekeeping=2-7", 0 },
+	{ "sysfs housekeeping without possible", { CPU "housekeeping", "0,3\n", NULL }, "", "0-3",
+	  NULL, NULL, "1-2", "0,3", "sysfs_housekeeping=1-2", 0 },
+	{ "cgroup isolated partition", { "sys/fs/cgroup/cpuset.cpus.isolated", "4-5\n", NULL }, "",
+	  "0-7", NULL, NULL, "4-5", "0-3,6-7", "cgroup_isolated=4-5", 0 },
+	{ "cgroup without isolated partitions", { "sys/fs/cgroup/cpuset.cpus.isolated", "\n", NULL },
+	  "", "0-7", NULL, NULL, "", "0-7", "", 0 },
+	{ "config lists", { NULL }, "", "0-7", "3", "6-7", "3,6-7", "0-2,4-5",
+	  "config_isolated=3 config_banned=6-7", 0 },
+	/* An empty config list is no source. */
+	{ "empty config list", { NULL }, "", "0-7", "", NULL, "", "0-7", "", 0 },
+	/* irqaffinity=0-1: the kernel adds the boot CPU (0), the other
+	 * online CPUs are off limits. */
+	{ "irqaffinity", { NULL }, "irqaffinity=1", "0-3", NULL, NULL, "2-3", "0-1",
+	  "irqaffinity=2-3", 0 },
+	{ "io_queue", { NULL }, "isolcpus=io_queue,2", "0-3", NULL, NULL, "2", "0-1,3",
+	  "isolcpus_io_queue=2", 0 },
+	/* Sources in their fixed order, whatever the text order. */
+	{ "every source", { CPU "isolated", "1\n", CPU "nohz_full", "2\n",
+			    "sys/fs/cgroup/cpuset.cpus.isolated", "9\n", NULL },
+	  "nohz_full=2 isolcpus=managed_irq,3 isolcpus=1 isolcpus=io_queue,4 irqaffinity=0-10",
+	  "0-11", "5", "10", "1-5,9-11", "0,6-8",
+	  "sysfs_isolated=1 sysfs_nohz_full=2 isolcpus_domain=1 isolcpus_managed_irq=3 "
+	  "isolcpus_io_queue=4 cmdline_nohz_full=2 irqaffinity=11 cgroup_isolated=9 "
+	  "config_isolated=5 config_banned=10",
+	  0 },
+	/* Nothing left: housekeeping stays empty and the reason is warned. */
+	{ "every CPU isolated", { CPU "isolated", "1-3\n", NULL }, "", "1-3", NULL, NULL, "1-3",
+	  "", "sysfs_isolated=1-3", 1 },
+	{ "every CPU isolated by config", { NULL }, "", "0-1", "0", "1", "0-1", "",
+	  "config_isolated=0 config_banned=1", 1 },
+	/* A file that is not a CPU list is warned about and skipped. */
+	{ "garbage isolated", { CPU "isolated", "zero-three\n", NULL }, "", "0-3", NULL, NULL, "",
+	  "0-3", "", 1 },
+	{ "garbage cgroup", { "sys/fs/cgroup/cpuset.cpus.isolated", "4-2\n", NULL }, "", "0-7",
+	  NULL, NULL, "", "0-7", "", 1 },
+	/* A directory where a file should be: read error, warned. */
+	{ "unreadable isolated", { CPU "isolated/x", "", NULL }, "", "0-3", NULL, NULL, "", "0-3",
+	  "", 1 },
+};
+
+static void run_case(const Case *c)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *root = g_dir_make_tmp("af-hk-XXXXXX", &error);
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfCmdline) cmdline = NULL;
+	g_autoptr(AfCpuSet) online = NULL;
+	g_autoptr(AfHousekeeping) hk = NULL;
+	g_autofree char *sources = NULL;
+	AfPolicy *policy;
+
+	g_test_message("case: %s", c->name);
+	g_assert_no_error(error);
+	for (guint i = 0; c->files[i]; i += 2)
+		af_test_write_file(root, c->files[i], c->files[i + 1]);
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	cmdline = af_cmdline_parse(c->cmdline, 64);
+	g_assert_cmpint(af_cpuset_parse_list(c->online, &online), ==, 0);
+	policy = new_policy(c->config_isolated, c->config_banned);
+	g_assert_cmpint(af_housekeeping_read(sysroot, cmdline, online, policy, &hk), ==, 0);
+	free_policy(policy);
+
+	sources = format_sources(hk);
+	g_assert_cmpstr(sources, ==, c->sources);
+	assert_cpulist(hk->online, c->online);
+	assert_cpulist(hk->isolated, c->isolated);
+	assert_cpulist(hk->housekeeping, c->housekeeping);
+	g_assert_cmpuint(hk->warnings->len, ==, c->n_warnings);
+	af_test_rm_rf(root);
+}
+
+static void test_read_table(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+		run_case(&cases[i]);
+}
+
+/*
+ * The QEMU capture: 8 CPUs online, cmdline "irqaffinity=0,1
+ * isolcpus=domain,2-7 isolcpus=managed_irq,1-3,5-7". The kernel shows the
+ * domain CPUs in cpu/isolated (2-7) and "(null)" in nohz_full. irqaffinity
+ * leaves 2-7 off limits; managed_irq adds CPU 1. Isolated: 1-7, so only
+ * CPU 0 serves IRQs.
+ */
+static void test_read_qemu_capture(void)
+{
+	g_autofree char *tarball = af_test_fixture("sysroots/qemu-managed-doc-example.tar.gz");
+	g_autofree char *root = NULL, *text = NULL;
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfCmdline) cmdline = NULL;
+	g_autoptr(AfCpuSet) online = NULL;
+	g_autoptr(AfHousekeeping) hk = NULL;
+
+	af_test_extract(tarball, &root);
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_sysroot_read_string(sysroot, "/proc/cmdline", &text), ==, 0);
+	cmdline = af_cmdline_parse(text, 8);
+	g_assert_cmpuint(cmdline->warnings->len, ==, 0);
+	g_assert_cmpint(af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/online", &online),
+			==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, cmdline, online, NULL, &hk), ==, 0);
+
+	assert_cpulist(hk->online, "0-7");
+	assert_cpulist(af_housekeeping_source(hk, AF_HK_SOURCE_SYSFS_ISOLATED), "2-7");
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_SYSFS_NOHZ_FULL));
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_SYSFS_HOUSEKEEPING));
+	assert_cpulist(af_housekeeping_source(hk, AF_HK_SOURCE_ISOLCPUS_DOMAIN), "2-7");
+	assert_cpulist(af_housekeeping_source(hk, AF_HK_SOURCE_ISOLCPUS_MANAGED_IRQ), "1-3,5-7");
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_ISOLCPUS_IO_QUEUE));
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_NOHZ_FULL));
+	assert_cpulist(af_housekeeping_source(hk, AF_HK_SOURCE_IRQAFFINITY), "2-7");
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_CGROUP));
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_CONFIG_ISOLATED));
+	g_assert_null(af_housekeeping_source(hk, AF_HK_SOURCE_CONFIG_BANNED));
+	g_assert_null(af_housekeeping_source(hk, "no_such_source"));
+	g_assert_cmpuint(hk->sources->len, ==, 4);
+	assert_cpulist(hk->isolated, "1-7");
+	assert_cpulist(hk->housekeeping, "0");
+	assert_cpulist(hk->managed_irq_isolated, "1-3,5-7");
+	g_assert_cmpuint(hk->warnings->len, ==, 0);
+	af_test_rm_rf(root);
+}
+
+/* Without a command line or a policy only sysfs counts. */
+static void test_read_no_cmdline_no_policy(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *root = g_dir_make_tmp("af-hk-XXXXXX", &error);
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfCpuSet) online = af_cpuset_new_range(0, 3);
+	g_autoptr(AfHousekeeping) hk = NULL;
+
+	g_assert_no_error(error);
+	af_test_write_file(root, CPU "isolated", "3\n");
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, &hk), ==, 0);
+	assert_cpulist(hk->housekeeping, "0-2");
+	assert_cpulist(hk->managed_irq_isolated, "");
+	af_test_rm_rf(root);
+}
+
+/* No online CPU is a caller's inconsistency: -EINVAL, output untouched. */
+static void test_read_no_online(void)
+{
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfCpuSet) online = af_cpuset_new();
+	AfHousekeeping *hk = NULL;
+
+	g_assert_cmpint(af_sysroot_open("/", &sysroot), ==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, &hk), ==, -EINVAL);
+	g_assert_null(hk);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, NULL, NULL, &hk), ==, -EINVAL);
+	g_assert_null(hk);
+	af_housekeeping_free(NULL);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/housekeeping/read/table", test_read_table);
+	g_test_add_func("/housekeeping/read/qemu-capture", test_read_qemu_capture);
+	g_test_add_func("/housekeeping/read/no-cmdline-no-policy", test_read_no_cmdline_no_policy);
+	g_test_add_func("/housekeeping/read/no-online", test_read_no_online);
+	return g_test_run();
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+char *af_test_fixture(const char *relative)
+{
+	return g_test_build_filename(G_TEST_DIST, "fixtures", relative, NULL);
+}
+
+/* Runs argv, failing the test unless it exits 0. */
+static void run_command(const char *const *argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *err = NULL;
+	int status = 0;
+
+	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err,
+		     &status, &error);
+	g_assert_no_error(error);
+	if (!g_spawn_check_wait_status(status, NULL))
+		g_error("%s failed: %s", argv[0], err ? err : "");
+}
+
+void af_test_extract(const char *tarball, char **ret_dir)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp("af-test-XXXXXX", &error);
+
+	g_assert_no_error(error);
+	/* No --same-owner games: unpack as plain files owned by us. */
+	const char *argv[] = { "tar", "-x", "--no-same-owner", "-f", tarball, "-C", dir, NULL };
+	run_command(argv);
+	*ret_dir = g_steal_pointer(&dir);
+}
+
+void af_test_extract_root(const char *tarball, char **ret_dir, char **ret_root)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDir) listing = NULL;
+	g_autofree char *dir = NULL;
+	const char *name;
+
+	af_test_extract(tarball, &dir);
+	listing = g_dir_open(dir, 0, &error);
+	g_assert_no_error(error);
+	name = g_dir_read_name(listing);
+	g_assert_nonnull(name);
+	g_assert_null(g_dir_read_name(listing));
+	*ret_root = g_build_filename(dir, name, NULL);
+	*ret_dir = g_steal_pointer(&dir);
+}
+
+void af_test_rm_rf(const char *dir)
+{
+	if (!dir)
+		return;
+	/* Fixture files may be stored read-only; make them removable. */
+	const char *chmod_argv[] = { "chmod", "-R", "u+rwX", dir, NULL };
+	const char *rm_argv[] = { "rm", "-rf", "--one-file-system", dir, NULL };
+	run_command(chmod_argv);
+	run_command(rm_argv);
+}
+
+void af_test_copy_tree(const char *src, const char *dst)
+{
+	g_autofree char *from = g_build_filename(src, ".", NULL);
+
+	g_assert_cmpint(g_mkdir_with_parents(dst, 0755), ==, 0);
+	const char *argv[] = { "cp", "-a", from, dst, NULL };
+	run_command(argv);
+}
+
+void af_test_write_file(const char *root, const char *relative, const char *contents)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_build_filename(root, relative, NULL);
+	g_autofree char *parent = g_path_get_dirname(path);
+
+	g_assert_cmpint(g_mkdir_with_parents(parent, 0755), ==, 0);
+	g_file_set_contents(path, contents, -1, &error);
+	g_assert_no_error(error);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Test helpers shared by the unit tests: fixture paths, unpacking fixture
+ * tarballs into temporary directories, copying and removing trees. They
+ * abort the test (g_assert) on any failure: they only touch test data.
+ */
+
+#include <glib.h>
+
+/* Absolute path of a file under tests/fixtures/ (needs G_TEST_SRCDIR or srcdir). */
+char *af_test_fixture(const char *relative);
+/*
+ * Unpacks tarball (.tar.bz2, .tar.gz, .tar.xz: tar guesses) into a new
+ * g_dir_make_tmp directory and returns that directory (the tarball's
+ * contents sit inside it as stored, e.g. DIR/8em64t-2s2ca2c/sys/...).
+ * Remove it with af_test_rm_rf().
+ */
+void af_test_extract(const char *tarball, char **ret_dir);
+/* Unpacks a tarball whose contents are one top-level directory and returns
+ * that directory's path in *ret_root; *ret_dir is the temporary parent to remove. */
+void af_test_extract_root(const char *tarball, char **ret_dir, char **ret_root);
+/* rm -rf dir; NULL is fine. */
+void af_test_rm_rf(const char *dir);
+/* cp -a src/. dst (dst is created if missing); keeps links as links. */
+void af_test_copy_tree(const char *src, const char *dst);
+/* Writes a file below root, creating parent directories. */
+void af_test_write_file(const char *root, const char *relative, const char *contents);
