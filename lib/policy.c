@@ -381,11 +381,15 @@ static int scan_text(const char *data, const char *origin, GPtrArray **ret_secti
 static char *unescape_value(const char *raw)
 {
 	g_autoptr(GKeyFile) file = g_key_file_new();
-	char *value;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *value = NULL;
 
 	g_key_file_set_value(file, "g", "k", raw);
-	value = g_key_file_get_string(file, "g", "k", NULL);
-	return value ? g_strstrip(value) : NULL;
+	/* GLib 2.74 can return the partly undone string and set the error: trust the error. */
+	value = g_key_file_get_string(file, "g", "k", &error);
+	if (error || !value)
+		return NULL;
+	return g_strstrip(g_steal_pointer(&value));
 }
 
 static int parse_uint(const Entry *entry, guint min, guint max, const char *origin, guint *ret,
