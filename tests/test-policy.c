@@ -521,16 +521,16 @@ typedef struct {
 
 static const MatchCase match_cases[] = {
 	{ 7, "anything", NULL, NULL, "irq7" },
-	{ 7, "nvme0q1", "nvme", NULL, "irq7" },                /* first rule wins */
-	{ 8, "mlx5_comp0", "mlx5_core", "eth0", "mlx" },        /* both keys match */
-	{ 8, "mlx5_comp0", "mlx5_core", "ib0", NULL },          /* interface fails */
-	{ 8, "mlx5_comp0", "mlx5_core", NULL, NULL },           /* NULL never matches a glob */
-	{ 8, "mlx5_comp0", "mlx5_core_x", "eth0", "eth" },      /* driver fails, next rule */
+	{ 7, "nvme0q1", "nvme", NULL, "irq7" },		  /* the first rule wins */
+	{ 8, "mlx5_comp0", "mlx5_core", "eth0", "mlx" },  /* both keys match */
+	{ 8, "mlx5_comp0", "mlx5_core", "ib0", NULL },	  /* interface fails */
+	{ 8, "mlx5_comp0", "mlx5_core", NULL, NULL },	  /* NULL never matches a glob */
+	{ 8, "mlx5_comp0", "mlx5_core_x", "eth0", "eth" }, /* driver fails: the next rule */
 	{ 8, "nvme0q1", "nvme", NULL, "nvme" },
-	{ 8, "nvme10q1", "nvme", NULL, NULL },                   /* '?' is one character */
-	{ 8, NULL, "nvme", NULL, NULL },
+	{ 8, "nvme10q1", "nvme", NULL, NULL },		  /* '?' is one character */
+	{ 8, NULL, "nvme", NULL, NULL },		  /* no name: the name glob fails */
 	{ 9, "ixgbe-TxRx-0", "ixgbe", "eth3", "eth" },
-	{ 9, NULL, NULL, "eth", "eth" },                         /* '*' matches the empty string */
+	{ 9, NULL, NULL, "eth", "eth" },		  /* '*' matches the empty string */
 };
 
 static void test_match_table(void)
@@ -550,10 +550,10 @@ static void test_match_table(void)
 
 /* conf/affinityd.conf from the source tree. */
 
+/* Every key of the format, each of which the shipped file must show. */
 static const char *const all_keys[] = {
-	"isolated",    "banned",       "mode",	      "numa_local",	 "max_irqs_per_cpu",
-	"hysteresis_percent", "interval_ms", "min_move_interval_ms", "debounce_ms",
-	"restore_on_exit",    "state_dir",
+	"isolated", "banned", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
+	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
 };
 
 static char *read_default_conf(void)
