@@ -3,10 +3,18 @@
 
 /*
  * AfPolicy: the operator's configuration, read from
- * /etc/affinityd/affinityd.conf and affinityd.conf.d/*.conf (GKeyFile INI,
- * drop-ins in name order, later keys override earlier ones). A bad file is
+ * /etc/affinityd/affinityd.conf and the "*.conf" files of
+ * affinityd.conf.d/ (GKeyFile INI, drop-ins in name order, later keys
+ * override earlier ones). A bad file is
  * refused as a whole with "PATH:LINE: reason". Pure parsing: no defaults
  * come from the machine.
+ *
+ * The syntax is a strict subset of GKeyFile's: '#' comments, [group]
+ * headers, key=value lines, GKeyFile escapes (\s \t \n \\) in values.
+ * Unknown groups and keys, a group or key given twice in one file, and
+ * values that do not parse are errors. [rule:NAME] sections keep their file
+ * order; a later file's rule of the same NAME replaces the earlier one in
+ * place, as a whole.
  */
 
 #include <glib.h>
@@ -53,6 +61,11 @@ typedef struct AfPolicy {
 #define AF_DEFAULT_INTERVAL_MS 10000u
 #define AF_DEFAULT_MIN_MOVE_INTERVAL_MS 60000u
 #define AF_DEFAULT_DEBOUNCE_MS 20u
+#define AF_DEFAULT_STATE_DIR AF_LOCALSTATEDIR "/lib/affinityd"
+/* Upper bound of interval_ms and min_move_interval_ms: one day. */
+#define AF_POLICY_MAX_PERIOD_MS 86400000u
+/* A config file larger than this is refused (-EFBIG). */
+#define AF_POLICY_MAX_FILE_BYTES (1024u * 1024u)
 
 /* The built-in defaults. */
 AfPolicy *af_policy_new(void);
@@ -60,16 +73,27 @@ AfPolicy *af_policy_new(void);
 void af_policy_free(AfPolicy *policy);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPolicy, af_policy_free)
 void af_rule_free(AfRule *rule);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfRule, af_rule_free)
+/* A deep copy; NULL gives NULL. */
+AfPolicy *af_policy_copy(const AfPolicy *policy);
+/* TRUE when every field and every rule, in order, are the same. */
+gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b);
 
 /*
  * Parses one file's text into policy (keys it sets override); origin names
  * the file in errors. On error policy is left unchanged and error holds
- * "ORIGIN:LINE: reason" (G_KEY_FILE_ERROR domain).
+ * "ORIGIN:LINE: reason" (G_KEY_FILE_ERROR domain) and -EINVAL is returned.
+ * Codes: PARSE (syntax, duplicates), GROUP_NOT_FOUND (unknown group),
+ * KEY_NOT_FOUND (unknown key), INVALID_VALUE (bad value, incomplete rule).
  */
 int af_policy_merge_data(AfPolicy *policy, const char *data, const char *origin, GError **error);
 /*
  * Loads main_path (a missing file means defaults) and then every *.conf of
  * dropin_dir in name order. All or nothing: a bad file fails the whole load.
+ * Either may be NULL (skipped); a missing dropin_dir is empty. Drop-ins are
+ * the names ending in ".conf" not starting with '.', in strcmp() order. A
+ * file that cannot be read gives its -errno and "PATH: reason"
+ * (G_FILE_ERROR domain); a bad file gives -EINVAL as in merge_data.
  */
 int af_policy_load(const char *main_path, const char *dropin_dir, AfPolicy **ret_policy,
 		   GError **error);
