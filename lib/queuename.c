@@ -59,8 +59,10 @@ static AfQueueName *parse_nvme(const char *name)
 
 	if (!match("^(nvme[0-9]+)(q)([0-9]+)$", name, &info))
 		return NULL;
-	q = queue_name_new(AF_QUEUE_FAMILY_NVME, info, 1, 2);
 	index = fetch_index(info, 3);
+	if (index < 0)
+		return NULL;
+	q = queue_name_new(AF_QUEUE_FAMILY_NVME, info, 1, 2);
 	if (index >= 1) {
 		q->kind = AF_QUEUE_COMBINED;
 		q->queue = index;
@@ -130,11 +132,11 @@ static AfQueueName *parse_netdev(const char *name)
 
 	if (!match("^(\\S+)-(rx|tx|TxRx|txrx|fp)-([0-9]+)$", name, &info))
 		return NULL;
+	if (fetch_index(info, 3) < 0)
+		return NULL;
 	q = queue_name_new(AF_QUEUE_FAMILY_NETDEV, info, 1, 2);
 	q->queue = fetch_index(info, 3);
-	if (q->queue < 0)
-		q->kind = AF_QUEUE_NONE;
-	else if (g_str_equal(q->role, "rx"))
+	if (g_str_equal(q->role, "rx"))
 		q->kind = AF_QUEUE_RX;
 	else if (g_str_equal(q->role, "tx"))
 		q->kind = AF_QUEUE_TX;
