@@ -135,7 +135,7 @@ static AfDevice *read_device(AfSysroot *sysroot, const char *address)
 
 	path = g_strdup_printf("%s/driver", base);
 	(void)af_sysroot_readlink_basename(sysroot, path, &device->driver);
-	g_free(path);
+	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/class", base);
 	if (af_sysroot_read_string(sysroot, path, &class_text) == 0 &&
 	    g_str_has_prefix(g_strstrip(class_text), "0x") &&
@@ -143,14 +143,14 @@ static AfDevice *read_device(AfSysroot *sysroot, const char *address)
 		device->class_code = (guint32)code;
 		device->has_class = TRUE;
 	}
-	g_free(path);
+	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/numa_node", base);
 	if (af_sysroot_read_int(sysroot, path, &node) == 0 && node >= 0 && node < G_MAXINT)
 		device->numa_node = (int)node;
-	g_free(path);
+	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/local_cpulist", base);
 	(void)af_sysroot_read_cpulist(sysroot, path, &device->local_cpus);
-	g_free(path);
+	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/net", base);
 	read_interfaces(sysroot, path, device);
 	if (af_sysroot_list(sysroot, base, &entries) == 0)

@@ -139,10 +139,10 @@ static int read_proc_irq(AfSysroot *sysroot, AfIrq *irq, GPtrArray *warnings)
 	} else if (r < 0)
 		g_ptr_array_add(warnings, g_strdup_printf("IRQ %u: cannot read smp_affinity: %s",
 							  irq->irq, g_strerror(-r)));
-	g_free(path);
+	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/effective_affinity", base);
 	(void)af_sysroot_read_cpumask(sysroot, path, &irq->effective);
-	g_free(path);
+	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/affinity_hint", base);
 	if (af_sysroot_read_cpumask(sysroot, path, &irq->hint) == 0 && af_cpuset_is_empty(irq->hint))
 		g_clear_pointer(&irq->hint, af_cpuset_free);

@@ -94,3 +94,59 @@ static inline char *tree_extract(const char *name)
 	g_assert_true(g_spawn_check_wait_status(status, NULL));
 	return root;
 }
+
+/*
+ * A PCI device as sysfs shows it: the device directory under
+ * sys/devices/pci0000:00, the sys/bus/pci/devices link, class, numa_node,
+ * local_cpulist, a driver link (driver may be NULL), msi_irqs/<irq> for each
+ * of irqs (0-terminated) and net/<ifname>/ for each of ifnames (NULL-terminated).
+ */
+static inline void tree_add_pci_device(const char *root, const char *address, const char *class_code,
+				       const char *driver, const char *node, const char *cpulist,
+				       const guint *irqs, const char *const *ifnames)
+{
+	g_autofree char *dev = g_strdup_printf("sys/devices/pci0000:00/%s", address);
+	g_autofree char *bus = g_strdup_printf("sys/bus/pci/devices/%s", address);
+	g_autofree char *target = g_strdup_printf("../../../devices/pci0000:00/%s", address);
+	g_autofree char *path = NULL;
+
+	tree_mkdir(root, dev);
+	tree_link(root, bus, target);
+	path = g_strdup_printf("%s/class", dev);
+	tree_write(root, path, class_code);
+	g_clear_pointer(&path, g_free);
+	path = g_strdup_printf("%s/numa_node", dev);
+	tree_write(root, path, node);
+	g_clear_pointer(&path, g_free);
+	path = g_strdup_printf("%s/local_cpulist", dev);
+	tree_write(root, path, cpulist);
+	g_clear_pointer(&path, g_free);
+	if (driver) {
+		g_autofree char *drv = g_strdup_printf("sys/bus/pci/drivers/%s", driver);
+		g_autofree char *link = g_strdup_printf("%s/driver", dev);
+		g_autofree char *rel = g_strdup_printf("../../../bus/pci/drivers/%s", driver);
+
+		tree_mkdir(root, drv);
+		tree_link(root, link, rel);
+	}
+	for (const guint *irq = irqs; irq && *irq; irq++) {
+		g_autofree char *msi = g_strdup_printf("%s/msi_irqs/%u", dev, *irq);
+
+		tree_write(root, msi, "msix\n");
+	}
+	for (const char *const *ifname = ifnames; ifname && *ifname; ifname++) {
+		g_autofree char *net = g_strdup_printf("%s/net/%s", dev, *ifname);
+
+		tree_mkdir(root, net);
+	}
+}
+
+/* /proc/irq/N with a mask, as for a movable IRQ; plus its /proc/interrupts line in rows. */
+static inline void tree_add_irq(const char *root, GString *rows, guint irq, const char *mask,
+				const char *name)
+{
+	g_autofree char *path = g_strdup_printf("proc/irq/%u/smp_affinity", irq);
+
+	tree_write(root, path, mask);
+	g_string_append_printf(rows, " %u:  1  2  PCI-MSI %u-edge  %s\n", irq, irq * 16, name);
+}
