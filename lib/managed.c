@@ -121,63 +121,46 @@ static GPtrArray *device_vectors(GPtrArray *irqs, const char *address)
 	return vectors;
 }
 
-static guint count_intersecting(GPtrArray *set, const AfIrq *irq)
+static gboolean is_spreadable(const AfIrq *irq)
 {
-	guint n = 0;
-
-	for (guint i = 0; i < set->len; i++) {
-		const AfIrq *other = set->pdata[i];
-
-		if (other != irq && af_cpuset_intersects(other->affinity, irq->affinity))
-			n++;
-	}
-	return n;
+	return irq->affinity && !af_cpuset_is_empty(irq->affinity) && !irq->hint;
 }
 
 /*
  * The kernel spreads a driver's managed queue vectors with
- * group_cpus_evenly(): disjoint masks that together cover every possible
- * CPU. Pre/post vectors (config, admin) keep the default mask: a mask shared
- * by several vectors, or one overlapping several others, is not a queue's.
- * Returns the queue vectors when the rest form such a partition, else NULL.
- * One vector covering every CPU also "partitions" them: callers that
- * cannot tell it from a default mask require two.
+ * group_cpus_evenly(): consecutive vectors with disjoint masks that together
+ * cover every possible CPU. Pre-vectors (config, admin) come before them and
+ * post-vectors after, with the default mask. Returns the longest such run of
+ * the device's vectors (the later one on a tie: pre-vectors come first), or
+ * NULL. One vector covering every CPU is a run of one: callers that cannot
+ * tell it from a default mask require two.
  */
 static GPtrArray *find_spread(GPtrArray *vectors, const AfCpuSet *possible)
 {
-	g_autoptr(GPtrArray) masks = g_ptr_array_new();
-	g_autoptr(GPtrArray) spread = g_ptr_array_new();
-	g_autoptr(AfCpuSet) cover = af_cpuset_new();
+	guint best_start = 0, best_len = 0;
+	GPtrArray *spread;
 
 	for (guint i = 0; i < vectors->len; i++) {
-		AfIrq *irq = vectors->pdata[i];
-		gboolean shared = FALSE;
+		g_autoptr(AfCpuSet) cover = af_cpuset_new();
 
-		if (!irq->affinity || af_cpuset_is_empty(irq->affinity) || irq->hint)
-			continue;
-		for (guint j = 0; j < vectors->len && !shared; j++) {
-			const AfIrq *other = vectors->pdata[j];
+		for (guint j = i; j < vectors->len; j++) {
+			const AfIrq *irq = vectors->pdata[j];
 
-			shared = other != irq && af_cpuset_equal(other->affinity, irq->affinity);
+			if (!is_spreadable(irq) || af_cpuset_intersects(cover, irq->affinity))
+				break;
+			af_cpuset_or(cover, irq->affinity);
+			if (af_cpuset_equal(cover, possible) && j - i + 1 >= best_len) {
+				best_start = i;
+				best_len = j - i + 1;
+			}
 		}
-		if (!shared)
-			g_ptr_array_add(masks, irq);
 	}
-	for (guint i = 0; i < masks->len; i++)
-		if (count_intersecting(masks, masks->pdata[i]) < 2)
-			g_ptr_array_add(spread, masks->pdata[i]);
-	if (spread->len == 0)
+	if (best_len == 0)
 		return NULL;
-	for (guint i = 0; i < spread->len; i++) {
-		const AfIrq *irq = spread->pdata[i];
-
-		if (af_cpuset_intersects(cover, irq->affinity))
-			return NULL;
-		af_cpuset_or(cover, irq->affinity);
-	}
-	if (!af_cpuset_equal(cover, possible))
-		return NULL;
-	return g_steal_pointer(&spread);
+	spread = g_ptr_array_new();
+	for (guint i = best_start; i < best_start + best_len; i++)
+		g_ptr_array_add(spread, vectors->pdata[i]);
+	return spread;
 }
 
 static gboolean in_array(GPtrArray *array, gconstpointer item)
