@@ -206,7 +206,8 @@ static void guess_device(GPtrArray *vectors, const AfCpuSet *possible, GHashTabl
 		else if (af_device_driver_is_hba(driver) && in_spread)
 			mark(irq, AF_MANAGED_SOURCE_HEURISTIC,
 			     g_strdup_printf("%s HBA queue vector", driver));
-		else if (in_spread && spread->len >= 2)
+		/* Only storage: affinityd's own spreading of other vectors looks the same. */
+		else if (in_spread && spread->len >= 2 && irq->class == AF_IRQ_CLASS_STORAGE)
 			mark(irq, AF_MANAGED_SOURCE_HEURISTIC,
 			     g_strdup_printf("%s queue vectors spread like group_cpus_evenly()",
 					     driver ? driver : "device"));

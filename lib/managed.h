@@ -35,7 +35,10 @@ gboolean af_managed_release_has_readonly_mode(const char *release);
  * The heuristic over a whole inventory (pure): sets managed, source
  * HEURISTIC and a detail on IRQs it recognises, skipping IRQs already
  * per-CPU or managed and those in settled (a set of IRQ numbers whose
- * status debugfs gave; may be NULL).
+ * status debugfs gave; may be NULL). Rules: x86 IRQ 0 "timer", IRQ 2 and
+ * XT-PIC lines; nvme I/O queues; virtio-scsi request vectors; virtio-blk
+ * request vectors when several or spread over every CPU; HBA vectors and
+ * other storage devices' vectors in a group_cpus_evenly()-like run.
  */
 void af_managed_guess(GPtrArray *irqs, const AfCpuSet *possible, GHashTable *settled);
 /*

@@ -94,15 +94,18 @@ static void test_guess_table(void)
 		{ 61, "megasas0-msix1", "0000:5e:00.0", "megaraid_sas", NULL, AF_IRQ_CLASS_STORAGE, "0-1", TRUE },
 		{ 62, "megasas0-msix2", "0000:5e:00.0", "megaraid_sas", NULL, AF_IRQ_CLASS_STORAGE, "2-3", TRUE },
 		{ 63, "megasas0-msix3", "0000:5e:00.0", "megaraid_sas", NULL, AF_IRQ_CLASS_STORAGE, "4-7", TRUE },
-		/* an unknown driver spreading like group_cpus_evenly() */
-		{ 70, "foo-cfg", "0000:60:00.0", "foo", NULL, AF_IRQ_CLASS_OTHER, "0-1", FALSE },
-		{ 71, "foo-q0", "0000:60:00.0", "foo", NULL, AF_IRQ_CLASS_OTHER, "0-3", TRUE },
-		{ 72, "foo-q1", "0000:60:00.0", "foo", NULL, AF_IRQ_CLASS_OTHER, "4-7", TRUE },
+		/* an unknown storage driver spreading like group_cpus_evenly() */
+		{ 70, "foo-cfg", "0000:60:00.0", "foo", NULL, AF_IRQ_CLASS_STORAGE, "0-1", FALSE },
+		{ 71, "foo-q0", "0000:60:00.0", "foo", NULL, AF_IRQ_CLASS_STORAGE, "0-3", TRUE },
+		{ 72, "foo-q1", "0000:60:00.0", "foo", NULL, AF_IRQ_CLASS_STORAGE, "4-7", TRUE },
+		/* the same layout on another device: affinityd may have placed it so */
+		{ 73, "qux-q0", "0000:63:00.0", "qux", NULL, AF_IRQ_CLASS_OTHER, "0-3", FALSE },
+		{ 74, "qux-q1", "0000:63:00.0", "qux", NULL, AF_IRQ_CLASS_OTHER, "4-7", FALSE },
 		/* masks that do not cover every CPU are no spread */
-		{ 75, "bar-q0", "0000:61:00.0", "bar", NULL, AF_IRQ_CLASS_OTHER, "0-1", FALSE },
-		{ 76, "bar-q1", "0000:61:00.0", "bar", NULL, AF_IRQ_CLASS_OTHER, "2-3", FALSE },
+		{ 75, "bar-q0", "0000:61:00.0", "bar", NULL, AF_IRQ_CLASS_STORAGE, "0-1", FALSE },
+		{ 76, "bar-q1", "0000:61:00.0", "bar", NULL, AF_IRQ_CLASS_STORAGE, "2-3", FALSE },
 		/* a single vector over every CPU of an unknown driver is a default mask */
-		{ 77, "baz", "0000:62:00.0", "baz", NULL, AF_IRQ_CLASS_OTHER, "0-7", FALSE },
+		{ 77, "baz", "0000:62:00.0", "baz", NULL, AF_IRQ_CLASS_STORAGE, "0-7", FALSE },
 		/* NICs spread their queues too, and stay movable */
 		{ 80, "eth0-TxRx-0", "0000:3b:00.0", "i40e", NULL, AF_IRQ_CLASS_NETWORK, "0-3", FALSE },
 		{ 81, "eth0-TxRx-1", "0000:3b:00.0", "i40e", NULL, AF_IRQ_CLASS_NETWORK, "4-7", FALSE },
