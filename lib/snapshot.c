@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+#include "interrupts.h"
+#include "inventory.h"
+#include "managed.h"
+#include "snapshot.h"
+
+AfSnapshot *af_snapshot_new(void)
+{
+	AfSnapshot *snapshot = g_new0(AfSnapshot, 1);
+
+	snapshot->possible = af_cpuset_new();
+	snapshot->present = af_cpuset_new();
+	snapshot->online = af_cpuset_new();
+	snapshot->offline = af_cpuset_new();
+	snapshot->cmdline = af_cmdline_parse("", 0);
+	snapshot->irqs = g_ptr_array_new_with_free_func((GDestroyNotify)af_irq_free);
+	snapshot->by_irq = g_hash_table_new(NULL, NULL);
+	snapshot->warnings = g_ptr_array_new_with_free_func(g_free);
+	return snapshot;
+}
+
+void af_snapshot_free(AfSnapshot *snapshot)
+{
+	if (!snapshot)
+		return;
+	af_cpuset_free(snapshot->possible);
+	af_cpuset_free(snapshot->present);
+	af_cpuset_free(snapshot->online);
+	af_cpuset_free(snapshot->offline);
+	g_free(snapshot->kernel_release);
+	af_cmdline_free(snapshot->cmdline);
+	af_topology_free(snapshot->topology);
+	g_hash_table_unref(snapshot->by_irq);
+	g_ptr_array_unref(snapshot->irqs);
+	g_ptr_array_unref(snapshot->warnings);
+	g_free(snapshot);
+}
+
+void af_snapshot_add_irq(AfSnapshot *snapshot, AfIrq *irq)
+{
+	AfIrq *old = g_hash_table_lookup(snapshot->by_irq, GUINT_TO_POINTER(irq->irq));
+	guint at = snapshot->irqs->len;
+
+	/* Usually appended in order: search backwards for the place. */
+	while (at > 0 && ((AfIrq *)snapshot->irqs->pdata[at - 1])->irq >= irq->irq)
+		at--;
+	if (old)
+		g_ptr_array_remove_index(snapshot->irqs, at);
+	g_ptr_array_insert(snapshot->irqs, (gint)at, irq);
+	g_hash_table_insert(snapshot->by_irq, GUINT_TO_POINTER(irq->irq), irq);
+}
+
+AfIrq *af_snapshot_lookup(const AfSnapshot *snapshot, guint irq)
+{
+	return g_hash_table_lookup(snapshot->by_irq, GUINT_TO_POINTER(irq));
+}
+
+static void warn(AfSnapshot *snapshot, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void warn(AfSnapshot *snapshot, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_ptr_array_add(snapshot->warnings, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* Online is required; possible and present fall back on what is known. */
+static int read_cpus(AfSysroot *sysroot, AfSnapshot *snapshot)
+{
+	static const char dir[] = "/sys/devices/system/cpu/";
+	g_autoptr(AfCpuSet) online = NULL, possible = NULL, present = NULL;
+	int r;
+
+	r = af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/online", &online);
+	if (r < 0)
+		return r;
+	if (af_cpuset_is_empty(online))
+		return -ENODATA;
+	r = af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/present", &present);
+	if (r < 0) {
+		warn(snapshot, "cannot read %spresent (%s): using the online CPUs", dir, g_strerror(-r));
+		present = af_cpuset_copy(online);
+	}
+	r = af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/possible", &possible);
+	if (r < 0) {
+		warn(snapshot, "cannot read %spossible (%s): using present and online CPUs", dir,
+		     g_strerror(-r));
+		possible = af_cpuset_new_or(online, present);
+	}
+	/* A CPU online but not "possible" would be a kernel bug; keep masks wide enough. */
+	af_cpuset_or(possible, online);
+	af_cpuset_assign(snapshot->online, online);
+	af_cpuset_assign(snapshot->present, present);
+	af_cpuset_assign(snapshot->possible, possible);
+	af_cpuset_free(snapshot->offline);
+	snapshot->offline = af_cpuset_new_andnot(possible, online);
+	snapshot->nr_cpu_ids = (guint)af_cpuset_last(possible) + 1;
+	return 0;
+}
+
+/* osrelease, else the third word of /proc/version ("Linux version 6.1.0-56-amd64 ..."). */
+static char *read_kernel_release(AfSysroot *sysroot)
+{
+	g_autofree char *version = NULL;
+	g_auto(GStrv) words = NULL;
+	char *release = NULL;
+
+	if (af_sysroot_read_string(sysroot, "/proc/sys/kernel/osrelease", &release) == 0 && *release)
+		return release;
+	g_free(release);
+	if (af_sysroot_read_string(sysroot, "/proc/version", &version) < 0)
+		return NULL;
+	words = g_strsplit_set(version, " \t", 4);
+	if (g_strv_length(words) < 3 || !g_str_equal(words[0], "Linux") ||
+	    !g_str_equal(words[1], "version"))
+		return NULL;
+	return g_strdup(words[2]);
+}
+
+static void read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot)
+{
+	g_autofree char *text = NULL;
+	int r;
+
+	r = af_sysroot_read_string(sysroot, "/proc/cmdline", &text);
+	if (r < 0)
+		warn(snapshot, "cannot read /proc/cmdline (%s): no isolation from the command line",
+		     g_strerror(-r));
+	af_cmdline_free(snapshot->cmdline);
+	snapshot->cmdline = af_cmdline_parse(text ? text : "", snapshot->nr_cpu_ids);
+	for (guint i = 0; i < snapshot->cmdline->warnings->len; i++)
+		warn(snapshot, "%s", (const char *)snapshot->cmdline->warnings->pdata[i]);
+}
+
+static void read_topology(AfSysroot *sysroot, AfSnapshot *snapshot)
+{
+	int r;
+
+	r = af_topology_load(sysroot, &snapshot->topology);
+	if (r == 0)
+		return;
+	warn(snapshot, "cannot read the CPU topology (%s): placing without it", g_strerror(-r));
+	/* An empty topology: every CPU unknown, as af_topology_cpu() then says. */
+	snapshot->topology = g_new0(AfTopology, 1);
+	snapshot->topology->known = af_cpuset_new();
+}
+
+int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot)
+{
+	g_autoptr(AfSnapshot) snapshot = af_snapshot_new();
+	g_autoptr(AfInterrupts) interrupts = NULL;
+	g_autoptr(GPtrArray) irqs = NULL;
+	g_autofree char *text = NULL;
+	int r;
+
+	r = read_cpus(sysroot, snapshot);
+	if (r < 0)
+		return r;
+	r = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
+	if (r < 0)
+		return r;
+	r = af_interrupts_parse(text, snapshot->nr_cpu_ids, &interrupts);
+	if (r < 0)
+		return r;
+	if (interrupts->n_skipped > 0)
+		warn(snapshot, "/proc/interrupts: %u lines not understood, skipped", interrupts->n_skipped);
+	snapshot->kernel_release = read_kernel_release(sysroot);
+	read_cmdline(sysroot, snapshot);
+	read_topology(sysroot, snapshot);
+
+	r = af_inventory_read_irqs(sysroot, interrupts, snapshot->nr_cpu_ids, snapshot->warnings, &irqs);
+	if (r < 0)
+		return r;
+	af_managed_detect(sysroot, snapshot->kernel_release, learned, snapshot->possible, irqs);
+	for (guint i = 0; i < irqs->len; i++)
+		af_snapshot_add_irq(snapshot, g_steal_pointer(&irqs->pdata[i]));
+	g_ptr_array_set_free_func(irqs, NULL);
+	*ret_snapshot = g_steal_pointer(&snapshot);
+	return 0;
+}

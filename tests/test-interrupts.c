@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+
+#include "interrupts.h"
+
+static const AfInterruptsRow *find_row(const AfInterrupts *in, guint irq)
+{
+	for (guint i = 0; i < in->rows->len; i++)
+		if (((AfInterruptsRow *)in->rows->pdata[i])->irq == irq)
+			return in->rows->pdata[i];
+	return NULL;
+}
+
+/* One row after a two-CPU header: how its tail splits. */
+static void test_parse_row_table(void)
+{
+	static const struct {
+		const char *line;
+		const char *chip, *hwirq, *trigger, *name;
+		guint64 cpu0, cpu1;
+	} cases[] = {
+		/* x86: hwirq and handler name in one token */
+		{ " 27:  256  0   PCI-MSI 98307-edge      virtio2-request", "PCI-MSI", "98307", "edge", "virtio2-request", 256, 0 },
+		{ "  0:   87  0   IO-APIC   2-edge      timer", "IO-APIC", "2", "edge", "timer", 87, 0 },
+		{ "  9:    0  1   IO-APIC   9-fasteoi   acpi", "IO-APIC", "9", "fasteoi", "acpi", 0, 1 },
+		/* the chip can carry the device address */
+		{ " 36:    0  72816 PCI-MSIX-0000:00:02.0   1-edge      virtio1-req.0", "PCI-MSIX-0000:00:02.0", "1", "edge", "virtio1-req.0", 0, 72816 },
+		/* shared line: action names joined by ", ", spaces kept */
+		{ " 11:    4  5   IO-APIC  11-fasteoi   uhci_hcd:usb1, ehci hcd", "IO-APIC", "11", "fasteoi", "uhci_hcd:usb1, ehci hcd", 4, 5 },
+		/* arm64 (GENERIC_IRQ_SHOW_LEVEL): trigger as its own word */
+		{ " 11:  123  456     GICv3  27 Level     arch_timer", "GICv3", "27", "Level", "arch_timer", 123, 456 },
+		{ " 40:    1  2   ITS-MSI 524288 Edge      nvme0q0", "ITS-MSI", "524288", "Edge", "nvme0q0", 1, 2 },
+		/* no action (a count kept after free_irq) */
+		{ "  3:    5  0   IO-APIC   3-edge", "IO-APIC", "3", "edge", "", 5, 0 },
+		/* no hwirq */
+		{ " 50:    0  0   dummy  foo bar", "dummy", NULL, NULL, "foo bar", 0, 0 },
+		/* row that ends after the counts */
+		{ " 51:    7  8", NULL, NULL, NULL, "", 7, 8 },
+		/* largest 64-bit count */
+		{ " 52:    18446744073709551615  0   PCI-MSI 1-edge   x", "PCI-MSI", "1", "edge", "x", G_MAXUINT64, 0 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf("  CPU0  CPU1\n%s\n", cases[i].line);
+		g_autoptr(AfInterrupts) in = NULL;
+		const AfInterruptsRow *row;
+
+		g_test_message("case %zu: %s", i, cases[i].line);
+		g_assert_cmpint(af_interrupts_parse(text, 2, &in), ==, 0);
+		g_assert_cmpuint(in->rows->len, ==, 1);
+		g_assert_cmpuint(in->n_skipped, ==, 0);
+		row = in->rows->pdata[0];
+		g_assert_cmpstr(row->chip, ==, cases[i].chip);
+		g_assert_cmpstr(row->hwirq, ==, cases[i].hwirq);
+		g_assert_cmpstr(row->trigger, ==, cases[i].trigger);
+		g_assert_cmpstr(row->name, ==, cases[i].name);
+		g_assert_cmpuint(row->counts[0], ==, cases[i].cpu0);
+		g_assert_cmpuint(row->counts[1], ==, cases[i].cpu1);
+	}
+}
+
+/* The header names online CPUs only: CPU2 offline means column 3 is CPU3. */
+static void test_parse_offline_columns(void)
+{
+	const char *text = "           CPU0       CPU1       CPU3\n"
+			   " 10:          1          2          3   IO-APIC  10-edge      alpha\n";
+	g_autoptr(AfInterrupts) in = NULL;
+	const AfInterruptsRow *row;
+
+	g_assert_cmpint(af_interrupts_parse(text, 4, &in), ==, 0);
+	g_assert_cmpuint(in->n_columns, ==, 3);
+	g_assert_cmpuint(in->column_cpus[2], ==, 3);
+	row = find_row(in, 10);
+	g_assert_cmpuint(row->n_counts, ==, 4);
+	g_assert_cmpuint(row->counts[2], ==, 0);
+	g_assert_cmpuint(row->counts[3], ==, 3);
+	g_assert_cmpuint(row->total, ==, 6);
+}
+
+/* Columns of CPUs at or above nr_cpu_ids are dropped, not written out of bounds. */
+static void test_parse_narrow(void)
+{
+	const char *text = "  CPU0  CPU63  CPU64\n 5:  1  2  4  chip 5-edge  x\n";
+	g_autoptr(AfInterrupts) in = NULL;
+	const AfInterruptsRow *row;
+
+	g_assert_cmpint(af_interrupts_parse(text, 64, &in), ==, 0);
+	row = find_row(in, 5);
+	g_assert_cmpuint(row->counts[0], ==, 1);
+	g_assert_cmpuint(row->counts[63], ==, 2);
+	g_assert_cmpuint(row->total, ==, 3);
+	g_assert_cmpstr(row->name, ==, "x");
+}
+
+/* Architecture rows are skipped quietly, garbage is skipped and counted. */
+static void test_parse_skips(void)
+{
+	const char *text = "\n  CPU0  CPU1\n"
+			   "  1:   1   2   IO-APIC   1-edge   i8042\n"
+			   "NMI:   0   0   Non-maskable interrupts\n"
+			   "ERR:   0\n"
+			   "MIS:   0\n"
+			   "this line is garbage\n"
+			   "  x y:  1  2\n"
+			   "  2:   nonsense here\n"
+			   "  1:   9   9   IO-APIC   1-edge   again\n"
+			   "  4:   3   4   IO-APIC   4-edge   ttyS0\n";
+	g_autoptr(AfInterrupts) in = NULL;
+
+	g_assert_cmpint(af_interrupts_parse(text, 2, &in), ==, 0);
+	g_assert_cmpuint(in->rows->len, ==, 2);
+	g_assert_nonnull(find_row(in, 1));
+	g_assert_cmpstr(find_row(in, 1)->name, ==, "i8042");
+	g_assert_nonnull(find_row(in, 4));
+	g_assert_null(find_row(in, 2));
+	/* garbage, "x y:", "2: nonsense", the duplicate 1 */
+	g_assert_cmpuint(in->n_skipped, ==, 4);
+}
+
+static void test_parse_bad_header(void)
+{
+	const char *cases[] = {
+		"", "\n\n", " 1: 1 2 IO-APIC 1-edge x\n", "CPU0 CPUx\n", "CPU\n", "CPU0 GPU1\n",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		AfInterrupts *in = NULL;
+
+		g_assert_cmpint(af_interrupts_parse(cases[i], 8, &in), ==, -EINVAL);
+		g_assert_null(in);
+	}
+}
+
+static void test_per_cpu_count_table(void)
+{
+	static const struct {
+		const char *text;
+		guint n;
+		int r;
+		guint64 expect[4];
+	} cases[] = {
+		{ "256,0,0,0\n", 4, 0, { 256, 0, 0, 0 } },
+		{ "1,2", 4, 0, { 1, 2, 0, 0 } },          /* fewer values: the rest 0 */
+		{ "1,2,3,4,5,6", 4, 0, { 1, 2, 3, 4 } },  /* more: dropped */
+		{ "7", 1, 0, { 7 } },
+		{ "", 4, -EINVAL, { 0 } },
+		{ "1,,2", 4, -EINVAL, { 0 } },
+		{ "1,x", 4, -EINVAL, { 0 } },
+		{ "-1,2", 4, -EINVAL, { 0 } },
+		{ "99999999999999999999", 1, -EINVAL, { 0 } },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree guint64 *counts = NULL;
+
+		g_assert_cmpint(af_interrupts_parse_per_cpu_count(cases[i].text, cases[i].n, &counts), ==,
+				cases[i].r);
+		if (cases[i].r < 0) {
+			g_assert_null(counts);
+			continue;
+		}
+		for (guint c = 0; c < cases[i].n; c++)
+			g_assert_cmpuint(counts[c], ==, cases[i].expect[c]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/interrupts/parse/row-table", test_parse_row_table);
+	g_test_add_func("/interrupts/parse/offline-columns", test_parse_offline_columns);
+	g_test_add_func("/interrupts/parse/narrow", test_parse_narrow);
+	g_test_add_func("/interrupts/parse/skips", test_parse_skips);
+	g_test_add_func("/interrupts/parse/bad-header", test_parse_bad_header);
+	g_test_add_func("/interrupts/parse_per_cpu_count/table", test_per_cpu_count_table);
+	return g_test_run();
+}
