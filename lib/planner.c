@@ -67,6 +67,7 @@ typedef struct {
 	AfSpread *spread;
 	Cand *all;
 	GHashTable *cands;   /* key string -> Cand* (owned) */
+	Cand **node_cands;   /* per topology node, borrowed from cands */
 	GPtrArray *items;    /* Item* (owned) */
 	GPtrArray *units;    /* Unit* (owned), by first IRQ */
 	GHashTable *avoid;   /* device -> set of (dense core + 1) used this round */
@@ -114,11 +115,12 @@ static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
 	const AfCpuSet *serving = af_irq_serving_cpus(irq);
 	const char *source = af_managed_source_to_string(irq->managed_source);
 	g_autofree char *list = af_cpuset_format_list(serving);
-	g_autoptr(AfCpuSet) isolated = af_cpuset_new_and(serving ? serving : af_cpuset_new(),
-							 p->hk->isolated);
+	g_autoptr(AfCpuSet) isolated = af_cpuset_copy(serving);
 
 	if (irq->per_cpu)
 		return g_strdup("per-CPU interrupt: never movable");
+	if (isolated)
+		af_cpuset_and(isolated, p->hk->isolated);
 	if (!af_cpuset_is_empty(isolated)) {
 		g_autofree char *iso = af_cpuset_format_list(isolated);
 
@@ -161,7 +163,11 @@ static Cand *pin_cand(Planner *p, const AfRule *rule)
 
 	if (cand)
 		return cand;
-	cpus = af_cpuset_new_and(p->housekeeping, rule->cpus ? rule->cpus : af_cpuset_new());
+	cpus = af_cpuset_copy(p->housekeeping);
+	if (rule->cpus)
+		af_cpuset_and(cpus, rule->cpus);
+	else
+		af_cpuset_clear(cpus);
 	cand = intern_cand(p, g_steal_pointer(&key), CAND_PIN, cpus);
 	cand->rule = rule;
 	if (af_cpuset_is_empty(cpus)) {
@@ -185,15 +191,15 @@ static Cand *local_cand(Planner *p, const AfIrq *irq)
 
 	if (topology && irq->numa_node >= 0 && (guint)irq->numa_node < topology->n_nodes &&
 	    topology->node_cpus && topology->node_cpus[irq->numa_node]) {
-		char *key = g_strdup_printf("node:%d", irq->numa_node);
-		Cand *cand = g_hash_table_lookup(p->cands, key);
+		Cand **cand = &p->node_cands[irq->numa_node];
 
-		if (cand) {
-			g_free(key);
-			return cand;
+		if (!*cand) {
+			cpus = af_cpuset_new_and(topology->node_cpus[irq->numa_node],
+						 p->housekeeping);
+			*cand = intern_cand(p, g_strdup_printf("node:%d", irq->numa_node),
+					    CAND_NODE, cpus);
 		}
-		cpus = af_cpuset_new_and(topology->node_cpus[irq->numa_node], p->housekeeping);
-		return intern_cand(p, key, CAND_NODE, cpus);
+		return *cand;
 	}
 	if (irq->local_cpus) {
 		g_autofree char *list = af_cpuset_format_list(irq->local_cpus);
@@ -628,6 +634,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	p.spread = af_spread_new(snapshot->topology, n_cpus, policy->mode, policy->max_irqs_per_cpu,
 				 TRUE);
 	p.cands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)free_cand);
+	p.node_cands = g_new0(Cand *, snapshot->topology ? snapshot->topology->n_nodes : 0);
 	p.all = intern_cand(&p, g_strdup("all"), CAND_ALL, af_cpuset_copy(p.housekeeping));
 	p.items = g_ptr_array_new_with_free_func(g_free);
 	p.units = g_ptr_array_new_with_free_func((GDestroyNotify)free_unit);
@@ -649,6 +656,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	g_hash_table_unref(p.avoid);
 	g_ptr_array_unref(p.units);
 	g_ptr_array_unref(p.items);
+	g_free(p.node_cands);
 	g_hash_table_unref(p.cands);
 	af_spread_free(p.spread);
 	af_cpuset_free(p.housekeeping);
