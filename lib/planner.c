@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "planner-private.h"
+#include "planner-state.h"
 #include "planner.h"
 #include "spread.h"
 
@@ -20,61 +21,8 @@
  *     first, only until the gap is closed.
  *  5. The others are placed, heaviest first then by IRQ number, on the best
  *     candidate CPU (spread.c), queues of one device on distinct cores.
+ *  6. Entries, reasons and warnings are written (planner-write.c).
  */
-
-typedef enum {
-	CAND_ALL,   /* every housekeeping CPU */
-	CAND_NODE,  /* housekeeping CPUs of the device's node */
-	CAND_LOCAL, /* housekeeping CPUs among the device's local_cpus */
-	CAND_PIN,   /* a pin rule's CPUs within housekeeping (or all of it, warned) */
-} CandKind;
-
-typedef struct {
-	CandKind kind;
-	const AfRule *rule; /* CAND_PIN */
-	gboolean pin_fallback; /* CAND_PIN whose CPUs hold no housekeeping CPU */
-	AfCpuSet *cpus;
-	AfSpreadSet *ranking; /* created at the first pick */
-	guint64 min_load;     /* least loaded candidate after hysteresis */
-} Cand;
-
-typedef struct {
-	const AfIrq *irq;
-	AfPlanEntry *entry;
-	const AfRule *rule; /* a pin rule, or NULL */
-	guint64 weight;
-} Item;
-
-typedef struct {
-	GPtrArray *items; /* Item*, borrowed */
-	Cand *cand;
-	const char *device; /* device (or interface) of a queue, for distinct cores */
-	guint64 weight;
-	guint first_irq;
-	int cpu;            /* decided CPU, -1 while undecided */
-	gboolean kept;      /* stays on its current CPU */
-	gboolean widened;   /* device-local CPUs were full */
-	gboolean rebalanced;
-} Unit;
-
-typedef struct {
-	const AfSnapshot *snapshot;
-	const AfHousekeeping *hk;
-	const AfPolicy *policy;
-	AfPlacement *previous;
-	AfLoad *load;
-	AfCpuSet *housekeeping;
-	AfSpread *spread;
-	Cand *all;
-	GHashTable *cands;   /* key string -> Cand* (owned) */
-	Cand **node_cands;   /* per topology node, borrowed from cands */
-	GPtrArray *items;    /* Item* (owned) */
-	GPtrArray *units;    /* Unit* (owned), by first IRQ */
-	GHashTable *avoid;   /* device -> set of (dense core + 1) used this round */
-	AfPlan *plan;
-	guint n_cap_skipped;
-	guint n_isolated_managed;
-} Planner;
 
 static void free_cand(Cand *cand)
 {
@@ -255,6 +203,7 @@ static void classify(Planner *p, GPtrArray *irqs)
 		item->entry = entry;
 		item->rule = rule;
 		item->weight = p->load ? af_load_get(p->load, irq->irq) : irq->total;
+		item->current = -1;
 		g_ptr_array_add(p->items, item);
 	}
 }
@@ -349,8 +298,13 @@ static void keep_current(Planner *p)
 		Unit *unit = p->units->pdata[i];
 		int cpu = -1;
 
-		for (guint j = 0; j < unit->items->len && cpu < 0; j++)
-			cpu = current_cpu(p, unit->items->pdata[j], unit->cand);
+		for (guint j = 0; j < unit->items->len; j++) {
+			Item *item = unit->items->pdata[j];
+
+			item->current = current_cpu(p, item, unit->cand);
+			if (cpu < 0)
+				cpu = item->current;
+		}
 		if (cpu < 0 || !af_spread_has_room(p->spread, cpu, unit->items->len))
 			continue;
 		unit->kept = TRUE;
@@ -477,137 +431,6 @@ static void place_rest(Planner *p)
 	}
 }
 
-static const AfCpuTopo *topo_of(const Planner *p, guint cpu)
-{
-	const AfTopology *topology = p->snapshot->topology;
-
-	if (!topology || !topology->cpus || cpu >= topology->n_cpus)
-		return NULL;
-	return &topology->cpus[cpu];
-}
-
-/* Where a placed CPU sits: ", core 3 of node 1", or "" when unknown. */
-static void append_position(GString *s, const Planner *p, guint cpu)
-{
-	const AfCpuTopo *topo = topo_of(p, cpu);
-
-	if (topo && topo->core >= 0)
-		g_string_append_printf(s, ", core %d", topo->core);
-	if (topo && topo->node >= 0)
-		g_string_append_printf(s, "%s node %d", topo->core >= 0 ? " of" : ",", topo->node);
-}
-
-static char *describe_placement(const Planner *p, const Unit *unit, const Item *item,
-				AfAction action)
-{
-	GString *s = g_string_new(NULL);
-	const Cand *cand = unit->cand;
-	gboolean local = cand->kind == CAND_NODE || cand->kind == CAND_LOCAL;
-	gboolean pinned = cand->kind == CAND_PIN && !cand->pin_fallback;
-
-	if (action == AF_ACTION_KEEP) {
-		g_string_printf(s, "already on CPU %d (housekeeping", unit->cpu);
-		if (local)
-			g_string_append(s, ", node-local");
-		if (pinned)
-			g_string_append_printf(s, ", rule %s", cand->rule->name);
-		g_string_append(s, ")");
-	} else if (unit->kept && current_cpu(p, item, cand) == unit->cpu) {
-		g_string_printf(s, "narrow to the CPU already serving it (CPU %d)", unit->cpu);
-	} else if (unit->kept) {
-		g_string_printf(s, "join its channel partner on CPU %d", unit->cpu);
-	} else if (pinned) {
-		g_string_printf(s, "pinned by rule %s to CPU %d", cand->rule->name, unit->cpu);
-	} else {
-		gboolean pack = p->policy->mode == AF_PLACEMENT_PACK;
-
-		g_string_printf(s, "%s CPU %d", pack ? "pack onto" : "spread to", unit->cpu);
-		append_position(s, p, unit->cpu);
-		if (local && !unit->widened)
-			g_string_append(s, " (device local)");
-	}
-	if (action == AF_ACTION_MOVE && !unit->kept && unit->items->len > 1)
-		g_string_append(s, ", with its channel partner");
-	if (unit->widened)
-		g_string_append(s, "; device-local CPUs full, widened to all housekeeping");
-	if (unit->rebalanced)
-		g_string_append(s, "; its CPU was loaded past the hysteresis");
-	if (cand->pin_fallback)
-		g_string_append_printf(s, "; rule %s names no housekeeping CPU", cand->rule->name);
-	return g_string_free(s, FALSE);
-}
-
-static void write_unit(Planner *p, const Unit *unit)
-{
-	for (guint i = 0; i < unit->items->len; i++) {
-		const Item *item = unit->items->pdata[i];
-		AfPlanEntry *entry = item->entry;
-
-		if (unit->cpu < 0) {
-			entry->action = AF_ACTION_SKIP;
-			if (unit->cand->kind == CAND_PIN && !unit->cand->pin_fallback)
-				entry->reason = g_strdup_printf(
-					"every CPU of rule %s serves max_irqs_per_cpu (%u) IRQs: "
-					"left alone",
-					unit->cand->rule->name, p->policy->max_irqs_per_cpu);
-			else
-				entry->reason = g_strdup_printf(
-					"every housekeeping CPU serves max_irqs_per_cpu (%u) IRQs: "
-					"left alone",
-					p->policy->max_irqs_per_cpu);
-			continue;
-		}
-		entry->planned = af_cpuset_new();
-		af_cpuset_add(entry->planned, unit->cpu);
-		entry->action = af_cpuset_equal(entry->planned, item->irq->affinity)
-					? AF_ACTION_KEEP
-					: AF_ACTION_MOVE;
-		entry->reason = describe_placement(p, unit, item, entry->action);
-	}
-}
-
-static void write_entries(Planner *p)
-{
-	AfPlan *plan = p->plan;
-
-	for (guint i = 0; i < p->units->len; i++)
-		write_unit(p, p->units->pdata[i]);
-	for (guint i = 0; i < plan->entries->len; i++) {
-		const AfPlanEntry *entry = plan->entries->pdata[i];
-
-		switch (entry->action) {
-		case AF_ACTION_MOVE:
-			plan->n_move++;
-			break;
-		case AF_ACTION_KEEP:
-			plan->n_keep++;
-			break;
-		case AF_ACTION_SKIP:
-			plan->n_skip++;
-			break;
-		}
-	}
-}
-
-static void write_plan_warnings(Planner *p)
-{
-	GPtrArray *warnings = p->plan->warnings;
-
-	if (af_cpuset_is_empty(p->housekeeping))
-		g_ptr_array_add(warnings, g_strdup("no housekeeping CPU: every online CPU is "
-						   "isolated, no IRQ is moved"));
-	if (p->n_cap_skipped > 0)
-		g_ptr_array_add(warnings,
-				g_strdup_printf("%u placement(s) left alone: their CPUs all serve "
-						"max_irqs_per_cpu (%u) IRQs",
-						p->n_cap_skipped, p->policy->max_irqs_per_cpu));
-	if (p->n_isolated_managed > 0)
-		g_ptr_array_add(warnings,
-				g_strdup_printf("%u kernel-managed IRQ(s) served by isolated CPUs, "
-						"which the kernel's managed_irq isolation cannot fix",
-						p->n_isolated_managed));
-}
-
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan)
 {
@@ -650,8 +473,8 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	if (load && policy->mode == AF_PLACEMENT_SPREAD)
 		rebalance(&p);
 	place_rest(&p);
-	write_entries(&p);
-	write_plan_warnings(&p);
+	af_planner_write_entries(&p);
+	af_planner_write_warnings(&p);
 
 	g_hash_table_unref(p.avoid);
 	g_ptr_array_unref(p.units);
