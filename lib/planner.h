@@ -44,11 +44,25 @@ typedef struct AfPlan {
 typedef GHashTable AfPlacement;
 typedef GHashTable AfLoad;
 
+/* An empty placement table (values borrowed); free with g_hash_table_unref(). */
+AfPlacement *af_placement_new(void);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPlacement, g_hash_table_unref)
+/* An empty load table; free with g_hash_table_unref(). */
 AfLoad *af_load_new(void);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfLoad, g_hash_table_unref)
+/* Sets one IRQ's count (replacing any). */
 void af_load_set(AfLoad *load, guint irq, guint64 count);
+/* One IRQ's count, 0 when absent. */
 guint64 af_load_get(const AfLoad *load, guint irq);
 
-/* Plans every IRQ of the snapshot. previous and load may be NULL. */
+/*
+ * Plans every IRQ of the snapshot. previous and load may be NULL. IRQ
+ * weights (heavier placed first, a CPU's load first in its spread rank) come
+ * from load, else from the snapshot's cumulative totals; only a measured
+ * load (non-NULL) moves IRQs that sit on acceptable CPUs, past
+ * hysteresis_percent of the mean housekeeping CPU load. Returns 0, or
+ * -EINVAL when a required argument is NULL.
+ */
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan);
 /* Frees; accepts NULL. */

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "planner-private.h"
+#include "planner.h"
+
+void af_plan_entry_free(AfPlanEntry *entry)
+{
+	if (!entry)
+		return;
+	af_cpuset_free(entry->planned);
+	g_free(entry->reason);
+	g_ptr_array_unref(entry->warnings);
+	g_free(entry);
+}
+
+void af_plan_free(AfPlan *plan)
+{
+	if (!plan)
+		return;
+	g_ptr_array_unref(plan->entries);
+	g_ptr_array_unref(plan->warnings);
+	g_free(plan);
+}
+
+AfPlacement *af_placement_new(void)
+{
+	return g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+AfLoad *af_load_new(void)
+{
+	return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+}
+
+void af_load_set(AfLoad *load, guint irq, guint64 count)
+{
+	g_hash_table_replace(load, GUINT_TO_POINTER(irq), g_memdup2(&count, sizeof(count)));
+}
+
+guint64 af_load_get(const AfLoad *load, guint irq)
+{
+	const guint64 *count = g_hash_table_lookup((GHashTable *)load, GUINT_TO_POINTER(irq));
+
+	return count ? *count : 0;
+}
+
+const char *af_action_to_string(AfAction action)
+{
+	switch (action) {
+	case AF_ACTION_MOVE:
+		return "move";
+	case AF_ACTION_KEEP:
+		return "keep";
+	case AF_ACTION_SKIP:
+		return "skip";
+	}
+	return "?";
+}
+
+static int compare_entry_irq(const void *key, const void *element)
+{
+	guint irq = *(const guint *)key;
+	const AfPlanEntry *entry = *(AfPlanEntry *const *)element;
+
+	return irq < entry->irq->irq ? -1 : irq > entry->irq->irq ? 1 : 0;
+}
+
+const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq)
+{
+	AfPlanEntry **found;
+
+	if (!plan || plan->entries->len == 0)
+		return NULL;
+	found = bsearch(&irq, plan->entries->pdata, plan->entries->len, sizeof(gpointer),
+			compare_entry_irq);
+	return found ? *found : NULL;
+}
+
+int af_plan_compare_irq(gconstpointer a, gconstpointer b)
+{
+	const AfIrq *x = *(AfIrq *const *)a, *y = *(AfIrq *const *)b;
+
+	return x->irq < y->irq ? -1 : x->irq > y->irq ? 1 : 0;
+}
+
+GPtrArray *af_plan_sorted_irqs(const AfSnapshot *snapshot)
+{
+	GPtrArray *irqs = g_ptr_array_sized_new(snapshot->irqs->len);
+
+	for (guint i = 0; i < snapshot->irqs->len; i++)
+		g_ptr_array_add(irqs, snapshot->irqs->pdata[i]);
+	g_ptr_array_sort(irqs, af_plan_compare_irq);
+	return irqs;
+}
+
+AfCpuSet *af_plan_usable_housekeeping(const AfSnapshot *snapshot, const AfHousekeeping *hk)
+{
+	AfCpuSet *cpus = af_cpuset_copy(hk->housekeeping);
+
+	if (!cpus)
+		return af_cpuset_new();
+	/* Defensive: housekeeping is online by construction, but never trust a stale set. */
+	if (!af_cpuset_is_empty(snapshot->online))
+		af_cpuset_and(cpus, snapshot->online);
+	return cpus;
+}
+
+const AfCpuSet *af_plan_counted_cpus(const AfIrq *irq)
+{
+	if (irq->effective)
+		return irq->effective;
+	if (af_cpuset_count(irq->affinity) == 1)
+		return irq->affinity;
+	return NULL;
+}
+
+const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
+{
+	if (!policy->rules || policy->rules->len == 0)
+		return NULL;
+	return af_policy_match(policy, irq->irq, irq->name, irq->driver, irq->interface);
+}
+
+
+/*
+ * The invariants every plan keeps (H = housekeeping within the online CPUs,
+ * "counted" CPUs of an IRQ the plan does not place = af_plan_counted_cpus()):
+ *  I1  one entry per snapshot IRQ, in ascending IRQ number, pointing at it;
+ *      n_move/n_keep/n_skip count the entries' actions.
+ *  I2  skip has no planned mask; move and keep have a non-empty one.
+ *  I3  an unmovable IRQ (managed, per-CPU), a banned one and one with an
+ *      unreadable affinity are skipped; with H empty everything is.
+ *  I4  a planned mask lies inside H, and inside rule CPUs ∩ H for a pin
+ *      rule whose CPUs meet H.
+ *  I5  keep means planned equals the current affinity; move means it differs
+ *      (a write that changes nothing is churn).
+ *  I6  with a cap, every CPU given a planned IRQ serves at most
+ *      max_irqs_per_cpu IRQs: planned masks plus counted CPUs of skips.
+ *  I7  a movable IRQ that could be placed (not banned, affinity readable, H
+ *      not empty) is skipped only when every CPU it may use is at the cap.
+ */
+
+typedef struct {
+	const AfSnapshot *snapshot;
+	const AfHousekeeping *hk;
+	const AfPolicy *policy;
+	AfCpuSet *housekeeping;
+	guint cap;
+	guint *served; /* per CPU: planned entries + counted CPUs of skips */
+	guint *planned; /* per CPU: planned entries */
+	GPtrArray *capped; /* AfPlanEntry* skipped for the cap (I7) */
+} Checker;
+
+static AfCpuSet *allowed_cpus(const Checker *c, const AfRule *rule)
+{
+	AfCpuSet *allowed = af_cpuset_copy(c->housekeeping);
+
+	if (rule && rule->action == AF_RULE_PIN && af_cpuset_intersects(rule->cpus, allowed))
+		af_cpuset_and(allowed, rule->cpus);
+	return allowed;
+}
+
+static char *check_skip(Checker *c, const AfPlanEntry *entry, const AfRule *rule)
+{
+	const AfIrq *irq = entry->irq;
+
+	if (entry->planned)
+		return g_strdup_printf("IRQ %u: skip with a planned mask", irq->irq);
+	if (af_irq_is_movable(irq) && !(rule && rule->action == AF_RULE_BAN) && irq->affinity &&
+	    !af_cpuset_is_empty(c->housekeeping)) {
+		g_ptr_array_add(c->capped, (gpointer)entry);
+		return NULL;
+	}
+	AF_CPUSET_FOREACH(cpu, af_plan_counted_cpus(irq))
+	c->served[cpu]++;
+	return NULL;
+}
+
+static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *rule)
+{
+	const AfIrq *irq = entry->irq;
+	g_autoptr(AfCpuSet) allowed = NULL;
+
+	if (af_cpuset_is_empty(entry->planned))
+		return g_strdup_printf("IRQ %u: %s with an empty planned mask", irq->irq,
+				       af_action_to_string(entry->action));
+	if (!af_irq_is_movable(irq))
+		return g_strdup_printf("IRQ %u: unmovable but planned", irq->irq);
+	if (rule && rule->action == AF_RULE_BAN)
+		return g_strdup_printf("IRQ %u: banned by rule %s but planned", irq->irq,
+				       rule->name);
+	if (!irq->affinity)
+		return g_strdup_printf("IRQ %u: affinity unreadable but planned", irq->irq);
+	allowed = allowed_cpus(c, rule);
+	if (!af_cpuset_is_subset(entry->planned, allowed))
+		return g_strdup_printf("IRQ %u: planned outside %s", irq->irq,
+				       rule && rule->action == AF_RULE_PIN ? "its pin rule's CPUs"
+									   : "housekeeping");
+	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
+		return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", irq->irq,
+				       af_action_to_string(entry->action),
+				       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");
+	AF_CPUSET_FOREACH(cpu, entry->planned)
+	{
+		c->served[cpu]++;
+		c->planned[cpu]++;
+	}
+	return NULL;
+}
+
+static char *check_entry(Checker *c, const AfPlanEntry *entry)
+{
+	const AfRule *rule = af_plan_match_rule(c->policy, entry->irq);
+
+	if (entry->action == AF_ACTION_SKIP)
+		return check_skip(c, entry, rule);
+	return check_placed(c, entry, rule);
+}
+
+static char *check_entries(Checker *c, const AfPlan *plan)
+{
+	g_autoptr(GPtrArray) irqs = af_plan_sorted_irqs(c->snapshot);
+	guint n[3] = { 0 };
+
+	if (plan->entries->len != irqs->len)
+		return g_strdup_printf("%u entries for %u IRQs", plan->entries->len, irqs->len);
+	for (guint i = 0; i < irqs->len; i++) {
+		const AfPlanEntry *entry = plan->entries->pdata[i];
+		char *message;
+
+		if (entry->irq != irqs->pdata[i])
+			return g_strdup_printf("entry %u is not IRQ %u", i,
+					       ((AfIrq *)irqs->pdata[i])->irq);
+		if (!entry->reason || !*entry->reason)
+			return g_strdup_printf("IRQ %u: no reason", entry->irq->irq);
+		message = check_entry(c, entry);
+		if (message)
+			return message;
+		n[entry->action]++;
+	}
+	if (n[AF_ACTION_MOVE] != plan->n_move || n[AF_ACTION_KEEP] != plan->n_keep ||
+	    n[AF_ACTION_SKIP] != plan->n_skip)
+		return g_strdup("the plan's move/keep/skip counts do not match its entries");
+	return NULL;
+}
+
+static char *check_cap(Checker *c)
+{
+	for (guint cpu = 0; cpu < AF_CPU_MAX; cpu++)
+		if (c->planned[cpu] > 0 && c->served[cpu] > c->cap)
+			return g_strdup_printf("CPU %u serves %u IRQs, above max_irqs_per_cpu %u",
+					       cpu, c->served[cpu], c->cap);
+	for (guint i = 0; i < c->capped->len; i++) {
+		const AfPlanEntry *entry = c->capped->pdata[i];
+		g_autoptr(AfCpuSet) allowed =
+			allowed_cpus(c, af_plan_match_rule(c->policy, entry->irq));
+
+		AF_CPUSET_FOREACH(cpu, allowed)
+		if (c->served[cpu] < c->cap)
+			return g_strdup_printf("IRQ %u: skipped while CPU %d has room", entry->irq->irq,
+					       cpu);
+	}
+	return NULL;
+}
+
+int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousekeeping *hk,
+		  const AfPolicy *policy, char **ret_message)
+{
+	g_autofree guint *served = g_new0(guint, AF_CPU_MAX);
+	g_autofree guint *planned = g_new0(guint, AF_CPU_MAX);
+	g_autoptr(GPtrArray) capped = g_ptr_array_new();
+	g_autoptr(AfCpuSet) housekeeping = NULL;
+	g_autofree char *message = NULL;
+	Checker c;
+
+	if (!plan || !snapshot || !hk || !policy)
+		return -EINVAL;
+	housekeeping = af_plan_usable_housekeeping(snapshot, hk);
+	c = (Checker){
+		.snapshot = snapshot,
+		.hk = hk,
+		.policy = policy,
+		.housekeeping = housekeeping,
+		.cap = policy->max_irqs_per_cpu ? policy->max_irqs_per_cpu : G_MAXUINT,
+		.served = served,
+		.planned = planned,
+		.capped = capped,
+	};
+	message = check_entries(&c, plan);
+	if (!message)
+		message = check_cap(&c);
+	if (!message)
+		return 0;
+	if (ret_message)
+		*ret_message = g_steal_pointer(&message);
+	return -EINVAL;
+}

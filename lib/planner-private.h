@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * What planner.c (making plans) and plan.c (the plan object and its
+ * invariants) share, so that the checker judges a plan by the very rules
+ * the planner follows. Not for use outside the planner.
+ */
+
+#include <glib.h>
+
+#include "planner.h"
+
+/* Frees one entry; accepts NULL. */
+void af_plan_entry_free(AfPlanEntry *entry);
+/* Orders AfIrq* elements of a GPtrArray by IRQ number. */
+int af_plan_compare_irq(gconstpointer a, gconstpointer b);
+/* The snapshot's IRQs sorted by number, borrowed (whatever order it was filled in). */
+GPtrArray *af_plan_sorted_irqs(const AfSnapshot *snapshot);
+/* The housekeeping CPUs IRQs may go to: housekeeping within the snapshot's online CPUs. */
+AfCpuSet *af_plan_usable_housekeeping(const AfSnapshot *snapshot, const AfHousekeeping *hk);
+/*
+ * The CPUs an IRQ the plan does not place counts against the cap on:
+ * effective when known, else a one-CPU affinity, else none (NULL).
+ */
+const AfCpuSet *af_plan_counted_cpus(const AfIrq *irq);
+/* The policy rule applying to an IRQ, or NULL. */
+const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq);

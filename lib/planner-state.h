@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The planner's working state, shared by planner.c (the passes) and
+ * planner-write.c (entries, reasons and warnings written from the decided
+ * units). Not for use outside the planner.
+ */
+
+#include <glib.h>
+
+#include "planner.h"
+#include "spread.h"
+
+typedef enum {
+	CAND_ALL,   /* every housekeeping CPU */
+	CAND_NODE,  /* housekeeping CPUs of the device's node */
+	CAND_LOCAL, /* housekeeping CPUs among the device's local_cpus */
+	CAND_PIN,   /* a pin rule's CPUs within housekeeping (or all of it, warned) */
+} CandKind;
+
+typedef struct {
+	CandKind kind;
+	const AfRule *rule; /* CAND_PIN */
+	gboolean pin_fallback; /* CAND_PIN whose CPUs hold no housekeeping CPU */
+	AfCpuSet *cpus;
+	AfSpreadSet *ranking; /* created at the first pick */
+	guint64 min_load;     /* least loaded candidate after hysteresis */
+} Cand;
+
+typedef struct {
+	const AfIrq *irq;
+	AfPlanEntry *entry;
+	const AfRule *rule; /* a pin rule, or NULL */
+	guint64 weight;
+	int current; /* the candidate CPU serving it now, -1 */
+} Item;
+
+typedef struct {
+	GPtrArray *items; /* Item*, borrowed */
+	Cand *cand;
+	const char *device; /* device (or interface) of a queue, for distinct cores */
+	guint64 weight;
+	guint first_irq;
+	int cpu;            /* decided CPU, -1 while undecided */
+	gboolean kept;      /* stays on its current CPU */
+	gboolean widened;   /* device-local CPUs were full */
+	gboolean rebalanced;
+} Unit;
+
+typedef struct {
+	const AfSnapshot *snapshot;
+	const AfHousekeeping *hk;
+	const AfPolicy *policy;
+	AfPlacement *previous;
+	AfLoad *load;
+	AfCpuSet *housekeeping;
+	AfSpread *spread;
+	Cand *all;
+	GHashTable *cands;   /* key string -> Cand* (owned) */
+	Cand **node_cands;   /* per topology node, borrowed from cands */
+	GPtrArray *items;    /* Item* (owned) */
+	GPtrArray *units;    /* Unit* (owned), by first IRQ */
+	GHashTable *avoid;   /* device -> set of (dense core + 1) used this round */
+	AfPlan *plan;
+	guint n_cap_skipped;
+	guint n_isolated_managed;
+} Planner;
+
+/* Writes every placed or capped unit's entries and the plan's counts. */
+void af_planner_write_entries(Planner *p);
+/* Adds the whole-plan warnings (no housekeeping, cap reached, managed on isolated). */
+void af_planner_write_warnings(Planner *p);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "planner-state.h"
+
+static const AfCpuTopo *topo_of(const Planner *p, guint cpu)
+{
+	const AfTopology *topology = p->snapshot->topology;
+
+	if (!topology || !topology->cpus || cpu >= topology->n_cpus)
+		return NULL;
+	return &topology->cpus[cpu];
+}
+
+/* Where a placed CPU sits: ", core 3 of node 1", or "" when unknown. */
+static void append_position(GString *s, const Planner *p, guint cpu)
+{
+	const AfCpuTopo *topo = topo_of(p, cpu);
+
+	if (topo && topo->core >= 0)
+		g_string_append_printf(s, ", core %d", topo->core);
+	if (topo && topo->node >= 0)
+		g_string_append_printf(s, "%s node %d", topo->core >= 0 ? " of" : ",", topo->node);
+}
+
+static char *describe_placement(const Planner *p, const Unit *unit, const Item *item,
+				AfAction action)
+{
+	GString *s = g_string_new(NULL);
+	const Cand *cand = unit->cand;
+	gboolean local = cand->kind == CAND_NODE || cand->kind == CAND_LOCAL;
+	gboolean pinned = cand->kind == CAND_PIN && !cand->pin_fallback;
+
+	if (action == AF_ACTION_KEEP) {
+		g_string_printf(s, "already on CPU %d (housekeeping", unit->cpu);
+		if (local)
+			g_string_append(s, ", node-local");
+		if (pinned)
+			g_string_append_printf(s, ", rule %s", cand->rule->name);
+		g_string_append(s, ")");
+	} else if (unit->kept && item->current == unit->cpu) {
+		g_string_printf(s, "narrow to the CPU already serving it (CPU %d)", unit->cpu);
+	} else if (unit->kept) {
+		g_string_printf(s, "join its channel partner on CPU %d", unit->cpu);
+	} else if (pinned) {
+		g_string_printf(s, "pinned by rule %s to CPU %d", cand->rule->name, unit->cpu);
+	} else {
+		gboolean pack = p->policy->mode == AF_PLACEMENT_PACK;
+
+		g_string_printf(s, "%s CPU %d", pack ? "pack onto" : "spread to", unit->cpu);
+		append_position(s, p, unit->cpu);
+		if (local && !unit->widened)
+			g_string_append(s, " (device local)");
+	}
+	if (action == AF_ACTION_MOVE && !unit->kept && unit->items->len > 1)
+		g_string_append(s, ", with its channel partner");
+	if (unit->widened)
+		g_string_append(s, "; device-local CPUs full, widened to all housekeeping");
+	if (unit->rebalanced)
+		g_string_append(s, "; its CPU was loaded past the hysteresis");
+	if (cand->pin_fallback)
+		g_string_append_printf(s, "; rule %s names no housekeeping CPU", cand->rule->name);
+	return g_string_free(s, FALSE);
+}
+
+static void write_unit(Planner *p, const Unit *unit)
+{
+	for (guint i = 0; i < unit->items->len; i++) {
+		const Item *item = unit->items->pdata[i];
+		AfPlanEntry *entry = item->entry;
+
+		if (unit->cpu < 0) {
+			entry->action = AF_ACTION_SKIP;
+			if (unit->cand->kind == CAND_PIN && !unit->cand->pin_fallback)
+				entry->reason = g_strdup_printf(
+					"every CPU of rule %s serves max_irqs_per_cpu (%u) IRQs: "
+					"left alone",
+					unit->cand->rule->name, p->policy->max_irqs_per_cpu);
+			else
+				entry->reason = g_strdup_printf(
+					"every housekeeping CPU serves max_irqs_per_cpu (%u) IRQs: "
+					"left alone",
+					p->policy->max_irqs_per_cpu);
+			continue;
+		}
+		entry->planned = af_cpuset_new();
+		af_cpuset_add(entry->planned, unit->cpu);
+		entry->action = af_cpuset_equal(entry->planned, item->irq->affinity)
+					? AF_ACTION_KEEP
+					: AF_ACTION_MOVE;
+		entry->reason = describe_placement(p, unit, item, entry->action);
+	}
+}
+
+void af_planner_write_entries(Planner *p)
+{
+	AfPlan *plan = p->plan;
+
+	for (guint i = 0; i < p->units->len; i++)
+		write_unit(p, p->units->pdata[i]);
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *entry = plan->entries->pdata[i];
+
+		switch (entry->action) {
+		case AF_ACTION_MOVE:
+			plan->n_move++;
+			break;
+		case AF_ACTION_KEEP:
+			plan->n_keep++;
+			break;
+		case AF_ACTION_SKIP:
+			plan->n_skip++;
+			break;
+		}
+	}
+}
+
+void af_planner_write_warnings(Planner *p)
+{
+	GPtrArray *warnings = p->plan->warnings;
+
+	if (af_cpuset_is_empty(p->housekeeping))
+		g_ptr_array_add(warnings, g_strdup("no housekeeping CPU: every online CPU is "
+						   "isolated, no IRQ is moved"));
+	if (p->n_cap_skipped > 0)
+		g_ptr_array_add(warnings,
+				g_strdup_printf("%u placement(s) left alone: their CPUs all serve "
+						"max_irqs_per_cpu (%u) IRQs",
+						p->n_cap_skipped, p->policy->max_irqs_per_cpu));
+	if (p->n_isolated_managed > 0)
+		g_ptr_array_add(warnings,
+				g_strdup_printf("%u kernel-managed IRQ(s) served by isolated CPUs, "
+						"which the kernel's managed_irq isolation cannot fix",
+						p->n_isolated_managed));
+}

@@ -1,0 +1,756 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "planner.h"
+
+/*
+ * Machines built by hand. CPU numbering follows x86: with C cores, CPU c
+ * (c < C) is thread 0 of core c and CPU c + C its sibling. Cores fill
+ * caches, caches fill nodes, in order.
+ */
+typedef struct {
+	AfSnapshot *snapshot;
+	AfHousekeeping *hk;
+	AfPolicy *policy;
+} Machine;
+
+static AfCpuSet *cpus(const char *list)
+{
+	AfCpuSet *set = NULL;
+
+	g_assert_cmpint(af_cpuset_parse_list(list, &set), ==, 0);
+	return set;
+}
+
+static void free_irq(AfIrq *irq)
+{
+	g_free(irq->name);
+	g_free(irq->chip);
+	g_free(irq->device);
+	g_free(irq->driver);
+	g_free(irq->interface);
+	af_cpuset_free(irq->local_cpus);
+	af_cpuset_free(irq->affinity);
+	af_cpuset_free(irq->effective);
+	g_free(irq);
+}
+
+static void free_rule(AfRule *rule)
+{
+	g_free(rule->name);
+	g_free(rule->match_interface);
+	g_free(rule->match_driver);
+	af_cpuset_free(rule->cpus);
+	g_free(rule);
+}
+
+static AfTopology *new_topology(guint n_nodes, guint caches_per_node, guint cores_per_cache,
+				guint threads)
+{
+	AfTopology *topology = g_new0(AfTopology, 1);
+	guint n_cores = n_nodes * caches_per_node * cores_per_cache;
+
+	topology->n_cpus = n_cores * threads;
+	topology->cpus = g_new0(AfCpuTopo, topology->n_cpus);
+	topology->known = af_cpuset_new();
+	topology->n_nodes = n_nodes;
+	topology->node_cpus = g_new0(AfCpuSet *, n_nodes);
+	for (guint node = 0; node < n_nodes; node++)
+		topology->node_cpus[node] = af_cpuset_new();
+	for (guint cpu = 0; cpu < topology->n_cpus; cpu++) {
+		guint core = cpu % n_cores, cache = core / cores_per_cache;
+		guint node = cache / caches_per_node;
+
+		topology->cpus[cpu] = (AfCpuTopo){ node, node, cache, core, cpu / n_cores };
+		af_cpuset_add(topology->known, cpu);
+		af_cpuset_add(topology->node_cpus[node], cpu);
+	}
+	topology->n_packages = n_nodes;
+	topology->n_caches = n_nodes * caches_per_node;
+	topology->n_cores = n_cores;
+	return topology;
+}
+
+static Machine *machine_new(guint n_nodes, guint caches_per_node, guint cores_per_cache,
+			    guint threads, const char *offline, const char *isolated)
+{
+	Machine *m = g_new0(Machine, 1);
+	AfTopology *topology = new_topology(n_nodes, caches_per_node, cores_per_cache, threads);
+	AfSnapshot *s = g_new0(AfSnapshot, 1);
+
+	s->nr_cpu_ids = topology->n_cpus;
+	s->possible = af_cpuset_new_range(0, s->nr_cpu_ids - 1);
+	s->present = af_cpuset_copy(s->possible);
+	s->offline = cpus(offline);
+	s->online = af_cpuset_new_andnot(s->possible, s->offline);
+	s->topology = topology;
+	s->irqs = g_ptr_array_new_with_free_func((GDestroyNotify)free_irq);
+	s->by_irq = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->warnings = g_ptr_array_new_with_free_func(g_free);
+	m->snapshot = s;
+
+	m->hk = g_new0(AfHousekeeping, 1);
+	m->hk->online = af_cpuset_copy(s->online);
+	m->hk->isolated = cpus(isolated);
+	m->hk->housekeeping = af_cpuset_new_andnot(s->online, m->hk->isolated);
+	m->hk->managed_irq_isolated = af_cpuset_new();
+	m->hk->sources = g_ptr_array_new();
+	m->hk->warnings = g_ptr_array_new_with_free_func(g_free);
+
+	m->policy = g_new0(AfPolicy, 1);
+	m->policy->mode = AF_PLACEMENT_SPREAD;
+	m->policy->numa_local = TRUE;
+	m->policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
+	m->policy->hysteresis_percent = AF_DEFAULT_HYSTERESIS_PERCENT;
+	m->policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)free_rule);
+	return m;
+}
+
+static void machine_free(Machine *m)
+{
+	AfSnapshot *s = m->snapshot;
+	AfTopology *t = s->topology;
+
+	for (guint node = 0; node < t->n_nodes; node++)
+		af_cpuset_free(t->node_cpus[node]);
+	g_free(t->node_cpus);
+	g_free(t->cpus);
+	af_cpuset_free(t->known);
+	g_free(t);
+	af_cpuset_free(s->possible);
+	af_cpuset_free(s->present);
+	af_cpuset_free(s->online);
+	af_cpuset_free(s->offline);
+	g_ptr_array_unref(s->irqs);
+	g_hash_table_unref(s->by_irq);
+	g_ptr_array_unref(s->warnings);
+	g_free(s);
+	af_cpuset_free(m->hk->online);
+	af_cpuset_free(m->hk->isolated);
+	af_cpuset_free(m->hk->housekeeping);
+	af_cpuset_free(m->hk->managed_irq_isolated);
+	g_ptr_array_unref(m->hk->sources);
+	g_ptr_array_unref(m->hk->warnings);
+	g_free(m->hk);
+	af_cpuset_free(m->policy->isolated);
+	af_cpuset_free(m->policy->banned);
+	g_ptr_array_unref(m->policy->rules);
+	g_free(m->policy);
+	g_free(m);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Machine, machine_free)
+
+/* Appends (no sorting: the planner must not depend on insertion order). */
+static AfIrq *add_irq(Machine *m, guint number, const char *name, const char *affinity,
+		      const char *effective)
+{
+	AfIrq *irq = g_new0(AfIrq, 1);
+
+	irq->irq = number;
+	irq->name = g_strdup(name);
+	irq->numa_node = -1;
+	irq->queue = -1;
+	irq->affinity = affinity ? cpus(affinity) : NULL;
+	irq->effective = effective ? cpus(effective) : NULL;
+	g_ptr_array_add(m->snapshot->irqs, irq);
+	g_hash_table_insert(m->snapshot->by_irq, GUINT_TO_POINTER(number), irq);
+	return irq;
+}
+
+static AfIrq *add_queue(Machine *m, guint number, const char *device, int node, int queue,
+			AfQueueKind kind, const char *affinity, const char *effective)
+{
+	g_autofree char *name = g_strdup_printf("%s-q%d", device, queue);
+	AfIrq *irq = add_irq(m, number, name, affinity, effective);
+
+	irq->msi = TRUE;
+	irq->device = g_strdup(device);
+	irq->driver = g_strdup("testnic");
+	irq->class = AF_IRQ_CLASS_NETWORK;
+	irq->numa_node = node;
+	irq->queue = queue;
+	irq->queue_kind = kind;
+	return irq;
+}
+
+static AfIrq *add_managed(Machine *m, guint number, const char *device, int queue,
+			  const char *affinity, const char *effective)
+{
+	AfIrq *irq = add_queue(m, number, device, 0, queue, AF_QUEUE_COMBINED, affinity, effective);
+
+	irq->class = AF_IRQ_CLASS_STORAGE;
+	irq->managed = TRUE;
+	irq->managed_source = AF_MANAGED_SOURCE_HEURISTIC;
+	return irq;
+}
+
+static AfRule *add_rule(Machine *m, const char *name, AfRuleAction action, int match_irq,
+			const char *match_interface, const char *pin_cpus)
+{
+	AfRule *rule = g_new0(AfRule, 1);
+
+	rule->name = g_strdup(name);
+	rule->action = action;
+	rule->match_irq = match_irq;
+	rule->match_interface = g_strdup(match_interface);
+	rule->cpus = pin_cpus ? cpus(pin_cpus) : NULL;
+	g_ptr_array_add(m->policy->rules, rule);
+	return rule;
+}
+
+/* Plans and checks the invariants, as every planner test must. */
+static AfPlan *plan_checked(Machine *m, AfPlacement *previous, AfLoad *load)
+{
+	AfPlan *plan = NULL;
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(af_plan_compute(m->snapshot, m->hk, m->policy, previous, load, &plan), ==,
+			0);
+	g_assert_nonnull(plan);
+	if (af_plan_check(plan, m->snapshot, m->hk, m->policy, &message) < 0)
+		g_error("plan invariant broken: %s", message);
+	return plan;
+}
+
+/* One IRQ's expected outcome; planned NULL for skip, reason a substring. */
+static void expect(const AfPlan *plan, guint irq, AfAction action, const char *planned,
+		   const char *reason)
+{
+	const AfPlanEntry *entry = af_plan_lookup(plan, irq);
+	g_autofree char *list = NULL;
+
+	g_assert_nonnull(entry);
+	if (entry->action != action || (reason && !strstr(entry->reason, reason)))
+		g_error("IRQ %u: %s \"%s\", expected %s \"%s\"", irq,
+			af_action_to_string(entry->action), entry->reason,
+			af_action_to_string(action), reason ? reason : "");
+	list = af_cpuset_format_list(entry->planned);
+	if (planned)
+		g_assert_cmpstr(list, ==, planned);
+	else
+		g_assert_null(entry->planned);
+}
+
+static gboolean has_warning(GPtrArray *warnings, const char *text)
+{
+	for (guint i = 0; i < warnings->len; i++)
+		if (strstr(warnings->pdata[i], text))
+			return TRUE;
+	return FALSE;
+}
+
+/* Single node, 4 cores x 2 threads: cores are {0,4} {1,5} {2,6} {3,7}. */
+static void test_isolation_on(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 2, "", "2-3,6-7");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* Served by isolated CPUs: both must leave; the first takes the empty
+	 * core 0 (thread 0 = CPU 0), the second the next empty core 1. */
+	add_irq(m, 1, "i8042", "0-7", "2");
+	add_irq(m, 12, "i8042", "0-7", "3");
+	/* Already on housekeeping CPU 5, alone: stays. */
+	add_irq(m, 9, "acpi", "5", "5");
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 1, AF_ACTION_MOVE, "0", "spread to CPU 0, core 0 of node 0");
+	/* Core 1 holds CPU 5 (IRQ 9), so core 0 and core 1 each have one IRQ: the
+	 * emptier CPU of them is CPU 4 (thread 1 of core 0) vs CPU 1 (thread 0 of
+	 * core 1, whose sibling 5 has IRQ 9): equal core and cache counts, CPU
+	 * counts 0 and 0, thread 0 beats thread 1: CPU 1. */
+	expect(plan, 12, AF_ACTION_MOVE, "1", "spread to CPU 1");
+	expect(plan, 9, AF_ACTION_KEEP, "5", "already on CPU 5");
+	g_assert_cmpuint(plan->n_move, ==, 2);
+	g_assert_cmpuint(plan->n_keep, ==, 1);
+}
+
+static void test_isolation_off(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 2, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	add_irq(m, 1, "i8042", "0-7", "2");
+	add_irq(m, 12, "i8042", "0-7", "3");
+	plan = plan_checked(m, NULL, NULL);
+	/* Nothing isolated: each stays on the CPU already serving it, narrowed. */
+	expect(plan, 1, AF_ACTION_MOVE, "2", "narrow to the CPU already serving it");
+	expect(plan, 12, AF_ACTION_MOVE, "3", "narrow to the CPU already serving it");
+	g_assert_cmpuint(plan->warnings->len, ==, 0);
+}
+
+static void test_all_isolated(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 1, "", "0-1");
+	g_autoptr(AfPlan) plan = NULL;
+
+	add_irq(m, 5, "legacy", "0-1", "0");
+	add_managed(m, 40, "0000:01:00.0", 1, "1", "1");
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 5, AF_ACTION_SKIP, NULL, "no housekeeping CPU");
+	expect(plan, 40, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic): served by CPU 1");
+	g_assert_true(has_warning(plan->warnings, "no housekeeping CPU"));
+	g_assert_cmpuint(plan->n_skip, ==, 2);
+}
+
+static void test_offline(void)
+{
+	/* 8 single-thread cores, CPUs 6-7 offline. */
+	g_autoptr(Machine) m = machine_new(1, 1, 8, 1, "6-7", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* Effective on an offline CPU (stale), and a mask of offline CPUs only. */
+	add_irq(m, 20, "a", "6-7", "7");
+	add_irq(m, 21, "b", "6", NULL);
+	/* Effective unknown, affinity one online CPU: that is where it is. */
+	add_irq(m, 22, "c", "3", NULL);
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 22, AF_ACTION_KEEP, "3", "already on CPU 3");
+	/* Hysteresis runs first (IRQ 22 holds core 3); then IRQ order: 0, 1. */
+	expect(plan, 20, AF_ACTION_MOVE, "0", "spread to CPU 0");
+	expect(plan, 21, AF_ACTION_MOVE, "1", "spread to CPU 1");
+}
+
+/* Two nodes of four single-thread cores: node 0 = CPUs 0-3, node 1 = 4-7. */
+static void test_two_nics(void)
+{
+	g_autoptr(Machine) m = machine_new(2, 1, 4, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	for (int q = 0; q < 4; q++) {
+		add_queue(m, 100 + q, "0000:10:00.0", 0, q, AF_QUEUE_COMBINED, "0-7", NULL);
+		add_queue(m, 200 + q, "0000:90:00.0", 1, q, AF_QUEUE_COMBINED, "0-7", NULL);
+	}
+	plan = plan_checked(m, NULL, NULL);
+	/* Each NIC's queues spread over its own node's cores, in IRQ order. */
+	for (int q = 0; q < 4; q++) {
+		g_autofree char *a = g_strdup_printf("%d", q);
+		g_autofree char *b = g_strdup_printf("%d", 4 + q);
+
+		expect(plan, 100 + q, AF_ACTION_MOVE, a, "of node 0 (device local)");
+		expect(plan, 200 + q, AF_ACTION_MOVE, b, "of node 1 (device local)");
+	}
+}
+
+static void test_nic_node_isolated(void)
+{
+	/* Node 0 keeps CPUs 0-1; node 1 (4-7) is wholly isolated. */
+	g_autoptr(Machine) m = machine_new(2, 1, 4, 1, "", "2-7");
+	g_autoptr(AfPlan) plan = NULL;
+
+	for (int q = 0; q < 4; q++) {
+		add_queue(m, 100 + q, "0000:10:00.0", 0, q, AF_QUEUE_COMBINED, "0-7", NULL);
+		add_queue(m, 200 + q, "0000:90:00.0", 1, q, AF_QUEUE_COMBINED, "0-7", NULL);
+	}
+	plan = plan_checked(m, NULL, NULL);
+	/* NIC A: 4 queues, 2 cores: one per core, then a second round. */
+	expect(plan, 100, AF_ACTION_MOVE, "0", "device local");
+	expect(plan, 101, AF_ACTION_MOVE, "1", "device local");
+	expect(plan, 102, AF_ACTION_MOVE, "0", "device local");
+	expect(plan, 103, AF_ACTION_MOVE, "1", "device local");
+	/* NIC B's node has no housekeeping CPU: any housekeeping CPU, not "local". */
+	for (int q = 0; q < 4; q++) {
+		const AfPlanEntry *entry = af_plan_lookup(plan, 200 + q);
+
+		g_assert_cmpint(entry->action, ==, AF_ACTION_MOVE);
+		g_assert_null(strstr(entry->reason, "device local"));
+	}
+	/* Four IRQs on each of two CPUs in the end: balanced. */
+	expect(plan, 200, AF_ACTION_MOVE, "0", NULL);
+	expect(plan, 201, AF_ACTION_MOVE, "1", NULL);
+}
+
+static void test_managed_nvme(void)
+{
+	/* 8 single-thread cores, 4-7 isolated; nvme q1-q8 one per CPU as the kernel spreads them. */
+	g_autoptr(Machine) m = machine_new(1, 1, 8, 1, "", "4-7");
+	g_autoptr(AfPlan) plan = NULL;
+	AfIrq *admin = add_queue(m, 50, "0000:02:00.0", 0, 0, AF_QUEUE_NONE, "0-7", "6");
+
+	admin->queue = -1;
+	admin->class = AF_IRQ_CLASS_STORAGE;
+	for (int q = 1; q <= 8; q++) {
+		g_autofree char *cpu = g_strdup_printf("%d", q - 1);
+
+		add_managed(m, 50 + q, "0000:02:00.0", q, cpu, cpu);
+	}
+	plan = plan_checked(m, NULL, NULL);
+	for (int q = 1; q <= 8; q++) {
+		const AfPlanEntry *entry = af_plan_lookup(plan, 50 + q);
+		g_autofree char *reason = g_strdup_printf("kernel-managed (heuristic): served by CPU %d",
+							  q - 1);
+		g_autofree char *warning =
+			g_strdup_printf("served by isolated CPU %d; isolcpus=managed_irq "
+					"cannot move it",
+					q - 1);
+
+		expect(plan, 50 + q, AF_ACTION_SKIP, NULL, reason);
+		/* Only the queues on CPUs 4-7 are served by isolated CPUs. */
+		g_assert_cmpuint(entry->warnings->len, ==, q - 1 >= 4 ? 1 : 0);
+		if (q - 1 >= 4)
+			g_assert_cmpstr(entry->warnings->pdata[0], ==, warning);
+	}
+	g_assert_true(has_warning(plan->warnings, "4 kernel-managed IRQ(s) served by isolated"));
+	/* The admin queue is movable and served by isolated CPU 6: it leaves. Every
+	 * housekeeping core already serves one managed queue; CPU 0 first. */
+	expect(plan, 50, AF_ACTION_MOVE, "0", "spread to CPU 0");
+}
+
+static void test_managed_unserved(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "3", "");
+	g_autoptr(AfPlan) plan = NULL;
+	AfIrq *irq = add_managed(m, 60, "0000:02:00.0", 3, "3", "");
+
+	irq->managed_source = AF_MANAGED_SOURCE_DEBUGFS;
+	irq = add_irq(m, 61, "timer", "0-3", "0-3");
+	irq->per_cpu = TRUE;
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 60, AF_ACTION_SKIP, NULL, "kernel-managed (debugfs): not served");
+	expect(plan, 61, AF_ACTION_SKIP, NULL, "per-CPU interrupt");
+}
+
+static void test_legacy(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+	AfIrq *irq = add_irq(m, 8, "rtc0", "0-3", "0");
+
+	irq->chip = g_strdup("IO-APIC");
+	irq = add_irq(m, 9, "acpi", "1", "1");
+	irq->chip = g_strdup("IO-APIC");
+	add_irq(m, 14, "ata_piix", NULL, NULL);
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 8, AF_ACTION_MOVE, "0", "narrow to the CPU already serving it");
+	expect(plan, 9, AF_ACTION_KEEP, "1", "already on CPU 1 (housekeeping)");
+	expect(plan, 14, AF_ACTION_SKIP, NULL, "affinity unreadable");
+}
+
+static void test_rules(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 8, 1, "", "6-7");
+	g_autoptr(AfPlan) plan = NULL;
+	AfIrq *irq;
+
+	add_rule(m, "quiet", AF_RULE_BAN, 30, NULL, NULL);
+	add_rule(m, "fast", AF_RULE_PIN, -1, "eth0", "2-3,6");
+	add_rule(m, "lost", AF_RULE_PIN, -1, "eth1", "6-7");
+	add_irq(m, 30, "noisy", "0-7", "7");
+	irq = add_queue(m, 31, "0000:03:00.0", 0, 0, AF_QUEUE_COMBINED, "0-7", NULL);
+	irq->interface = g_strdup("eth0");
+	irq = add_queue(m, 32, "0000:03:00.0", 0, 1, AF_QUEUE_COMBINED, "0-7", NULL);
+	irq->interface = g_strdup("eth0");
+	irq = add_queue(m, 33, "0000:03:00.0", 0, 2, AF_QUEUE_COMBINED, "0-7", "3");
+	irq->interface = g_strdup("eth0");
+	irq = add_queue(m, 34, "0000:04:00.0", 0, 0, AF_QUEUE_COMBINED, "0-7", "6");
+	irq->interface = g_strdup("eth1");
+	plan = plan_checked(m, NULL, NULL);
+	/* Banned: left alone even though it sits on an isolated CPU. */
+	expect(plan, 30, AF_ACTION_SKIP, NULL, "banned by rule quiet");
+	/* Pinned to 2-3 (6 is isolated): IRQ 33 already on 3 stays, then 31 -> 2. */
+	expect(plan, 33, AF_ACTION_MOVE, "3", "narrow to the CPU already serving it");
+	expect(plan, 31, AF_ACTION_MOVE, "2", "pinned by rule fast to CPU 2");
+	/* 32: both cores of the pin hold a queue of the device: new round, CPU 2. */
+	expect(plan, 32, AF_ACTION_MOVE, "2", "pinned by rule fast");
+	/* The rule's CPUs are all isolated: housekeeping instead, with a warning. */
+	expect(plan, 34, AF_ACTION_MOVE, "0", "rule lost names no housekeeping CPU");
+	g_assert_true(has_warning(plan->warnings, "rule lost: none of its CPUs (6-7)"));
+}
+
+static void test_pack_spread(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 2, "", "");
+	g_autoptr(AfPlan) spread = NULL;
+	g_autoptr(AfPlan) pack = NULL;
+
+	for (guint i = 0; i < 5; i++)
+		add_irq(m, 40 + i, "dev", "0-7", NULL);
+	/* Spread: the four empty cores by thread 0 (CPUs 0-3), then core 0 again,
+	 * its other thread 4 being the emptier CPU. */
+	spread = plan_checked(m, NULL, NULL);
+	expect(spread, 40, AF_ACTION_MOVE, "0", "spread to CPU 0");
+	expect(spread, 41, AF_ACTION_MOVE, "1", "spread to CPU 1");
+	expect(spread, 42, AF_ACTION_MOVE, "2", NULL);
+	expect(spread, 43, AF_ACTION_MOVE, "3", NULL);
+	expect(spread, 44, AF_ACTION_MOVE, "4", NULL);
+	/* Pack with a cap of 2: the lowest CPUs filled in turn. */
+	m->policy->mode = AF_PLACEMENT_PACK;
+	m->policy->max_irqs_per_cpu = 2;
+	pack = plan_checked(m, NULL, NULL);
+	expect(pack, 40, AF_ACTION_MOVE, "0", "pack onto CPU 0");
+	expect(pack, 41, AF_ACTION_MOVE, "0", NULL);
+	expect(pack, 42, AF_ACTION_MOVE, "1", NULL);
+	expect(pack, 43, AF_ACTION_MOVE, "1", NULL);
+	expect(pack, 44, AF_ACTION_MOVE, "2", NULL);
+}
+
+static void test_cap(void)
+{
+	g_autoptr(Machine) m = machine_new(2, 1, 2, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	m->policy->max_irqs_per_cpu = 1;
+	/* A managed IRQ served by CPU 0 fills it. */
+	add_managed(m, 10, "0000:05:00.0", 1, "0", "0");
+	/* Node 0 = CPUs 0-1: only CPU 1 has room; the second IRQ widens to node 1. */
+	add_queue(m, 11, "0000:06:00.0", 0, 0, AF_QUEUE_COMBINED, "0-3", "0");
+	add_queue(m, 12, "0000:06:00.0", 0, 1, AF_QUEUE_COMBINED, "0-3", NULL);
+	add_irq(m, 13, "x", "0-3", NULL);
+	add_irq(m, 14, "y", "0-3", NULL);
+	plan = plan_checked(m, NULL, NULL);
+	/* CPU 0 is full (managed IRQ 10): IRQ 11 cannot stay there. */
+	expect(plan, 11, AF_ACTION_MOVE, "1", "device local");
+	expect(plan, 12, AF_ACTION_MOVE, "2", "widened to all housekeeping");
+	expect(plan, 13, AF_ACTION_MOVE, "3", NULL);
+	expect(plan, 14, AF_ACTION_SKIP, NULL, "max_irqs_per_cpu (1)");
+	g_assert_true(has_warning(plan->warnings, "1 placement(s) left alone"));
+}
+
+static void test_hysteresis(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 8, 1, "", "");
+	g_autoptr(AfPlacement) previous = af_placement_new();
+	g_autoptr(AfCpuSet) six = cpus("6");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* Poorly spread (all three on CPU 5) but acceptable: nothing moves. */
+	add_irq(m, 70, "a", "5", "5");
+	add_irq(m, 71, "b", "5", "5");
+	add_irq(m, 72, "c", "5", "5");
+	/* Our last plan said 6; the kernel shows 6 in smp_affinity while effective
+	 * still lags on 5: our plan wins, no write. */
+	add_irq(m, 73, "d", "6", "5");
+	g_hash_table_insert(previous, GUINT_TO_POINTER(73), six);
+	/* Our last plan said 6 but the kernel shows 4: the kernel's CPU stands. */
+	add_irq(m, 74, "e", "4", "4");
+	g_hash_table_insert(previous, GUINT_TO_POINTER(74), six);
+	plan = plan_checked(m, previous, NULL);
+	expect(plan, 70, AF_ACTION_KEEP, "5", "already on CPU 5");
+	expect(plan, 71, AF_ACTION_KEEP, "5", NULL);
+	expect(plan, 72, AF_ACTION_KEEP, "5", NULL);
+	expect(plan, 73, AF_ACTION_KEEP, "6", NULL);
+	expect(plan, 74, AF_ACTION_KEEP, "4", NULL);
+	g_assert_cmpuint(plan->n_move, ==, 0);
+}
+
+static void test_load(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* Four IRQs of 100/s on CPU 0 of four: mean 100, threshold 25. Heaviest
+	 * first (equal, so by number): 80 leaves (CPU 0 at 400 vs 0), 81 (300),
+	 * 82 (200); 83 stays since moving it to a CPU at 0 gains nothing (100 vs
+	 * 100 is within the hysteresis and no lighter afterwards). */
+	for (guint i = 0; i < 4; i++) {
+		add_irq(m, 80 + i, "hot", "0", "0");
+		af_load_set(load, 80 + i, 100);
+	}
+	plan = plan_checked(m, NULL, load);
+	expect(plan, 80, AF_ACTION_MOVE, "1", "loaded past the hysteresis");
+	expect(plan, 81, AF_ACTION_MOVE, "2", NULL);
+	expect(plan, 82, AF_ACTION_MOVE, "3", NULL);
+	expect(plan, 83, AF_ACTION_KEEP, "0", NULL);
+	g_assert_cmpuint(af_load_get(load, 80), ==, 100);
+	g_assert_cmpuint(af_load_get(load, 99), ==, 0);
+}
+
+static void test_load_within_hysteresis(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 1, "", "");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* 110 vs 100: mean 105, threshold 26: a gap of 10 moves nothing. */
+	add_irq(m, 90, "a", "0", "0");
+	add_irq(m, 91, "b", "1", "1");
+	af_load_set(load, 90, 110);
+	af_load_set(load, 91, 100);
+	plan = plan_checked(m, NULL, load);
+	expect(plan, 90, AF_ACTION_KEEP, "0", NULL);
+	expect(plan, 91, AF_ACTION_KEEP, "1", NULL);
+}
+
+static void test_channel_pairs(void)
+{
+	/* 4 cores x 2 threads; one NIC with rx-N and tx-N vectors. */
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 2, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(GHashTable) cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	AfIrq *tx3 = NULL;
+
+	for (int q = 0; q < 4; q++) {
+		add_queue(m, 120 + q, "0000:07:00.0", 0, q, AF_QUEUE_RX, "0-7", NULL);
+		tx3 = add_queue(m, 130 + q, "0000:07:00.0", 0, q, AF_QUEUE_TX, "0-7", NULL);
+	}
+	/* The tx vector of channel 3 is served by CPU 6 (core 2): the pair stays
+	 * there; the other channels take the other cores: 0, 1, then 3. */
+	tx3->effective = cpus("6");
+	plan = plan_checked(m, NULL, NULL);
+	for (int q = 0; q < 4; q++) {
+		const AfPlanEntry *rx = af_plan_lookup(plan, 120 + q);
+		const AfPlanEntry *tx = af_plan_lookup(plan, 130 + q);
+		guint core = af_cpuset_first(rx->planned) % 4;
+
+		g_assert_true(af_cpuset_equal(rx->planned, tx->planned));
+		g_assert_false(g_hash_table_contains(cores, GUINT_TO_POINTER(core)));
+		g_hash_table_add(cores, GUINT_TO_POINTER(core));
+	}
+	expect(plan, 123, AF_ACTION_MOVE, "6", "join its channel partner on CPU 6");
+	expect(plan, 133, AF_ACTION_MOVE, "6", "narrow to the CPU already serving it");
+	expect(plan, 120, AF_ACTION_MOVE, "0", ", with its channel partner");
+	expect(plan, 131, AF_ACTION_MOVE, "1", NULL);
+	expect(plan, 122, AF_ACTION_MOVE, "3", NULL);
+}
+
+static void test_distinct_cores(void)
+{
+	/* 2 cores x 2 threads: core 0 = {0,2}, core 1 = {1,3}. */
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 2, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* An unmovable IRQ on CPU 1 loads core 1. */
+	add_managed(m, 10, "0000:0a:00.0", 1, "1", "1");
+	add_queue(m, 20, "0000:0b:00.0", 0, 0, AF_QUEUE_COMBINED, "0-3", NULL);
+	add_queue(m, 21, "0000:0b:00.0", 0, 1, AF_QUEUE_COMBINED, "0-3", NULL);
+	plan = plan_checked(m, NULL, NULL);
+	/* q0: core 0 is empty -> CPU 0. q1: cores tie at one IRQ each; the emptiest
+	 * CPU of core 0 would be CPU 2, but core 0 has a queue of this device: core
+	 * 1, its empty CPU 3. */
+	expect(plan, 20, AF_ACTION_MOVE, "0", NULL);
+	expect(plan, 21, AF_ACTION_MOVE, "3", NULL);
+}
+
+static void build_mixed(Machine *m, const guint *order, guint n)
+{
+	for (guint k = 0; k < n; k++) {
+		guint i = order[k];
+		g_autofree char *device = g_strdup_printf("0000:%02x:00.0", i / 8);
+
+		switch (i % 4) {
+		case 0:
+			add_queue(m, 200 + i, device, (i / 8) % 2, i % 8, AF_QUEUE_RX, "0-15", NULL);
+			break;
+		case 1:
+			add_queue(m, 200 + i, device, (i / 8) % 2, (i - 1) % 8, AF_QUEUE_TX, "0-15",
+				  NULL);
+			break;
+		case 2:
+			add_managed(m, 200 + i, device, i % 8, "3", "3");
+			break;
+		case 3:
+			add_irq(m, 200 + i, "legacy", "0-15", i % 3 ? NULL : "9");
+			break;
+		}
+	}
+}
+
+static void assert_plans_equal(const AfPlan *a, const AfPlan *b)
+{
+	g_assert_cmpuint(a->entries->len, ==, b->entries->len);
+	for (guint i = 0; i < a->entries->len; i++) {
+		const AfPlanEntry *x = a->entries->pdata[i], *y = b->entries->pdata[i];
+
+		g_assert_cmpuint(x->irq->irq, ==, y->irq->irq);
+		g_assert_cmpint(x->action, ==, y->action);
+		g_assert_true(af_cpuset_equal(x->planned, y->planned));
+		g_assert_cmpstr(x->reason, ==, y->reason);
+		g_assert_cmpuint(x->warnings->len, ==, y->warnings->len);
+	}
+	g_assert_cmpuint(a->warnings->len, ==, b->warnings->len);
+	for (guint i = 0; i < a->warnings->len; i++)
+		g_assert_cmpstr(a->warnings->pdata[i], ==, b->warnings->pdata[i]);
+}
+
+static void test_determinism(void)
+{
+	enum { N = 64 };
+	guint sorted[N], shuffled[N];
+	g_autoptr(Machine) a = machine_new(2, 2, 2, 2, "", "0,8");
+	g_autoptr(Machine) b = machine_new(2, 2, 2, 2, "", "0,8");
+	g_autoptr(AfPlan) first = NULL;
+	g_autoptr(AfPlan) again = NULL;
+	g_autoptr(AfPlan) other = NULL;
+
+	for (guint i = 0; i < N; i++)
+		sorted[i] = shuffled[i] = i;
+	/* A fixed permutation (no random numbers in tests either). */
+	for (guint i = N - 1; i > 0; i--) {
+		guint j = (i * 7919u + 13u) % (i + 1), t = shuffled[i];
+
+		shuffled[i] = shuffled[j];
+		shuffled[j] = t;
+	}
+	build_mixed(a, sorted, N);
+	build_mixed(b, shuffled, N);
+	first = plan_checked(a, NULL, NULL);
+	again = plan_checked(a, NULL, NULL);
+	other = plan_checked(b, NULL, NULL);
+	assert_plans_equal(first, again);
+	assert_plans_equal(first, other);
+	g_assert_cmpuint(first->n_move, >, 0);
+}
+
+static void test_check_catches(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfPlan) plan = NULL;
+	g_autofree char *message = NULL;
+	AfPlanEntry *entry;
+
+	add_irq(m, 1, "a", "0-3", NULL);
+	plan = plan_checked(m, NULL, NULL);
+	entry = plan->entries->pdata[0];
+	/* Planned onto an isolated CPU: the checker must refuse. */
+	af_cpuset_clear(entry->planned);
+	af_cpuset_add(entry->planned, 3);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==,
+			-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 1: planned outside housekeeping"));
+	g_clear_pointer(&message, g_free);
+	/* Keep while the mask differs: churn hidden as keep. */
+	af_cpuset_clear(entry->planned);
+	af_cpuset_add(entry->planned, 1);
+	entry->action = AF_ACTION_KEEP;
+	plan->n_keep = 1;
+	plan->n_move = 0;
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==,
+			-EINVAL);
+	g_assert_nonnull(strstr(message, "keep but planned differs"));
+}
+
+static void test_action_to_string(void)
+{
+	g_assert_cmpstr(af_action_to_string(AF_ACTION_MOVE), ==, "move");
+	g_assert_cmpstr(af_action_to_string(AF_ACTION_KEEP), ==, "keep");
+	g_assert_cmpstr(af_action_to_string(AF_ACTION_SKIP), ==, "skip");
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/planner/compute/isolation-on", test_isolation_on);
+	g_test_add_func("/planner/compute/isolation-off", test_isolation_off);
+	g_test_add_func("/planner/compute/all-isolated", test_all_isolated);
+	g_test_add_func("/planner/compute/offline", test_offline);
+	g_test_add_func("/planner/compute/two-nics", test_two_nics);
+	g_test_add_func("/planner/compute/nic-node-isolated", test_nic_node_isolated);
+	g_test_add_func("/planner/compute/managed-nvme", test_managed_nvme);
+	g_test_add_func("/planner/compute/managed-unserved", test_managed_unserved);
+	g_test_add_func("/planner/compute/legacy", test_legacy);
+	g_test_add_func("/planner/compute/rules", test_rules);
+	g_test_add_func("/planner/compute/pack-spread", test_pack_spread);
+	g_test_add_func("/planner/compute/cap", test_cap);
+	g_test_add_func("/planner/compute/hysteresis", test_hysteresis);
+	g_test_add_func("/planner/compute/load", test_load);
+	g_test_add_func("/planner/compute/load-within-hysteresis", test_load_within_hysteresis);
+	g_test_add_func("/planner/compute/channel-pairs", test_channel_pairs);
+	g_test_add_func("/planner/compute/distinct-cores", test_distinct_cores);
+	g_test_add_func("/planner/compute/determinism", test_determinism);
+	g_test_add_func("/planner/check/catches", test_check_catches);
+	g_test_add_func("/planner/action_to_string/all", test_action_to_string);
+	return g_test_run();
+}
