@@ -70,11 +70,16 @@ static void append_padded(GString *out, const char *text, guint width)
 		g_string_append_c(out, ' ');
 }
 
-/* "0-3 (eff 2)": the requested mask, and the serving CPUs when they differ. */
+/*
+ * "0-3 (eff 2)": the requested mask, and the serving CPUs when they differ.
+ * A managed IRQ whose CPUs are all offline is shut down: effective is empty.
+ */
 static char *format_current(const AfIrq *irq)
 {
 	g_autofree char *affinity = irq->affinity ? af_cpuset_format_list(irq->affinity) : NULL;
-	g_autofree char *effective = irq->effective ? af_cpuset_format_list(irq->effective) : NULL;
+	g_autofree char *effective = !irq->effective ? NULL
+				     : af_cpuset_is_empty(irq->effective) ? g_strdup("none")
+				     : af_cpuset_format_list(irq->effective);
 
 	if (!affinity)
 		return effective ? g_strdup_printf("? (eff %s)", effective) : g_strdup("?");

@@ -41,7 +41,7 @@ static void run_argv(const char *const *argv, Run *run)
 	g_autoptr(GError) error = NULL;
 	int wait_status = 0;
 
-	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
+	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out, &run->err,
 		     &wait_status, &error);
 	g_assert_no_error(error);
 	run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
@@ -324,6 +324,7 @@ static void test_fixture_table(void)
 	g_auto(GStrv) lines = NULL;
 	JsonObject *root, *counts;
 	JsonArray *irqs;
+	gboolean row_28 = FALSE;
 
 	tree_extract(&t, FIXTURE);
 	dry_run(t.root, FALSE, t.config, t.state_dir, &table);
@@ -348,8 +349,16 @@ static void test_fixture_table(void)
 		g_assert_true(g_str_has_prefix(line, number));
 		g_assert_nonnull(strstr(line, json_object_get_string_member(irq, "action")));
 	}
-	g_assert_nonnull(strstr(table.out, "\n28 "));
-	g_assert_nonnull(strstr(table.out, "4-7 (eff 4) -> -"));
+	/* IRQ 28's row: its mask, the isolated CPU serving it, nothing planned. */
+	for (guint i = 1; lines[i]; i++) {
+		if (!g_str_has_prefix(lines[i], "28 "))
+			continue;
+		g_assert_nonnull(strstr(lines[i], " 4-7 (eff 4) "));
+		g_assert_nonnull(strstr(lines[i], " -> -  "));
+		g_assert_nonnull(strstr(lines[i], " skip "));
+		row_28 = TRUE;
+	}
+	g_assert_true(row_28);
 	summary = g_strdup_printf("\n%" G_GINT64_FORMAT " move, %" G_GINT64_FORMAT
 				  " keep, %" G_GINT64_FORMAT " skip\n",
 				  json_object_get_int_member(counts, "move"),

@@ -554,6 +554,29 @@ static void test_table_control_characters(void)
 	fixture_clear(&f);
 }
 
+/* A shut-down managed IRQ serves on no CPU: said in words, not as an empty list. */
+static void test_table_not_served(void)
+{
+	Fixture f;
+	AfIrq *irq;
+	g_autofree char *text = NULL;
+	g_autofree char *json = NULL;
+	g_autoptr(JsonNode) root = NULL;
+
+	fixture_empty(&f);
+	irq = add_irq(f.snapshot, 40, "nvme0q3", "4-7", "");
+	irq->managed = TRUE;
+	add_entry(f.plan, irq, AF_ACTION_SKIP, NULL, "kernel-managed", NULL);
+	text = af_report_format_table(f.snapshot, f.hk, f.plan);
+	g_assert_nonnull(strstr(text, "  4-7 (eff none) -> -  "));
+	json = af_report_format_json(f.snapshot, f.hk, f.plan);
+	root = parse_json(json);
+	assert_string(json_array_get_object_element(
+			      json_object_get_array_member(json_node_get_object(root), "irqs"), 0),
+		      "effective", "");
+	fixture_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -564,5 +587,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/format_table/sections", test_table_sections);
 	g_test_add_func("/report/format_table/empty", test_table_empty);
 	g_test_add_func("/report/format_table/control_characters", test_table_control_characters);
+	g_test_add_func("/report/format_table/not_served", test_table_not_served);
 	return g_test_run();
 }
