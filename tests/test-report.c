@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "report.h"
+
+/*
+ * A machine like the QEMU capture of tests/fixtures: 8 CPUs, 2-7 isolated,
+ * a legacy IRQ the kernel left on an isolated CPU, a network queue already
+ * in place, two managed virtio-scsi queues (one served by isolated CPU 4)
+ * and the cascade IRQ with nothing readable.
+ */
+typedef struct {
+	AfSnapshot *snapshot;
+	AfHousekeeping *hk;
+	AfPlan *plan;
+} Fixture;
+
+static AfCpuSet *set_of(const char *list)
+{
+	AfCpuSet *set = NULL;
+
+	g_assert_cmpint(af_cpuset_parse_list(list, &set), ==, 0);
+	return set;
+}
+
+static AfIrq *add_irq(AfSnapshot *snapshot, guint number, const char *name, const char *affinity,
+		      const char *effective)
+{
+	AfIrq *irq = af_irq_new(number);
+
+	irq->name = g_strdup(name);
+	irq->affinity = affinity ? set_of(affinity) : NULL;
+	irq->effective = effective ? set_of(effective) : NULL;
+	af_snapshot_add_irq(snapshot, irq);
+	return irq;
+}
+
+static void add_entry(AfPlan *plan, const AfIrq *irq, AfAction action, const char *planned,
+		      const char *reason, const char *warning)
+{
+	AfPlanEntry *entry = g_new0(AfPlanEntry, 1);
+
+	entry->irq = irq;
+	entry->action = action;
+	entry->planned = planned ? set_of(planned) : NULL;
+	entry->reason = g_strdup(reason);
+	entry->warnings = g_ptr_array_new_with_free_func(g_free);
+	if (warning)
+		g_ptr_array_add(entry->warnings, g_strdup(warning));
+	g_ptr_array_add(plan->entries, entry);
+}
+
+static void add_source(AfHousekeeping *hk, const char *name, const char *list)
+{
+	AfHkSource *source = g_new0(AfHkSource, 1);
+
+	source->name = g_strdup(name);
+	source->cpus = set_of(list);
+	g_ptr_array_add(hk->sources, source);
+}
+
+/* The report only reads these; the test owns and frees its hand-built ones. */
+static void free_source(gpointer data)
+{
+	AfHkSource *source = data;
+
+	g_free(source->name);
+	af_cpuset_free(source->cpus);
+	g_free(source);
+}
+
+static void free_entry(gpointer data)
+{
+	AfPlanEntry *entry = data;
+
+	af_cpuset_free(entry->planned);
+	g_free(entry->reason);
+	g_ptr_array_unref(entry->warnings);
+	g_free(entry);
+}
+
+static void fixture_empty(Fixture *f)
+{
+	f->snapshot = af_snapshot_new();
+	f->hk = g_new0(AfHousekeeping, 1);
+	f->hk->online = set_of("0-7");
+	f->hk->isolated = af_cpuset_new();
+	f->hk->housekeeping = set_of("0-7");
+	f->hk->sources = g_ptr_array_new_with_free_func(free_source);
+	f->hk->warnings = g_ptr_array_new_with_free_func(g_free);
+	f->plan = g_new0(AfPlan, 1);
+	f->plan->entries = g_ptr_array_new_with_free_func(free_entry);
+	f->plan->warnings = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void fixture_qemu(Fixture *f)
+{
+	AfSnapshot *s;
+	AfIrq *i8042, *rx, *q0, *q1, *cascade;
+
+	fixture_empty(f);
+	s = f->snapshot;
+	af_cpuset_assign(f->hk->isolated, f->hk->online);
+	af_cpuset_remove(f->hk->isolated, 0);
+	af_cpuset_remove(f->hk->isolated, 1);
+	af_cpuset_andnot(f->hk->housekeeping, f->hk->isolated);
+	add_source(f->hk, "isolcpus_domain", "2-7");
+	add_source(f->hk, "isolcpus_managed_irq", "1-3,5-7");
+	add_source(f->hk, "irqaffinity", "2-7");
+
+	i8042 = add_irq(s, 1, "i8042", "0-7", "3");
+	i8042->trigger = g_strdup("edge");
+	rx = add_irq(s, 24, "virtio0-input.0", "0", "0");
+	rx->msi = TRUE;
+	rx->device = g_strdup("0000:00:03.0");
+	rx->driver = g_strdup("virtio-pci");
+	rx->class = AF_IRQ_CLASS_NETWORK;
+	rx->numa_node = 0;
+	rx->interface = g_strdup("eth0");
+	rx->queue = 0;
+	rx->queue_kind = AF_QUEUE_RX;
+	q0 = add_irq(s, 27, "virtio2-request", "0-3", "0");
+	q1 = add_irq(s, 28, "virtio2-request", "4-7", "4");
+	for (AfIrq **q = (AfIrq *[]){ q0, q1, NULL }; *q; q++) {
+		(*q)->msi = TRUE;
+		(*q)->device = g_strdup("0000:00:05.0");
+		(*q)->driver = g_strdup("virtio-pci");
+		(*q)->class = AF_IRQ_CLASS_STORAGE;
+		(*q)->managed = TRUE;
+		(*q)->managed_source = AF_MANAGED_SOURCE_HEURISTIC;
+		(*q)->queue_kind = AF_QUEUE_COMBINED;
+	}
+	q0->queue = 0;
+	q1->queue = 1;
+	cascade = add_irq(s, 2, "", NULL, NULL);
+	cascade->per_cpu = TRUE;
+
+	g_ptr_array_add(s->warnings, g_strdup("debugfs is not mounted: managed IRQs are guessed"));
+	g_ptr_array_add(s->cmdline->warnings,
+			g_strdup("debugfs is not mounted: managed IRQs are guessed"));
+	g_ptr_array_add(f->hk->warnings, g_strdup("CPU 1 is isolated for managed IRQs only"));
+	g_ptr_array_add(f->plan->warnings, g_strdup("2 managed IRQs cannot be moved"));
+
+	/* Entries in ascending IRQ order, as the planner gives them. */
+	add_entry(f->plan, i8042, AF_ACTION_MOVE, "0", "served by isolated CPU 3", NULL);
+	add_entry(f->plan, cascade, AF_ACTION_SKIP, NULL, "per-CPU interrupt", NULL);
+	add_entry(f->plan, rx, AF_ACTION_KEEP, "0", "already on housekeeping CPU 0", NULL);
+	add_entry(f->plan, q0, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)", NULL);
+	add_entry(f->plan, q1, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)",
+		  "managed IRQ served by isolated CPU 4");
+	f->plan->n_move = 1;
+	f->plan->n_keep = 1;
+	f->plan->n_skip = 3;
+}
+
+static void fixture_clear(Fixture *f)
+{
+	g_ptr_array_unref(f->plan->entries);
+	g_ptr_array_unref(f->plan->warnings);
+	g_free(f->plan);
+	af_cpuset_free(f->hk->online);
+	af_cpuset_free(f->hk->isolated);
+	af_cpuset_free(f->hk->housekeeping);
+	g_ptr_array_unref(f->hk->sources);
+	g_ptr_array_unref(f->hk->warnings);
+	g_free(f->hk);
+	af_snapshot_free(f->snapshot);
+}
+
+/* ---- JSON ---- */
+
+static JsonNode *parse_json(const char *text)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+
+	json_parser_load_from_data(parser, text, -1, &error);
+	g_assert_no_error(error);
+	return json_node_copy(json_parser_get_root(parser));
+}
+
+static void assert_string(JsonObject *o, const char *member, const char *expected)
+{
+	JsonNode *node = json_object_get_member(o, member);
+
+	g_assert_nonnull(node);
+	if (!expected) {
+		g_assert_true(JSON_NODE_HOLDS_NULL(node));
+		return;
+	}
+	g_assert_true(JSON_NODE_HOLDS_VALUE(node));
+	g_assert_cmpint(json_node_get_value_type(node), ==, G_TYPE_STRING);
+	g_assert_cmpstr(json_node_get_string(node), ==, expected);
+}
+
+/* expected < 0 means null. */
+static void assert_int(JsonObject *o, const char *member, gint64 expected)
+{
+	JsonNode *node = json_object_get_member(o, member);
+
+	g_assert_nonnull(node);
+	if (expected < 0) {
+		g_assert_true(JSON_NODE_HOLDS_NULL(node));
+		return;
+	}
+	g_assert_true(JSON_NODE_HOLDS_VALUE(node));
+	g_assert_cmpint(json_node_get_value_type(node), ==, G_TYPE_INT64);
+	g_assert_cmpint(json_node_get_int(node), ==, expected);
+}
+
+static void assert_bool(JsonObject *o, const char *member, gboolean expected)
+{
+	JsonNode *node = json_object_get_member(o, member);
+
+	g_assert_nonnull(node);
+	g_assert_true(JSON_NODE_HOLDS_VALUE(node));
+	g_assert_cmpint(json_node_get_value_type(node), ==, G_TYPE_BOOLEAN);
+	g_assert_cmpint(json_node_get_boolean(node), ==, expected);
+}
+
+/* An array of strings equal to expected (NULL-terminated). */
+static void assert_strings(JsonObject *o, const char *member, const char *const *expected)
+{
+	JsonNode *node = json_object_get_member(o, member);
+	JsonArray *array;
+
+	g_assert_nonnull(node);
+	g_assert_true(JSON_NODE_HOLDS_ARRAY(node));
+	array = json_node_get_array(node);
+	g_assert_cmpuint(json_array_get_length(array), ==, g_strv_length((char **)expected));
+	for (guint i = 0; expected[i]; i++) {
+		JsonNode *element = json_array_get_element(array, i);
+
+		g_assert_cmpint(json_node_get_value_type(element), ==, G_TYPE_STRING);
+		g_assert_cmpstr(json_node_get_string(element), ==, expected[i]);
+	}
+}
+
+/* The object has exactly these members, in this order. */
+static void assert_members(JsonObject *o, const char *const *expected)
+{
+	g_autoptr(GList) members = json_object_get_members(o);
+	guint i = 0;
+
+	for (GList *l = members; l; l = l->next, i++) {
+		g_assert_nonnull(expected[i]);
+		g_assert_cmpstr(l->data, ==, expected[i]);
+	}
+	g_assert_null(expected[i]);
+}
+
+static const char *const irq_members[] = {
+	"irq", "name", "device", "driver", "class", "numa_node", "interface", "queue",
+	"managed", "managed_source", "movable", "current", "effective", "planned",
+	"action", "reason", "warnings", NULL,
+};
+
+typedef struct {
+	gint64 irq;
+	const char *name, *device, *driver, *class;
+	gint64 numa_node; /* -1: null */
+	const char *interface;
+	gint64 queue;     /* -1: null */
+	gboolean managed;
+	const char *managed_source;
+	gboolean movable;
+	const char *current, *effective, *planned, *action, *reason;
+	const char *warnings[2];
+} IrqCase;
+
+/* What fixture_qemu() put in, field by field, in ascending IRQ order. */
+static const IrqCase qemu_irqs[] = {
+	{ 1, "i8042", NULL, NULL, "other", -1, NULL, -1, FALSE, NULL, TRUE,
+	  "0-7", "3", "0", "move", "served by isolated CPU 3", { NULL } },
+	{ 2, "", NULL, NULL, "other", -1, NULL, -1, FALSE, NULL, FALSE,
+	  NULL, NULL, NULL, "skip", "per-CPU interrupt", { NULL } },
+	{ 24, "virtio0-input.0", "0000:00:03.0", "virtio-pci", "network", 0, "eth0", 0, FALSE,
+	  NULL, TRUE, "0", "0", "0", "keep", "already on housekeeping CPU 0", { NULL } },
+	{ 27, "virtio2-request", "0000:00:05.0", "virtio-pci", "storage", -1, NULL, 0, TRUE,
+	  "heuristic", FALSE, "0-3", "0", NULL, "skip", "kernel-managed (heuristic)", { NULL } },
+	{ 28, "virtio2-request", "0000:00:05.0", "virtio-pci", "storage", -1, NULL, 1, TRUE,
+	  "heuristic", FALSE, "4-7", "4", NULL, "skip", "kernel-managed (heuristic)",
+	  { "managed IRQ served by isolated CPU 4", NULL } },
+};
+
+static void test_json_fields(void)
+{
+	static const char *const top[] = { "version", "cpus", "irqs", "warnings", "summary", NULL };
+	static const char *const cpus_members[] = { "online", "isolated", "housekeeping", "sources",
+						    NULL };
+	static const char *const source_names[] = { "isolcpus_domain", "isolcpus_managed_irq",
+						    "irqaffinity", NULL };
+	static const char *const warnings[] = {
+		"debugfs is not mounted: managed IRQs are guessed",
+		"CPU 1 is isolated for managed IRQs only",
+		"2 managed IRQs cannot be moved",
+		NULL,
+	};
+	Fixture f;
+	g_autofree char *text = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *o, *cpus, *sources, *summary;
+	JsonArray *irqs;
+
+	fixture_qemu(&f);
+	text = af_report_format_json(f.snapshot, f.hk, f.plan);
+	g_assert_true(g_str_has_suffix(text, "}\n"));
+	root = parse_json(text);
+	g_assert_true(JSON_NODE_HOLDS_OBJECT(root));
+	o = json_node_get_object(root);
+	assert_members(o, top);
+	assert_int(o, "version", 1);
+
+	cpus = json_object_get_object_member(o, "cpus");
+	assert_members(cpus, cpus_members);
+	assert_string(cpus, "online", "0-7");
+	assert_string(cpus, "isolated", "2-7");
+	assert_string(cpus, "housekeeping", "0-1");
+	sources = json_object_get_object_member(cpus, "sources");
+	assert_members(sources, source_names);
+	assert_string(sources, "isolcpus_domain", "2-7");
+	assert_string(sources, "isolcpus_managed_irq", "1-3,5-7");
+	assert_string(sources, "irqaffinity", "2-7");
+
+	/* Snapshot, command line, housekeeping, plan; the repeated one once. */
+	assert_strings(o, "warnings", warnings);
+
+	irqs = json_object_get_array_member(o, "irqs");
+	g_assert_cmpuint(json_array_get_length(irqs), ==, G_N_ELEMENTS(qemu_irqs));
+	for (guint i = 0; i < G_N_ELEMENTS(qemu_irqs); i++) {
+		const IrqCase *c = &qemu_irqs[i];
+		JsonObject *irq = json_array_get_object_element(irqs, i);
+
+		g_test_message("IRQ %" G_GINT64_FORMAT, c->irq);
+		assert_members(irq, irq_members);
+		assert_int(irq, "irq", c->irq);
+		assert_string(irq, "name", c->name);
+		assert_string(irq, "device", c->device);
+		assert_string(irq, "driver", c->driver);
+		assert_string(irq, "class", c->class);
+		assert_int(irq, "numa_node", c->numa_node);
+		assert_string(irq, "interface", c->interface);
+		assert_int(irq, "queue", c->queue);
+		assert_bool(irq, "managed", c->managed);
+		assert_string(irq, "managed_source", c->managed_source);
+		assert_bool(irq, "movable", c->movable);
+		assert_string(irq, "current", c->current);
+		assert_string(irq, "effective", c->effective);
+		assert_string(irq, "planned", c->planned);
+		assert_string(irq, "action", c->action);
+		assert_string(irq, "reason", c->reason);
+		assert_strings(irq, "warnings", c->warnings);
+	}
+
+	summary = json_object_get_object_member(o, "summary");
+	assert_members(summary, (const char *const[]){ "move", "keep", "skip", NULL });
+	assert_int(summary, "move", 1);
+	assert_int(summary, "keep", 1);
+	assert_int(summary, "skip", 3);
+	fixture_clear(&f);
+}
+
+static void test_json_empty(void)
+{
+	static const char *const none[] = { NULL };
+	Fixture f;
+	g_autofree char *text = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *o, *cpus, *summary;
+
+	fixture_empty(&f);
+	text = af_report_format_json(f.snapshot, f.hk, f.plan);
+	root = parse_json(text);
+	o = json_node_get_object(root);
+	cpus = json_object_get_object_member(o, "cpus");
+	assert_string(cpus, "isolated", "");
+	assert_string(cpus, "housekeeping", "0-7");
+	assert_members(json_object_get_object_member(cpus, "sources"), none);
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(o, "irqs")), ==, 0);
+	assert_strings(o, "warnings", none);
+	summary = json_object_get_object_member(o, "summary");
+	assert_int(summary, "move", 0);
+	assert_int(summary, "keep", 0);
+	assert_int(summary, "skip", 0);
+	fixture_clear(&f);
+}
+
+/* Names with quotes and control characters survive the round trip. */
+static void test_json_escaping(void)
+{
+	Fixture f;
+	AfIrq *irq;
+	g_autofree char *text = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *entry;
+
+	fixture_empty(&f);
+	irq = add_irq(f.snapshot, 9, "acpi \"x\"\t\\", "0", NULL);
+	add_entry(f.plan, irq, AF_ACTION_KEEP, "0", "line\nbreak", NULL);
+	text = af_report_format_json(f.snapshot, f.hk, f.plan);
+	root = parse_json(text);
+	entry = json_array_get_object_element(
+		json_object_get_array_member(json_node_get_object(root), "irqs"), 0);
+	assert_string(entry, "name", "acpi \"x\"\t\\");
+	assert_string(entry, "reason", "line\nbreak");
+	assert_string(entry, "effective", NULL);
+	fixture_clear(&f);
+}
+
+/* ---- table ---- */
+
+/* The byte offset of needle in line, which must hold it. */
+static guint column_of(const char *line, const char *needle)
+{
+	const char *p = strstr(line, needle);
+
+	g_assert_nonnull(p);
+	return (guint)(p - line);
+}
+
+static void test_table_rows(void)
+{
+	/* The cell each row shows in each column; the columns must line up. */
+	static const char *const rows[][8] = {
+		{ "1", "i8042", "-/-", "other", "-", "0-7 (eff 3) -> 0", "move",
+		  "served by isolated CPU 3" },
+		{ "2", "-", "-/-", "other", "-", "?           -> -", "skip", "per-CPU interrupt" },
+		{ "24", "virtio0-input.0", "0000:00:03.0/virtio-pci/eth0", "network", "0",
+		  "0           -> 0", "keep", "already on housekeeping CPU 0" },
+		{ "27", "virtio2-request", "0000:00:05.0/virtio-pci", "storage", "-",
+		  "0-3 (eff 0) -> -", "skip", "kernel-managed (heuristic)" },
+		{ "28", "virtio2-request", "0000:00:05.0/virtio-pci", "storage", "-",
+		  "4-7 (eff 4) -> -", "skip", "kernel-managed (heuristic)" },
+	};
+	static const char *const titles[] = { "IRQ", "NAME", "DEVICE/DRIVER", "CLASS", "NODE",
+					      "CURRENT     -> PLANNED", "ACTION", "REASON" };
+	Fixture f;
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint starts[8];
+
+	fixture_qemu(&f);
+	text = af_report_format_table(f.snapshot, f.hk, f.plan);
+	g_test_message("%s", text);
+	lines = g_strsplit(text, "\n", -1);
+
+	g_assert_true(g_str_has_prefix(lines[0], "IRQ  "));
+	for (guint c = 0; c < 8; c++)
+		starts[c] = column_of(lines[0], titles[c]);
+	/* Each column starts two spaces after the widest cell of the one before. */
+	g_assert_cmpuint(starts[1], ==, strlen("IRQ") + 2);
+	g_assert_cmpuint(starts[2], ==, starts[1] + strlen("virtio0-input.0") + 2);
+	g_assert_cmpuint(starts[3], ==, starts[2] + strlen("0000:00:03.0/virtio-pci/eth0") + 2);
+	g_assert_cmpuint(starts[4], ==, starts[3] + strlen("network") + 2);
+	g_assert_cmpuint(starts[5], ==, starts[4] + strlen("NODE") + 2);
+	g_assert_cmpuint(starts[6], ==, starts[5] + strlen("CURRENT     -> PLANNED") + 2);
+	g_assert_cmpuint(starts[7], ==, starts[6] + strlen("ACTION") + 2);
+
+	for (guint r = 0; r < G_N_ELEMENTS(rows); r++) {
+		const char *line = lines[r + 1];
+
+		g_test_message("row %s", line);
+		for (guint c = 0; c < 8; c++) {
+			guint len = strlen(rows[r][c]);
+
+			g_assert_cmpint(strncmp(line + starts[c], rows[r][c], len), ==, 0);
+			if (c < 7)
+				g_assert_cmpint(line[starts[c] + len], ==, ' ');
+			else
+				g_assert_cmpint(line[starts[c] + len], ==, '\0');
+		}
+	}
+	g_assert_cmpstr(lines[G_N_ELEMENTS(rows) + 1], ==, "");
+	fixture_clear(&f);
+}
+
+static void test_table_sections(void)
+{
+	static const char *const tail[] = {
+		"",
+		"CPUs:",
+		"  online                0-7",
+		"  isolated              2-7",
+		"  housekeeping          0-1",
+		"Isolation sources:",
+		"  isolcpus_domain       2-7",
+		"  isolcpus_managed_irq  1-3,5-7",
+		"  irqaffinity           2-7",
+		"Warnings:",
+		"  debugfs is not mounted: managed IRQs are guessed",
+		"  CPU 1 is isolated for managed IRQs only",
+		"  2 managed IRQs cannot be moved",
+		"  IRQ 28 (virtio2-request): managed IRQ served by isolated CPU 4",
+		"",
+		"1 move, 1 keep, 3 skip",
+		"",
+	};
+	Fixture f;
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	fixture_qemu(&f);
+	text = af_report_format_table(f.snapshot, f.hk, f.plan);
+	lines = g_strsplit(text, "\n", -1);
+	/* Header and five rows, then the sections. */
+	g_assert_cmpuint(g_strv_length(lines), ==, 6 + G_N_ELEMENTS(tail));
+	for (guint i = 0; i < G_N_ELEMENTS(tail); i++)
+		g_assert_cmpstr(lines[6 + i], ==, tail[i]);
+	fixture_clear(&f);
+}
+
+static void test_table_empty(void)
+{
+	static const char *const expected =
+		"IRQ  NAME  DEVICE/DRIVER  CLASS  NODE  CURRENT -> PLANNED  ACTION  REASON\n"
+		"\n"
+		"CPUs:\n"
+		"  online        0-7\n"
+		"  isolated      (none)\n"
+		"  housekeeping  0-7\n"
+		"Isolation sources:\n"
+		"  (none)\n"
+		"Warnings:\n"
+		"  (none)\n"
+		"\n"
+		"0 move, 0 keep, 0 skip\n";
+	Fixture f;
+	g_autofree char *text = NULL;
+
+	fixture_empty(&f);
+	text = af_report_format_table(f.snapshot, f.hk, f.plan);
+	g_assert_cmpstr(text, ==, expected);
+	fixture_clear(&f);
+}
+
+/* A tab or escape sequence in a name must not break the columns or the terminal. */
+static void test_table_control_characters(void)
+{
+	Fixture f;
+	AfIrq *irq;
+	g_autofree char *text = NULL;
+
+	fixture_empty(&f);
+	irq = add_irq(f.snapshot, 9, "bad\tname\033[2J", "0", NULL);
+	add_entry(f.plan, irq, AF_ACTION_KEEP, "0", "ok", "odd\nwarning");
+	text = af_report_format_table(f.snapshot, f.hk, f.plan);
+	g_assert_nonnull(strstr(text, "9    bad?name?[2J  -/-"));
+	g_assert_nonnull(strstr(text, "  IRQ 9 (bad?name?[2J): odd?warning\n"));
+	g_assert_null(strchr(text, '\t'));
+	g_assert_null(strchr(text, '\033'));
+	fixture_clear(&f);
+}
+
+/* A shut-down managed IRQ serves on no CPU: said in words, not as an empty list. */
+static void test_table_not_served(void)
+{
+	Fixture f;
+	AfIrq *irq;
+	g_autofree char *text = NULL;
+	g_autofree char *json = NULL;
+	g_autoptr(JsonNode) root = NULL;
+
+	fixture_empty(&f);
+	irq = add_irq(f.snapshot, 40, "nvme0q3", "4-7", "");
+	irq->managed = TRUE;
+	add_entry(f.plan, irq, AF_ACTION_SKIP, NULL, "kernel-managed", NULL);
+	text = af_report_format_table(f.snapshot, f.hk, f.plan);
+	g_assert_nonnull(strstr(text, "  4-7 (eff none) -> -  "));
+	json = af_report_format_json(f.snapshot, f.hk, f.plan);
+	root = parse_json(json);
+	assert_string(json_array_get_object_element(
+			      json_object_get_array_member(json_node_get_object(root), "irqs"), 0),
+		      "effective", "");
+	fixture_clear(&f);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/report/format_json/fields", test_json_fields);
+	g_test_add_func("/report/format_json/empty", test_json_empty);
+	g_test_add_func("/report/format_json/escaping", test_json_escaping);
+	g_test_add_func("/report/format_table/rows", test_table_rows);
+	g_test_add_func("/report/format_table/sections", test_table_sections);
+	g_test_add_func("/report/format_table/empty", test_table_empty);
+	g_test_add_func("/report/format_table/control_characters", test_table_control_characters);
+	g_test_add_func("/report/format_table/not_served", test_table_not_served);
+	return g_test_run();
+}
