@@ -3,7 +3,7 @@
 
 /*
  * AfPolicy: the operator's configuration, read from
- * /etc/affinityd/affinityd.conf and affinityd.conf.d/*.conf (GKeyFile INI,
+ * /etc/affinityd/affinityd.conf and the *.conf files of affinityd.conf.d/ (GKeyFile INI,
  * drop-ins in name order, later keys override earlier ones). A bad file is
  * refused as a whole with "PATH:LINE: reason". Pure parsing: no defaults
  * come from the machine.
