@@ -8,8 +8,6 @@
 #include "log.h"
 #include "statedir.h"
 
-#define STATE_FILE "state"
-
 static void go_in_memory(AfStateDir *statedir, const char *why)
 {
 	af_log_warning("State directory %s is not usable (%s): learned IRQs and original "
@@ -18,31 +16,36 @@ static void go_in_memory(AfStateDir *statedir, const char *why)
 	g_clear_pointer(&statedir->path, g_free);
 }
 
-static void load_state(AfStateDir *statedir)
+typedef int (*ParseFunc)(AfState *state, const char *text, guint *ret_line);
+
+/* Loads one file of the state; a broken one is set aside and its part starts empty. */
+static void load_file(AfStateDir *statedir, const char *name, ParseFunc parse)
 {
-	g_autofree char *file = g_build_filename(statedir->path, STATE_FILE, NULL);
+	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
 	g_autofree char *broken = NULL, *text = NULL;
 	g_autoptr(GError) error = NULL;
-	AfState *state = NULL;
 	guint line = 0;
 
 	if (!g_file_get_contents(file, &text, NULL, &error)) {
 		if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-			af_log_warning("Failed to read %s, starting without saved state: %s", file,
+			af_log_warning("Failed to read %s, starting without it: %s", file,
 				       error->message);
 		return;
 	}
-	if (af_state_parse(text, &state, &line) < 0) {
+	if (parse(statedir->state, text, &line) < 0) {
 		/* Keep the file for a human: it may hold the only copy of the originals. */
 		broken = g_strconcat(file, ".broken", NULL);
-		af_log_warning("%s:%u: not a valid state line; moved the file to %s and starting "
-			       "without saved state",
+		af_log_warning("%s:%u: not a valid line; moved the file to %s and starting "
+			       "without it",
 			       file, line, broken);
 		(void)g_rename(file, broken);
-		return;
 	}
-	af_state_free(statedir->state);
-	statedir->state = state;
+}
+
+static void load_state(AfStateDir *statedir)
+{
+	load_file(statedir, AF_STATE_LEARNED_FILE, af_state_parse_learned);
+	load_file(statedir, AF_STATE_ORIGINALS_FILE, af_state_parse_originals);
 }
 
 AfStateDir *af_statedir_open(const char *path)
@@ -79,20 +82,31 @@ gboolean af_statedir_is_persistent(const AfStateDir *statedir)
 	return statedir->path != NULL;
 }
 
-int af_statedir_save(AfStateDir *statedir)
+static int save_file(AfStateDir *statedir, const char *name, const char *text)
 {
-	g_autofree char *file = NULL, *text = NULL;
+	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
 	g_autoptr(GError) error = NULL;
 
-	if (!statedir->path)
-		return 0;
-	file = g_build_filename(statedir->path, STATE_FILE, NULL);
-	text = af_state_format(statedir->state);
-	/* A temporary file, fsync and rename: a crash leaves the old or the new state. */
+	/* A temporary file, fsync and rename: a crash leaves the old or the new file. */
 	if (!g_file_set_contents_full(file, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
 				      &error)) {
 		go_in_memory(statedir, error->message);
 		return -EIO;
 	}
 	return 0;
+}
+
+int af_statedir_save(AfStateDir *statedir)
+{
+	g_autofree char *learned = NULL, *originals = NULL;
+	int r;
+
+	if (!statedir->path)
+		return 0;
+	learned = af_state_format_learned(statedir->state);
+	originals = af_state_format_originals(statedir->state);
+	r = save_file(statedir, AF_STATE_LEARNED_FILE, learned);
+	if (r < 0)
+		return r;
+	return save_file(statedir, AF_STATE_ORIGINALS_FILE, originals);
 }

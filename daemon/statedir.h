@@ -3,8 +3,8 @@
 
 /*
  * AfStateDir: the state directory (/var/lib/affinityd by default, systemd's
- * StateDirectory=) holding one file, "state" (lib/state.h's text form),
- * replaced atomically on every save. Without a usable directory the state
+ * StateDirectory=) holding the files "learned" and "originals" (lib/state.h),
+ * each replaced atomically on every save. Without a usable directory the state
  * lives in memory only, and that is said once.
  */
 
@@ -20,7 +20,7 @@ typedef struct AfStateDir {
 /*
  * Opens (creating if needed) the directory at path and loads its state file;
  * path NULL means memory only. Never fails: an unusable directory means
- * memory only, a broken file is set aside as "state.broken" and the state
+ * memory only, a broken file is set aside as "FILE.broken" and the state
  * starts empty; each is logged once.
  */
 AfStateDir *af_statedir_open(const char *path);

@@ -79,88 +79,110 @@ gboolean af_state_forget_original(AfState *state, guint irq)
 	return g_hash_table_remove(state->originals, GUINT_TO_POINTER(irq));
 }
 
-/* Splits off the next space-separated field of *p; NULL when there is none. */
-static char *next_field(char **p)
+/* "IRQ" then, after one space, the rest; *p moves past the IRQ and its space. */
+static int parse_irq(char **p, guint *ret_irq)
 {
-	char *start = *p, *space;
-
-	if (!*start)
-		return NULL;
-	space = strchr(start, ' ');
-	if (space) {
-		*space = '\0';
-		*p = space + 1;
-	} else {
-		*p = start + strlen(start);
-	}
-	return start;
-}
-
-static int parse_irq(const char *text, guint *ret_irq)
-{
+	char *start = *p, *end = start;
 	guint64 value;
+	char saved;
 
-	if (!text || !g_ascii_isdigit(*text) ||
-	    !g_ascii_string_to_unsigned(text, 10, 0, G_MAXINT, &value, NULL))
+	while (g_ascii_isdigit(*end))
+		end++;
+	if (end == start || (*end && *end != ' '))
 		return -EINVAL;
+	saved = *end;
+	*end = '\0';
+	if (!g_ascii_string_to_unsigned(start, 10, 0, G_MAXUINT, &value, NULL))
+		return -EINVAL;
+	*end = saved;
+	*p = *end ? end + 1 : end;
 	*ret_irq = (guint)value;
 	return 0;
 }
 
-/* One record line (without its newline); rest is the name, possibly "". */
-static int parse_record(AfState *state, char *line, gboolean *have_version)
+static int parse_learned_line(GHashTable *learned, char *line)
 {
-	g_autoptr(AfCpuSet) affinity = NULL;
-	char *p = line, *keyword = next_field(&p), *field;
 	guint irq;
 	int r;
 
-	if (g_str_equal(keyword, "version")) {
-		field = next_field(&p);
-		if (*have_version || !field || !g_str_equal(field, G_STRINGIFY(AF_STATE_VERSION)) || *p)
-			return -EINVAL;
-		*have_version = TRUE;
-		return 0;
-	}
-	if (!*have_version)
-		return -EINVAL;
-	r = parse_irq(next_field(&p), &irq);
+	r = parse_irq(&line, &irq);
 	if (r < 0)
 		return r;
-	if (g_str_equal(keyword, "unmovable")) {
-		af_state_learn_unmovable(state, irq, p);
-		return 0;
-	}
-	if (g_str_equal(keyword, "original")) {
-		field = next_field(&p);
-		if (!field || af_cpuset_parse_list(field, &affinity) < 0 ||
-		    af_cpuset_is_empty(affinity))
-			return -EINVAL;
-		af_state_forget_original(state, irq);
-		af_state_remember_original(state, irq, p, affinity);
-		return 0;
-	}
-	return -EINVAL;
+	g_hash_table_replace(learned, GUINT_TO_POINTER(irq), g_strdup(line));
+	return 0;
 }
 
-int af_state_parse(const char *text, AfState **ret_state, guint *ret_line)
+static int parse_original_line(GHashTable *originals, char *line)
 {
-	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfCpuSet) affinity = NULL;
+	AfOriginal *original;
+	char *space;
+	guint irq;
+	int r;
+
+	r = parse_irq(&line, &irq);
+	if (r < 0)
+		return r;
+	space = strchr(line, ' ');
+	if (space)
+		*space = '\0';
+	if (af_cpuset_parse_list(line, &affinity) < 0 || af_cpuset_is_empty(affinity))
+		return -EINVAL;
+	original = g_new0(AfOriginal, 1);
+	original->name = g_strdup(space ? space + 1 : "");
+	original->affinity = g_steal_pointer(&affinity);
+	g_hash_table_replace(originals, GUINT_TO_POINTER(irq), original);
+	return 0;
+}
+
+/* Runs parse_line on every record line of text into table; the first bad line fails. */
+static int parse_lines(const char *text, GHashTable *table, int (*parse_line)(GHashTable *, char *),
+		       guint *ret_line)
+{
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	gboolean have_version = FALSE;
 
 	for (guint i = 0; lines[i]; i++) {
 		char *line = lines[i];
+		gsize len = strlen(line);
 
+		if (len > 0 && line[len - 1] == '\r')
+			line[len - 1] = '\0';
 		if (!*line || line[0] == '#')
 			continue;
-		if (parse_record(state, line, &have_version) < 0) {
+		if (parse_line(table, line) < 0) {
 			if (ret_line)
 				*ret_line = i + 1;
 			return -EINVAL;
 		}
 	}
-	*ret_state = g_steal_pointer(&state);
+	return 0;
+}
+
+int af_state_parse_learned(AfState *state, const char *text, guint *ret_line)
+{
+	g_autoptr(GHashTable) learned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+							      g_free);
+	int r;
+
+	r = parse_lines(text, learned, parse_learned_line, ret_line);
+	if (r < 0)
+		return r;
+	g_hash_table_unref(state->learned);
+	state->learned = g_steal_pointer(&learned);
+	return 0;
+}
+
+int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
+{
+	g_autoptr(GHashTable) originals = g_hash_table_new_full(
+		g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)original_free);
+	int r;
+
+	r = parse_lines(text, originals, parse_original_line, ret_line);
+	if (r < 0)
+		return r;
+	g_hash_table_unref(state->originals);
+	state->originals = g_steal_pointer(&originals);
 	return 0;
 }
 
@@ -171,30 +193,42 @@ static gint compare_uint(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-static GList *sorted_keys(GHashTable *table)
+/* " NAME", or "" for a nameless IRQ, so that no line ends in a space. */
+static const char *name_suffix(const char *name, char **ret_buffer)
 {
-	return g_list_sort(g_hash_table_get_keys(table), compare_uint);
+	*ret_buffer = *name ? g_strconcat(" ", name, NULL) : NULL;
+	return *ret_buffer ? *ret_buffer : "";
 }
 
-char *af_state_format(const AfState *state)
+char *af_state_format_learned(const AfState *state)
 {
-	GString *out = g_string_new("# affinityd state: IRQs learned unmovable, and each IRQ's\n"
-				    "# affinity from before affinityd first wrote it.\n");
-	GList *keys;
+	GString *out = g_string_new("# IRQs whose affinity the kernel refused to change: IRQ NAME\n");
+	GList *keys = g_list_sort(g_hash_table_get_keys(state->learned), compare_uint);
 
-	g_string_append_printf(out, "version %d\n", AF_STATE_VERSION);
-	keys = sorted_keys(state->learned);
-	for (GList *l = keys; l; l = l->next)
-		g_string_append_printf(out, "unmovable %u %s\n", GPOINTER_TO_UINT(l->data),
-				       (const char *)g_hash_table_lookup(state->learned, l->data));
+	for (GList *l = keys; l; l = l->next) {
+		g_autofree char *buffer = NULL;
+		const char *name = g_hash_table_lookup(state->learned, l->data);
+
+		g_string_append_printf(out, "%u%s\n", GPOINTER_TO_UINT(l->data),
+				       name_suffix(name, &buffer));
+	}
 	g_list_free(keys);
-	keys = sorted_keys(state->originals);
+	return g_string_free(out, FALSE);
+}
+
+char *af_state_format_originals(const AfState *state)
+{
+	GString *out = g_string_new("# Affinities from before affinityd first wrote them, put back "
+				    "on restore: IRQ CPULIST NAME\n");
+	GList *keys = g_list_sort(g_hash_table_get_keys(state->originals), compare_uint);
+
 	for (GList *l = keys; l; l = l->next) {
 		const AfOriginal *original = g_hash_table_lookup(state->originals, l->data);
 		g_autofree char *list = af_cpuset_format_list(original->affinity);
+		g_autofree char *buffer = NULL;
 
-		g_string_append_printf(out, "original %u %s %s\n", GPOINTER_TO_UINT(l->data), list,
-				       original->name);
+		g_string_append_printf(out, "%u %s%s\n", GPOINTER_TO_UINT(l->data), list,
+				       name_suffix(original->name, &buffer));
 	}
 	g_list_free(keys);
 	return g_string_free(out, FALSE);

@@ -2,20 +2,23 @@
 #pragma once
 
 /*
- * AfState: what affinityd must remember across restarts, kept in the state
- * directory (/var/lib/affinityd/state): the IRQs learned unmovable from
- * EIO/EPERM writes, and each IRQ's ORIGINAL affinity from before affinityd
- * first wrote it, so that a restore after a crash and restart still puts
- * back the true originals. Both are keyed by IRQ number and name: a number
- * reused by another IRQ is not the same IRQ. Text in, text out; the daemon
- * reads and writes the file.
+ * AfState: what affinityd must remember across restarts, kept in two files
+ * of the state directory (/var/lib/affinityd): `learned`, the IRQs learned
+ * unmovable from EIO/EPERM writes, and `originals`, each IRQ's ORIGINAL
+ * affinity from before affinityd first wrote it, so that a restore after a
+ * crash and restart still puts back the true originals. Both are keyed by
+ * IRQ number and name: a number reused by another IRQ is not the same IRQ.
+ * Text in, text out; the daemon reads and writes the files.
  *
- * The text form, one record a line, the name last (it may hold spaces):
+ * Both files hold one IRQ a line, the name last (the rest of the line: it
+ * may hold spaces, or be absent for a nameless IRQ); blank lines and lines
+ * starting with '#' are ignored:
  *
- *     # comment
- *     version 1
- *     unmovable IRQ NAME
- *     original IRQ CPULIST NAME
+ *     learned:    IRQ NAME            "27 virtio2-request"
+ *     originals:  IRQ CPULIST NAME    "30 0-1 virtio0-requests"
+ *
+ * `learned` is the format of lib/learned.c (branch report), which dry-run
+ * reads too; the learned functions here are its twin until that lands.
  */
 
 #include <glib.h>
@@ -23,7 +26,8 @@
 #include "cpuset.h"
 #include "snapshot.h"
 
-#define AF_STATE_VERSION 1
+#define AF_STATE_LEARNED_FILE "learned"
+#define AF_STATE_ORIGINALS_FILE "originals"
 
 typedef struct AfOriginal {
 	char *name;         /* the IRQ's name when its original was taken */
@@ -42,14 +46,16 @@ void af_state_free(AfState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfState, af_state_free)
 
 /*
- * Parses the text form. Empty text (or comments only) is an empty state.
- * Returns 0, or -EINVAL with the 1-based number of the first bad line in
- * *ret_line (ret_line may be NULL): a missing or other version line,
- * unknown keywords, bad IRQ numbers, bad or empty CPU lists.
+ * Parse one file's text into state, replacing what state held of that kind.
+ * Return 0, or -EINVAL with the 1-based number of the first bad line in
+ * *ret_line (may be NULL), state unchanged: a bad IRQ number, and for
+ * originals a bad or empty CPU list.
  */
-int af_state_parse(const char *text, AfState **ret_state, guint *ret_line);
-/* The text form, records in ascending IRQ order. */
-char *af_state_format(const AfState *state);
+int af_state_parse_learned(AfState *state, const char *text, guint *ret_line);
+int af_state_parse_originals(AfState *state, const char *text, guint *ret_line);
+/* One file's text, with a comment header, in ascending IRQ order. */
+char *af_state_format_learned(const AfState *state);
+char *af_state_format_originals(const AfState *state);
 
 /* TRUE when this IRQ (number and name) was learned unmovable. */
 gboolean af_state_is_unmovable(const AfState *state, guint irq, const char *name);

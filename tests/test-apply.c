@@ -250,8 +250,9 @@ static void test_unchanged(Fixture *f, gconstpointer data)
 static void test_refused_learned(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfApplyResult) result = NULL;
-	g_autofree char *state_file = g_build_filename(f->statedir, "state", NULL);
-	g_autofree char *text = NULL, *l27 = NULL;
+	g_autofree char *learned_file = g_build_filename(f->statedir, "learned", NULL);
+	g_autofree char *originals_file = g_build_filename(f->statedir, "originals", NULL);
+	g_autofree char *learned = NULL, *originals = NULL, *l27 = NULL;
 	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
 		  { 27, "virtio2-request", AF_ACTION_MOVE, "1" });
 
@@ -269,9 +270,10 @@ static void test_refused_learned(Fixture *f, gconstpointer data)
 		g_assert_null(af_state_lookup_original(statedir->state, 27, "virtio2-request"));
 		g_assert_cmpuint(writes_of(f, 27), ==, 1);
 	}
-	g_assert_true(g_file_get_contents(state_file, &text, NULL, NULL));
-	g_assert_nonnull(strstr(text, "\nunmovable 27 virtio2-request\n"));
-	g_assert_nonnull(strstr(text, "\noriginal 24 0-1 virtio2-config\n"));
+	g_assert_true(g_file_get_contents(learned_file, &learned, NULL, NULL));
+	g_assert_true(g_file_get_contents(originals_file, &originals, NULL, NULL));
+	g_assert_nonnull(strstr(learned, "\n27 virtio2-request\n"));
+	g_assert_nonnull(strstr(originals, "\n24 0-1 virtio2-config\n"));
 
 	/* A restart: fresh state directory object, fresh applier, same plan. */
 	g_clear_pointer(&result, af_apply_result_free);
@@ -498,11 +500,11 @@ static void test_state_in_memory(Fixture *f, gconstpointer data)
 
 static void test_state_broken(Fixture *f, gconstpointer data)
 {
-	g_autofree char *file = g_build_filename(f->statedir, "state", NULL);
-	g_autofree char *broken = g_build_filename(f->statedir, "state.broken", NULL);
+	g_autofree char *file = g_build_filename(f->statedir, "originals", NULL);
+	g_autofree char *broken = g_build_filename(f->statedir, "originals.broken", NULL);
 
 	g_assert_cmpint(g_mkdir(f->statedir, 0755), ==, 0);
-	g_assert_true(g_file_set_contents(file, "version 1\noriginal 24 zz x\n", -1, NULL));
+	g_assert_true(g_file_set_contents(file, "24 0-1 x\n24 zz x\n", -1, NULL));
 	if (g_test_subprocess()) {
 		g_autoptr(AfStateDir) statedir = NULL;
 
@@ -515,7 +517,7 @@ static void test_state_broken(Fixture *f, gconstpointer data)
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
 	g_test_trap_assert_passed();
-	g_test_trap_assert_stderr("affinityd: */state:2: not a valid state line*");
+	g_test_trap_assert_stderr("affinityd: */originals:2: not a valid line*");
 }
 
 #define ADD(path, func) \
