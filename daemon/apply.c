@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "apply.h"
+#include "log.h"
+
+struct AfApply {
+	AfSysroot *sysroot;    /* borrowed */
+	AfStateDir *statedir;  /* borrowed */
+	GHashTable *backoff;   /* GUINT_TO_POINTER(irq) -> AfBackoff* */
+	AfCpuSet *full_cpus;   /* CPUs that answered ENOSPC */
+};
+
+/* An item waiting for its write: which file, and in which form. */
+typedef struct Pending {
+	AfApplyItem *item;
+	char *path;
+	gboolean hex;
+} Pending;
+
+AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir)
+{
+	AfApply *apply = g_new0(AfApply, 1);
+
+	apply->sysroot = sysroot;
+	apply->statedir = statedir;
+	apply->backoff = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	apply->full_cpus = af_cpuset_new();
+	return apply;
+}
+
+void af_apply_free(AfApply *apply)
+{
+	if (!apply)
+		return;
+	g_hash_table_unref(apply->backoff);
+	af_cpuset_free(apply->full_cpus);
+	g_free(apply);
+}
+
+static void item_free(AfApplyItem *item)
+{
+	if (!item)
+		return;
+	g_free(item->name);
+	g_free(item->device);
+	af_cpuset_free(item->from);
+	af_cpuset_free(item->to);
+	g_free(item->reason);
+	g_free(item);
+}
+
+static void pending_clear(Pending *pending)
+{
+	g_free(pending->path);
+}
+
+static AfApplyResult *result_new(gboolean restore)
+{
+	AfApplyResult *result = g_new0(AfApplyResult, 1);
+
+	result->restore = restore;
+	result->items = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
+	return result;
+}
+
+void af_apply_result_free(AfApplyResult *result)
+{
+	if (!result)
+		return;
+	g_ptr_array_unref(result->items);
+	g_free(result);
+}
+
+const AfCpuSet *af_apply_full_cpus(const AfApply *apply)
+{
+	return apply->full_cpus;
+}
+
+void af_apply_reset(AfApply *apply)
+{
+	af_cpuset_clear(apply->full_cpus);
+	g_hash_table_remove_all(apply->backoff);
+}
+
+/*
+ * Both files show the requested mask. The _list one is read and written
+ * when present (a cpulist needs no width); the hex one only on kernels
+ * without it. Reading the file we write also keeps a copied tree, where
+ * the two files do not follow each other, consistent with itself.
+ */
+static int read_affinity(AfApply *apply, guint irq, AfCpuSet **ret_affinity, char **ret_path,
+			 gboolean *ret_hex)
+{
+	g_autofree char *list_path = g_strdup_printf("/proc/irq/%u/smp_affinity_list", irq);
+	g_autofree char *hex_path = g_strdup_printf("/proc/irq/%u/smp_affinity", irq);
+	AfCpuSet *affinity = NULL;
+	gboolean hex = FALSE;
+	int r;
+
+	r = af_sysroot_read_cpulist(apply->sysroot, list_path, &affinity);
+	if (r == -ENOENT) {
+		hex = TRUE;
+		r = af_sysroot_read_cpumask(apply->sysroot, hex_path, &affinity);
+	}
+	/* Without the hex file either, /proc/irq/N is gone. */
+	if (r == -ENOENT)
+		return r;
+	/* Unreadable but present: the write below says what the kernel thinks. */
+	if (r < 0)
+		affinity = NULL;
+	*ret_affinity = affinity;
+	*ret_path = hex ? g_steal_pointer(&hex_path) : g_steal_pointer(&list_path);
+	*ret_hex = hex;
+	return 0;
+}
+
+int af_apply_read_affinity(AfApply *apply, guint irq, AfCpuSet **ret_affinity)
+{
+	g_autofree char *path = NULL;
+	AfCpuSet *affinity = NULL;
+	gboolean hex;
+	int r;
+
+	r = read_affinity(apply, irq, &affinity, &path, &hex);
+	if (r < 0)
+		return r;
+	if (!affinity)
+		return -EINVAL;
+	*ret_affinity = affinity;
+	return 0;
+}
+
+static void count_outcome(AfApplyResult *result, AfOutcome outcome)
+{
+	switch (outcome) {
+	case AF_OUTCOME_WRITTEN:
+		result->n_written++;
+		break;
+	case AF_OUTCOME_UNCHANGED:
+		result->n_unchanged++;
+		break;
+	case AF_OUTCOME_REFUSED:
+		result->n_refused++;
+		break;
+	case AF_OUTCOME_NO_SPACE:
+		result->n_no_space++;
+		break;
+	case AF_OUTCOME_INVALID:
+		result->n_invalid++;
+		break;
+	case AF_OUTCOME_GONE:
+		result->n_gone++;
+		break;
+	case AF_OUTCOME_FAILED:
+		result->n_failed++;
+		break;
+	case AF_OUTCOME_DEFERRED:
+		result->n_deferred++;
+		break;
+	}
+	if (af_outcome_needs_replan(outcome))
+		result->replan = TRUE;
+}
+
+/* TRUE when the file cannot be written by anyone: from 6.12 the kernel
+ * creates a refusing IRQ's files mode 0444, and root's DAC override would
+ * otherwise let the open succeed and only the write fail. */
+static gboolean is_read_only(AfApply *apply, const char *path)
+{
+	mode_t mode;
+
+	return af_sysroot_mode(apply->sysroot, path, &mode) == 0 &&
+	       (mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
+}
+
+static AfApplyItem *item_new(guint irq, const char *name, const char *device,
+			     const AfCpuSet *to, const char *reason)
+{
+	AfApplyItem *item = g_new0(AfApplyItem, 1);
+
+	item->irq = irq;
+	item->name = g_strdup(name ? name : "");
+	item->device = g_strdup(device);
+	item->to = af_cpuset_copy(to);
+	item->reason = g_strdup(reason);
+	return item;
+}
+
+/*
+ * Looks at what the kernel shows now and decides whether the item needs a
+ * write (returns TRUE and fills pending) or already has its outcome.
+ */
+static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action,
+			      Pending *pending)
+{
+	g_autofree char *path = NULL;
+	gboolean hex;
+
+	if (read_affinity(apply, item->irq, &item->from, &path, &hex) < 0) {
+		item->outcome = AF_OUTCOME_GONE;
+		item->error = -ENOENT;
+		return FALSE;
+	}
+	if (!af_outcome_needs_write(action, item->to, item->from)) {
+		item->outcome = AF_OUTCOME_UNCHANGED;
+		return FALSE;
+	}
+	if (is_read_only(apply, path)) {
+		item->outcome = AF_OUTCOME_REFUSED;
+		return FALSE;
+	}
+	pending->item = item;
+	pending->path = g_steal_pointer(&path);
+	pending->hex = hex;
+	return TRUE;
+}
+
+static int write_mask(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
+{
+	g_autofree char *text = NULL, *data = NULL;
+
+	if (pending->hex) {
+		/* The kernel wants nr_cpu_ids bits; a CPU beyond is a plan bug
+		 * the kernel would answer with EOVERFLOW. */
+		if (af_cpuset_last(pending->item->to) >= (int)nr_cpu_ids)
+			return -EOVERFLOW;
+		text = af_cpuset_format_mask(pending->item->to, nr_cpu_ids);
+	} else {
+		text = af_cpuset_format_list(pending->item->to);
+	}
+	data = g_strconcat(text, "\n", NULL);
+	return af_sysroot_write(apply->sysroot, pending->path, data);
+}
+
+/* Updates learned state, full CPUs and backoff after an item's outcome. */
+static gboolean learn_from(AfApply *apply, const AfApplyItem *item, gint64 now_ms)
+{
+	AfState *state = apply->statedir->state;
+	gpointer key = GUINT_TO_POINTER(item->irq);
+	AfBackoff *backoff;
+
+	switch (item->outcome) {
+	case AF_OUTCOME_WRITTEN:
+	case AF_OUTCOME_UNCHANGED:
+	case AF_OUTCOME_GONE:
+		g_hash_table_remove(apply->backoff, key);
+		return FALSE;
+	case AF_OUTCOME_REFUSED:
+		/* Never written, so nothing of ours to restore. */
+		af_state_forget_original(state, item->irq);
+		return af_state_learn_unmovable(state, item->irq, item->name);
+	case AF_OUTCOME_NO_SPACE:
+		/* Every CPU of the mask was tried by the kernel and had no vector. */
+		af_cpuset_or(apply->full_cpus, item->to);
+		return FALSE;
+	case AF_OUTCOME_FAILED:
+		backoff = g_hash_table_lookup(apply->backoff, key);
+		if (!backoff) {
+			backoff = g_new0(AfBackoff, 1);
+			g_hash_table_insert(apply->backoff, key, backoff);
+		}
+		af_backoff_record_failure(backoff, now_ms);
+		return FALSE;
+	case AF_OUTCOME_INVALID:
+	case AF_OUTCOME_DEFERRED:
+		return FALSE;
+	}
+	g_assert_not_reached();
+}
+
+/*
+ * The common path of apply and restore: prepare every item, save the
+ * originals before the first write (so a crash after it still knows them),
+ * write, classify, learn, save again when something was learned.
+ */
+static void run_items(AfApply *apply, AfApplyResult *result, gboolean record_originals,
+		      guint nr_cpu_ids, gint64 now_ms)
+{
+	g_autoptr(GArray) pendings = g_array_new(FALSE, TRUE, sizeof(Pending));
+	AfState *state = apply->statedir->state;
+	gboolean dirty = FALSE;
+
+	g_array_set_clear_func(pendings, (GDestroyNotify)pending_clear);
+	for (guint i = 0; i < result->items->len; i++) {
+		AfApplyItem *item = result->items->pdata[i];
+		Pending pending = { 0 };
+
+		if (item->outcome == AF_OUTCOME_DEFERRED)
+			continue;
+		if (!prepare_write(apply, item, AF_ACTION_MOVE, &pending))
+			continue;
+		if (record_originals && item->from &&
+		    af_state_remember_original(state, item->irq, item->name, item->from))
+			dirty = TRUE;
+		g_array_append_val(pendings, pending);
+	}
+	if (dirty)
+		af_statedir_save(apply->statedir);
+	dirty = FALSE;
+	for (guint i = 0; i < pendings->len; i++) {
+		const Pending *pending = &g_array_index(pendings, Pending, i);
+		int r = write_mask(apply, pending, nr_cpu_ids);
+
+		pending->item->error = r;
+		pending->item->outcome = af_outcome_from_errno(r);
+	}
+	for (guint i = 0; i < result->items->len; i++) {
+		const AfApplyItem *item = result->items->pdata[i];
+
+		count_outcome(result, item->outcome);
+		if (learn_from(apply, item, now_ms))
+			dirty = TRUE;
+	}
+	if (dirty)
+		af_statedir_save(apply->statedir);
+}
+
+int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 now_ms,
+		  AfApplyResult **ret_result)
+{
+	AfApplyResult *result = result_new(FALSE);
+
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *entry = plan->entries->pdata[i];
+		const AfIrq *irq = entry->irq;
+		const AfBackoff *backoff;
+		AfApplyItem *item;
+
+		switch (entry->action) {
+		case AF_ACTION_MOVE:
+			break;
+		case AF_ACTION_KEEP:
+		case AF_ACTION_SKIP:
+			continue;
+		}
+		/* Learned unmovable: the planner should have skipped it; never write it. */
+		if (af_state_is_unmovable(apply->statedir->state, irq->irq, irq->name))
+			continue;
+		item = item_new(irq->irq, irq->name, irq->device, entry->planned, entry->reason);
+		backoff = g_hash_table_lookup(apply->backoff, GUINT_TO_POINTER(irq->irq));
+		if (backoff && !af_backoff_is_ready(backoff, now_ms))
+			item->outcome = AF_OUTCOME_DEFERRED;
+		g_ptr_array_add(result->items, item);
+	}
+	run_items(apply, result, TRUE, nr_cpu_ids, now_ms);
+	*ret_result = result;
+	return 0;
+}
+
+static gint compare_uint(gconstpointer a, gconstpointer b)
+{
+	guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+
+	return x < y ? -1 : x > y;
+}
+
+int af_apply_restore(AfApply *apply, const AfSnapshot *snapshot, guint nr_cpu_ids,
+		     AfApplyResult **ret_result)
+{
+	AfState *state = apply->statedir->state;
+	AfApplyResult *result = result_new(TRUE);
+	GList *irqs = g_list_sort(g_hash_table_get_keys(state->originals), compare_uint);
+	gboolean dirty = FALSE;
+
+	for (GList *l = irqs; l; l = l->next) {
+		guint number = GPOINTER_TO_UINT(l->data);
+		const AfOriginal *original = g_hash_table_lookup(state->originals, l->data);
+		const AfIrq *irq = g_hash_table_lookup(snapshot->by_irq, l->data);
+
+		/* Gone, or the number now names another IRQ: nothing of ours to undo. */
+		if (!irq || !g_str_equal(irq->name, original->name) ||
+		    af_state_is_unmovable(state, number, irq->name)) {
+			af_state_forget_original(state, number);
+			dirty = TRUE;
+			continue;
+		}
+		g_ptr_array_add(result->items, item_new(number, irq->name, irq->device,
+							original->affinity, NULL));
+	}
+	g_list_free(irqs);
+	if (dirty)
+		af_statedir_save(apply->statedir);
+	run_items(apply, result, FALSE, nr_cpu_ids, 0);
+	/* Back where they were: the next start takes its originals afresh. */
+	dirty = FALSE;
+	for (guint i = 0; i < result->items->len; i++) {
+		const AfApplyItem *item = result->items->pdata[i];
+
+		switch (item->outcome) {
+		case AF_OUTCOME_WRITTEN:
+		case AF_OUTCOME_UNCHANGED:
+		case AF_OUTCOME_GONE:
+			dirty |= af_state_forget_original(state, item->irq);
+			break;
+		case AF_OUTCOME_REFUSED:
+		case AF_OUTCOME_NO_SPACE:
+		case AF_OUTCOME_INVALID:
+		case AF_OUTCOME_FAILED:
+		case AF_OUTCOME_DEFERRED:
+			break;
+		}
+	}
+	if (dirty)
+		af_statedir_save(apply->statedir);
+	*ret_result = result;
+	return 0;
+}
+
+static void log_item(const AfApplyResult *result, const AfApplyItem *item)
+{
+	g_autofree char *to = af_cpuset_format_list(item->to);
+
+	switch (item->outcome) {
+	case AF_OUTCOME_WRITTEN:
+		if (result->restore)
+			af_log_restore(item->irq, item->name, item->from, item->to);
+		else
+			af_log_move(item->irq, item->name, item->device, item->from, item->to,
+				    item->reason);
+		break;
+	case AF_OUTCOME_UNCHANGED:
+		af_log_debug("IRQ %u (%s) already has %s", item->irq, item->name, to);
+		break;
+	case AF_OUTCOME_REFUSED:
+		af_log_unmovable(item->irq, item->name, item->device, item->error);
+		break;
+	case AF_OUTCOME_NO_SPACE:
+		af_log_warning("No free interrupt vector on CPU %s for IRQ %u (%s): placing it "
+			       "elsewhere",
+			       to, item->irq, item->name);
+		break;
+	case AF_OUTCOME_INVALID:
+		af_log_warning("The kernel refused CPU %s for IRQ %u (%s) (no online CPU?): "
+			       "planning again",
+			       to, item->irq, item->name);
+		break;
+	case AF_OUTCOME_GONE:
+		af_log_debug("IRQ %u (%s) is gone", item->irq, item->name);
+		break;
+	case AF_OUTCOME_FAILED:
+		af_log_write_failed(item->irq, item->name, item->to, item->error);
+		break;
+	case AF_OUTCOME_DEFERRED:
+		af_log_debug("IRQ %u (%s): backing off after failed writes", item->irq,
+			     item->name);
+		break;
+	}
+}
+
+void af_apply_log_result(const AfApplyResult *result)
+{
+	for (guint i = 0; i < result->items->len; i++)
+		log_item(result, result->items->pdata[i]);
+}

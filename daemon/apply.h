@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfApply: puts a plan into the kernel through the sysroot, and takes it
+ * back out (restore). Writes only move entries whose mask differs from what
+ * the kernel shows right now, records each IRQ's original affinity in the
+ * state directory before the first write, classifies each write's errno
+ * (lib/outcome.h), learns unmovable IRQs, remembers CPUs whose vectors ran
+ * out and backs off per IRQ after unexpected failures. It logs nothing
+ * itself: the result says what happened, af_apply_log_result tells it.
+ */
+
+#include <glib.h>
+
+#include "outcome.h"
+#include "planner.h"
+#include "snapshot.h"
+#include "statedir.h"
+#include "sysroot.h"
+
+typedef struct AfApplyItem {
+	guint irq;
+	char *name;
+	char *device;     /* NULL if none */
+	AfOutcome outcome;
+	int error;        /* the write's negative errno; 0 when written or not tried */
+	AfCpuSet *from;   /* what the kernel showed before; NULL unknown */
+	AfCpuSet *to;     /* the mask written or meant to be */
+	char *reason;     /* the plan's reason; NULL for restores */
+} AfApplyItem;
+
+typedef struct AfApplyResult {
+	gboolean restore;  /* from af_apply_restore: items put originals back */
+	GPtrArray *items;  /* AfApplyItem*, ascending IRQ: every entry that needed a look */
+	guint n_written, n_unchanged, n_refused, n_no_space, n_invalid, n_gone, n_failed,
+		n_deferred;
+	gboolean replan;   /* a NO_SPACE or INVALID outcome: plan again (with af_apply_full_cpus) */
+} AfApplyResult;
+
+typedef struct AfApply AfApply;
+
+/* A new applier writing through sysroot, keeping state in statedir (both borrowed). */
+AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir);
+/* Frees; accepts NULL. */
+void af_apply_free(AfApply *apply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfApply, af_apply_free)
+void af_apply_result_free(AfApplyResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfApplyResult, af_apply_result_free)
+
+/*
+ * Applies the plan's move entries; nr_cpu_ids sizes hex masks, now_ms is
+ * the monotonic clock for backoff. Skips IRQs learned unmovable. Returns 0
+ * with the result (individual write failures are outcomes, not errors).
+ */
+int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 now_ms,
+		  AfApplyResult **ret_result);
+/*
+ * Writes back every kept original affinity that differs from what the
+ * kernel shows now, for IRQs of the snapshot with the same name, and
+ * forgets the originals that are back (or whose IRQ is gone).
+ */
+int af_apply_restore(AfApply *apply, const AfSnapshot *snapshot, guint nr_cpu_ids,
+		     AfApplyResult **ret_result);
+/*
+ * CPUs that answered ENOSPC, to take out of the next plan's housekeeping
+ * set with af_outcome_exclude_full_cpus. Never NULL.
+ */
+const AfCpuSet *af_apply_full_cpus(const AfApply *apply);
+/* Forgets full CPUs and backoffs (after CPU hotplug: vectors moved). */
+void af_apply_reset(AfApply *apply);
+/*
+ * Reads what the kernel shows as an IRQ's requested affinity now (the
+ * _list file, or the hex one). -ENOENT when the IRQ is gone.
+ */
+int af_apply_read_affinity(AfApply *apply, guint irq, AfCpuSet **ret_affinity);
+/* Logs each item once, as its outcome deserves. */
+void af_apply_log_result(const AfApplyResult *result);

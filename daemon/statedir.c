@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "statedir.h"
+
+static void go_in_memory(AfStateDir *statedir, const char *why)
+{
+	af_log_warning("State directory %s is not usable (%s): learned IRQs and original "
+		       "affinities are kept in memory only and lost on exit",
+		       statedir->path, why);
+	g_clear_pointer(&statedir->path, g_free);
+}
+
+typedef int (*ParseFunc)(AfState *state, const char *text, guint *ret_line);
+
+/* Loads one file of the state; a broken one is set aside and its part starts empty. */
+static void load_file(AfStateDir *statedir, const char *name, ParseFunc parse)
+{
+	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
+	g_autofree char *broken = NULL, *text = NULL;
+	g_autoptr(GError) error = NULL;
+	guint line = 0;
+
+	if (!g_file_get_contents(file, &text, NULL, &error)) {
+		if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			af_log_warning("Failed to read %s, starting without it: %s", file,
+				       error->message);
+		return;
+	}
+	if (parse(statedir->state, text, &line) < 0) {
+		/* Keep the file for a human: it may hold the only copy of the originals. */
+		broken = g_strconcat(file, ".broken", NULL);
+		af_log_warning("%s:%u: not a valid line; moved the file to %s and starting "
+			       "without it",
+			       file, line, broken);
+		(void)g_rename(file, broken);
+	}
+}
+
+static void load_state(AfStateDir *statedir)
+{
+	load_file(statedir, AF_STATE_LEARNED_FILE, af_state_parse_learned);
+	load_file(statedir, AF_STATE_ORIGINALS_FILE, af_state_parse_originals);
+}
+
+AfStateDir *af_statedir_open(const char *path)
+{
+	AfStateDir *statedir = g_new0(AfStateDir, 1);
+
+	statedir->state = af_state_new();
+	if (!path)
+		return statedir;
+	statedir->path = g_strdup(path);
+	if (g_mkdir_with_parents(path, 0755) < 0) {
+		go_in_memory(statedir, g_strerror(errno));
+		return statedir;
+	}
+	if (access(path, W_OK) < 0) {
+		go_in_memory(statedir, g_strerror(errno));
+		return statedir;
+	}
+	load_state(statedir);
+	return statedir;
+}
+
+void af_statedir_free(AfStateDir *statedir)
+{
+	if (!statedir)
+		return;
+	g_free(statedir->path);
+	af_state_free(statedir->state);
+	g_free(statedir);
+}
+
+gboolean af_statedir_is_persistent(const AfStateDir *statedir)
+{
+	return statedir->path != NULL;
+}
+
+static int save_file(AfStateDir *statedir, const char *name, const char *text)
+{
+	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
+	g_autoptr(GError) error = NULL;
+
+	/* A temporary file, fsync and rename: a crash leaves the old or the new file. */
+	if (!g_file_set_contents_full(file, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+				      &error)) {
+		go_in_memory(statedir, error->message);
+		return -EIO;
+	}
+	return 0;
+}
+
+int af_statedir_save(AfStateDir *statedir)
+{
+	g_autofree char *learned = NULL, *originals = NULL;
+	int r;
+
+	if (!statedir->path)
+		return 0;
+	learned = af_state_format_learned(statedir->state);
+	originals = af_state_format_originals(statedir->state);
+	r = save_file(statedir, AF_STATE_LEARNED_FILE, learned);
+	if (r < 0)
+		return r;
+	return save_file(statedir, AF_STATE_ORIGINALS_FILE, originals);
+}

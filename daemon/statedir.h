@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfStateDir: the state directory (/var/lib/affinityd by default, systemd's
+ * StateDirectory=) holding the files "learned" and "originals" (lib/state.h),
+ * each replaced atomically on every save. Without a usable directory the state
+ * lives in memory only, and that is said once.
+ */
+
+#include <glib.h>
+
+#include "state.h"
+
+typedef struct AfStateDir {
+	char *path;       /* the directory; NULL when the state lives in memory only */
+	AfState *state;   /* never NULL */
+} AfStateDir;
+
+/*
+ * Opens (creating if needed) the directory at path and loads its state file;
+ * path NULL means memory only. Never fails: an unusable directory means
+ * memory only, a broken file is set aside as "FILE.broken" and the state
+ * starts empty; each is logged once.
+ */
+AfStateDir *af_statedir_open(const char *path);
+/* Frees; accepts NULL. Does not save. */
+void af_statedir_free(AfStateDir *statedir);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfStateDir, af_statedir_free)
+/* Writes the state file atomically; on failure logs once and goes on in memory. */
+int af_statedir_save(AfStateDir *statedir);
+/* TRUE when the state is kept on disk. */
+gboolean af_statedir_is_persistent(const AfStateDir *statedir);

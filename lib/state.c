@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+static void original_free(AfOriginal *original)
+{
+	if (!original)
+		return;
+	g_free(original->name);
+	af_cpuset_free(original->affinity);
+	g_free(original);
+}
+
+AfState *af_state_new(void)
+{
+	AfState *state = g_new0(AfState, 1);
+
+	state->learned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	state->originals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+						 (GDestroyNotify)original_free);
+	return state;
+}
+
+void af_state_free(AfState *state)
+{
+	if (!state)
+		return;
+	g_hash_table_unref(state->learned);
+	g_hash_table_unref(state->originals);
+	g_free(state);
+}
+
+gboolean af_state_is_unmovable(const AfState *state, guint irq, const char *name)
+{
+	const char *learned_name = g_hash_table_lookup(state->learned, GUINT_TO_POINTER(irq));
+
+	return learned_name && g_str_equal(learned_name, name ? name : "");
+}
+
+gboolean af_state_learn_unmovable(AfState *state, guint irq, const char *name)
+{
+	if (af_state_is_unmovable(state, irq, name))
+		return FALSE;
+	g_hash_table_replace(state->learned, GUINT_TO_POINTER(irq), g_strdup(name ? name : ""));
+	return TRUE;
+}
+
+const AfCpuSet *af_state_lookup_original(const AfState *state, guint irq, const char *name)
+{
+	const AfOriginal *original = g_hash_table_lookup(state->originals, GUINT_TO_POINTER(irq));
+
+	if (!original || !g_str_equal(original->name, name ? name : ""))
+		return NULL;
+	return original->affinity;
+}
+
+gboolean af_state_remember_original(AfState *state, guint irq, const char *name,
+				    const AfCpuSet *affinity)
+{
+	AfOriginal *original;
+
+	if (af_cpuset_is_empty(affinity) || af_state_lookup_original(state, irq, name))
+		return FALSE;
+	/* Another name under this number: the old IRQ is gone, its original with it. */
+	original = g_new0(AfOriginal, 1);
+	original->name = g_strdup(name ? name : "");
+	original->affinity = af_cpuset_copy(affinity);
+	g_hash_table_replace(state->originals, GUINT_TO_POINTER(irq), original);
+	return TRUE;
+}
+
+gboolean af_state_forget_original(AfState *state, guint irq)
+{
+	return g_hash_table_remove(state->originals, GUINT_TO_POINTER(irq));
+}
+
+/* "IRQ" then, after one space, the rest; *p moves past the IRQ and its space. */
+static int parse_irq(char **p, guint *ret_irq)
+{
+	char *start = *p, *end = start;
+	guint64 value;
+	char saved;
+
+	while (g_ascii_isdigit(*end))
+		end++;
+	if (end == start || (*end && *end != ' '))
+		return -EINVAL;
+	saved = *end;
+	*end = '\0';
+	if (!g_ascii_string_to_unsigned(start, 10, 0, G_MAXUINT, &value, NULL))
+		return -EINVAL;
+	*end = saved;
+	*p = *end ? end + 1 : end;
+	*ret_irq = (guint)value;
+	return 0;
+}
+
+static int parse_learned_line(GHashTable *learned, char *line)
+{
+	guint irq;
+	int r;
+
+	r = parse_irq(&line, &irq);
+	if (r < 0)
+		return r;
+	g_hash_table_replace(learned, GUINT_TO_POINTER(irq), g_strdup(line));
+	return 0;
+}
+
+static int parse_original_line(GHashTable *originals, char *line)
+{
+	g_autoptr(AfCpuSet) affinity = NULL;
+	AfOriginal *original;
+	char *space;
+	guint irq;
+	int r;
+
+	r = parse_irq(&line, &irq);
+	if (r < 0)
+		return r;
+	space = strchr(line, ' ');
+	if (space)
+		*space = '\0';
+	if (af_cpuset_parse_list(line, &affinity) < 0 || af_cpuset_is_empty(affinity))
+		return -EINVAL;
+	original = g_new0(AfOriginal, 1);
+	original->name = g_strdup(space ? space + 1 : "");
+	original->affinity = g_steal_pointer(&affinity);
+	g_hash_table_replace(originals, GUINT_TO_POINTER(irq), original);
+	return 0;
+}
+
+/* Runs parse_line on every record line of text into table; the first bad line fails. */
+static int parse_lines(const char *text, GHashTable *table, int (*parse_line)(GHashTable *, char *),
+		       guint *ret_line)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+	for (guint i = 0; lines[i]; i++) {
+		char *line = lines[i];
+		gsize len = strlen(line);
+
+		if (len > 0 && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		if (!*line || line[0] == '#')
+			continue;
+		if (parse_line(table, line) < 0) {
+			if (ret_line)
+				*ret_line = i + 1;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int af_state_parse_learned(AfState *state, const char *text, guint *ret_line)
+{
+	g_autoptr(GHashTable) learned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+							      g_free);
+	int r;
+
+	r = parse_lines(text, learned, parse_learned_line, ret_line);
+	if (r < 0)
+		return r;
+	g_hash_table_unref(state->learned);
+	state->learned = g_steal_pointer(&learned);
+	return 0;
+}
+
+int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
+{
+	g_autoptr(GHashTable) originals = g_hash_table_new_full(
+		g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)original_free);
+	int r;
+
+	r = parse_lines(text, originals, parse_original_line, ret_line);
+	if (r < 0)
+		return r;
+	g_hash_table_unref(state->originals);
+	state->originals = g_steal_pointer(&originals);
+	return 0;
+}
+
+static gint compare_uint(gconstpointer a, gconstpointer b)
+{
+	guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* " NAME", or "" for a nameless IRQ, so that no line ends in a space. */
+static const char *name_suffix(const char *name, char **ret_buffer)
+{
+	*ret_buffer = *name ? g_strconcat(" ", name, NULL) : NULL;
+	return *ret_buffer ? *ret_buffer : "";
+}
+
+char *af_state_format_learned(const AfState *state)
+{
+	GString *out = g_string_new("# IRQs whose affinity the kernel refused to change: IRQ NAME\n");
+	GList *keys = g_list_sort(g_hash_table_get_keys(state->learned), compare_uint);
+
+	for (GList *l = keys; l; l = l->next) {
+		g_autofree char *buffer = NULL;
+		const char *name = g_hash_table_lookup(state->learned, l->data);
+
+		g_string_append_printf(out, "%u%s\n", GPOINTER_TO_UINT(l->data),
+				       name_suffix(name, &buffer));
+	}
+	g_list_free(keys);
+	return g_string_free(out, FALSE);
+}
+
+char *af_state_format_originals(const AfState *state)
+{
+	GString *out = g_string_new("# Affinities from before affinityd first wrote them, put back "
+				    "on restore: IRQ CPULIST NAME\n");
+	GList *keys = g_list_sort(g_hash_table_get_keys(state->originals), compare_uint);
+
+	for (GList *l = keys; l; l = l->next) {
+		const AfOriginal *original = g_hash_table_lookup(state->originals, l->data);
+		g_autofree char *list = af_cpuset_format_list(original->affinity);
+		g_autofree char *buffer = NULL;
+
+		g_string_append_printf(out, "%u %s%s\n", GPOINTER_TO_UINT(l->data), list,
+				       name_suffix(original->name, &buffer));
+	}
+	g_list_free(keys);
+	return g_string_free(out, FALSE);
+}

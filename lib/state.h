@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfState: what affinityd must remember across restarts, kept in two files
+ * of the state directory (/var/lib/affinityd): `learned`, the IRQs learned
+ * unmovable from EIO/EPERM writes, and `originals`, each IRQ's ORIGINAL
+ * affinity from before affinityd first wrote it, so that a restore after a
+ * crash and restart still puts back the true originals. Both are keyed by
+ * IRQ number and name: a number reused by another IRQ is not the same IRQ.
+ * Text in, text out; the daemon reads and writes the files.
+ *
+ * Both files hold one IRQ a line, the name last (the rest of the line: it
+ * may hold spaces, or be absent for a nameless IRQ); blank lines and lines
+ * starting with '#' are ignored:
+ *
+ *     learned:    IRQ NAME            "27 virtio2-request"
+ *     originals:  IRQ CPULIST NAME    "30 0-1 virtio0-requests"
+ *
+ * `learned` is the format of lib/learned.c (branch report), which dry-run
+ * reads too; the learned functions here are its twin until that lands.
+ */
+
+#include <glib.h>
+
+#include "cpuset.h"
+#include "snapshot.h"
+
+#define AF_STATE_LEARNED_FILE "learned"
+#define AF_STATE_ORIGINALS_FILE "originals"
+
+typedef struct AfOriginal {
+	char *name;         /* the IRQ's name when its original was taken */
+	AfCpuSet *affinity; /* smp_affinity before affinityd's first write; never empty */
+} AfOriginal;
+
+typedef struct AfState {
+	AfLearned *learned;    /* GUINT_TO_POINTER(irq) -> char *name */
+	GHashTable *originals; /* GUINT_TO_POINTER(irq) -> AfOriginal* */
+} AfState;
+
+/* An empty state. */
+AfState *af_state_new(void);
+/* Frees; accepts NULL. */
+void af_state_free(AfState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfState, af_state_free)
+
+/*
+ * Parse one file's text into state, replacing what state held of that kind.
+ * Return 0, or -EINVAL with the 1-based number of the first bad line in
+ * *ret_line (may be NULL), state unchanged: a bad IRQ number, and for
+ * originals a bad or empty CPU list.
+ */
+int af_state_parse_learned(AfState *state, const char *text, guint *ret_line);
+int af_state_parse_originals(AfState *state, const char *text, guint *ret_line);
+/* One file's text, with a comment header, in ascending IRQ order. */
+char *af_state_format_learned(const AfState *state);
+char *af_state_format_originals(const AfState *state);
+
+/* TRUE when this IRQ (number and name) was learned unmovable. */
+gboolean af_state_is_unmovable(const AfState *state, guint irq, const char *name);
+/* Records an IRQ as unmovable; returns TRUE when that is news. */
+gboolean af_state_learn_unmovable(AfState *state, guint irq, const char *name);
+/* The original affinity of this IRQ (number and name), or NULL. */
+const AfCpuSet *af_state_lookup_original(const AfState *state, guint irq, const char *name);
+/*
+ * Records affinity as the IRQ's original unless one is already kept for
+ * the same number and name (the first one is the true original). Returns
+ * TRUE when the state changed. An empty affinity is not recorded.
+ */
+gboolean af_state_remember_original(AfState *state, guint irq, const char *name,
+				    const AfCpuSet *affinity);
+/* Drops the IRQ's original, whatever its name; TRUE when there was one. */
+gboolean af_state_forget_original(AfState *state, guint irq);

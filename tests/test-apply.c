@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "apply.h"
+#include "log.h"
+
+/*
+ * Apply against a copy of a QEMU guest's tree (8 CPUs; IRQs 24-32 are
+ * virtio MSI vectors, all at 0-1 but 27 (0-3) and 28 (4-7)). Writes land
+ * in the copy; what a real kernel would refuse is played by a write filter.
+ */
+
+#define FIXTURE "qemu-managed-doc-example"
+#define NR_CPU_IDS 8
+
+typedef struct {
+	char *tmp;      /* the g_dir_make_tmp directory */
+	char *root;     /* the copied tree */
+	char *statedir; /* a state directory beside it */
+	AfSysroot *sysroot;
+	GHashTable *refuse; /* IRQ -> negative errno the "kernel" answers, as pointer */
+	guint n_writes;     /* write attempts that reached the filter */
+	GHashTable *writes; /* IRQ -> number of attempts */
+} Fixture;
+
+static guint irq_of_path(const char *path)
+{
+	const char *p = strstr(path, "/irq/");
+
+	return p ? (guint)strtoul(p + 5, NULL, 10) : G_MAXUINT;
+}
+
+/* Counts every attempt and answers as the kernel of this test would. */
+static int filter_write(const char *path, const char *data, gpointer user_data)
+{
+	Fixture *f = user_data;
+	guint irq = irq_of_path(path);
+	gpointer key = GUINT_TO_POINTER(irq);
+
+	f->n_writes++;
+	g_hash_table_insert(f->writes, key,
+			    GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->writes, key)) + 1));
+	return GPOINTER_TO_INT(g_hash_table_lookup(f->refuse, key));
+}
+
+static guint writes_of(Fixture *f, guint irq)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(f->writes, GUINT_TO_POINTER(irq)));
+}
+
+static void fixture_set_up(Fixture *f, gconstpointer data)
+{
+	g_autofree char *tarball = g_test_build_filename(G_TEST_DIST, "fixtures", "sysroots",
+						       FIXTURE ".tar.gz", NULL);
+	g_autoptr(GError) error = NULL;
+	int status;
+
+	f->tmp = g_dir_make_tmp("test-apply-XXXXXX", &error);
+	g_assert_no_error(error);
+	f->root = g_build_filename(f->tmp, "root", NULL);
+	f->statedir = g_build_filename(f->tmp, "state", NULL);
+	g_assert_cmpint(g_mkdir(f->root, 0755), ==, 0);
+	{
+		const char *argv[] = { "tar", "-xzf", tarball, "-C", f->root, NULL };
+
+		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+			     NULL, &status, &error);
+		g_assert_no_error(error);
+		g_assert_true(g_spawn_check_wait_status(status, NULL));
+	}
+	g_assert_cmpint(af_sysroot_open(f->root, &f->sysroot), ==, 0);
+	f->refuse = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->writes = g_hash_table_new(g_direct_hash, g_direct_equal);
+	af_sysroot_set_write_filter(f->sysroot, filter_write, f);
+}
+
+static void fixture_tear_down(Fixture *f, gconstpointer data)
+{
+	const char *argv[] = { "rm", "-rf", f->tmp, NULL };
+
+	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+		     NULL);
+	af_sysroot_free(f->sysroot);
+	g_hash_table_unref(f->refuse);
+	g_hash_table_unref(f->writes);
+	g_free(f->tmp);
+	g_free(f->root);
+	g_free(f->statedir);
+}
+
+/* The copy's smp_affinity_list of an IRQ, as the host file holds it. */
+static char *read_list(Fixture *f, guint irq)
+{
+	g_autofree char *path = g_strdup_printf("%s/proc/irq/%u/smp_affinity_list", f->root, irq);
+	char *text = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return g_strchomp(text);
+}
+
+/* The fixture's list of IRQs whose writes the kernel refused with EIO. */
+static void refuse_fixture_irqs(Fixture *f)
+{
+	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "fixtures", "sysroots",
+						    FIXTURE ".refused-writes", NULL);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i]; i++)
+		if (*lines[i])
+			g_hash_table_insert(f->refuse, GUINT_TO_POINTER(atoi(lines[i])),
+					    GINT_TO_POINTER(-EIO));
+	g_assert_cmpuint(g_hash_table_size(f->refuse), ==, 4);
+}
+
+/*
+ * A plan built by hand: IRQs and entries owned here (the test needs no
+ * inventory or planner). Each step is "IRQ NAME ACTION CPULIST".
+ */
+typedef struct {
+	guint irq;
+	const char *name;
+	AfAction action;
+	const char *planned;
+} Step;
+
+typedef struct {
+	GPtrArray *irqs; /* AfIrq*, freed here */
+	AfPlan plan;
+	AfSnapshot snapshot; /* only by_irq, for restore */
+} HandPlan;
+
+static void hand_plan_init(HandPlan *h, const Step *steps, guint n_steps)
+{
+	h->irqs = g_ptr_array_new();
+	h->plan.entries = g_ptr_array_new();
+	h->snapshot.by_irq = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < n_steps; i++) {
+		AfIrq *irq = g_new0(AfIrq, 1);
+		AfPlanEntry *entry = g_new0(AfPlanEntry, 1);
+
+		irq->irq = steps[i].irq;
+		irq->name = (char *)steps[i].name;
+		irq->device = (char *)"0000:00:04.0";
+		entry->irq = irq;
+		entry->action = steps[i].action;
+		entry->reason = (char *)"test";
+		if (steps[i].planned)
+			g_assert_cmpint(af_cpuset_parse_list(steps[i].planned, &entry->planned), ==, 0);
+		g_ptr_array_add(h->irqs, irq);
+		g_ptr_array_add(h->plan.entries, entry);
+		g_hash_table_insert(h->snapshot.by_irq, GUINT_TO_POINTER(irq->irq), irq);
+	}
+}
+
+static void hand_plan_clear(HandPlan *h)
+{
+	for (guint i = 0; i < h->plan.entries->len; i++) {
+		AfPlanEntry *entry = h->plan.entries->pdata[i];
+
+		af_cpuset_free(entry->planned);
+		g_free(entry);
+	}
+	for (guint i = 0; i < h->irqs->len; i++)
+		g_free(h->irqs->pdata[i]); /* plain blocks; their strings are borrowed */
+	g_ptr_array_unref(h->irqs);
+	g_ptr_array_unref(h->plan.entries);
+	g_hash_table_unref(h->snapshot.by_irq);
+}
+
+/* Declares HandPlan h from the steps given; hand_plan_clear(&h) frees it. */
+#define HAND_PLAN(h, ...)                                                   \
+	static const Step h##_steps[] = { __VA_ARGS__ };                     \
+	HandPlan h;                                                          \
+	hand_plan_init(&h, h##_steps, G_N_ELEMENTS(h##_steps))
+
+static AfApplyResult *apply_plan(AfApply *apply, HandPlan *h, gint64 now_ms)
+{
+	AfApplyResult *result = NULL;
+
+	g_assert_cmpint(af_apply_plan(apply, &h->plan, NR_CPU_IDS, now_ms, &result), ==, 0);
+	return result;
+}
+
+static void test_writes_moves(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *l24 = NULL, *l25 = NULL, *l30 = NULL, *l32 = NULL;
+	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
+		  { 25, "virtio2-control", AF_ACTION_MOVE, "1" },
+		  { 30, "virtio0-requests", AF_ACTION_KEEP, "1" }, /* keep: never written */
+		  { 32, "virtio1-requests", AF_ACTION_SKIP, NULL });
+
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(result->n_written, ==, 2);
+	g_assert_cmpuint(result->items->len, ==, 2);
+	g_assert_false(result->replan);
+	g_assert_cmpuint(f->n_writes, ==, 2);
+	l24 = read_list(f, 24);
+	l25 = read_list(f, 25);
+	l30 = read_list(f, 30);
+	l32 = read_list(f, 32);
+	g_assert_cmpstr(l24, ==, "0");
+	g_assert_cmpstr(l25, ==, "1");
+	g_assert_cmpstr(l30, ==, "0-1");
+	g_assert_cmpstr(l32, ==, "0-1");
+	/* The originals are what the fixture had: 0-1 for both. */
+	{
+		g_autoptr(AfCpuSet) pair = af_cpuset_new_range(0, 1);
+		const AfApplyItem *item = result->items->pdata[0];
+
+		g_assert_true(af_cpuset_equal(item->from, pair));
+		g_assert_true(af_cpuset_equal(
+			af_state_lookup_original(statedir->state, 24, "virtio2-config"), pair));
+		g_assert_true(af_cpuset_equal(
+			af_state_lookup_original(statedir->state, 25, "virtio2-control"), pair));
+		g_assert_null(af_state_lookup_original(statedir->state, 30, "virtio0-requests"));
+	}
+	hand_plan_clear(&h);
+}
+
+static void test_unchanged(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL;
+	/* A move whose mask the kernel already shows (a stale plan): no write. */
+	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0-1" },
+		  { 27, "virtio2-request", AF_ACTION_MOVE, "1,0,2,3" });
+
+	first = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(first->n_unchanged, ==, 2);
+	g_assert_cmpuint(first->n_written, ==, 0);
+	g_assert_cmpuint(f->n_writes, ==, 0);
+	g_assert_cmpuint(g_hash_table_size(statedir->state->originals), ==, 0);
+	hand_plan_clear(&h);
+}
+
+static void test_refused_learned(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *learned_file = g_build_filename(f->statedir, "learned", NULL);
+	g_autofree char *originals_file = g_build_filename(f->statedir, "originals", NULL);
+	g_autofree char *learned = NULL, *originals = NULL, *l27 = NULL;
+	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
+		  { 27, "virtio2-request", AF_ACTION_MOVE, "1" });
+
+	refuse_fixture_irqs(f);
+	{
+		g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+		g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+
+		result = apply_plan(apply, &h, 0);
+		g_assert_cmpuint(result->n_refused, ==, 1);
+		g_assert_cmpuint(result->n_written, ==, 1);
+		g_assert_cmpint(((AfApplyItem *)result->items->pdata[1])->error, ==, -EIO);
+		g_assert_true(af_state_is_unmovable(statedir->state, 27, "virtio2-request"));
+		/* Refused writes leave no original behind: there is nothing to restore. */
+		g_assert_null(af_state_lookup_original(statedir->state, 27, "virtio2-request"));
+		g_assert_cmpuint(writes_of(f, 27), ==, 1);
+	}
+	g_assert_true(g_file_get_contents(learned_file, &learned, NULL, NULL));
+	g_assert_true(g_file_get_contents(originals_file, &originals, NULL, NULL));
+	g_assert_nonnull(strstr(learned, "\n27 virtio2-request\n"));
+	g_assert_nonnull(strstr(originals, "\n24 0-1 virtio2-config\n"));
+
+	/* A restart: fresh state directory object, fresh applier, same plan. */
+	g_clear_pointer(&result, af_apply_result_free);
+	{
+		g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+		g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+
+		g_assert_true(af_state_is_unmovable(statedir->state, 27, "virtio2-request"));
+		result = apply_plan(apply, &h, 0);
+		g_assert_cmpuint(writes_of(f, 27), ==, 1); /* no second attempt */
+		g_assert_cmpuint(result->n_refused, ==, 0);
+		g_assert_cmpuint(result->n_unchanged, ==, 1); /* 24 is already on 0 */
+		g_assert_cmpuint(f->n_writes, ==, 2);
+	}
+	l27 = read_list(f, 27);
+	g_assert_cmpstr(l27, ==, "0-3");
+	hand_plan_clear(&h);
+}
+
+static void test_read_only(Fixture *f, gconstpointer data)
+{
+	g_autofree char *path = g_strdup_printf("%s/proc/irq/26/smp_affinity_list", f->root);
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	HAND_PLAN(h, { 26, "virtio2-event", AF_ACTION_MOVE, "1" });
+
+	/* Kernels from 6.12 create a refusing IRQ's files 0444. */
+	g_assert_cmpint(g_chmod(path, 0444), ==, 0);
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(result->n_refused, ==, 1);
+	g_assert_cmpuint(f->n_writes, ==, 0);
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->error, ==, 0);
+	g_assert_true(af_state_is_unmovable(statedir->state, 26, "virtio2-event"));
+	hand_plan_clear(&h);
+}
+
+static void test_no_space(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL, again = NULL;
+	g_autoptr(AfCpuSet) housekeeping = af_cpuset_new_range(0, 1);
+	g_autofree char *full = NULL, *l25 = NULL, *hk = NULL;
+	HAND_PLAN(h, { 25, "virtio2-control", AF_ACTION_MOVE, "1" },
+		  { 29, "virtio0-config", AF_ACTION_MOVE, "0" });
+
+	/* CPU 1 has no vector left: every write of a mask "1" gets ENOSPC. */
+	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(25), GINT_TO_POINTER(-ENOSPC));
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(result->n_no_space, ==, 1);
+	g_assert_cmpuint(result->n_written, ==, 1);
+	g_assert_true(result->replan);
+	full = af_cpuset_format_list(af_apply_full_cpus(apply));
+	g_assert_cmpstr(full, ==, "1");
+	l25 = read_list(f, 25);
+	g_assert_cmpstr(l25, ==, "0-1");
+
+	/* The caller plans again without the full CPU: the next best is 0. */
+	g_assert_true(af_outcome_exclude_full_cpus(housekeeping, af_apply_full_cpus(apply)));
+	hk = af_cpuset_format_list(housekeeping);
+	g_assert_cmpstr(hk, ==, "0");
+	g_hash_table_remove_all(f->refuse);
+	af_cpuset_clear(((AfPlanEntry *)h.plan.entries->pdata[0])->planned);
+	af_cpuset_add(((AfPlanEntry *)h.plan.entries->pdata[0])->planned, 0);
+	again = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(again->n_written, ==, 1);
+	g_assert_cmpuint(again->n_unchanged, ==, 1);
+	g_assert_false(again->replan);
+	g_clear_pointer(&l25, g_free);
+	l25 = read_list(f, 25);
+	g_assert_cmpstr(l25, ==, "0");
+	/* The failed write was no write: the original is still the fixture's. */
+	g_assert_nonnull(af_state_lookup_original(statedir->state, 25, "virtio2-control"));
+	af_apply_reset(apply);
+	g_assert_true(af_cpuset_is_empty(af_apply_full_cpus(apply)));
+	hand_plan_clear(&h);
+}
+
+static void test_invalid_and_gone(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "1" }, /* EINVAL */
+		  { 29, "virtio0-config", AF_ACTION_MOVE, "0" },    /* ENOENT at the write */
+		  { 99, "vanished", AF_ACTION_MOVE, "0" });         /* no /proc/irq/99 at all */
+
+	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(24), GINT_TO_POINTER(-EINVAL));
+	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(29), GINT_TO_POINTER(-ENOENT));
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(result->n_invalid, ==, 1);
+	g_assert_cmpuint(result->n_gone, ==, 2);
+	g_assert_cmpuint(result->n_written, ==, 0);
+	g_assert_true(result->replan);
+	g_assert_cmpuint(writes_of(f, 99), ==, 0);
+	g_assert_false(af_state_is_unmovable(statedir->state, 24, "virtio2-config"));
+	hand_plan_clear(&h);
+}
+
+static void test_failed_backoff(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	HAND_PLAN(h, { 31, "virtio1-config", AF_ACTION_MOVE, "1" });
+	/* EBUSY at t=0 and t=1000; retries allowed from 1000, then 3000. */
+	static const struct {
+		gint64 now_ms;
+		int answer;
+		AfOutcome outcome;
+		guint attempts;
+	} steps[] = {
+		{ 0, -EBUSY, AF_OUTCOME_FAILED, 1 },
+		{ 999, -EBUSY, AF_OUTCOME_DEFERRED, 1 },
+		{ 1000, -EBUSY, AF_OUTCOME_FAILED, 2 },
+		{ 2999, -EBUSY, AF_OUTCOME_DEFERRED, 2 },
+		{ 3000, 0, AF_OUTCOME_WRITTEN, 3 },
+		{ 3001, 0, AF_OUTCOME_UNCHANGED, 3 },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_autoptr(AfApplyResult) result = NULL;
+
+		g_test_message("step at %" G_GINT64_FORMAT " ms", steps[i].now_ms);
+		g_hash_table_insert(f->refuse, GUINT_TO_POINTER(31),
+				    GINT_TO_POINTER(steps[i].answer));
+		result = apply_plan(apply, &h, steps[i].now_ms);
+		g_assert_cmpuint(result->items->len, ==, 1);
+		g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->outcome, ==,
+				steps[i].outcome);
+		g_assert_cmpuint(writes_of(f, 31), ==, steps[i].attempts);
+		g_assert_false(result->replan);
+	}
+	hand_plan_clear(&h);
+}
+
+static void test_hex_fallback(Fixture *f, gconstpointer data)
+{
+	g_autofree char *list = g_strdup_printf("%s/proc/irq/31/smp_affinity_list", f->root);
+	g_autofree char *hex = g_strdup_printf("%s/proc/irq/31/smp_affinity", f->root);
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *text = NULL;
+	HAND_PLAN(h, { 31, "virtio1-config", AF_ACTION_MOVE, "1" });
+
+	/* Old kernels have no smp_affinity_list: a hex mask nr_cpu_ids (8) wide. */
+	g_assert_cmpint(g_unlink(list), ==, 0);
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(result->n_written, ==, 1);
+	g_assert_true(g_file_get_contents(hex, &text, NULL, NULL));
+	g_assert_cmpstr(text, ==, "02\n");
+	hand_plan_clear(&h);
+}
+
+static void test_restore(Fixture *f, gconstpointer data)
+{
+	g_autofree char *l24 = NULL, *l25 = NULL, *l29 = NULL;
+	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
+		  { 25, "virtio2-control", AF_ACTION_MOVE, "1" },
+		  { 29, "virtio0-config", AF_ACTION_MOVE, "1" });
+
+	{
+		g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+		g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+		g_autoptr(AfApplyResult) result = apply_plan(apply, &h, 0);
+
+		g_assert_cmpuint(result->n_written, ==, 3);
+	}
+	/* A second run after a crash: the kernel shows our masks now, yet the
+	 * originals kept on disk are still the fixture's. */
+	{
+		g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+		g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+		g_autoptr(AfApplyResult) result = apply_plan(apply, &h, 0);
+
+		g_assert_cmpuint(result->n_unchanged, ==, 3);
+	}
+	/* IRQ 29 is now another IRQ under the same number: not ours to restore. */
+	((AfIrq *)h.irqs->pdata[2])->name = (char *)"eth0-rx-0";
+	{
+		g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+		g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+		g_autoptr(AfApplyResult) result = NULL, again = NULL;
+
+		g_assert_cmpint(af_apply_restore(apply, &h.snapshot, NR_CPU_IDS, &result), ==, 0);
+		g_assert_true(result->restore);
+		g_assert_cmpuint(result->n_written, ==, 2);
+		g_assert_cmpuint(g_hash_table_size(statedir->state->originals), ==, 0);
+		g_assert_cmpint(af_apply_restore(apply, &h.snapshot, NR_CPU_IDS, &again), ==, 0);
+		g_assert_cmpuint(again->items->len, ==, 0);
+	}
+	l24 = read_list(f, 24);
+	l25 = read_list(f, 25);
+	l29 = read_list(f, 29);
+	g_assert_cmpstr(l24, ==, "0-1");
+	g_assert_cmpstr(l25, ==, "0-1");
+	g_assert_cmpstr(l29, ==, "1");
+	g_assert_cmpuint(f->n_writes, ==, 5);
+	hand_plan_clear(&h);
+}
+
+static void test_state_in_memory(Fixture *f, gconstpointer data)
+{
+	g_autofree char *blocker = g_build_filename(f->tmp, "file", NULL);
+	g_autofree char *below = g_build_filename(blocker, "state", NULL);
+
+	/* A path under a regular file can never be a directory. */
+	g_assert_true(g_file_set_contents(blocker, "", 0, NULL));
+	if (g_test_subprocess()) {
+		g_autoptr(AfStateDir) statedir = NULL;
+
+		af_log_init(TRUE, FALSE);
+		statedir = af_statedir_open(below);
+		g_assert_false(af_statedir_is_persistent(statedir));
+		g_assert_true(af_state_learn_unmovable(statedir->state, 27, "x"));
+		g_assert_cmpint(af_statedir_save(statedir), ==, 0);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("affinityd: State directory * is not usable *memory only*");
+}
+
+static void test_state_broken(Fixture *f, gconstpointer data)
+{
+	g_autofree char *file = g_build_filename(f->statedir, "originals", NULL);
+	g_autofree char *broken = g_build_filename(f->statedir, "originals.broken", NULL);
+
+	g_assert_cmpint(g_mkdir(f->statedir, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(file, "24 0-1 x\n24 zz x\n", -1, NULL));
+	if (g_test_subprocess()) {
+		g_autoptr(AfStateDir) statedir = NULL;
+
+		af_log_init(TRUE, FALSE);
+		statedir = af_statedir_open(f->statedir);
+		g_assert_true(af_statedir_is_persistent(statedir));
+		g_assert_cmpuint(g_hash_table_size(statedir->state->originals), ==, 0);
+		g_assert_true(g_file_test(broken, G_FILE_TEST_EXISTS));
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("affinityd: */originals:2: not a valid line*");
+}
+
+#define ADD(path, func) \
+	g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	af_log_init(TRUE, FALSE);
+	ADD("/apply/plan/writes_moves", test_writes_moves);
+	ADD("/apply/plan/unchanged", test_unchanged);
+	ADD("/apply/plan/refused_learned", test_refused_learned);
+	ADD("/apply/plan/read_only", test_read_only);
+	ADD("/apply/plan/no_space", test_no_space);
+	ADD("/apply/plan/invalid_and_gone", test_invalid_and_gone);
+	ADD("/apply/plan/failed_backoff", test_failed_backoff);
+	ADD("/apply/plan/hex_fallback", test_hex_fallback);
+	ADD("/apply/restore/originals", test_restore);
+	ADD("/apply/statedir/in_memory", test_state_in_memory);
+	ADD("/apply/statedir/broken", test_state_broken);
+	return g_test_run();
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "state.h"
+
+typedef struct {
+	const char *text;
+	int r;
+	guint line;           /* first bad line when r < 0 */
+	const char *expected; /* the formatted records (after the comment) when r == 0 */
+} ParseCase;
+
+/* The same cases as lib/learned.c's tests (branch report): one format. */
+static const ParseCase learned_cases[] = {
+	{ "", 0, 0, "" },
+	{ "\n\n# comment only\n", 0, 0, "" },
+	{ "27 virtio2-request\n", 0, 0, "27 virtio2-request\n" },
+	{ "27 virtio2-request", 0, 0, "27 virtio2-request\n" }, /* no final newline */
+	{ "27 virtio2-request\r\n", 0, 0, "27 virtio2-request\n" },
+	{ "0\n", 0, 0, "0\n" },                                  /* no name */
+	{ "2 \n", 0, 0, "2\n" },
+	/* Names keep their spaces: /proc/interrupts joins shared actions with ", ". */
+	{ "9 acpi, i801_smbus\n", 0, 0, "9 acpi, i801_smbus\n" },
+	{ "4294967295 x\n", 0, 0, "4294967295 x\n" },
+	{ "27 a\n27 b\n", 0, 0, "27 b\n" },                      /* the later line wins */
+	{ "28 b\n# c\n\n2 a\n", 0, 0, "2 a\n28 b\n" },            /* sorted by IRQ */
+	{ "4294967296 x\n", -EINVAL, 1, NULL },
+	{ "1 a\n-1 x\n", -EINVAL, 2, NULL },
+	{ "x 27\n", -EINVAL, 1, NULL },
+	{ " 27 x\n", -EINVAL, 1, NULL },
+	{ "27x\n", -EINVAL, 1, NULL },
+	{ "0x1b x\n", -EINVAL, 1, NULL },
+	{ "1 a\n2 b\n\n+3 c\n", -EINVAL, 4, NULL },
+};
+
+static const ParseCase originals_cases[] = {
+	{ "", 0, 0, "" },
+	{ "30 0-1 virtio0-requests\n", 0, 0, "30 0-1 virtio0-requests\n" },
+	{ "30 1,0 x", 0, 0, "30 0-1 x\n" },
+	{ "30 0-1 acpi, i8042\r\n", 0, 0, "30 0-1 acpi, i8042\n" },
+	{ "0 0\n", 0, 0, "0 0\n" },                  /* no name */
+	{ "5 8191 big\n", 0, 0, "5 8191 big\n" },
+	{ "40 3 q\n# c\n40 4 r\n2 0-7 a\n", 0, 0, "2 0-7 a\n40 4 r\n" },
+	{ "30\n", -EINVAL, 1, NULL },                /* no CPU list */
+	{ "30 \n", -EINVAL, 1, NULL },
+	{ "30  name\n", -EINVAL, 1, NULL },          /* empty CPU list */
+	{ "30 0-x name\n", -EINVAL, 1, NULL },
+	{ "30 8192 name\n", -EINVAL, 1, NULL },
+	{ "30 3-1 name\n", -EINVAL, 1, NULL },
+	{ "1 0 a\nx 0 b\n", -EINVAL, 2, NULL },
+	{ "-1 0 a\n", -EINVAL, 1, NULL },
+};
+
+/* The records of a formatted file: everything after the comment line. */
+static const char *skip_comment(const char *text)
+{
+	g_assert_true(text[0] == '#');
+	return strchr(text, '\n') + 1;
+}
+
+static void check_parse(const ParseCase *cases, guint n_cases, gboolean originals)
+{
+	for (guint i = 0; i < n_cases; i++) {
+		const ParseCase *c = &cases[i];
+		g_autoptr(AfState) state = af_state_new();
+		g_autoptr(AfCpuSet) zero = af_cpuset_new_range(0, 0);
+		g_autofree char *escaped = g_strescape(c->text, NULL);
+		guint line = 0;
+		int r;
+
+		g_test_message("case %u: \"%s\"", i, escaped);
+		/* Something to keep on failure, and to replace on success. */
+		af_state_learn_unmovable(state, 1000, "before");
+		af_state_remember_original(state, 1000, "before", zero);
+		r = originals ? af_state_parse_originals(state, c->text, &line)
+			      : af_state_parse_learned(state, c->text, &line);
+		g_assert_cmpint(r, ==, c->r);
+		if (r == 0) {
+			g_autofree char *text = originals ? af_state_format_originals(state)
+							  : af_state_format_learned(state);
+
+			g_assert_cmpstr(skip_comment(text), ==, c->expected);
+		} else {
+			g_assert_cmpuint(line, ==, c->line);
+			if (originals)
+				g_assert_nonnull(af_state_lookup_original(state, 1000, "before"));
+			else
+				g_assert_true(af_state_is_unmovable(state, 1000, "before"));
+		}
+	}
+}
+
+static void test_parse_learned(void)
+{
+	check_parse(learned_cases, G_N_ELEMENTS(learned_cases), FALSE);
+}
+
+static void test_parse_originals(void)
+{
+	check_parse(originals_cases, G_N_ELEMENTS(originals_cases), TRUE);
+}
+
+static void test_round_trip(void)
+{
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfState) again = NULL;
+	g_autoptr(AfCpuSet) wide = af_cpuset_new_range(0, 1023);
+	g_autoptr(AfCpuSet) pair = af_cpuset_new_range(0, 1);
+	g_autofree char *learned = NULL, *originals = NULL;
+	g_autofree char *learned_again = NULL, *originals_again = NULL;
+
+	af_state_learn_unmovable(state, 27, "virtio2-request");
+	af_state_learn_unmovable(state, 9, "acpi, i8042");
+	af_state_remember_original(state, 30, "virtio0-requests", pair);
+	af_state_remember_original(state, 1023, "", wide);
+	learned = af_state_format_learned(state);
+	originals = af_state_format_originals(state);
+	again = af_state_new();
+	g_assert_cmpint(af_state_parse_learned(again, learned, NULL), ==, 0);
+	g_assert_cmpint(af_state_parse_originals(again, originals, NULL), ==, 0);
+	g_assert_true(af_state_is_unmovable(again, 27, "virtio2-request"));
+	g_assert_true(af_state_is_unmovable(again, 9, "acpi, i8042"));
+	g_assert_true(af_cpuset_equal(af_state_lookup_original(again, 30, "virtio0-requests"), pair));
+	g_assert_true(af_cpuset_equal(af_state_lookup_original(again, 1023, ""), wide));
+	learned_again = af_state_format_learned(again);
+	originals_again = af_state_format_originals(again);
+	g_assert_cmpstr(learned_again, ==, learned);
+	g_assert_cmpstr(originals_again, ==, originals);
+}
+
+static void test_unmovable_by_name(void)
+{
+	g_autoptr(AfState) state = af_state_new();
+
+	g_assert_true(af_state_learn_unmovable(state, 27, "virtio2-request"));
+	g_assert_false(af_state_learn_unmovable(state, 27, "virtio2-request"));
+	g_assert_true(af_state_is_unmovable(state, 27, "virtio2-request"));
+	/* A reused number with another name is another IRQ. */
+	g_assert_false(af_state_is_unmovable(state, 27, "eth0-rx-0"));
+	g_assert_false(af_state_is_unmovable(state, 28, "virtio2-request"));
+	g_assert_true(af_state_learn_unmovable(state, 27, "eth0-rx-0"));
+	g_assert_false(af_state_is_unmovable(state, 27, "virtio2-request"));
+	/* NULL and "" are the same (nameless) IRQ. */
+	g_assert_true(af_state_learn_unmovable(state, 2, NULL));
+	g_assert_true(af_state_is_unmovable(state, 2, ""));
+}
+
+static void test_original_first_wins(void)
+{
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfCpuSet) first = af_cpuset_new_range(0, 7);
+	g_autoptr(AfCpuSet) later = af_cpuset_new_range(0, 0);
+	g_autoptr(AfCpuSet) empty = af_cpuset_new();
+
+	g_assert_false(af_state_remember_original(state, 30, "q", empty));
+	g_assert_null(af_state_lookup_original(state, 30, "q"));
+	g_assert_true(af_state_remember_original(state, 30, "q", first));
+	/* After our own write the kernel shows our mask: that is no original. */
+	g_assert_false(af_state_remember_original(state, 30, "q", later));
+	g_assert_true(af_cpuset_equal(af_state_lookup_original(state, 30, "q"), first));
+	g_assert_null(af_state_lookup_original(state, 30, "other"));
+	/* The number now names another IRQ: its original replaces the old one. */
+	g_assert_true(af_state_remember_original(state, 30, "other", later));
+	g_assert_true(af_cpuset_equal(af_state_lookup_original(state, 30, "other"), later));
+	g_assert_true(af_state_forget_original(state, 30));
+	g_assert_false(af_state_forget_original(state, 30));
+	g_assert_null(af_state_lookup_original(state, 30, "other"));
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/state/parse_learned/table", test_parse_learned);
+	g_test_add_func("/state/parse_originals/table", test_parse_originals);
+	g_test_add_func("/state/format/round_trip", test_round_trip);
+	g_test_add_func("/state/learn_unmovable/by_name", test_unmovable_by_name);
+	g_test_add_func("/state/remember_original/first_wins", test_original_first_wins);
+	return g_test_run();
+}
