@@ -91,3 +91,25 @@ char *af_event_flags_to_string(AfEventFlags flags)
 	}
 	return g_string_free(s, FALSE);
 }
+
+AfEventFlags af_event_from_uevent(const char *subsystem, const char *action)
+{
+	static const char *const device_actions[] = { "add", "remove", "move", "bind", "unbind" };
+
+	if (!subsystem || !action)
+		return 0;
+	if (g_str_equal(subsystem, "cpu")) {
+		if (g_str_equal(action, "offline") || g_str_equal(action, "remove"))
+			return AF_EVENT_CPU_OFFLINE;
+		if (g_str_equal(action, "online") || g_str_equal(action, "add"))
+			return AF_EVENT_CPU_ONLINE;
+		return 0;
+	}
+	if (!g_str_equal(subsystem, "pci") && !g_str_equal(subsystem, "net") &&
+	    !g_str_equal(subsystem, "queues"))
+		return 0;
+	for (gsize i = 0; i < G_N_ELEMENTS(device_actions); i++)
+		if (g_str_equal(action, device_actions[i]))
+			return AF_EVENT_DEVICE;
+	return 0;
+}

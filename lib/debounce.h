@@ -65,3 +65,9 @@ gint64 af_debounce_deadline_us(const AfDebounce *debounce);
 gboolean af_debounce_take(AfDebounce *debounce, gint64 now_us, AfEventFlags *ret_flags);
 /* "cpu-offline,device", for logs; flags 0 gives "". */
 char *af_event_flags_to_string(AfEventFlags flags);
+/*
+ * What a uevent means for placement: cpu offline/remove -> CPU_OFFLINE,
+ * cpu online/add -> CPU_ONLINE, pci/net/queues add/remove/move/bind/unbind
+ * -> DEVICE, anything else (change, other subsystems) -> 0 (ignore).
+ */
+AfEventFlags af_event_from_uevent(const char *subsystem, const char *action);

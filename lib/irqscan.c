@@ -187,3 +187,38 @@ gboolean af_irqscan_delta_changed_set(const AfIrqDelta *delta)
 {
 	return delta->added->len > 0 || delta->removed->len > 0;
 }
+
+static guint64 sum(const guint64 *counts, guint n)
+{
+	guint64 total = 0;
+
+	for (guint i = 0; i < n; i++)
+		total += counts[i];
+	return total;
+}
+
+/* A CPU's share of the interval's interrupts in basis points (1/100 of a percent). */
+static guint64 share_bp(const guint64 *counts, guint n, guint cpu, guint64 total)
+{
+	if (cpu >= n)
+		return 0;
+	/* Interval counts stay far below G_MAXUINT64 / 10000. */
+	return counts[cpu] * 10000 / total;
+}
+
+gboolean af_irqscan_load_shifted(const guint64 *then, guint n_then, const guint64 *now,
+				 guint n_now, guint percent)
+{
+	guint64 total_then = sum(then, n_then), total_now = sum(now, n_now);
+
+	if (total_then == 0 || total_now == 0)
+		return FALSE;
+	for (guint cpu = 0; cpu < MAX(n_then, n_now); cpu++) {
+		guint64 a = share_bp(then, n_then, cpu, total_then);
+		guint64 b = share_bp(now, n_now, cpu, total_now);
+
+		if ((a > b ? a - b : b - a) > (guint64)percent * 100)
+			return TRUE;
+	}
+	return FALSE;
+}

@@ -57,3 +57,12 @@ void af_irqscan_delta_free(AfIrqDelta *delta);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfIrqDelta, af_irqscan_delta_free)
 /* TRUE when IRQs appeared or vanished. */
 gboolean af_irqscan_delta_changed_set(const AfIrqDelta *delta);
+
+/*
+ * TRUE when the per-CPU distribution of interrupts moved by more than
+ * percent points on some CPU (its share of all interrupts then vs now).
+ * No interrupts in either interval means no shift; a CPU missing from one
+ * side counts as zero there.
+ */
+gboolean af_irqscan_load_shifted(const guint64 *then, guint n_then, const guint64 *now,
+				 guint n_now, guint percent);

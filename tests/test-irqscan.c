@@ -129,6 +129,23 @@ static void test_diff_columns_changed(void)
 	g_assert_cmpuint(d->removed->len, ==, 2); /* 0 and 24 */
 }
 
+static void test_load_shifted(void)
+{
+	static const guint64 even[] = { 100, 100, 100, 100 };
+	static const guint64 skewed[] = { 160, 80, 80, 80 }; /* CPU0: 25% -> 40% */
+	static const guint64 scaled[] = { 1000, 1000, 1000, 1000 };
+	static const guint64 three[] = { 100, 100, 100 }; /* CPU3 gone: 25% -> 0% */
+	static const guint64 zero[] = { 0, 0, 0, 0 };
+
+	g_assert_false(af_irqscan_load_shifted(even, 4, scaled, 4, 25)); /* same shares */
+	g_assert_true(af_irqscan_load_shifted(even, 4, skewed, 4, 14));  /* 15 points */
+	g_assert_false(af_irqscan_load_shifted(even, 4, skewed, 4, 15)); /* not more than 15 */
+	g_assert_true(af_irqscan_load_shifted(even, 4, three, 3, 24));
+	g_assert_false(af_irqscan_load_shifted(even, 4, zero, 4, 0));
+	g_assert_false(af_irqscan_load_shifted(zero, 4, even, 4, 0));
+	g_assert_false(af_irqscan_load_shifted(NULL, 0, even, 4, 0));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -138,5 +155,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/irqscan/diff/added-removed-counts", test_diff);
 	g_test_add_func("/irqscan/diff/same-and-reused", test_diff_same_and_reused);
 	g_test_add_func("/irqscan/diff/columns-changed", test_diff_columns_changed);
+	g_test_add_func("/irqscan/load_shifted/cases", test_load_shifted);
 	return g_test_run();
 }
