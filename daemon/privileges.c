@@ -3,6 +3,7 @@
 
 #include <cap-ng.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -31,6 +32,19 @@
  *
  * So CAP_NET_ADMIN alone stays, in effective and permitted.
  */
+static gboolean holds_more_than_net_admin(void)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (cap == CAP_NET_ADMIN)
+			continue;
+		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+		    capng_have_capability(CAPNG_PERMITTED, cap) ||
+		    capng_have_capability(CAPNG_INHERITABLE, cap))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 int af_privileges_drop(void)
 {
 	gboolean keep_net_admin;
@@ -40,8 +54,8 @@ int af_privileges_drop(void)
 		return 1;
 	if (capng_get_caps_process() < 0)
 		return -EIO;
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
-		return 1;
+	if (!holds_more_than_net_admin())
+		return 1; /* under the unit's CapabilityBoundingSet=: no capset needed */
 	keep_net_admin = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN);
 	capng_clear(CAPNG_SELECT_CAPS);
 	/* A bounding set without it (a stricter unit) leaves nothing to keep. */
