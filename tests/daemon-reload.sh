@@ -18,8 +18,10 @@ check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-reload-XXXXXX")
 pid=
+listener=
 cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	[ -n "$listener" ] && kill -KILL "$listener" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -36,7 +38,7 @@ wait_for() {
 }
 count() { grep -c -- "$1" "$tmp/log" 2>/dev/null || true; }
 
-echo "1..8"
+echo "1..13"
 mkdir "$tmp/root" "$tmp/etc" "$tmp/state"
 tar -C "$tmp/root" --no-same-owner -xzf "$fixture"
 conf=$tmp/etc/affinityd.conf
@@ -53,9 +55,35 @@ status=$?
 check "bad config at start-up exits 1" '[ $status -eq 1 ]'
 check "the start-up error names the file" 'grep -q -- "$conf:" "$tmp/log"'
 
+# A notify socket like systemd's, when python3 can play it.
+notify=
+if command -v python3 > /dev/null; then
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode() + "\n--\n")
+        f.flush()
+' "$tmp/notify" "$tmp/notified" &
+	listener=$!
+	i=0
+	while [ ! -S "$tmp/notify" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
+	[ -S "$tmp/notify" ] && notify=$tmp/notify
+fi
+# Tests 9-13: what the daemon told the notify socket.
+notified() {
+	if [ -z "$notify" ]; then
+		ok "# SKIP no python3 to play the notify socket"
+		return
+	fi
+	check "$1" "grep -q -- '$2' '$tmp/notified'"
+}
+
 # A good start.
 printf '[daemon]\ndebounce_ms=5\n' > "$conf"
-run > "$tmp/log" 2>&1 &
+NOTIFY_SOCKET=$notify run > "$tmp/log" 2>&1 &
 pid=$!
 check "starts on a good config" 'wait_for "Started"'
 
@@ -85,5 +113,11 @@ status=$?
 pid=
 check "SIGTERM stops it with status 0" '[ $status -eq 0 ]'
 
-[ $failed -eq 0 ] || sed 's/^/# /' "$tmp/log"
+notified "READY=1 after the first apply" '^READY=1'
+notified "STATUS= says what is placed" '^STATUS=[0-9]* IRQs placed, [0-9]* kernel-managed, housekeeping '
+notified "RELOADING=1 around reloads" '^RELOADING=1'
+notified "MONOTONIC_USEC= with it" '^MONOTONIC_USEC=[0-9][0-9]*'
+notified "STOPPING=1 on SIGTERM" '^STOPPING=1'
+
+[ $failed -eq 0 ] || sed 's/^/# /' "$tmp/log" "$tmp/notified" 2>/dev/null
 exit 0
