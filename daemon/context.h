@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfDaemon: the daemon's one mutable root. Every event source gets it as
+ * user_data; nothing else in the program holds state. Event callbacks only
+ * note what changed (af_daemon_mark) and leave the planning to the one
+ * debounced replan (daemon.c).
+ */
+
+#include <glib.h>
+
+#include "debounce.h"
+#include "housekeeping.h"
+#include "inotify.h"
+#include "irqscan.h"
+#include "moveguard.h"
+#include "netlink.h"
+#include "options.h"
+#include "planner.h"
+#include "policy.h"
+#include "snapshot.h"
+#include "sysroot.h"
+#include "udev.h"
+
+typedef struct AfDaemonCounters {
+	guint64 events;   /* events marked */
+	guint64 replans;  /* plans computed */
+	guint64 writes;   /* affinity writes that succeeded */
+	guint64 deferred; /* load moves held back by the minimum interval */
+	guint64 fights;   /* IRQs given up on in an event window */
+	guint64 reloads;  /* configurations loaded after start-up */
+} AfDaemonCounters;
+
+typedef struct AfDaemon {
+	const AfOptions *options;
+	GMainLoop *loop;
+	int exit_status;
+
+	AfPolicy *policy;
+	AfSysroot *sysroot;
+
+	/* The last replan's inputs and result. */
+	AfSnapshot *snapshot;
+	AfHousekeeping *hk;
+	AfPlan *plan;
+	AfPlacement *placement; /* IRQ -> AfCpuSet* we planned last (owned) */
+	AfLoad *load;           /* IRQ -> interrupts in the last scan interval, or NULL */
+	AfIrqSample *sample;    /* the last /proc/interrupts look */
+	guint64 *cpu_load_at_plan; /* per-CPU interrupts of the interval the plan used */
+	guint n_cpu_load_at_plan;
+
+	/* Events -> one replan. */
+	AfDebounce debounce;
+	guint debounce_source;
+	gboolean reload_pending;   /* SIGHUP or the config changed */
+	char *last_event;          /* "cpu2 offline", for STATUS= */
+
+	/* Writes: minimum interval, fights after hotplug. */
+	AfMoveGuard *guard;
+	GHashTable *fight_warned;  /* IRQs warned about in this window */
+	guint verify_source;       /* re-check shortly after a hotplug event */
+
+	/* Event sources. */
+	AfUdevWatch *udev;
+	AfLinkWatch *links;
+	AfConfigWatch *config_watch;
+	guint scan_source;
+	guint scan_interval_ms;
+	guint watchdog_source;
+	guint signal_sources[3];
+
+	/* Apply's memory when daemon/apply.c is not linked in (effects.c). */
+	GHashTable *originals;     /* IRQ -> AfCpuSet* before our first write */
+
+	AfDaemonCounters counters;
+} AfDaemon;
+
+/* daemon.c: notes an event (what: one line for STATUS=) and schedules the replan. */
+void af_daemon_mark(AfDaemon *daemon, AfEventFlags flags, const char *what);
+
+/* signals.c: SIGTERM/SIGINT quit, SIGHUP reload. */
+void af_daemon_add_signals(AfDaemon *daemon);
+void af_daemon_remove_signals(AfDaemon *daemon);
+
+/* scan.c: the periodic /proc/interrupts look; (re)started at policy->interval_ms. */
+void af_daemon_start_scan(AfDaemon *daemon);
+void af_daemon_stop_scan(AfDaemon *daemon);
+/* One look now: marks IRQS when IRQs came or went, LOAD when the load shifted. */
+void af_daemon_scan(AfDaemon *daemon);
+
+/* notify.c: sd_notify and the watchdog; no-ops without NOTIFY_SOCKET. */
+void af_daemon_notify_ready(AfDaemon *daemon);
+void af_daemon_notify_reloading(AfDaemon *daemon);
+void af_daemon_notify_status(AfDaemon *daemon);
+void af_daemon_notify_stopping(AfDaemon *daemon);
+void af_daemon_start_watchdog(AfDaemon *daemon);
+void af_daemon_stop_watchdog(AfDaemon *daemon);
+/* The STATUS= line: "N IRQs placed, N kernel-managed, housekeeping 0-3, last event cpu2 offline". */
+char *af_daemon_format_status(const AfDaemon *daemon);

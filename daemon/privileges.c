@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "privileges.h"
+
+/*
+ * What the writes need, checked against the kernel:
+ *
+ * - /proc/irq/N/smp_affinity(_list): kernel/irq/proc.c write_irq_affinity()
+ *   makes no capable() check; the files are 0644 and owned by root, so uid
+ *   0's ordinary DAC permission is enough. No capability. (From 6.12 the
+ *   files of unmovable IRQs are 0444: without CAP_DAC_OVERRIDE the open
+ *   fails with EACCES instead of the write failing with EPERM; both mean
+ *   "unmovable".)
+ * - /sys/class/net/DEV/queues/rx-N/rps_cpus, rps_flow_cnt and tx-N/xps_cpus,
+ *   xps_rxqs: net/core/net-sysfs.c stores check capable(CAP_NET_ADMIN) on
+ *   top of the 0644 root mode. CAP_NET_ADMIN.
+ * - /proc/sys/net/core/rps_sock_flow_entries: 0644 root; DAC only.
+ * - ethtool SIOCETHTOOL: reading features and channels needs nothing;
+ *   setting them needs CAP_NET_ADMIN (we only read).
+ * - The udev monitor (NETLINK_KOBJECT_UEVENT), the rtnetlink RTNLGRP_LINK
+ *   subscription and inotify need nothing once bound (the udev socket's
+ *   larger receive buffer, SO_RCVBUFFORCE, is set before the drop).
+ * - The state directory is root's (StateDirectory=): DAC only.
+ *
+ * So CAP_NET_ADMIN alone stays, in effective and permitted.
+ */
+static gboolean holds_more_than_net_admin(void)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (cap == CAP_NET_ADMIN)
+			continue;
+		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+		    capng_have_capability(CAPNG_PERMITTED, cap) ||
+		    capng_have_capability(CAPNG_INHERITABLE, cap))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+int af_privileges_drop(void)
+{
+	gboolean keep_net_admin;
+	int r;
+
+	if (geteuid() != 0)
+		return 1;
+	if (capng_get_caps_process() < 0)
+		return -EIO;
+	if (!holds_more_than_net_admin())
+		return 1; /* under the unit's CapabilityBoundingSet=: no capset needed */
+	keep_net_admin = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN);
+	capng_clear(CAPNG_SELECT_CAPS);
+	/* A bounding set without it (a stricter unit) leaves nothing to keep. */
+	if (keep_net_admin) {
+		r = capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
+		if (r < 0)
+			return -EINVAL;
+	}
+	/* CAPNG_SELECT_CAPS only: the bounding set belongs to systemd's
+	 * CapabilityBoundingSet=, and changing it would need CAP_SETPCAP. */
+	r = capng_apply(CAPNG_SELECT_CAPS);
+	if (r < 0)
+		return -EPERM;
+	return 0;
+}

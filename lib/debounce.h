@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfDebounce: turns a burst of events into one replan. Pure bookkeeping on
+ * times the caller passes in (microseconds, any monotonic origin): no timer,
+ * no clock. The daemon marks each event with what changed, arms one timer
+ * for af_debounce_deadline_us() and, when it fires, takes the accumulated
+ * reasons with af_debounce_take().
+ *
+ * Invariants: an ordinary event pushes the deadline to now + delay (a
+ * trailing debounce, so a burst settles first), but never beyond the first
+ * pending event + AF_DEBOUNCE_MAX_FACTOR × delay (a steady trickle cannot
+ * starve the replan). An urgent event (a CPU went offline: the kernel may
+ * have put IRQs on isolated CPUs) fixes the deadline at no later than its
+ * own time + delay, and later events never push it back.
+ */
+
+#include <glib.h>
+
+/* What changed; the daemon ORs these together. */
+typedef enum {
+	AF_EVENT_CPU_OFFLINE = 1 << 0, /* urgent: repair isolation */
+	AF_EVENT_CPU_ONLINE = 1 << 1,  /* re-spread onto the new CPU */
+	AF_EVENT_DEVICE = 1 << 2,      /* pci/net/queue add, remove, move */
+	AF_EVENT_LINK = 1 << 3,        /* rtnetlink link change */
+	AF_EVENT_IRQS = 1 << 4,        /* the scan saw IRQs appear or vanish */
+	AF_EVENT_LOAD = 1 << 5,        /* the scan measured a new load interval */
+	AF_EVENT_CONFIG = 1 << 6,      /* reload: new policy */
+	AF_EVENT_DRIFT = 1 << 7,       /* someone else changed an affinity */
+	AF_EVENT_START = 1 << 8,       /* the first plan */
+} AfEventFlags;
+
+/* An ordinary event never waits longer than this many debounce delays. */
+#define AF_DEBOUNCE_MAX_FACTOR 5
+
+typedef struct AfDebounce {
+	gint64 delay_us;
+	AfEventFlags pending;  /* 0: nothing scheduled */
+	gint64 first_us;       /* time of the first pending event */
+	gint64 deadline_us;    /* when the replan is due */
+	gboolean urgent;       /* deadline fixed by an urgent event */
+} AfDebounce;
+
+/* Resets to nothing pending, with delay_ms between the last event and the replan. */
+void af_debounce_init(AfDebounce *debounce, guint delay_ms);
+/* Changes the delay (reload); a pending deadline is kept. */
+void af_debounce_set_delay(AfDebounce *debounce, guint delay_ms);
+/* TRUE when flags makes the event urgent (it holds AF_EVENT_CPU_OFFLINE). */
+gboolean af_debounce_is_urgent(AfEventFlags flags);
+/*
+ * Records an event at now_us. Returns TRUE when the deadline changed, so
+ * the caller must (re)arm its timer for af_debounce_deadline_us().
+ */
+gboolean af_debounce_mark(AfDebounce *debounce, AfEventFlags flags, gint64 now_us);
+/* TRUE while an event waits for its replan. */
+gboolean af_debounce_pending(const AfDebounce *debounce);
+/* When the pending replan is due; only meaningful while pending. */
+gint64 af_debounce_deadline_us(const AfDebounce *debounce);
+/*
+ * When the replan is due at now_us: returns TRUE, stores every flag marked
+ * since the last take in *ret_flags and clears them. FALSE (nothing
+ * written) when nothing is pending or it is too early.
+ */
+gboolean af_debounce_take(AfDebounce *debounce, gint64 now_us, AfEventFlags *ret_flags);
+/* "cpu-offline,device", for logs; flags 0 gives "". */
+char *af_event_flags_to_string(AfEventFlags flags);
+/*
+ * What a uevent means for placement: cpu offline/remove -> CPU_OFFLINE,
+ * cpu online/add -> CPU_ONLINE, pci/net/queues add/remove/move/bind/unbind
+ * -> DEVICE, anything else (change, other subsystems) -> 0 (ignore).
+ */
+AfEventFlags af_event_from_uevent(const char *subsystem, const char *action);

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "debounce.h"
+
+#define MS 1000 /* microseconds */
+
+/* A burst of 100 events 1 ms apart gives exactly one replan with every reason. */
+static void test_burst_one_replan(void)
+{
+	AfDebounce d;
+	AfEventFlags flags = 0;
+	guint replans = 0;
+
+	af_debounce_init(&d, 20);
+	for (gint64 t = 0; t <= 400 * MS; t += MS) {
+		if (t < 100 * MS)
+			af_debounce_mark(&d, (t / MS) % 2 ? AF_EVENT_DEVICE : AF_EVENT_LINK, t);
+		if (af_debounce_take(&d, t, &flags))
+			replans++;
+	}
+	/* The trickle lasts 99 ms, beyond 5 × 20 ms: the cap fires once at
+	 * 100 ms, the last event (99 ms) is already in it. */
+	g_assert_cmpuint(replans, ==, 1);
+	g_assert_cmpuint(flags, ==, AF_EVENT_DEVICE | AF_EVENT_LINK);
+	g_assert_false(af_debounce_pending(&d));
+}
+
+/* A trailing debounce: each ordinary event pushes the deadline, up to the cap. */
+static void test_trailing_and_cap(void)
+{
+	AfDebounce d;
+
+	af_debounce_init(&d, 20);
+	g_assert_true(af_debounce_mark(&d, AF_EVENT_DEVICE, 0));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 20 * MS);
+	g_assert_true(af_debounce_mark(&d, AF_EVENT_DEVICE, 10 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 30 * MS);
+	/* 95 ms + 20 ms is past the cap of 0 + 5 × 20 ms. */
+	g_assert_true(af_debounce_mark(&d, AF_EVENT_DEVICE, 95 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 100 * MS);
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_DEVICE, 99 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 100 * MS);
+}
+
+/* A CPU offline is due within one delay of its event, whatever came before or after. */
+static void test_offline_urgent(void)
+{
+	AfDebounce d;
+	AfEventFlags flags = 0;
+
+	af_debounce_init(&d, 20);
+	af_debounce_mark(&d, AF_EVENT_LOAD, 0);
+	af_debounce_mark(&d, AF_EVENT_DEVICE, 15 * MS); /* deadline 35 ms */
+	/* 35 ms is already sooner than 16 + 20 ms: kept, no re-arm needed. */
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 16 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 35 * MS);
+	/* Later ordinary events no longer push it back. */
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_DEVICE, 30 * MS));
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_ONLINE, 34 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 35 * MS);
+	g_assert_false(af_debounce_take(&d, 34 * MS, &flags));
+	g_assert_true(af_debounce_take(&d, 35 * MS, &flags));
+	g_assert_true(flags & AF_EVENT_CPU_OFFLINE);
+	g_assert_true(flags & AF_EVENT_CPU_ONLINE);
+
+	/* An offline as the first event: exactly one delay. */
+	af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1000 * MS);
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1020 * MS);
+	/* A second offline later cannot delay the first one's deadline. */
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1010 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1020 * MS);
+}
+
+/* An urgent event pulls an ordinary event's later deadline in. */
+static void test_offline_pulls_in(void)
+{
+	AfDebounce d;
+
+	af_debounce_init(&d, 20);
+	af_debounce_mark(&d, AF_EVENT_DEVICE, 0);
+	af_debounce_set_delay(&d, 5); /* a reload shortened it */
+	g_assert_true(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 6 * MS);
+}
+
+static void test_take_nothing(void)
+{
+	AfDebounce d;
+	AfEventFlags flags = AF_EVENT_LINK;
+
+	af_debounce_init(&d, 0);
+	g_assert_false(af_debounce_take(&d, 0, &flags));
+	g_assert_cmpuint(flags, ==, AF_EVENT_LINK); /* untouched */
+	g_assert_false(af_debounce_mark(&d, 0, 0));
+	g_assert_false(af_debounce_pending(&d));
+	/* A zero delay is due at once. */
+	af_debounce_mark(&d, AF_EVENT_START, 7);
+	g_assert_true(af_debounce_take(&d, 7, &flags));
+	g_assert_cmpuint(flags, ==, AF_EVENT_START);
+}
+
+static void test_flags_to_string(void)
+{
+	static const struct {
+		AfEventFlags flags;
+		const char *text;
+	} cases[] = {
+		{ 0, "" },
+		{ AF_EVENT_CPU_OFFLINE, "cpu-offline" },
+		{ AF_EVENT_START | AF_EVENT_CPU_OFFLINE, "cpu-offline,start" },
+		{ AF_EVENT_LINK | AF_EVENT_DEVICE | AF_EVENT_DRIFT, "device,link,drift" },
+		{ 1u << 30, "" }, /* unknown bits print nothing */
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *s = af_event_flags_to_string(cases[i].flags);
+
+		g_assert_cmpstr(s, ==, cases[i].text);
+	}
+}
+
+static void test_from_uevent(void)
+{
+	static const struct {
+		const char *subsystem, *action;
+		AfEventFlags flags;
+	} cases[] = {
+		{ "cpu", "offline", AF_EVENT_CPU_OFFLINE },
+		{ "cpu", "remove", AF_EVENT_CPU_OFFLINE },
+		{ "cpu", "online", AF_EVENT_CPU_ONLINE },
+		{ "cpu", "add", AF_EVENT_CPU_ONLINE },
+		{ "cpu", "change", 0 },
+		{ "pci", "bind", AF_EVENT_DEVICE },
+		{ "pci", "change", 0 },
+		{ "net", "move", AF_EVENT_DEVICE },
+		{ "queues", "add", AF_EVENT_DEVICE },
+		{ "queues", "remove", AF_EVENT_DEVICE },
+		{ "block", "add", 0 },
+		{ "", "", 0 },
+		{ NULL, "add", 0 },
+		{ "cpu", NULL, 0 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+		g_assert_cmpuint(af_event_from_uevent(cases[i].subsystem, cases[i].action), ==,
+				 cases[i].flags);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/debounce/mark/burst-one-replan", test_burst_one_replan);
+	g_test_add_func("/debounce/mark/trailing-and-cap", test_trailing_and_cap);
+	g_test_add_func("/debounce/mark/offline-urgent", test_offline_urgent);
+	g_test_add_func("/debounce/mark/offline-pulls-in", test_offline_pulls_in);
+	g_test_add_func("/debounce/take/nothing", test_take_nothing);
+	g_test_add_func("/debounce/flags_to_string/cases", test_flags_to_string);
+	g_test_add_func("/debounce/from_uevent/cases", test_from_uevent);
+	return g_test_run();
+}
