@@ -36,7 +36,7 @@ finish() {
 	exit "$af_failed"
 }
 
-# Loads the IRQ table (IRQ ACTIONS AFFINITY EFFECTIVE NODE per line) into
+# Loads the IRQ table (IRQ ACTIONS AFFINITY EFFECTIVE NODE COUNT a line) into
 # $IRQ_TABLE: one sample, one process.
 irq_sample() {
 	IRQ_TABLE=$("$AF_PROBE" table) || not_ok "afvm-irq table failed"
@@ -45,9 +45,9 @@ irq_sample() {
 # irq_find PATTERN: prints the rows of $IRQ_TABLE whose actions match the
 # shell pattern, in IRQ order.
 irq_find() {
-	while read -r irq actions aff eff node; do
+	while read -r irq actions rest; do
 		case "$actions" in
-		$1) echo "$irq $actions $aff $eff $node" ;;
+		$1) echo "$irq $actions $rest" ;;
 		esac
 	done <<END
 $IRQ_TABLE
