@@ -5,7 +5,8 @@
 
 AF_PROBE=$AF_BUILDDIR/tests/vm/afvm-irq
 AF_PLAN=$AF_BUILDDIR/tests/vm/afvm-plan
-AF_DAEMON=$AF_BUILDDIR/daemon/affinityd
+# af.daemon= on the kernel command line (AF_VM_APPEND) swaps in another program.
+AF_DAEMON=${AF_DAEMON:-$AF_BUILDDIR/daemon/affinityd}
 af_failed=0
 
 ok() { echo "ok - $*"; }
@@ -134,4 +135,31 @@ plan_irq() {
 $PLAN
 END
 	return 1
+}
+
+# cpulist_expand LIST: the CPUs of a cpulist ("0-3,8"), space separated.
+cpulist_expand() {
+	list=$1 cpus=""
+	[ "$list" = - ] && list=""
+	while [ -n "$list" ]; do
+		item=${list%%,*}
+		case "$list" in *,*) list=${list#*,} ;; *) list="" ;; esac
+		lo=${item%-*} hi=${item#*-}
+		while [ "$lo" -le "$hi" ]; do
+			cpus="$cpus $lo"
+			lo=$((lo + 1))
+		done
+	done
+	echo "${cpus# }"
+}
+
+# cpulist_within LIST OUTER: succeeds when LIST is not empty and every CPU of
+# it is in OUTER.
+cpulist_within() {
+	inner=$(cpulist_expand "$1")
+	outer=" $(cpulist_expand "$2") "
+	[ -n "$inner" ] || return 1
+	for c in $inner; do
+		case "$outer" in *" $c "*) ;; *) return 1 ;; esac
+	done
 }

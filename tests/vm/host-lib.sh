@@ -18,6 +18,8 @@ vm_not_ok() {
 }
 
 # vm_run NAME RUN-GUEST-ARGS... -- QEMU-ARGS...
+# AF_VM_APPEND adds kernel arguments (af.daemon=/abs/prog runs another
+# program as the daemon, to try a scenario's plan assertions).
 # Runs scenarios/NAME.sh in a guest, prints its TAP, then the plan; returns
 # nonzero when anything failed. A missing tool or kernel is a failure that
 # says what to install, never a skip.
@@ -29,7 +31,7 @@ vm_run() {
 	start=$(date +%s)
 	status=0
 	"$vm_here/run-guest.sh" --out "$out" --scenario "$vm_here/scenarios/$name.sh" \
-		--append "af.srcdir=$AF_TOP_SRCDIR af.builddir=$AF_TOP_BUILDDIR" \
+		--append "af.srcdir=$AF_TOP_SRCDIR af.builddir=$AF_TOP_BUILDDIR ${AF_VM_APPEND:-}" \
 		"$@" 2>"$out.stderr" || status=$?
 	elapsed=$(($(date +%s) - start))
 

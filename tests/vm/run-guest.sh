@@ -1,8 +1,8 @@
 #!/bin/sh
 # Boots Debian's kernel under QEMU (TCG) in a network namespace of its own and
 # runs one scenario script inside the guest (see guest-init.sh).
-#   run-guest.sh --out DIR --scenario ABS-PATH [--smp SPEC] [--mem MB]
-#                [--timeout S] [--tap NAME] [--append "KERNEL ARGS"]
+#   run-guest.sh --out DIR --scenario ABS-PATH [--smp SPEC] [--cpu MODEL] [--mem MB]
+#                [--timeout S] [--tap NAME] [--append "KERNEL ARGS"]...
 #                [-- QEMU-ARGS...]
 # DIR receives serial.log, tap (the scenario's stdout) and status. --tap
 # creates a multi-queue tap device NAME in the namespace for
@@ -12,7 +12,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out="" scenario="" smp=4 mem=1024 timeout_s=300 tap="" append=""
+out="" scenario="" cpu=max smp=4 mem=1024 timeout_s=300 tap="" append=""
 
 usage() {
 	sed -n '2,12p' "$0" >&2
@@ -23,10 +23,11 @@ while [ $# -gt 0 ]; do
 	--out) out=$2 && shift 2 ;;
 	--scenario) scenario=$2 && shift 2 ;;
 	--smp) smp=$2 && shift 2 ;;
+	--cpu) cpu=$2 && shift 2 ;;
 	--mem) mem=$2 && shift 2 ;;
 	--timeout) timeout_s=$2 && shift 2 ;;
 	--tap) tap=$2 && shift 2 ;;
-	--append) append=$2 && shift 2 ;;
+	--append) append="$append $2" && shift 2 ;;
 	--) shift && break ;;
 	*) usage ;;
 	esac
@@ -81,7 +82,7 @@ fi
 start=$(date +%s)
 # -cpu max with TCG: nested KVM hangs in the firmware on this machine kind.
 timeout -k 10 "$timeout_s" ip netns exec "$ns" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp "$smp" -m "$mem" \
+	-accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 af.script=$scenario $append" \
 	-display none -monitor none -serial "file:$out/serial.log" -no-reboot \
