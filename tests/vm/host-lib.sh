@@ -28,6 +28,8 @@ vm_run() {
 	shift
 	out=$AF_TOP_BUILDDIR/tests/vm/out/$name
 	mkdir -p "$out"
+	# No result of an earlier run may stand in for this one.
+	rm -f "$out/tap" "$out/status" "$out/serial.log"
 	start=$(date +%s)
 	status=0
 	"$vm_here/run-guest.sh" --out "$out" --scenario "$vm_here/scenarios/$name.sh" \
@@ -51,7 +53,7 @@ vm_run() {
 	case "$status" in
 	0) vm_ok "guest ran scenario $name (wall time ${elapsed} s)" ;;
 	124) vm_not_ok "guest timed out (wall time ${elapsed} s)" ;;
-	125) vm_not_ok "guest could not run scenario $name: $(grep -m1 '^run-guest:' "$out.stderr")" ;;
+	125) vm_not_ok "guest could not run scenario $name: $(tail -n 1 "$out.stderr")" ;;
 	*) vm_not_ok "guest scenario $name ended with status $status (wall time ${elapsed} s)" ;;
 	esac
 	if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
