@@ -1,0 +1,72 @@
+#!/bin/sh
+# /init of the VM tests' initramfs (busybox). Loads the modules, mounts the
+# host's root read-only at /h and the results share read-write at
+# /h/run/afvm, brings the NICs up, then runs the scenario named on the kernel
+# command line in a chroot:
+#   af.script=/abs/path/scenario.sh   run with the host's /bin/sh
+#   af.<key>=<value>                  exported to it as AF_<KEY> (upper case)
+# The scenario's stdout goes to /run/afvm/tap, its stderr to the console;
+# its exit status to /run/afvm/status. Between "AFVM-BEGIN" and "AFVM-END <status>"
+# on the console is the scenario's own output.
+export PATH=/bin
+/bin/busybox --install -s /bin
+
+status=1
+# Every exit path powers off, so the host never waits for its timeout.
+finish() {
+	echo "AFVM-END $status"
+	[ -d /h/run/afvm ] && echo "$status" >/h/run/afvm/status
+	sync
+	umount /h/run/afvm 2>/dev/null
+	poweroff -f
+}
+fail() {
+	echo "AFVM-FAIL: $*"
+	status=125
+	finish
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+while read -r ko; do
+	insmod "/lib/modules/$ko" || fail "insmod $ko"
+done </lib/modules/load.list
+
+# 9p options: the root never changes under a test, so cache it (starting a
+# program from 9p is slow under emulation); results are written through.
+p9="trans=virtio,version=9p2000.L,msize=262144"
+mount -t 9p -o "$p9,ro,cache=loose" hostroot /h || fail "mount hostroot"
+mount -t proc proc /h/proc || fail "mount /h/proc"
+mount -t sysfs sysfs /h/sys || fail "mount /h/sys"
+mount -t devtmpfs devtmpfs /h/dev || fail "mount /h/dev"
+mount -t tmpfs -o mode=1777 tmpfs /h/tmp || fail "mount /h/tmp"
+mount -t tmpfs -o mode=755 tmpfs /h/run || fail "mount /h/run"
+mkdir -p /h/run/afvm
+mount -t 9p -o "$p9" results /h/run/afvm || fail "mount results"
+
+# e1000e requests its MSI-X vectors only when the link goes up.
+for dev in /sys/class/net/*; do
+	ip link set "${dev##*/}" up || fail "ip link set ${dev##*/} up"
+done
+
+script=""
+set -- $(cat /proc/cmdline)
+for arg; do
+	case "$arg" in
+	af.script=*) script=${arg#af.script=} ;;
+	af.*=*)
+		key=${arg%%=*}
+		key=$(echo "${key#af.}" | tr a-z- A-Z_)
+		export "AF_$key=${arg#*=}"
+		;;
+	esac
+done
+[ -n "$script" ] || fail "no af.script= on the kernel command line"
+export AF_OUT=/run/afvm
+
+echo "AFVM-BEGIN $script"
+chroot /h /bin/sh -c 'cd / && exec /bin/sh "$0" >/run/afvm/tap' "$script"
+status=$?
+finish

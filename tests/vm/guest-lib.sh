@@ -1,0 +1,165 @@
+# Sourced by the scenarios, inside the guest (chroot into the host's root):
+# TAP output and assertions over the probe's IRQ table. Prints unnumbered TAP;
+# the host numbers it. Everything runs in this one shell where it can: each
+# program started from 9p costs time under emulation.
+
+AF_PROBE=$AF_BUILDDIR/tests/vm/afvm-irq
+AF_PLAN=$AF_BUILDDIR/tests/vm/afvm-plan
+# af.daemon= on the kernel command line (AF_VM_APPEND) swaps in another program.
+AF_DAEMON=${AF_DAEMON:-$AF_BUILDDIR/daemon/affinityd}
+af_failed=0
+
+ok() { echo "ok - $*"; }
+not_ok() {
+	echo "not ok - $*"
+	af_failed=1
+}
+diag() { echo "# $*"; }
+
+# is DESCRIPTION GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (got '$2', want '$3')"
+	fi
+}
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# Ends the scenario: its status says whether every assertion passed.
+finish() {
+	exit "$af_failed"
+}
+
+# Loads the IRQ table (IRQ ACTIONS AFFINITY EFFECTIVE NODE COUNT a line) into
+# $IRQ_TABLE: one sample, one process.
+irq_sample() {
+	IRQ_TABLE=$("$AF_PROBE" table) || not_ok "afvm-irq table failed"
+}
+
+# irq_find PATTERN: prints the rows of $IRQ_TABLE whose actions match the
+# shell pattern, in IRQ order.
+irq_find() {
+	while read -r irq actions rest; do
+		case "$actions" in
+		$1) echo "$irq $actions $rest" ;;
+		esac
+	done <<END
+$IRQ_TABLE
+END
+}
+
+# irq_row IRQ: prints that IRQ's row.
+irq_row() {
+	while read -r irq rest; do
+		[ "$irq" = "$1" ] && echo "$irq $rest" && return 0
+	done <<END
+$IRQ_TABLE
+END
+	return 1
+}
+
+# irq_set IRQ CPULIST: writes the IRQ's smp_affinity_list in the guest;
+# prints "ok" or the errno's name.
+irq_set() {
+	"$AF_PROBE" set "/proc/irq/$1/smp_affinity_list" "$2"
+}
+
+# The errno the kernel gives writes to a managed IRQ: EIO before 6.12,
+# EPERM from 6.12 (KERNEL.md).
+managed_write_errno() {
+	v=$(uname -r)
+	major=${v%%.*}
+	minor=${v#*.}
+	minor=${minor%%[!0-9]*}
+	if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 12 ]; }; then
+		echo EPERM
+	else
+		echo EIO
+	fi
+}
+
+# count_lines TEXT: how many non-empty lines.
+count_lines() {
+	n=0
+	while read -r line; do
+		[ -n "$line" ] && n=$((n + 1))
+	done <<END
+$1
+END
+	echo "$n"
+}
+
+# virtio_name DRIVER: the first virtioN device bound to DRIVER (virtio_net,
+# virtio_scsi), the prefix of its IRQ names.
+virtio_name() {
+	for d in /sys/bus/virtio/drivers/"$1"/virtio*; do
+		[ -e "$d" ] && echo "${d##*/}" && return 0
+	done
+	return 1
+}
+
+# netdev_of DRIVER: the interface whose device is bound to DRIVER.
+netdev_of() {
+	for n in /sys/class/net/*; do
+		drv=$(readlink "$n/device/driver" 2>/dev/null) || continue
+		[ "${drv##*/}" = "$1" ] && echo "${n##*/}" && return 0
+	done
+	return 1
+}
+
+# dry_run_plan FILE: runs `affinityd --dry-run --json` into FILE. Until the
+# mode exists this fails loudly: the dry-run assertions are pending, not
+# passed.
+dry_run_plan() {
+	if "$AF_DAEMON" --dry-run --json >"$1" 2>"$1.stderr"; then
+		ok "affinityd --dry-run --json exits 0"
+		return 0
+	fi
+	not_ok "PENDING: affinityd --dry-run --json failed ($(cat "$1.stderr")); the dry-run assertions of this scenario wait for daemon/dryrun.c (git merge main once it lands)"
+	return 1
+}
+
+# plan_irq IRQ: that IRQ's plan line, "irq IRQ NAME DEVICE MANAGED MOVABLE
+# CURRENT EFFECTIVE PLANNED ACTION NWARNINGS", from $PLAN (afvm-plan output).
+plan_irq() {
+	while read -r kind irq rest; do
+		[ "$kind" = irq ] && [ "$irq" = "$1" ] && echo "irq $irq $rest" && return 0
+	done <<END
+$PLAN
+END
+	return 1
+}
+
+# cpulist_expand LIST: the CPUs of a cpulist ("0-3,8"), space separated.
+cpulist_expand() {
+	list=$1 cpus=""
+	[ "$list" = - ] && list=""
+	while [ -n "$list" ]; do
+		item=${list%%,*}
+		case "$list" in *,*) list=${list#*,} ;; *) list="" ;; esac
+		lo=${item%-*} hi=${item#*-}
+		while [ "$lo" -le "$hi" ]; do
+			cpus="$cpus $lo"
+			lo=$((lo + 1))
+		done
+	done
+	echo "${cpus# }"
+}
+
+# cpulist_within LIST OUTER: succeeds when LIST is not empty and every CPU of
+# it is in OUTER.
+cpulist_within() {
+	inner=$(cpulist_expand "$1")
+	outer=" $(cpulist_expand "$2") "
+	[ -n "$inner" ] || return 1
+	for c in $inner; do
+		case "$outer" in *" $c "*) ;; *) return 1 ;; esac
+	done
+}

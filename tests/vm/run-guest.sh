@@ -1,0 +1,104 @@
+#!/bin/sh
+# Boots Debian's kernel under QEMU (TCG) in a network namespace of its own and
+# runs one scenario script inside the guest (see guest-init.sh).
+#   run-guest.sh --out DIR --scenario ABS-PATH [--smp SPEC] [--cpu MODEL] [--mem MB]
+#                [--timeout S] [--tap NAME] [--append "KERNEL ARGS"]...
+#                [-- QEMU-ARGS...]
+# DIR receives serial.log, tap (the scenario's stdout) and status. --tap
+# creates a multi-queue tap device NAME in the namespace for
+# "-netdev tap,ifname=NAME,queues=N,...". Exit status: the scenario's, 124
+# when the guest outlived --timeout, 125 when the guest could not run it.
+# Guests run one at a time (a lock), so make -j does not slow them down.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out="" scenario="" cpu=max smp=4 mem=1024 timeout_s=300 tap="" append=""
+
+usage() {
+	sed -n '2,12p' "$0" >&2
+	exit 2
+}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=$2 && shift 2 ;;
+	--scenario) scenario=$2 && shift 2 ;;
+	--smp) smp=$2 && shift 2 ;;
+	--cpu) cpu=$2 && shift 2 ;;
+	--mem) mem=$2 && shift 2 ;;
+	--timeout) timeout_s=$2 && shift 2 ;;
+	--tap) tap=$2 && shift 2 ;;
+	--append) append="$append $2" && shift 2 ;;
+	--) shift && break ;;
+	*) usage ;;
+	esac
+done
+[ -n "$out" ] && [ -n "$scenario" ] || usage
+
+die() {
+	echo "run-guest: $*" >&2
+	exit 125
+}
+
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 not found: run tools/install-deps --test"
+command -v ip >/dev/null || die "ip not found: run tools/install-deps --test"
+[ "$(id -u)" = 0 ] || die "needs root (a network namespace and a tap device per guest)"
+image=$("$here/kernel.sh" image) || exit 125
+case "$scenario" in
+/tmp/* | /run/*) die "$scenario is hidden in the guest (tmpfs on /tmp and /run)" ;;
+/*) ;;
+*) die "--scenario needs an absolute path (the guest sees the host's / at the same paths)" ;;
+esac
+[ -r "$scenario" ] || die "no scenario $scenario"
+
+mkdir -p "$out" "$here/work"
+out=$(cd "$out" && pwd)
+rm -f "$out/serial.log" "$out/tap" "$out/status"
+initrd=$(flock "$here/work/.lock" "$here/mkinitramfs.sh" "$here/work") || exit 125
+
+ns=afvm-$$
+qpid=""
+cleanup() {
+	trap - EXIT INT TERM HUP
+	if [ -n "$qpid" ]; then
+		kill "$qpid" 2>/dev/null || true
+		wait "$qpid" 2>/dev/null || true
+	fi
+	ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM HUP
+
+exec 9>"$here/work/.guest.lock"
+flock 9
+
+ip netns add "$ns" || die "ip netns add $ns failed"
+ip -n "$ns" link set lo up
+if [ -n "$tap" ]; then
+	ip -n "$ns" tuntap add dev "$tap" mode tap multi_queue || die "cannot create tap $tap"
+	ip -n "$ns" link set "$tap" up
+fi
+
+start=$(date +%s)
+# -cpu max with TCG: nested KVM hangs in the firmware on this machine kind.
+timeout -k 10 "$timeout_s" ip netns exec "$ns" qemu-system-x86_64 \
+	-accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
+	-kernel "$image" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 af.script=$scenario $append" \
+	-display none -monitor none -serial "file:$out/serial.log" -no-reboot \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$out,mount_tag=results,security_model=none" \
+	"$@" </dev/null 9>&- &
+qpid=$!
+rc=0
+wait "$qpid" || rc=$?
+qpid=""
+echo "run-guest: guest ran $(($(date +%s) - start)) s" >&2
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	echo "run-guest: guest still running after $timeout_s s, killed" >&2
+	exit 124
+fi
+[ "$rc" -eq 0 ] || die "qemu-system-x86_64 exited with status $rc (see $out/serial.log)"
+[ -f "$out/status" ] || die "the guest never ran the scenario (see $out/serial.log)"
+exit "$(cat "$out/status")"
