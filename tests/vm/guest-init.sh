@@ -45,6 +45,17 @@ mount -t tmpfs -o mode=1777 tmpfs /h/tmp || fail "mount /h/tmp"
 mount -t tmpfs -o mode=755 tmpfs /h/run || fail "mount /h/run"
 mkdir -p /h/run/afvm
 mount -t 9p -o "$p9" results /h/run/afvm || fail "mount results"
+# A project tree under /tmp or /run (a CI clone) is hidden by the tmpfs
+# mounts above; the host shares it again and it goes back on its own path.
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	af.tree=*)
+		tree=${arg#af.tree=}
+		mkdir -p "/h$tree" || fail "mkdir /h$tree"
+		mount -t 9p -o "$p9,ro,cache=loose" tree "/h$tree" || fail "mount tree $tree"
+		;;
+	esac
+done
 
 # e1000e requests its MSI-X vectors only when the link goes up.
 for dev in /sys/class/net/*; do

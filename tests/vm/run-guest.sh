@@ -44,7 +44,16 @@ command -v qemu-system-x86_64 >/dev/null ||
 command -v ip >/dev/null || die "ip not found: run tools/install-deps --test"
 [ "$(id -u)" = 0 ] || die "needs root (a network namespace and a tap device per guest)"
 image=$("$here/kernel.sh" image) || exit 125
+top=$(cd "$here/../.." && pwd)
+tree_args=""
+case "$top" in
+/tmp/* | /run/*)
+	# The guest mounts tmpfs on /tmp and /run: share the tree again.
+	tree_args="-virtfs local,path=$top,mount_tag=tree,security_model=none,readonly=on,multidevs=remap"
+	;;
+esac
 case "$scenario" in
+"$top"/*) ;;
 /tmp/* | /run/*) die "$scenario is hidden in the guest (tmpfs on /tmp and /run)" ;;
 /*) ;;
 *) die "--scenario needs an absolute path (the guest sees the host's / at the same paths)" ;;
@@ -84,11 +93,11 @@ start=$(date +%s)
 timeout -k 10 "$timeout_s" ip netns exec "$ns" qemu-system-x86_64 \
 	-accel tcg -cpu "$cpu" -smp "$smp" -m "$mem" \
 	-kernel "$image" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 af.script=$scenario $append" \
+	-append "console=ttyS0 quiet panic=-1 af.script=$scenario ${tree_args:+af.tree=$top} $append" \
 	-display none -monitor none -serial "file:$out/serial.log" -no-reboot \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$out,mount_tag=results,security_model=none" \
-	"$@" </dev/null 9>&- &
+	$tree_args "$@" </dev/null 9>&- &
 qpid=$!
 rc=0
 wait "$qpid" || rc=$?
