@@ -38,6 +38,11 @@ gboolean af_irq_is_movable(const AfIrq *irq)
 	return !irq->per_cpu && !irq->managed;
 }
 
+gboolean af_irq_has_handler(const AfIrq *irq)
+{
+	return irq->name && *irq->name;
+}
+
 const AfCpuSet *af_irq_serving_cpus(const AfIrq *irq)
 {
 	return irq->effective ? irq->effective : irq->affinity;

@@ -70,6 +70,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfIrq, af_irq_free)
 
 /* TRUE when affinityd may write this IRQ's affinity. */
 gboolean af_irq_is_movable(const AfIrq *irq);
+/*
+ * FALSE for an IRQ that no driver has requested (no action, so no name):
+ * its descriptor exists in /proc/irq but nothing runs when it fires, and
+ * /proc/interrupts lists it at most with counts and no name. Nothing to place.
+ */
+gboolean af_irq_has_handler(const AfIrq *irq);
 /* The CPUs the IRQ is served on: effective if known, else affinity (may be NULL). */
 const AfCpuSet *af_irq_serving_cpus(const AfIrq *irq);
 

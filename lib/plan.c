@@ -132,8 +132,9 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
  *  I1  one entry per snapshot IRQ, in ascending IRQ number, pointing at it;
  *      n_move/n_keep/n_skip count the entries' actions.
  *  I2  skip has no planned mask; move and keep have a non-empty one.
- *  I3  an unmovable IRQ (managed, per-CPU), a banned one and one with an
- *      unreadable affinity are skipped; with H empty everything is.
+ *  I3  an unmovable IRQ (managed, per-CPU), a banned one, one without a
+ *      handler and one with an unreadable affinity are skipped; with H empty
+ *      everything is.
  *  I4  a planned mask lies inside H, and inside rule CPUs ∩ H for a pin
  *      rule whose CPUs meet H.
  *  I5  keep means planned equals the current affinity; move means it differs
@@ -170,6 +171,8 @@ static char *check_skip(Checker *c, const AfPlanEntry *entry, const AfRule *rule
 
 	if (entry->planned)
 		return g_strdup_printf("IRQ %u: skip with a planned mask", irq->irq);
+	if (!af_irq_has_handler(irq) && af_irq_is_movable(irq))
+		return NULL; /* nothing runs on any CPU for it */
 	if (af_irq_is_movable(irq) && !(rule && rule->action == AF_RULE_BAN) && irq->affinity &&
 	    !af_cpuset_is_empty(c->housekeeping)) {
 		g_ptr_array_add(c->capped, (gpointer)entry);
@@ -195,6 +198,8 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 				       rule->name);
 	if (!irq->affinity)
 		return g_strdup_printf("IRQ %u: affinity unreadable but planned", irq->irq);
+	if (!af_irq_has_handler(irq))
+		return g_strdup_printf("IRQ %u: no handler but planned", irq->irq);
 	allowed = allowed_cpus(c, rule);
 	if (!af_cpuset_is_subset(entry->planned, allowed))
 		return g_strdup_printf("IRQ %u: planned outside %s", irq->irq,

@@ -20,12 +20,21 @@ typedef enum {
 } CandKind;
 
 typedef struct {
+	guint count; /* IRQs on cpu when last looked at */
+	guint cpu;
+} CountEntry;
+
+typedef struct {
 	CandKind kind;
 	const AfRule *rule; /* CAND_PIN */
 	gboolean pin_fallback; /* CAND_PIN whose CPUs hold no housekeeping CPU */
 	AfCpuSet *cpus;
 	AfSpreadSet *ranking; /* created at the first pick */
 	guint64 min_load;     /* least loaded candidate after hysteresis */
+	/* Evening out (spread mode): */
+	gboolean counted;     /* share and by_count computed */
+	guint share;          /* IRQs per CPU of the set, mean rounded up */
+	GArray *by_count;     /* CountEntry min-heap: fewest IRQs, then lowest CPU */
 } Cand;
 
 typedef struct {
@@ -46,6 +55,7 @@ typedef struct {
 	gboolean kept;      /* stays on its current CPU */
 	gboolean widened;   /* device-local CPUs were full */
 	gboolean rebalanced;
+	int evened_from;    /* the CPU it left because that carried over its share, -1 */
 } Unit;
 
 typedef struct {

@@ -58,6 +58,9 @@ static char *describe_placement(const Planner *p, const Unit *unit, const Item *
 		g_string_append(s, "; device-local CPUs full, widened to all housekeeping");
 	if (unit->rebalanced)
 		g_string_append(s, "; its CPU was loaded past the hysteresis");
+	if (unit->evened_from >= 0)
+		g_string_append_printf(s, "; CPU %d carried more than its share of IRQs (%u)",
+				       unit->evened_from, cand->share);
 	if (cand->pin_fallback)
 		g_string_append_printf(s, "; rule %s names no housekeeping CPU", cand->rule->name);
 	return g_string_free(s, FALSE);

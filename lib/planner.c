@@ -16,9 +16,12 @@
  *  2. The rest become placement units: one IRQ, or the rx and tx queues of
  *     one channel, which must share a CPU.
  *  3. Hysteresis: a unit whose current CPU is a candidate with room stays.
+ *     In spread mode a kept unit still leaves a CPU that carries more IRQs
+ *     than its candidate set's share, for a CPU of the set that stays within
+ *     the share (a CPU that came online gets IRQs again; fewest moves).
  *  4. With a measured load, kept units leave CPUs loaded beyond the least
- *     loaded candidate by more than hysteresis_percent of the mean, heaviest
- *     first, only until the gap is closed.
+ *     loaded candidate by more than hysteresis_percent of the mean (and by
+ *     more than min_load_rate), heaviest first, only until the gap is closed.
  *  5. The others are placed, heaviest first then by IRQ number, on the best
  *     candidate CPU (spread.c), queues of one device on distinct cores.
  *  6. Entries, reasons and warnings are written (planner-write.c).
@@ -27,6 +30,8 @@
 static void free_cand(Cand *cand)
 {
 	af_cpuset_free(cand->cpus);
+	if (cand->by_count)
+		g_array_unref(cand->by_count);
 	g_free(cand);
 }
 
@@ -185,6 +190,13 @@ static void classify(Planner *p, GPtrArray *irqs)
 			skip_entry(p, entry, describe_unmovable(p, entry));
 			continue;
 		}
+		if (!af_irq_has_handler(irq)) {
+			/* Not charged: it serves no CPU anything. */
+			entry->action = AF_ACTION_SKIP;
+			entry->reason = g_strdup("no handler (no driver requested it): nothing to "
+						 "place");
+			continue;
+		}
 		rule = af_plan_match_rule(p->policy, irq);
 		if (rule && rule->action == AF_RULE_BAN) {
 			skip_entry(p, entry, g_strdup_printf("banned by rule %s", rule->name));
@@ -240,6 +252,7 @@ static void group_units(Planner *p)
 			unit->device = device;
 			unit->first_irq = item->irq->irq;
 			unit->cpu = -1;
+			unit->evened_from = -1;
 			g_ptr_array_add(p->units, unit);
 			if (key)
 				g_hash_table_insert(channels, g_steal_pointer(&key), unit);
@@ -312,6 +325,113 @@ static void keep_current(Planner *p)
 	}
 }
 
+/* The heap of a set's CPUs by (count, CPU number): sift entry i down. */
+static void sift_down(GArray *heap, guint i)
+{
+	for (;;) {
+		guint least = i, l = 2 * i + 1, r = 2 * i + 2;
+		CountEntry *e = (CountEntry *)heap->data;
+
+		if (l < heap->len && (e[l].count < e[least].count ||
+				      (e[l].count == e[least].count && e[l].cpu < e[least].cpu)))
+			least = l;
+		if (r < heap->len && (e[r].count < e[least].count ||
+				      (e[r].count == e[least].count && e[r].cpu < e[least].cpu)))
+			least = r;
+		if (least == i)
+			return;
+		CountEntry t = e[i];
+		e[i] = e[least];
+		e[least] = t;
+		i = least;
+	}
+}
+
+/* The set's share (mean IRQs per CPU, rounded up) and its heap by count, once. */
+static void count_cand(Planner *p, Cand *cand)
+{
+	guint64 total = 0;
+	guint n = af_cpuset_count(cand->cpus);
+
+	cand->counted = TRUE;
+	cand->by_count = g_array_sized_new(FALSE, FALSE, sizeof(CountEntry), n);
+	AF_CPUSET_FOREACH(cpu, cand->cpus)
+	{
+		CountEntry e = { .count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu };
+
+		g_array_append_val(cand->by_count, e);
+		total += e.count;
+	}
+	cand->share = n ? (guint)((total + n - 1) / n) : 0;
+	for (guint i = n / 2; i-- > 0;)
+		sift_down(cand->by_count, i);
+}
+
+/*
+ * The CPU of cand with the fewest IRQs, if it stays within the share with
+ * n_irqs more, else -1. Counts of the set's CPUs grow as units arrive: a top
+ * entry whose count is stale is re-keyed until the top is true.
+ */
+static int within_share(Planner *p, Cand *cand, guint n_irqs)
+{
+	CountEntry *top;
+
+	if (cand->by_count->len == 0)
+		return -1;
+	top = &g_array_index(cand->by_count, CountEntry, 0);
+	while (top->count != af_spread_count(p->spread, top->cpu)) {
+		top->count = af_spread_count(p->spread, top->cpu);
+		sift_down(cand->by_count, 0);
+	}
+	if (top->count + n_irqs > cand->share || !af_spread_has_room(p->spread, top->cpu, n_irqs))
+		return -1;
+	return (int)top->cpu;
+}
+
+/* Lightest first, then by IRQ number: the units evening out moves first. */
+static int compare_units_light(gconstpointer a, gconstpointer b)
+{
+	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
+}
+
+/*
+ * Pass 3b (spread): a kept unit on a CPU with more IRQs than its set's share
+ * moves to the CPU of the set with the fewest, when that one stays within the
+ * share. Each such move takes an over-share CPU one step towards the share
+ * and puts no CPU over it, so the result is stable: the next plan on the same
+ * counts moves nothing. The lightest units move first (load stays put).
+ */
+static void even_out(Planner *p)
+{
+	g_autoptr(GPtrArray) kept = g_ptr_array_new();
+
+	for (guint i = 0; i < p->units->len; i++)
+		if (((Unit *)p->units->pdata[i])->kept)
+			g_ptr_array_add(kept, p->units->pdata[i]);
+	g_ptr_array_sort(kept, compare_units_light);
+	for (guint i = 0; i < kept->len; i++) {
+		Unit *unit = kept->pdata[i];
+		guint n = unit->items->len;
+		int from = unit->cpu, to;
+
+		if (!unit->cand->counted)
+			count_cand(p, unit->cand);
+		if (af_spread_count(p->spread, from) <= unit->cand->share)
+			continue;
+		to = within_share(p, unit->cand, n);
+		if (to < 0)
+			continue;
+		af_spread_uncharge(p->spread, from, n, unit->weight);
+		unit->kept = FALSE;
+		unit->evened_from = from;
+		settle_unit(p, unit, to);
+	}
+}
+
 /* Heaviest first, then by IRQ number: the order units are placed or rebalanced in. */
 static int compare_units(gconstpointer a, gconstpointer b)
 {
@@ -333,6 +453,8 @@ static void rebalance(Planner *p)
 	AF_CPUSET_FOREACH(cpu, p->housekeeping)
 	total += af_spread_load(p->spread, cpu);
 	threshold = total / af_cpuset_count(p->housekeeping) * p->policy->hysteresis_percent / 100;
+	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
+	threshold = MAX(threshold, (guint64)p->policy->min_load_rate);
 	g_hash_table_iter_init(&iter, p->cands);
 	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand)) {
 		cand->min_load = G_MAXUINT64;
@@ -399,6 +521,7 @@ static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 		single->weight = item->weight;
 		single->first_irq = item->irq->irq;
 		single->cpu = -1;
+		single->evened_from = -1;
 		g_ptr_array_add(p->units, single);
 		g_ptr_array_insert(queue, at + j, single);
 	}
@@ -470,6 +593,8 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	classify(&p, irqs);
 	group_units(&p);
 	keep_current(&p);
+	if (policy->mode == AF_PLACEMENT_SPREAD)
+		even_out(&p);
 	if (load && policy->mode == AF_PLACEMENT_SPREAD)
 		rebalance(&p);
 	place_rest(&p);

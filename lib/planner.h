@@ -37,9 +37,9 @@ typedef struct AfPlan {
 
 /*
  * Previous placement: IRQ number -> AfCpuSet* the daemon last planned
- * (borrowed). Load: IRQ number -> guint64 interrupts in the last interval
- * (GUINT_TO_POINTER keys, values via af_load_*); NULL means use the
- * snapshot's cumulative counts.
+ * (borrowed). Load: IRQ number -> guint64 interrupts per second over the
+ * last interval (GUINT_TO_POINTER keys, values via af_load_*); NULL means
+ * use the snapshot's cumulative counts.
  */
 typedef GHashTable AfPlacement;
 typedef GHashTable AfLoad;
@@ -60,7 +60,9 @@ guint64 af_load_get(const AfLoad *load, guint irq);
  * weights (heavier placed first, a CPU's load first in its spread rank) come
  * from load, else from the snapshot's cumulative totals; only a measured
  * load (non-NULL) moves IRQs that sit on acceptable CPUs, past
- * hysteresis_percent of the mean housekeeping CPU load. Returns 0, or
+ * hysteresis_percent of the mean housekeeping CPU load and past
+ * min_load_rate. In spread mode IRQs also leave a CPU that carries more
+ * than its share of IRQs for one that stays within it. Returns 0, or
  * -EINVAL when a required argument is NULL.
  */
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,

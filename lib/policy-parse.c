@@ -42,6 +42,7 @@ static const KeySpec policy_keys[] = {
 	{ "placement", "numa_local", KIND_BOOL, FIELD(numa_local), 0, 0 },
 	{ "placement", "max_irqs_per_cpu", KIND_UINT, FIELD(max_irqs_per_cpu), 1, 10000 },
 	{ "placement", "hysteresis_percent", KIND_UINT, FIELD(hysteresis_percent), 0, 1000 },
+	{ "placement", "min_load_rate", KIND_UINT, FIELD(min_load_rate), 0, 10000000 },
 	{ "daemon", "interval_ms", KIND_UINT, FIELD(interval_ms), 100, AF_POLICY_MAX_PERIOD_MS },
 	{ "daemon", "min_move_interval_ms", KIND_UINT, FIELD(min_move_interval_ms), 0,
 	  AF_POLICY_MAX_PERIOD_MS },

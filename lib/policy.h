@@ -48,6 +48,7 @@ typedef struct AfPolicy {
 	gboolean numa_local;          /* [placement] numa_local: prefer the device's node */
 	guint max_irqs_per_cpu;       /* [placement] max_irqs_per_cpu */
 	guint hysteresis_percent;     /* [placement] hysteresis_percent: load gain needed to move */
+	guint min_load_rate;          /* [placement] min_load_rate: interrupts/s before load counts */
 	guint interval_ms;            /* [daemon] interval_ms: /proc/interrupts scan */
 	guint min_move_interval_ms;   /* [daemon] min_move_interval_ms: per IRQ */
 	guint debounce_ms;            /* [daemon] debounce_ms: events -> one replan */
@@ -58,6 +59,7 @@ typedef struct AfPolicy {
 
 #define AF_DEFAULT_MAX_IRQS_PER_CPU 200u /* x86: about 200 device vectors per CPU */
 #define AF_DEFAULT_HYSTERESIS_PERCENT 25u
+#define AF_DEFAULT_MIN_LOAD_RATE 1000u
 #define AF_DEFAULT_INTERVAL_MS 10000u
 #define AF_DEFAULT_MIN_MOVE_INTERVAL_MS 60000u
 #define AF_DEFAULT_DEBOUNCE_MS 20u

@@ -147,6 +147,11 @@ gboolean af_spread_has_room(const AfSpread *spread, guint cpu, guint n_irqs)
 	return spread->cpu_count[cpu] <= spread->cap && n_irqs <= spread->cap - spread->cpu_count[cpu];
 }
 
+guint af_spread_count(const AfSpread *spread, guint cpu)
+{
+	return cpu < spread->n_cpus ? spread->cpu_count[cpu] : 0;
+}
+
 guint64 af_spread_load(const AfSpread *spread, guint cpu)
 {
 	return cpu < spread->n_cpus ? spread->cpu_load[cpu] : 0;

@@ -35,6 +35,8 @@ void af_spread_charge(AfSpread *spread, guint cpu, guint n_irqs, guint64 load);
 void af_spread_uncharge(AfSpread *spread, guint cpu, guint n_irqs, guint64 load);
 /* TRUE when cpu can take n_irqs more IRQs under the cap. */
 gboolean af_spread_has_room(const AfSpread *spread, guint cpu, guint n_irqs);
+/* The IRQs charged on cpu. */
+guint af_spread_count(const AfSpread *spread, guint cpu);
 /* The load charged on cpu. */
 guint64 af_spread_load(const AfSpread *spread, guint cpu);
 /* The dense core index of cpu (a CPU of unknown core is a core of its own). */

@@ -105,6 +105,7 @@ static Machine *machine_new(guint n_nodes, guint caches_per_node, guint cores_pe
 	m->policy->numa_local = TRUE;
 	m->policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
 	m->policy->hysteresis_percent = AF_DEFAULT_HYSTERESIS_PERCENT;
+	m->policy->min_load_rate = 0; /* shares alone decide; test_load_floor sets it */
 	m->policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)free_rule);
 	return m;
 }
@@ -514,10 +515,11 @@ static void test_hysteresis(void)
 	g_autoptr(AfCpuSet) six = cpus("6");
 	g_autoptr(AfPlan) plan = NULL;
 
-	/* Poorly spread (all three on CPU 5) but acceptable: nothing moves. */
+	/* Not where a fresh plan would put them (CPUs 0, 1, 2...) but acceptable,
+	 * one per CPU: nothing moves. */
 	add_irq(m, 70, "a", "5", "5");
-	add_irq(m, 71, "b", "5", "5");
-	add_irq(m, 72, "c", "5", "5");
+	add_irq(m, 71, "b", "3", "3");
+	add_irq(m, 72, "c", "2", "2");
 	/* Our last plan said 6; the kernel shows 6 in smp_affinity while effective
 	 * still lags on 5: our plan wins, no write. */
 	add_irq(m, 73, "d", "6", "5");
@@ -527,11 +529,137 @@ static void test_hysteresis(void)
 	g_hash_table_insert(previous, GUINT_TO_POINTER(74), six);
 	plan = plan_checked(m, previous, NULL);
 	expect(plan, 70, AF_ACTION_KEEP, "5", "already on CPU 5");
-	expect(plan, 71, AF_ACTION_KEEP, "5", NULL);
-	expect(plan, 72, AF_ACTION_KEEP, "5", NULL);
+	expect(plan, 71, AF_ACTION_KEEP, "3", NULL);
+	expect(plan, 72, AF_ACTION_KEEP, "2", NULL);
 	expect(plan, 73, AF_ACTION_KEEP, "6", NULL);
 	expect(plan, 74, AF_ACTION_KEEP, "4", NULL);
 	g_assert_cmpuint(plan->n_move, ==, 0);
+}
+
+/* Copies a plan's masks into a placement (values borrowed from the plan). */
+static AfPlacement *placement_of(const AfPlan *plan)
+{
+	AfPlacement *placement = af_placement_new();
+
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *e = plan->entries->pdata[i];
+
+		if (e->planned)
+			g_hash_table_insert(placement, GUINT_TO_POINTER(e->irq->irq), e->planned);
+	}
+	return placement;
+}
+
+/* Applies a plan to the machine's IRQs, as a kernel would. */
+static void apply_to(Machine *m, const AfPlan *plan)
+{
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *e = plan->entries->pdata[i];
+		AfIrq *irq = (AfIrq *)e->irq;
+
+		if (e->action != AF_ACTION_MOVE)
+			continue;
+		af_cpuset_assign(irq->affinity, e->planned);
+		if (irq->effective)
+			af_cpuset_assign(irq->effective, e->planned);
+	}
+	(void)m;
+}
+
+static guint n_on(const AfPlan *plan, guint cpu)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *e = plan->entries->pdata[i];
+
+		n += e->planned && af_cpuset_contains(e->planned, cpu);
+	}
+	return n;
+}
+
+static void test_even_out(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(AfPlan) again = NULL;
+	g_autoptr(AfPlacement) previous = NULL;
+	guint moved = 0;
+
+	/* CPUs 2 and 3 came back online: six IRQs sit on CPUs 0 and 1, three
+	 * each. Share: 6 over 4 CPUs, 2 each. Exactly one IRQ leaves each of
+	 * CPUs 0 and 1, the lightest (by cumulative count) first. */
+	for (guint i = 0; i < 6; i++) {
+		AfIrq *irq = add_irq(m, 40 + i, "dev", i < 3 ? "0" : "1", i < 3 ? "0" : "1");
+
+		irq->total = 100 - i;
+	}
+	plan = plan_checked(m, NULL, NULL);
+	for (guint i = 0; i < plan->entries->len; i++)
+		moved += ((AfPlanEntry *)plan->entries->pdata[i])->action == AF_ACTION_MOVE;
+	g_assert_cmpuint(moved, ==, 2);
+	for (guint cpu = 0; cpu < 4; cpu++)
+		g_assert_cmpuint(n_on(plan, cpu), ==, cpu < 2 ? 2 : 1);
+	expect(plan, 42, AF_ACTION_MOVE, "3", "CPU 0 carried more than its share of IRQs (2)");
+	expect(plan, 45, AF_ACTION_MOVE, "2", "CPU 1 carried more than its share");
+	expect(plan, 40, AF_ACTION_KEEP, "0", NULL);
+	expect(plan, 43, AF_ACTION_KEEP, "1", NULL);
+
+	/* Applied, the next plan on the same machine moves nothing. */
+	apply_to(m, plan);
+	previous = placement_of(plan);
+	again = plan_checked(m, previous, NULL);
+	g_assert_cmpuint(again->n_move, ==, 0);
+}
+
+static void test_even_out_pack(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* Pack mode wants them together: nothing evens out. */
+	m->policy->mode = AF_PLACEMENT_PACK;
+	for (guint i = 0; i < 4; i++)
+		add_irq(m, 40 + i, "dev", "0", "0");
+	plan = plan_checked(m, NULL, NULL);
+	g_assert_cmpuint(plan->n_move, ==, 0);
+}
+
+static void test_no_handler(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* A descriptor without an action, even on an isolated CPU: nothing to place. */
+	add_irq(m, 5, "", "3", "3");
+	add_irq(m, 6, "ttyS0", "3", "3");
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 5, AF_ACTION_SKIP, NULL, "no handler");
+	expect(plan, 6, AF_ACTION_MOVE, "0", NULL);
+}
+
+static void test_load_floor(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 1, "", "");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(AfPlan) busy = NULL;
+
+	/* 30/s against 0/s is far past 25 % of the mean but below min_load_rate:
+	 * a nearly idle IRQ stays. The same shape at 3000/s moves. */
+	m->policy->min_load_rate = AF_DEFAULT_MIN_LOAD_RATE;
+	add_irq(m, 90, "a", "0", "0");
+	add_irq(m, 91, "b", "0", "0");
+	add_irq(m, 92, "c", "1", "1");
+	af_load_set(load, 90, 20);
+	af_load_set(load, 91, 10);
+	plan = plan_checked(m, NULL, load);
+	g_assert_cmpuint(plan->n_move, ==, 0);
+	af_load_set(load, 90, 2000);
+	af_load_set(load, 91, 1000);
+	busy = plan_checked(m, NULL, load);
+	expect(busy, 90, AF_ACTION_MOVE, "1", "loaded past the hysteresis");
+	expect(busy, 91, AF_ACTION_KEEP, "0", NULL);
 }
 
 static void test_load(void)
@@ -547,6 +675,12 @@ static void test_load(void)
 	for (guint i = 0; i < 4; i++) {
 		add_irq(m, 80 + i, "hot", "0", "0");
 		af_load_set(load, 80 + i, 100);
+	}
+	/* Idle IRQs, four on each other CPU: the counts are even, only load is not. */
+	for (guint i = 0; i < 12; i++) {
+		g_autofree char *cpu = g_strdup_printf("%u", 1 + i / 4);
+
+		add_irq(m, 100 + i, "cold", cpu, cpu);
 	}
 	plan = plan_checked(m, NULL, load);
 	expect(plan, 80, AF_ACTION_MOVE, "1", "loaded past the hysteresis");
@@ -745,6 +879,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/pack-spread", test_pack_spread);
 	g_test_add_func("/planner/compute/cap", test_cap);
 	g_test_add_func("/planner/compute/hysteresis", test_hysteresis);
+	g_test_add_func("/planner/compute/even-out", test_even_out);
+	g_test_add_func("/planner/compute/even-out-pack", test_even_out_pack);
+	g_test_add_func("/planner/compute/no-handler", test_no_handler);
+	g_test_add_func("/planner/compute/load-floor", test_load_floor);
 	g_test_add_func("/planner/compute/load", test_load);
 	g_test_add_func("/planner/compute/load-within-hysteresis", test_load_within_hysteresis);
 	g_test_add_func("/planner/compute/channel-pairs", test_channel_pairs);

@@ -22,6 +22,8 @@ static char *format_field(const AfPolicy *p, const char *field)
 		return g_strdup_printf("%u", p->max_irqs_per_cpu);
 	if (g_str_equal(field, "hysteresis_percent"))
 		return g_strdup_printf("%u", p->hysteresis_percent);
+	if (g_str_equal(field, "min_load_rate"))
+		return g_strdup_printf("%u", p->min_load_rate);
 	if (g_str_equal(field, "interval_ms"))
 		return g_strdup_printf("%u", p->interval_ms);
 	if (g_str_equal(field, "min_move_interval_ms"))
@@ -45,6 +47,7 @@ static void test_new_defaults(void)
 	g_assert_true(p->numa_local);
 	g_assert_cmpuint(p->max_irqs_per_cpu, ==, 200);
 	g_assert_cmpuint(p->hysteresis_percent, ==, 25);
+	g_assert_cmpuint(p->min_load_rate, ==, 1000);
 	g_assert_cmpuint(p->interval_ms, ==, 10000);
 	g_assert_cmpuint(p->min_move_interval_ms, ==, 60000);
 	g_assert_cmpuint(p->debounce_ms, ==, 20);
@@ -74,6 +77,8 @@ static const GoodCase good_cases[] = {
 	{ "[placement]\nmax_irqs_per_cpu=007\n", "max_irqs_per_cpu", "7" },
 	{ "[placement]\nhysteresis_percent=0\n", "hysteresis_percent", "0" },
 	{ "[placement]\nhysteresis_percent=1000\n", "hysteresis_percent", "1000" },
+	{ "[placement]\nmin_load_rate=0\n", "min_load_rate", "0" },
+	{ "[placement]\nmin_load_rate=10000000\n", "min_load_rate", "10000000" },
 	{ "[daemon]\ninterval_ms=100\n", "interval_ms", "100" },
 	{ "[daemon]\ninterval_ms=86400000\n", "interval_ms", "86400000" },
 	{ "[daemon]\nmin_move_interval_ms=0\n", "min_move_interval_ms", "0" },
@@ -136,7 +141,7 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned" },
 	{ "[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'max_irqs' in [placement]; valid keys: mode, numa_local, "
-	  "max_irqs_per_cpu, hysteresis_percent" },
+	  "max_irqs_per_cpu, hysteresis_percent, min_load_rate" },
 	{ "[rule:a]\nactoin=pin\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'actoin' in [rule:a]; valid keys: action, irq, driver, "
 	  "interface, name, cpus" },
@@ -162,6 +167,8 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: max_irqs_per_cpu: '' is not" },
 	{ "[placement]\nhysteresis_percent=1001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: hysteresis_percent: '1001' is out of range 0..1000" },
+	{ "[placement]\nmin_load_rate=10000001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: min_load_rate: '10000001' is out of range 0..10000000" },
 	{ "[placement]\nmode=fill\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: mode: 'fill' is not one of spread, pack" },
 	{ "[placement]\nmode=Pack\n", G_KEY_FILE_ERROR_INVALID_VALUE, "t.conf:2: mode: 'Pack'" },
@@ -553,7 +560,7 @@ static void test_match_table(void)
 /* Every key of the format, each of which the shipped file must show. */
 static const char *const all_keys[] = {
 	"isolated", "banned", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
-	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
+	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
 };
 
 static char *read_default_conf(void)
