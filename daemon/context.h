@@ -42,12 +42,14 @@ typedef struct AfDaemon {
 
 	/* The last replan's inputs and result. */
 	AfSnapshot *snapshot;
+	AfTopology *topology;   /* hwloc's answer, kept while it knows every online CPU */
 	AfHousekeeping *hk;
 	AfPlan *plan;
 	AfPlacement *placement; /* IRQ -> AfCpuSet* we planned last (owned) */
-	AfLoad *load;           /* IRQ -> interrupts in the last scan interval, or NULL */
+	AfLoad *load;           /* IRQ -> interrupts/s over the last scan interval, or NULL */
 	AfIrqSample *sample;    /* the last /proc/interrupts look */
-	guint64 *cpu_load_at_plan; /* per-CPU interrupts of the interval the plan used */
+	gint64 sample_us;       /* its monotonic time */
+	guint64 *cpu_load_at_plan; /* per-CPU interrupts/s of the interval the last shift used */
 	guint n_cpu_load_at_plan;
 
 	/* Events -> one replan. */

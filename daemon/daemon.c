@@ -173,7 +173,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	AfApplyOutcome outcome;
 	int r;
 
-	r = af_snapshot_read(daemon->sysroot, NULL, &snapshot);
+	r = af_snapshot_read_cached(daemon->sysroot, NULL, &daemon->topology, &snapshot);
 	if (r < 0) {
 		g_warning("Failed to read the machine under %s: %s",
 			  af_sysroot_path(daemon->sysroot), g_strerror(-r));
@@ -207,9 +207,9 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	remember_placement(daemon, plan);
 	af_plan_free(daemon->plan);
 	daemon->plan = g_steal_pointer(&plan);
-	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u failed", why,
+	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u failed; %.1f ms", why,
 		daemon->plan->n_move, daemon->plan->n_keep, daemon->plan->n_skip, outcome.written,
-		outcome.failed);
+		outcome.failed, (double)(g_get_monotonic_time() - now_us) / 1000.0);
 
 	/* EINVAL: the CPUs changed between the read and the write. Once. */
 	if (outcome.replan && !(flags & AF_EVENT_DRIFT))
@@ -304,6 +304,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->plan, af_plan_free);
 	g_clear_pointer(&daemon->hk, af_housekeeping_free);
 	g_clear_pointer(&daemon->snapshot, af_snapshot_free);
+	g_clear_pointer(&daemon->topology, af_topology_free);
 	g_clear_pointer(&daemon->placement, g_hash_table_unref);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	g_clear_pointer(&daemon->sample, af_irqscan_sample_free);

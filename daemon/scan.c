@@ -6,9 +6,25 @@
 /*
  * The periodic scan: one read of /proc/interrupts. New or vanished IRQs
  * (nothing else announces MSI vectors being allocated or freed) and a
- * shifted per-CPU load each mark a replan; the per-IRQ counts of the
- * interval become the planner's load table.
+ * shifted per-CPU load each mark a replan; the per-IRQ rates of the
+ * interval (interrupts per second) become the planner's load table. Below
+ * min_load_rate on every CPU, shares are noise and never mark a shift.
  */
+
+/* count interrupts over elapsed_us as interrupts per second. */
+static guint64 per_second(guint64 count, gint64 elapsed_us)
+{
+	return elapsed_us > 0 ? count * G_USEC_PER_SEC / (guint64)elapsed_us : 0;
+}
+
+static guint64 busiest(const guint64 *rates, guint n)
+{
+	guint64 max = 0;
+
+	for (guint i = 0; i < n; i++)
+		max = MAX(max, rates[i]);
+	return max;
+}
 
 static void describe_set_change(AfDaemon *daemon, const AfIrqDelta *delta)
 {
@@ -20,33 +36,37 @@ static void describe_set_change(AfDaemon *daemon, const AfIrqDelta *delta)
 	af_daemon_mark(daemon, AF_EVENT_IRQS, what);
 }
 
-static void update_load(AfDaemon *daemon, const AfIrqDelta *delta)
+static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapsed_us)
 {
 	AfLoad *load = af_load_new();
+	g_autofree guint64 *rates = g_new0(guint64, MAX(delta->n_cpus, 1));
+	guint64 floor = daemon->policy->min_load_rate;
 
 	for (guint i = 0; i < delta->counts->len; i++) {
 		const AfIrqCount *c = &g_array_index(delta->counts, AfIrqCount, i);
 
-		af_load_set(load, c->irq, c->total);
+		af_load_set(load, c->irq, per_second(c->total, elapsed_us));
 	}
+	for (guint cpu = 0; cpu < delta->n_cpus; cpu++)
+		rates[cpu] = per_second(delta->cpu_counts[cpu], elapsed_us);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	daemon->load = load;
-	if (!daemon->cpu_load_at_plan) {
-		/* The first measured interval: the reference for later shifts. */
-		daemon->cpu_load_at_plan = g_memdup2(delta->cpu_counts,
-						     delta->n_cpus * sizeof(guint64));
-		daemon->n_cpu_load_at_plan = delta->n_cpus;
-		return;
+	if (daemon->cpu_load_at_plan) {
+		gboolean quiet = busiest(rates, delta->n_cpus) < floor &&
+				 busiest(daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan) < floor;
+
+		if (quiet || !af_irqscan_load_shifted(daemon->cpu_load_at_plan,
+						      daemon->n_cpu_load_at_plan, rates,
+						      delta->n_cpus,
+						      daemon->policy->hysteresis_percent))
+			return;
 	}
-	if (af_irqscan_load_shifted(daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan,
-				    delta->cpu_counts, delta->n_cpus,
-				    daemon->policy->hysteresis_percent)) {
-		g_free(daemon->cpu_load_at_plan);
-		daemon->cpu_load_at_plan = g_memdup2(delta->cpu_counts,
-						     delta->n_cpus * sizeof(guint64));
-		daemon->n_cpu_load_at_plan = delta->n_cpus;
+	/* The first measured interval is the reference for later shifts. */
+	if (daemon->cpu_load_at_plan)
 		af_daemon_mark(daemon, AF_EVENT_LOAD, "load shifted");
-	}
+	g_free(daemon->cpu_load_at_plan);
+	daemon->cpu_load_at_plan = g_steal_pointer(&rates);
+	daemon->n_cpu_load_at_plan = delta->n_cpus;
 }
 
 void af_daemon_scan(AfDaemon *daemon)
@@ -54,6 +74,7 @@ void af_daemon_scan(AfDaemon *daemon)
 	g_autofree char *text = NULL;
 	g_autoptr(AfIrqSample) sample = NULL;
 	g_autoptr(AfIrqDelta) delta = NULL;
+	gint64 now_us = g_get_monotonic_time();
 	int r;
 
 	r = af_sysroot_read(daemon->sysroot, "/proc/interrupts", &text, NULL);
@@ -68,10 +89,11 @@ void af_daemon_scan(AfDaemon *daemon)
 		if (af_irqscan_delta_changed_set(delta))
 			describe_set_change(daemon, delta);
 		if (delta->measured)
-			update_load(daemon, delta);
+			update_load(daemon, delta, now_us - daemon->sample_us);
 	}
 	af_irqscan_sample_free(daemon->sample);
 	daemon->sample = g_steal_pointer(&sample);
+	daemon->sample_us = now_us;
 }
 
 static gboolean on_scan(gpointer user_data)

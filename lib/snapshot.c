@@ -138,13 +138,28 @@ static void read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot)
 		warn(snapshot, "%s", (const char *)snapshot->cmdline->warnings->pdata[i]);
 }
 
-static void read_topology(AfSysroot *sysroot, AfSnapshot *snapshot)
+/*
+ * hwloc describes online CPUs only, and the rest of a CPU's place (node,
+ * package, cache, core) does not change while the machine runs: a cached
+ * topology that knows every online CPU is as good as a new load, which costs
+ * thousands of sysfs reads (and CPUID on every CPU).
+ */
+static void read_topology(AfSysroot *sysroot, AfSnapshot *snapshot, AfTopology **cache)
 {
 	int r;
 
-	r = af_topology_load(sysroot, &snapshot->topology);
-	if (r == 0)
+	if (cache && *cache && af_cpuset_is_subset(snapshot->online, (*cache)->known)) {
+		snapshot->topology = af_topology_copy(*cache);
 		return;
+	}
+	r = af_topology_load(sysroot, &snapshot->topology);
+	if (r == 0) {
+		if (cache) {
+			af_topology_free(*cache);
+			*cache = af_topology_copy(snapshot->topology);
+		}
+		return;
+	}
 	warn(snapshot, "cannot read the CPU topology (%s): placing without it", g_strerror(-r));
 	/* An empty topology: every CPU unknown, as af_topology_cpu() then says. */
 	snapshot->topology = g_new0(AfTopology, 1);
@@ -152,6 +167,12 @@ static void read_topology(AfSysroot *sysroot, AfSnapshot *snapshot)
 }
 
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot)
+{
+	return af_snapshot_read_cached(sysroot, learned, NULL, ret_snapshot);
+}
+
+int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology **topology_cache,
+			    AfSnapshot **ret_snapshot)
 {
 	g_autoptr(AfSnapshot) snapshot = af_snapshot_new();
 	g_autoptr(AfInterrupts) interrupts = NULL;
@@ -172,7 +193,7 @@ int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_sn
 		warn(snapshot, "/proc/interrupts: %u lines not understood, skipped", interrupts->n_skipped);
 	snapshot->kernel_release = read_kernel_release(sysroot);
 	read_cmdline(sysroot, snapshot);
-	read_topology(sysroot, snapshot);
+	read_topology(sysroot, snapshot, topology_cache);
 
 	r = af_inventory_read_irqs(sysroot, interrupts, snapshot->nr_cpu_ids, snapshot->warnings, &irqs);
 	if (r < 0)

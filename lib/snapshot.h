@@ -54,3 +54,9 @@ AfIrq *af_snapshot_lookup(const AfSnapshot *snapshot, guint irq);
  * CPU list); anything partial becomes a warning.
  */
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot);
+/*
+ * The same, reusing *topology_cache (owned by the caller, may point to NULL)
+ * while it knows every online CPU, and replacing it after a new load.
+ */
+int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology **topology_cache,
+			    AfSnapshot **ret_snapshot);

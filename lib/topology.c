@@ -247,6 +247,21 @@ int af_topology_load_synthetic(const char *description, AfTopology **ret_topolog
 	return load_and_convert(topo, NULL, ret_topology);
 }
 
+AfTopology *af_topology_copy(const AfTopology *topology)
+{
+	AfTopology *copy;
+
+	if (!topology)
+		return NULL;
+	copy = g_memdup2(topology, sizeof(*topology));
+	copy->cpus = g_memdup2(topology->cpus, topology->n_cpus * sizeof(*topology->cpus));
+	copy->known = af_cpuset_copy(topology->known);
+	copy->node_cpus = g_new0(AfCpuSet *, topology->n_nodes);
+	for (guint node = 0; node < topology->n_nodes; node++)
+		copy->node_cpus[node] = af_cpuset_copy(topology->node_cpus[node]);
+	return copy;
+}
+
 void af_topology_free(AfTopology *topology)
 {
 	if (!topology)

@@ -44,6 +44,8 @@ int af_topology_load(AfSysroot *sysroot, AfTopology **ret_topology);
  * "pack:2 numa:1 l3:1 core:8 pu:2" (CPUs numbered 0..n-1 in that order).
  */
 int af_topology_load_synthetic(const char *description, AfTopology **ret_topology);
+/* A deep copy; NULL gives NULL. */
+AfTopology *af_topology_copy(const AfTopology *topology);
 /* Frees; accepts NULL. */
 void af_topology_free(AfTopology *topology);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfTopology, af_topology_free)
