@@ -209,6 +209,38 @@ static char *make_offline_tree(void)
 	return root;
 }
 
+/* The cache serves while it knows every online CPU, and is replaced when not. */
+static void test_read_topology_cache(void)
+{
+	char *root = tree_extract(FIXTURE);
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfSnapshot) first = NULL;
+	g_autoptr(AfSnapshot) second = NULL;
+	g_autoptr(AfSnapshot) third = NULL;
+	AfTopology *cache = NULL, *kept;
+
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_snapshot_read_cached(sysroot, NULL, &cache, &first), ==, 0);
+	g_assert_nonnull(cache);
+	g_assert_true(af_cpuset_equal(cache->known, first->topology->known));
+	g_assert_true(first->topology != cache);
+	kept = cache;
+	g_assert_cmpint(af_snapshot_read_cached(sysroot, NULL, &cache, &second), ==, 0);
+	g_assert_true(cache == kept);
+	g_assert_true(af_cpuset_equal(second->topology->known, first->topology->known));
+	g_assert_cmpuint(second->topology->n_nodes, ==, first->topology->n_nodes);
+	for (guint cpu = 0; cpu < first->topology->n_cpus; cpu++)
+		g_assert_cmpint(second->topology->cpus[cpu].core, ==,
+				first->topology->cpus[cpu].core);
+	/* A CPU the cache does not know came online: hwloc is asked again. */
+	af_cpuset_remove(cache->known, af_cpuset_first(first->online));
+	g_assert_cmpint(af_snapshot_read_cached(sysroot, NULL, &cache, &third), ==, 0);
+	g_assert_true(af_cpuset_equal(cache->known, first->topology->known));
+	g_assert_true(af_cpuset_equal(third->topology->known, first->topology->known));
+	af_topology_free(cache);
+	tree_free(root);
+}
+
 static void test_read_offline_columns(void)
 {
 	char *root = make_offline_tree();
@@ -345,6 +377,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/snapshot/read/fixture-other-devices", test_read_fixture_other_devices);
 	g_test_add_func("/snapshot/read/fixture-refused-writes", test_read_fixture_refused_writes);
 	g_test_add_func("/snapshot/read/offline-columns", test_read_offline_columns);
+	g_test_add_func("/snapshot/read/topology-cache", test_read_topology_cache);
 	g_test_add_func("/snapshot/read/missing-interrupts", test_read_missing_interrupts);
 	g_test_add_func("/snapshot/add_irq/order", test_add_irq_order);
 	g_test_add_func("/snapshot/read/live", test_read_live);
