@@ -22,6 +22,8 @@
 	 AF_EVENT_START)
 /* Events whose moves are repairs, never held by the minimum move interval. */
 #define REPAIR_EVENTS (WINDOW_EVENTS | AF_EVENT_LINK | AF_EVENT_DRIFT)
+/* Events that move IRQs but neither add nor remove IRQs or devices: a refresh will do. */
+#define REFRESH_EVENTS (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD)
 /* Drivers (virtio-net) re-set their affinity right after hotplug: look again. */
 #define VERIFY_AFTER_HOTPLUG_MS 250
 
@@ -173,7 +175,12 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	AfApplyOutcome outcome;
 	int r;
 
-	r = af_snapshot_read_cached(daemon->sysroot, NULL, &daemon->topology, &snapshot);
+	r = -ESTALE;
+	if (daemon->snapshot && !(flags & ~REFRESH_EVENTS))
+		r = af_snapshot_refresh(daemon->sysroot, daemon->snapshot, NULL, &daemon->topology,
+					&snapshot);
+	if (r == -ESTALE)
+		r = af_snapshot_read_cached(daemon->sysroot, NULL, &daemon->topology, &snapshot);
 	if (r < 0) {
 		g_warning("Failed to read the machine under %s: %s",
 			  af_sysroot_path(daemon->sysroot), g_strerror(-r));

@@ -13,6 +13,26 @@ AfIrq *af_irq_new(guint irq)
 	return i;
 }
 
+AfIrq *af_irq_copy(const AfIrq *irq)
+{
+	AfIrq *copy = g_memdup2(irq, sizeof(*irq));
+
+	copy->name = g_strdup(irq->name);
+	copy->chip = g_strdup(irq->chip);
+	copy->hwirq = g_strdup(irq->hwirq);
+	copy->trigger = g_strdup(irq->trigger);
+	copy->device = g_strdup(irq->device);
+	copy->driver = g_strdup(irq->driver);
+	copy->local_cpus = af_cpuset_copy(irq->local_cpus);
+	copy->interface = g_strdup(irq->interface);
+	copy->managed_detail = g_strdup(irq->managed_detail);
+	copy->affinity = af_cpuset_copy(irq->affinity);
+	copy->effective = af_cpuset_copy(irq->effective);
+	copy->hint = af_cpuset_copy(irq->hint);
+	copy->counts = g_memdup2(irq->counts, irq->n_counts * sizeof(*irq->counts));
+	return copy;
+}
+
 void af_irq_free(AfIrq *irq)
 {
 	if (!irq)

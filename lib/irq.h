@@ -64,6 +64,8 @@ typedef struct AfIrq {
 
 /* A zeroed IRQ with numa_node = queue = -1. */
 AfIrq *af_irq_new(guint irq);
+/* A deep copy. */
+AfIrq *af_irq_copy(const AfIrq *irq);
 /* Frees; accepts NULL. */
 void af_irq_free(AfIrq *irq);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfIrq, af_irq_free)

@@ -6,6 +6,7 @@
 
 #include "interrupts.h"
 #include "inventory.h"
+#include "learned.h"
 #include "managed.h"
 #include "snapshot.h"
 
@@ -164,6 +165,96 @@ static void read_topology(AfSysroot *sysroot, AfSnapshot *snapshot, AfTopology *
 	/* An empty topology: every CPU unknown, as af_topology_cpu() then says. */
 	snapshot->topology = g_new0(AfTopology, 1);
 	snapshot->topology->known = af_cpuset_new();
+}
+
+/* previous's IRQ, copied, with its placement read again; -ESTALE when it is gone. */
+static int refresh_irq(AfSysroot *sysroot, const AfIrq *old, const AfInterruptsRow *row,
+		       AfLearned *learned, AfIrq **ret_irq)
+{
+	g_autoptr(AfIrq) irq = af_irq_copy(old);
+	g_autofree char *path = g_strdup_printf("/proc/irq/%u/smp_affinity", irq->irq);
+	int r;
+
+	if (!irq->per_cpu) {
+		g_clear_pointer(&irq->affinity, af_cpuset_free);
+		r = af_sysroot_read_cpumask(sysroot, path, &irq->affinity);
+		if (r == -ENOENT)
+			return -ESTALE;
+	}
+	g_clear_pointer(&irq->effective, af_cpuset_free);
+	g_free(path);
+	path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq->irq);
+	(void)af_sysroot_read_cpumask(sysroot, path, &irq->effective);
+	if (row && row->counts) {
+		g_free(irq->counts);
+		irq->counts = g_memdup2(row->counts, irq->n_counts * sizeof(guint64));
+		irq->total = 0;
+		for (guint i = 0; i < irq->n_counts; i++)
+			irq->total += irq->counts[i];
+	}
+	if (!irq->managed && learned && af_learned_contains(learned, irq->irq, irq->name)) {
+		irq->managed = TRUE;
+		irq->managed_source = AF_MANAGED_SOURCE_LEARNED;
+		g_free(irq->managed_detail);
+		irq->managed_detail = g_strdup("an earlier write was refused");
+	}
+	*ret_irq = g_steal_pointer(&irq);
+	return 0;
+}
+
+int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearned *learned,
+			AfTopology **topology_cache, AfSnapshot **ret_snapshot)
+{
+	g_autoptr(AfSnapshot) snapshot = af_snapshot_new();
+	g_autoptr(AfInterrupts) interrupts = NULL;
+	g_autoptr(GHashTable) rows = g_hash_table_new(NULL, NULL);
+	g_autofree char *text = NULL;
+	int r;
+
+	if (!previous)
+		return -ESTALE;
+	r = read_cpus(sysroot, snapshot);
+	if (r < 0)
+		return r;
+	if (!af_cpuset_equal(snapshot->possible, previous->possible))
+		return -ESTALE;
+	r = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
+	if (r < 0)
+		return r;
+	r = af_interrupts_parse(text, snapshot->nr_cpu_ids, &interrupts);
+	if (r < 0)
+		return r;
+	/* The same IRQs: every row is one of previous's under the same name, and
+	 * every IRQ of previous with a name still has its row. */
+	for (guint i = 0; i < interrupts->rows->len; i++) {
+		const AfInterruptsRow *row = interrupts->rows->pdata[i];
+		const AfIrq *old = af_snapshot_lookup(previous, row->irq);
+
+		if (!old || g_strcmp0(old->name, row->name) != 0)
+			return -ESTALE;
+		g_hash_table_insert(rows, GUINT_TO_POINTER(row->irq), (gpointer)row);
+	}
+	for (guint i = 0; i < previous->irqs->len; i++) {
+		const AfIrq *old = previous->irqs->pdata[i];
+		const AfInterruptsRow *row = g_hash_table_lookup(rows, GUINT_TO_POINTER(old->irq));
+		AfIrq *irq = NULL;
+
+		if (af_irq_has_handler(old) && !row)
+			return -ESTALE;
+		r = refresh_irq(sysroot, old, row, learned, &irq);
+		if (r < 0)
+			return r;
+		af_snapshot_add_irq(snapshot, irq);
+	}
+	snapshot->kernel_release = g_strdup(previous->kernel_release);
+	read_cmdline(sysroot, snapshot);
+	read_topology(sysroot, snapshot, topology_cache);
+	/* What could not be read is what the full read said (the same files). */
+	g_ptr_array_set_size(snapshot->warnings, 0);
+	for (guint i = 0; i < previous->warnings->len; i++)
+		g_ptr_array_add(snapshot->warnings, g_strdup(previous->warnings->pdata[i]));
+	*ret_snapshot = g_steal_pointer(&snapshot);
+	return 0;
 }
 
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot)

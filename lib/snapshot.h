@@ -60,3 +60,14 @@ int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_sn
  */
 int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology **topology_cache,
 			    AfSnapshot **ret_snapshot);
+/*
+ * A cheap look for events that change where IRQs are but not which IRQs and
+ * devices exist (CPU hotplug, a driver re-setting its affinity, load): the
+ * CPUs, /proc/cmdline, /proc/interrupts and each IRQ's smp_affinity and
+ * effective_affinity are read again; names, devices, queues and managed
+ * detection are previous's (IRQs in learned become unmovable). Returns
+ * -ESTALE when the IRQs are not previous's (a row came, went or changed its
+ * name, an IRQ directory is gone, the possible CPUs changed): read in full.
+ */
+int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearned *learned,
+			AfTopology **topology_cache, AfSnapshot **ret_snapshot);

@@ -3,7 +3,11 @@
 
 #include <errno.h>
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #include "interrupts.h"
+#include "learned.h"
 #include "inventory-tree.h"
 #include "snapshot.h"
 
@@ -241,6 +245,85 @@ static void test_read_topology_cache(void)
 	tree_free(root);
 }
 
+static void put(const char *root, const char *path, const char *text)
+{
+	g_autofree char *full = g_build_filename(root, path, NULL);
+
+	g_assert_true(g_file_set_contents(full, text, -1, NULL));
+}
+
+static void replace_in(const char *root, const char *path, const char *old, const char *new)
+{
+	g_autofree char *full = g_build_filename(root, path, NULL);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) parts = NULL;
+	g_autofree char *joined = NULL;
+
+	g_assert_true(g_file_get_contents(full, &text, NULL, NULL));
+	g_assert_nonnull(strstr(text, old));
+	parts = g_strsplit(text, old, 2);
+	joined = g_strjoinv(new, parts);
+	put(root, path, joined);
+}
+
+static int refresh(const char *root, const AfSnapshot *previous, AfLearned *learned,
+		   AfSnapshot **ret)
+{
+	g_autoptr(AfSysroot) sysroot = NULL;
+
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	return af_snapshot_refresh(sysroot, previous, learned, NULL, ret);
+}
+
+/* A refresh reads placements again and keeps the rest; other IRQs: -ESTALE. */
+static void test_refresh(void)
+{
+	char *root = tree_extract(FIXTURE);
+	g_autoptr(AfSnapshot) full = read_tree(root);
+	g_autoptr(AfSnapshot) fresh = NULL;
+	g_autoptr(AfSnapshot) stale = NULL;
+	g_autoptr(GHashTable) learned = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+	g_autofree char *tty_affinity = g_build_filename(root, "proc/irq/4/smp_affinity", NULL);
+	const AfIrq *tty, *old_tty;
+
+	old_tty = af_snapshot_lookup(full, 4);
+	g_assert_cmpstr(old_tty->name, ==, "ttyS0");
+	put(root, "proc/irq/4/smp_affinity", "00000004\n");
+	put(root, "proc/irq/4/effective_affinity", "00000004\n");
+	af_learned_add(learned, 1, "i8042");
+	g_assert_cmpint(refresh(root, full, learned, &fresh), ==, 0);
+	g_assert_cmpuint(fresh->irqs->len, ==, full->irqs->len);
+	tty = af_snapshot_lookup(fresh, 4);
+	assert_cpus(tty->affinity, "2");
+	assert_cpus(tty->effective, "2");
+	g_assert_cmpstr(tty->name, ==, old_tty->name);
+	g_assert_cmpint(tty->numa_node, ==, old_tty->numa_node);
+	g_assert_true(af_snapshot_lookup(fresh, 1)->managed);
+	g_assert_cmpint(af_snapshot_lookup(fresh, 1)->managed_source, ==,
+			AF_MANAGED_SOURCE_LEARNED);
+	g_assert_false(af_snapshot_lookup(full, 1)->managed);
+	for (guint i = 0; i < full->irqs->len; i++) {
+		const AfIrq *a = full->irqs->pdata[i], *b = fresh->irqs->pdata[i];
+
+		g_assert_cmpuint(a->irq, ==, b->irq);
+		g_assert_cmpstr(a->device, ==, b->device);
+		g_assert_cmpint(a->queue, ==, b->queue);
+		if (a->irq != 1)
+			g_assert_cmpint(a->managed, ==, b->managed);
+	}
+	assert_cpus(fresh->online, "0-7");
+
+	/* A row changed its name: another IRQ behind the number. */
+	replace_in(root, "proc/interrupts", "ttyS0", "ttyS9");
+	g_assert_cmpint(refresh(root, full, NULL, &stale), ==, -ESTALE);
+	replace_in(root, "proc/interrupts", "ttyS9", "ttyS0");
+	/* An IRQ directory is gone. */
+	g_assert_cmpint(g_remove(tty_affinity), ==, 0);
+	g_assert_cmpint(refresh(root, full, NULL, &stale), ==, -ESTALE);
+	g_assert_cmpint(refresh(root, NULL, NULL, &stale), ==, -ESTALE);
+	tree_free(root);
+}
+
 static void test_read_offline_columns(void)
 {
 	char *root = make_offline_tree();
@@ -378,6 +461,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/snapshot/read/fixture-refused-writes", test_read_fixture_refused_writes);
 	g_test_add_func("/snapshot/read/offline-columns", test_read_offline_columns);
 	g_test_add_func("/snapshot/read/topology-cache", test_read_topology_cache);
+	g_test_add_func("/snapshot/refresh", test_refresh);
 	g_test_add_func("/snapshot/read/missing-interrupts", test_read_missing_interrupts);
 	g_test_add_func("/snapshot/add_irq/order", test_add_irq_order);
 	g_test_add_func("/snapshot/read/live", test_read_live);
