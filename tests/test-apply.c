@@ -385,14 +385,17 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 		int answer;
 		AfOutcome outcome;
 		guint attempts;
+		gint64 next_retry_ms; /* af_apply_next_retry_ms after it */
 	} steps[] = {
-		{ 0, -EBUSY, AF_OUTCOME_FAILED, 1 },
-		{ 999, -EBUSY, AF_OUTCOME_DEFERRED, 1 },
-		{ 1000, -EBUSY, AF_OUTCOME_FAILED, 2 },
-		{ 2999, -EBUSY, AF_OUTCOME_DEFERRED, 2 },
-		{ 3000, 0, AF_OUTCOME_WRITTEN, 3 },
-		{ 3001, 0, AF_OUTCOME_UNCHANGED, 3 },
+		{ 0, -EBUSY, AF_OUTCOME_FAILED, 1, 1000 },
+		{ 999, -EBUSY, AF_OUTCOME_DEFERRED, 1, 1000 },
+		{ 1000, -EBUSY, AF_OUTCOME_FAILED, 2, 3000 },
+		{ 2999, -EBUSY, AF_OUTCOME_DEFERRED, 2, 3000 },
+		{ 3000, 0, AF_OUTCOME_WRITTEN, 3, -1 },
+		{ 3001, 0, AF_OUTCOME_UNCHANGED, 3, -1 },
 	};
+
+	g_assert_cmpint(af_apply_next_retry_ms(apply), ==, -1);
 
 	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
 		g_autoptr(AfApplyResult) result = NULL;
@@ -405,6 +408,7 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 		g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->outcome, ==,
 				steps[i].outcome);
 		g_assert_cmpuint(writes_of(f, 31), ==, steps[i].attempts);
+		g_assert_cmpint(af_apply_next_retry_ms(apply), ==, steps[i].next_retry_ms);
 		g_assert_false(result->replan);
 	}
 	hand_plan_clear(&h);
