@@ -77,8 +77,8 @@ typedef struct AfDaemon {
 	 * originals in the state directory, full CPUs, per-IRQ backoff. */
 	AfStateDir *statedir;
 	AfApply *apply;
-	guint write_replans;       /* replans in a row asked for by ENOSPC/EINVAL */
-	guint retry_source;        /* a replan when the first backoff is over */
+	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
+	guint retry_source;  /* a replan when the first backoff is over */
 
 	AfDaemonCounters counters;
 } AfDaemon;

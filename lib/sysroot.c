@@ -343,7 +343,7 @@ static int write_file(AfSysroot *sysroot, const char *path, const char *data)
  * The live machine never takes this path: its kernel does all of it.
  */
 typedef struct TreeIrqWrite {
-	char *dir;  /* "proc/irq/N" */
+	char *dir;    /* "proc/irq/N" */
 	gboolean hex; /* smp_affinity, not smp_affinity_list */
 } TreeIrqWrite;
 
@@ -389,8 +389,8 @@ static int write_set(AfSysroot *sysroot, const char *dir, const char *name, gboo
 		     const AfCpuSet *set, guint nr_cpu_ids)
 {
 	g_autofree char *path = g_strconcat(dir, "/", name, NULL);
-	g_autofree char *text = hex ? af_cpuset_format_mask(set, nr_cpu_ids)
-				    : af_cpuset_format_list(set);
+	g_autofree char *text =
+		hex ? af_cpuset_format_mask(set, nr_cpu_ids) : af_cpuset_format_list(set);
 	g_autofree char *data = g_strconcat(text, "\n", NULL);
 
 	return write_file(sysroot, path, data);
@@ -423,8 +423,8 @@ static void follow_effective(AfSysroot *sysroot, const char *dir, const AfCpuSet
 static int write_irq_affinity_in_tree(AfSysroot *sysroot, const TreeIrqWrite *w, const char *data)
 {
 	g_autoptr(AfCpuSet) set = NULL, online = NULL, usable = NULL;
-	g_autofree char *path = g_strconcat(w->dir, w->hex ? "/smp_affinity" : "/smp_affinity_list",
-					    NULL);
+	g_autofree char *path =
+		g_strconcat(w->dir, w->hex ? "/smp_affinity" : "/smp_affinity_list", NULL);
 	guint nr_cpu_ids;
 	mode_t mode;
 	int r;

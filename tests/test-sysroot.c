@@ -191,12 +191,12 @@ static char *read_tree(const char *root, const char *path)
 }
 
 typedef struct {
-	const char *file;     /* under proc/irq/44/ */
-	const char *data;     /* written */
-	int r;                /* af_sysroot_write's answer */
-	const char *mask;     /* smp_affinity after it */
-	const char *list;     /* smp_affinity_list after it */
-	const char *effective_list;
+	const char *file;           /* under proc/irq/44/ */
+	const char *data;           /* written */
+	int r;                      /* af_sysroot_write's answer */
+	const char *mask;           /* smp_affinity after it */
+	const char *list;           /* smp_affinity_list after it */
+	const char *effective_list; /* effective_affinity_list after it */
 } IrqWriteCase;
 
 static const IrqWriteCase irq_write_cases[] = {
