@@ -80,7 +80,7 @@ const AfCpuSet *af_apply_full_cpus(const AfApply *apply)
 	return apply->full_cpus;
 }
 
-gint64 af_apply_next_retry_ms(const AfApply *apply)
+gint64 af_apply_next_retry_ms(const AfApply *apply, gint64 now_ms)
 {
 	GHashTableIter iter;
 	gpointer value;
@@ -90,7 +90,7 @@ gint64 af_apply_next_retry_ms(const AfApply *apply)
 	while (g_hash_table_iter_next(&iter, NULL, &value)) {
 		const AfBackoff *backoff = value;
 
-		if (next < 0 || backoff->retry_at_ms < next)
+		if (backoff->retry_at_ms > now_ms && (next < 0 || backoff->retry_at_ms < next))
 			next = backoff->retry_at_ms;
 	}
 	return next;

@@ -207,7 +207,7 @@ static gboolean on_retry(gpointer user_data)
 /* Failed writes back off per IRQ: plan again when the first backoff is over. */
 static void arm_retry(AfDaemon *daemon, gint64 now_us)
 {
-	gint64 retry_ms = af_apply_next_retry_ms(daemon->apply);
+	gint64 retry_ms = af_apply_next_retry_ms(daemon->apply, now_us / 1000);
 	gint64 wait_ms = retry_ms - now_us / 1000;
 
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
