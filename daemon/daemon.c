@@ -222,6 +222,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	g_autoptr(AfHousekeeping) hk = NULL;
 	g_autoptr(AfPlan) plan = NULL;
 	g_autoptr(AfApplyResult) result = NULL;
+	g_autoptr(AfCpuSet) all_hk = NULL;
 	g_autofree char *why = af_event_flags_to_string(flags);
 	gint64 now_us = g_get_monotonic_time();
 	int r;
@@ -241,9 +242,12 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	}
 	if (flags & (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE))
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
-	/* CPUs that answered ENOSPC: the next best CPU takes their IRQs. */
+	/* CPUs that answered ENOSPC: the next best CPU takes their IRQs. They
+	 * stay housekeeping CPUs for everything but this plan's candidates. */
+	all_hk = af_cpuset_copy(hk->housekeeping);
 	af_outcome_exclude_full_cpus(hk->housekeeping, af_apply_full_cpus(daemon->apply));
 	r = af_plan_compute(snapshot, hk, daemon->policy, daemon->placement, daemon->load, &plan);
+	af_cpuset_assign(hk->housekeeping, all_hk);
 	if (r < 0) {
 		g_warning("Failed to plan: %s", g_strerror(-r));
 		return r;
