@@ -80,6 +80,22 @@ const AfCpuSet *af_apply_full_cpus(const AfApply *apply)
 	return apply->full_cpus;
 }
 
+gint64 af_apply_next_retry_ms(const AfApply *apply, gint64 now_ms)
+{
+	GHashTableIter iter;
+	gpointer value;
+	gint64 next = -1;
+
+	g_hash_table_iter_init(&iter, apply->backoff);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		const AfBackoff *backoff = value;
+
+		if (backoff->retry_at_ms > now_ms && (next < 0 || backoff->retry_at_ms < next))
+			next = backoff->retry_at_ms;
+	}
+	return next;
+}
+
 void af_apply_reset(AfApply *apply)
 {
 	af_cpuset_clear(apply->full_cpus);

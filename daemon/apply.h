@@ -67,6 +67,12 @@ int af_apply_restore(AfApply *apply, const AfSnapshot *snapshot, guint nr_cpu_id
  * set with af_outcome_exclude_full_cpus. Never NULL.
  */
 const AfCpuSet *af_apply_full_cpus(const AfApply *apply);
+/*
+ * The earliest time after now_ms at which a backed-off IRQ may be tried
+ * again; -1 when none waits. (A backoff already over belongs to an IRQ the
+ * last plan did not move: nothing to wait for.)
+ */
+gint64 af_apply_next_retry_ms(const AfApply *apply, gint64 now_ms);
 /* Forgets full CPUs and backoffs (after CPU hotplug: vectors moved). */
 void af_apply_reset(AfApply *apply);
 /*

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "apply.h"
 #include "debounce.h"
 #include "housekeeping.h"
 #include "inotify.h"
@@ -20,6 +21,7 @@
 #include "planner.h"
 #include "policy.h"
 #include "snapshot.h"
+#include "statedir.h"
 #include "sysroot.h"
 #include "udev.h"
 
@@ -27,6 +29,7 @@ typedef struct AfDaemonCounters {
 	guint64 events;   /* events marked */
 	guint64 replans;  /* plans computed */
 	guint64 writes;   /* affinity writes that succeeded */
+	guint64 refused;  /* writes the kernel refused: IRQs learned unmovable */
 	guint64 deferred; /* load moves held back by the minimum interval */
 	guint64 fights;   /* IRQs given up on in an event window */
 	guint64 reloads;  /* configurations loaded after start-up */
@@ -72,8 +75,12 @@ typedef struct AfDaemon {
 	guint watchdog_source;
 	guint signal_sources[3];
 
-	/* Apply's memory when daemon/apply.c is not linked in (effects.c). */
-	GHashTable *originals;     /* IRQ -> AfCpuSet* before our first write */
+	/* Writes and what they taught: learned unmovable IRQs and the
+	 * originals in the state directory, full CPUs, per-IRQ backoff. */
+	AfStateDir *statedir;
+	AfApply *apply;
+	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
+	guint retry_source;  /* a replan when the first backoff is over */
 
 	AfDaemonCounters counters;
 } AfDaemon;

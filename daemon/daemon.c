@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "apply.h"
 #include "context.h"
-#include "effects.h"
+#include "log.h"
 #include "modes.h"
+#include "outcome.h"
 #include "privileges.h"
+#include "statedir.h"
 
 /*
  * The daemon: event sources mark what changed (af_daemon_mark), the
@@ -26,6 +29,8 @@
 #define REFRESH_EVENTS (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD)
 /* Drivers (virtio-net) re-set their affinity right after hotplug: look again. */
 #define VERIFY_AFTER_HOTPLUG_MS 250
+/* ENOSPC and EINVAL ask for a new plan; a kernel that keeps refusing gets this many. */
+#define MAX_WRITE_REPLANS 3
 
 static gboolean on_debounce(gpointer user_data);
 
@@ -165,22 +170,73 @@ static void remember_placement(AfDaemon *daemon, const AfPlan *plan)
 	}
 }
 
+/* Feeds the move guard with what was written, counts, forgets vanished IRQs. */
+static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64 now_us)
+{
+	for (guint i = 0; i < result->items->len; i++) {
+		const AfApplyItem *item = g_ptr_array_index(result->items, i);
+
+		switch (item->outcome) {
+		case AF_OUTCOME_WRITTEN:
+			af_move_guard_record(daemon->guard, item->irq, now_us);
+			daemon->counters.writes++;
+			break;
+		case AF_OUTCOME_REFUSED:
+			daemon->counters.refused++;
+			break;
+		case AF_OUTCOME_GONE:
+			af_move_guard_forget(daemon->guard, item->irq);
+			break;
+		case AF_OUTCOME_UNCHANGED:
+		case AF_OUTCOME_NO_SPACE:
+		case AF_OUTCOME_INVALID:
+		case AF_OUTCOME_FAILED:
+		case AF_OUTCOME_DEFERRED:
+			break;
+		}
+	}
+}
+
+static gboolean on_retry(gpointer user_data)
+{
+	AfDaemon *daemon = user_data;
+
+	daemon->retry_source = 0;
+	af_daemon_mark(daemon, AF_EVENT_DRIFT, "retry after failed writes");
+	return G_SOURCE_REMOVE;
+}
+
+/* Failed writes back off per IRQ: plan again when the first backoff is over. */
+static void arm_retry(AfDaemon *daemon, gint64 now_us)
+{
+	gint64 retry_ms = af_apply_next_retry_ms(daemon->apply, now_us / 1000);
+	gint64 wait_ms = retry_ms - now_us / 1000;
+
+	g_clear_handle_id(&daemon->retry_source, g_source_remove);
+	if (retry_ms < 0)
+		return;
+	daemon->retry_source = g_timeout_add((guint)CLAMP(wait_ms, 0, G_MAXUINT), on_retry, daemon);
+}
+
 static int replan(AfDaemon *daemon, AfEventFlags flags)
 {
 	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
 	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autoptr(AfCpuSet) all_hk = NULL;
 	g_autofree char *why = af_event_flags_to_string(flags);
 	gint64 now_us = g_get_monotonic_time();
-	AfApplyOutcome outcome;
 	int r;
 
+	/* Learned unmovable IRQs are skipped (and reported) by the plan. */
 	r = -ESTALE;
 	if (daemon->snapshot && !(flags & ~REFRESH_EVENTS))
-		r = af_snapshot_refresh(daemon->sysroot, daemon->snapshot, NULL, &daemon->topology,
-					&snapshot);
+		r = af_snapshot_refresh(daemon->sysroot, daemon->snapshot,
+					daemon->statedir->state->learned, &daemon->topology, &snapshot);
 	if (r == -ESTALE)
-		r = af_snapshot_read_cached(daemon->sysroot, NULL, &daemon->topology, &snapshot);
+		r = af_snapshot_read_cached(daemon->sysroot, daemon->statedir->state->learned,
+					    &daemon->topology, &snapshot);
 	if (r < 0) {
 		g_warning("Failed to read the machine under %s: %s",
 			  af_sysroot_path(daemon->sysroot), g_strerror(-r));
@@ -192,7 +248,14 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		g_warning("Failed to compute the housekeeping CPUs: %s", g_strerror(-r));
 		return r;
 	}
+	if (flags & (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE))
+		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
+	/* CPUs that answered ENOSPC: the next best CPU takes their IRQs. They
+	 * stay housekeeping CPUs for everything but this plan's candidates. */
+	all_hk = af_cpuset_copy(hk->housekeeping);
+	af_outcome_exclude_full_cpus(hk->housekeeping, af_apply_full_cpus(daemon->apply));
 	r = af_plan_compute(snapshot, hk, daemon->policy, daemon->placement, daemon->load, &plan);
+	af_cpuset_assign(hk->housekeeping, all_hk);
 	if (r < 0) {
 		g_warning("Failed to plan: %s", g_strerror(-r));
 		return r;
@@ -204,23 +267,35 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	}
 	guard_plan(daemon, plan, hk, flags, now_us);
 
-	/* The effects format masks for this snapshot's nr_cpu_ids. */
 	af_snapshot_free(daemon->snapshot);
 	daemon->snapshot = g_steal_pointer(&snapshot);
 	af_housekeeping_free(daemon->hk);
 	daemon->hk = g_steal_pointer(&hk);
-	af_effects_apply(daemon, plan, now_us, &outcome);
-	daemon->counters.writes += outcome.written;
+	/* Only IRQs the kernel does not already show where planned are written. */
+	af_apply_plan(daemon->apply, plan, daemon->snapshot->nr_cpu_ids, now_us / 1000, &result);
+	af_apply_log_result(result);
+	account_writes(daemon, result, now_us);
 	remember_placement(daemon, plan);
 	af_plan_free(daemon->plan);
 	daemon->plan = g_steal_pointer(&plan);
-	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u failed; %.1f ms", why,
-		daemon->plan->n_move, daemon->plan->n_keep, daemon->plan->n_skip, outcome.written,
-		outcome.failed, (double)(g_get_monotonic_time() - now_us) / 1000.0);
+	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u unchanged, %u refused, "
+		"%u no space, %u invalid, %u gone, %u failed, %u deferred; %.1f ms",
+		why, daemon->plan->n_move, daemon->plan->n_keep, daemon->plan->n_skip,
+		result->n_written, result->n_unchanged, result->n_refused, result->n_no_space,
+		result->n_invalid, result->n_gone, result->n_failed, result->n_deferred,
+		(double)(g_get_monotonic_time() - now_us) / 1000.0);
 
-	/* EINVAL: the CPUs changed between the read and the write. Once. */
-	if (outcome.replan && !(flags & AF_EVENT_DRIFT))
-		af_daemon_mark(daemon, AF_EVENT_DRIFT, "a write found the CPUs changed");
+	/* ENOSPC (full CPUs now known) or EINVAL (the CPUs changed under the
+	 * plan): plan again at once, a few times in a row at most. */
+	if (result->replan && daemon->write_replans < MAX_WRITE_REPLANS) {
+		daemon->write_replans++;
+		af_daemon_mark(daemon, AF_EVENT_DRIFT,
+			       result->n_no_space ? "a CPU ran out of vectors"
+						  : "a write found the CPUs changed");
+	} else if (!result->replan) {
+		daemon->write_replans = 0;
+	}
+	arm_retry(daemon, now_us);
 	if ((flags & (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE)) && !daemon->verify_source)
 		daemon->verify_source = g_timeout_add(VERIFY_AFTER_HOTPLUG_MS, on_verify, daemon);
 	return 0;
@@ -307,7 +382,9 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->udev, af_udev_watch_free);
 	g_clear_pointer(&daemon->links, af_link_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
-	af_effects_clear(daemon);
+	g_clear_handle_id(&daemon->retry_source, g_source_remove);
+	g_clear_pointer(&daemon->apply, af_apply_free);
+	g_clear_pointer(&daemon->statedir, af_statedir_free);
 	g_clear_pointer(&daemon->plan, af_plan_free);
 	g_clear_pointer(&daemon->hk, af_housekeeping_free);
 	g_clear_pointer(&daemon->snapshot, af_snapshot_free);
@@ -341,6 +418,9 @@ static int daemon_start(AfDaemon *daemon)
 			g_strerror(-r));
 		return r;
 	}
+	daemon->statedir = af_statedir_open_for(daemon->options->state_dir,
+						daemon->policy->state_dir, daemon->sysroot);
+	daemon->apply = af_apply_new(daemon->sysroot, daemon->statedir);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(daemon->policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
@@ -372,10 +452,38 @@ static int daemon_start(AfDaemon *daemon)
 	return 0;
 }
 
+/*
+ * Puts back the affinity each IRQ had before affinityd first wrote it: the
+ * originals are in the state directory, so they are those from before an
+ * earlier run that crashed or stopped without restoring.
+ */
+static void restore_originals(AfDaemon *daemon)
+{
+	g_autoptr(AfSnapshot) snapshot = NULL;
+	g_autoptr(AfApplyResult) result = NULL;
+	const AfSnapshot *names;
+	int r;
+
+	/* A fresh look: restore only IRQs that still carry the name they had. */
+	r = af_snapshot_read(daemon->sysroot, daemon->statedir->state->learned, &snapshot);
+	if (r < 0)
+		g_warning("Failed to read the machine to restore, using the last look: %s",
+			  g_strerror(-r));
+	names = snapshot ? snapshot : daemon->snapshot;
+	if (!names)
+		return;
+	af_apply_restore(daemon->apply, names, names->nr_cpu_ids, &result);
+	af_apply_log_result(result);
+	g_message("Restored %u original affinities (%u already in place, %u failed)",
+		  result->n_written, result->n_unchanged,
+		  result->n_refused + result->n_no_space + result->n_invalid + result->n_failed);
+}
+
 int af_mode_daemon(const AfOptions *options)
 {
 	AfDaemon daemon = { .options = options };
 
+	af_log_init(options->foreground, options->debug);
 	if (daemon_start(&daemon) < 0) {
 		daemon_clear(&daemon);
 		return 1;
@@ -383,7 +491,7 @@ int af_mode_daemon(const AfOptions *options)
 	g_main_loop_run(daemon.loop);
 	af_daemon_notify_stopping(&daemon);
 	if (daemon.policy->restore_on_exit)
-		af_effects_restore(&daemon);
+		restore_originals(&daemon);
 	g_message("Stopped after %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
 		  " replans, %" G_GUINT64_FORMAT " writes",
 		  daemon.counters.events, daemon.counters.replans, daemon.counters.writes);

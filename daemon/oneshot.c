@@ -41,22 +41,6 @@ static void oneshot_clear(Oneshot *o)
 	af_policy_free(o->policy);
 }
 
-/* --state-dir, else the config's, else the default; none for a --sysroot tree. */
-static const char *pick_state_dir(const AfOptions *options, const Oneshot *o)
-{
-	if (options->state_dir)
-		return options->state_dir;
-	if (o->policy->state_dir)
-		return o->policy->state_dir;
-	/* A captured tree's IRQs are not this machine's: keep its state in memory. */
-	if (!af_sysroot_is_live(o->sysroot)) {
-		af_log_info("No --state-dir for sysroot %s: state kept in memory only",
-			    options->sysroot);
-		return NULL;
-	}
-	return AF_LOCALSTATEDIR "/lib/affinityd";
-}
-
 static int open_all(const AfOptions *options, Oneshot *o)
 {
 	g_autoptr(GError) error = NULL;
@@ -72,7 +56,7 @@ static int open_all(const AfOptions *options, Oneshot *o)
 		af_log_error("Failed to open sysroot %s: %s", options->sysroot, g_strerror(-r));
 		return r;
 	}
-	o->statedir = af_statedir_open(pick_state_dir(options, o));
+	o->statedir = af_statedir_open_for(options->state_dir, o->policy->state_dir, o->sysroot);
 	o->apply = af_apply_new(o->sysroot, o->statedir);
 	return 0;
 }

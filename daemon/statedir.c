@@ -68,6 +68,19 @@ AfStateDir *af_statedir_open(const char *path)
 	return statedir;
 }
 
+AfStateDir *af_statedir_open_for(const char *option, const char *configured,
+				 const AfSysroot *sysroot)
+{
+	if (option)
+		return af_statedir_open(option);
+	if (af_sysroot_is_live(sysroot))
+		return af_statedir_open(configured);
+	af_log_info("No --state-dir for sysroot %s: learned IRQs and original affinities are "
+		    "kept in memory only",
+		    af_sysroot_path(sysroot));
+	return af_statedir_open(NULL);
+}
+
 void af_statedir_free(AfStateDir *statedir)
 {
 	if (!statedir)

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "state.h"
+#include "sysroot.h"
 
 typedef struct AfStateDir {
 	char *path;       /* the directory; NULL when the state lives in memory only */
@@ -24,6 +25,14 @@ typedef struct AfStateDir {
  * starts empty; each is logged once.
  */
 AfStateDir *af_statedir_open(const char *path);
+/*
+ * Opens the state directory a mode should use: option (--state-dir) when
+ * given; else, on the live machine, configured (the config's state_dir);
+ * else, for a --sysroot tree, none: its IRQs are not this machine's, so
+ * the state lives in memory, which is said once.
+ */
+AfStateDir *af_statedir_open_for(const char *option, const char *configured,
+				 const AfSysroot *sysroot);
 /* Frees; accepts NULL. Does not save. */
 void af_statedir_free(AfStateDir *statedir);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfStateDir, af_statedir_free)

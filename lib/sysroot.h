@@ -72,6 +72,10 @@ int af_sysroot_exists(AfSysroot *sysroot, const char *path);
 int af_sysroot_mode(AfSysroot *sysroot, const char *path, mode_t *ret_mode);
 /*
  * Writes data to an existing file in one write(), as a shell's "echo >"
- * does; returns the kernel's errno of the open or the write.
+ * does; returns the kernel's errno of the open or the write. In a tree
+ * other than "/", a write of /proc/irq/N/smp_affinity(_list) is played as
+ * the kernel does it: refused with the kernel's errno (EINVAL, ERANGE,
+ * EOVERFLOW, EPERM for a 0444 file), else both files and the effective
+ * CPU follow (see sysroot.c), so readers of either file agree.
  */
 int af_sysroot_write(AfSysroot *sysroot, const char *path, const char *data);

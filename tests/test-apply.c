@@ -385,14 +385,17 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 		int answer;
 		AfOutcome outcome;
 		guint attempts;
+		gint64 next_retry_ms; /* af_apply_next_retry_ms(now_ms) after it */
 	} steps[] = {
-		{ 0, -EBUSY, AF_OUTCOME_FAILED, 1 },
-		{ 999, -EBUSY, AF_OUTCOME_DEFERRED, 1 },
-		{ 1000, -EBUSY, AF_OUTCOME_FAILED, 2 },
-		{ 2999, -EBUSY, AF_OUTCOME_DEFERRED, 2 },
-		{ 3000, 0, AF_OUTCOME_WRITTEN, 3 },
-		{ 3001, 0, AF_OUTCOME_UNCHANGED, 3 },
+		{ 0, -EBUSY, AF_OUTCOME_FAILED, 1, 1000 },
+		{ 999, -EBUSY, AF_OUTCOME_DEFERRED, 1, 1000 },
+		{ 1000, -EBUSY, AF_OUTCOME_FAILED, 2, 3000 },
+		{ 2999, -EBUSY, AF_OUTCOME_DEFERRED, 2, 3000 },
+		{ 3000, 0, AF_OUTCOME_WRITTEN, 3, -1 },
+		{ 3001, 0, AF_OUTCOME_UNCHANGED, 3, -1 },
 	};
+
+	g_assert_cmpint(af_apply_next_retry_ms(apply, 0), ==, -1);
 
 	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
 		g_autoptr(AfApplyResult) result = NULL;
@@ -405,8 +408,24 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 		g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->outcome, ==,
 				steps[i].outcome);
 		g_assert_cmpuint(writes_of(f, 31), ==, steps[i].attempts);
+		g_assert_cmpint(af_apply_next_retry_ms(apply, steps[i].now_ms), ==,
+				steps[i].next_retry_ms);
 		g_assert_false(result->replan);
 	}
+	/* A backoff that is over (the IRQ was not tried since) asks for no retry. */
+	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(31), GINT_TO_POINTER(-EBUSY));
+	{
+		g_autoptr(AfApplyResult) result = NULL;
+		g_autofree char *path = g_strdup_printf("%s/proc/irq/31/smp_affinity_list", f->root);
+
+		/* Someone moved it elsewhere: the plan's move is a write again. */
+		g_assert_true(g_file_set_contents(path, "0-1\n", -1, NULL));
+		result = apply_plan(apply, &h, 4000);
+		g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->outcome, ==,
+				AF_OUTCOME_FAILED);
+	}
+	g_assert_cmpint(af_apply_next_retry_ms(apply, 4000), ==, 5000);
+	g_assert_cmpint(af_apply_next_retry_ms(apply, 5000), ==, -1);
 	hand_plan_clear(&h);
 }
 

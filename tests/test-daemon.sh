@@ -1,0 +1,206 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The real daemon (affinityd without --dry-run/--oneshot) applying its plans
+# into a copied fixture tree with a temporary state directory:
+#   a) after the first apply, replans without a change write nothing;
+#   b) originals come back on stop, also after a crash: a first run killed
+#      with SIGKILL, a second run stopped with SIGTERM restores the values
+#      from before the first run (kept in the state directory);
+#   c) an IRQ whose write the kernel refuses (a read-only affinity file,
+#      as kernels >= 6.12 make them) is learned, logged once, never written
+#      again, also after a restart when its file is writable again.
+# The copy plays the kernel's side of each write (lib/sysroot.c: both
+# affinity files and the effective CPU follow), so the daemon runs the same
+# code as on the live machine. Prints TAP.
+set -u
+
+top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
+affinityd=$top_builddir/daemon/affinityd
+fixture=$top_srcdir/tests/fixtures/sysroots/qemu-managed-doc-example.tar.gz
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-daemon-XXXXXX") || exit 1
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+root=$tmp/root
+conf=$tmp/affinityd.conf
+log=
+
+# Starts the daemon in the background on the copy; its log is $tmp/$1.log.
+start() {
+	log=$tmp/$1.log
+	shift
+	# exec: $! must be the daemon itself, not a subshell.
+	(G_MESSAGES_DEBUG=all exec "$affinityd" --foreground --sysroot "$root" \
+		--config "$conf" "$@") > "$log" 2>&1 &
+	pid=$!
+}
+# Waits (a failure guard, not a measurement) until the log has $2 lines matching $1.
+wait_for() {
+	i=0
+	while [ "$(count "$1")" -lt "${2:-1}" ]; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+count() { c=$(grep -c -- "$1" "$log" 2>/dev/null); echo "${c:-0}"; }
+# Stops the daemon with signal $1; the exit status is in $status.
+stop() {
+	kill "-$1" "$pid"
+	wait "$pid" 2>/dev/null
+	status=$?
+	pid=
+}
+# Every affinity file of every IRQ: content and modification time (ns).
+listing() {
+	(cd "$root/proc/irq" && for f in */smp_affinity */smp_affinity_list \
+		*/effective_affinity */effective_affinity_list; do
+		[ -f "$f" ] && printf '%s %s %s\n' "$f" "$(cat "$f")" "$(stat -c %y "$f")"
+	done)
+}
+# The requested masks only, both forms: what a restore must bring back.
+masks() {
+	(cd "$root/proc/irq" && for f in */smp_affinity */smp_affinity_list; do
+		[ -f "$f" ] && printf '%s %s\n' "$f" "$(cat "$f")"
+	done)
+}
+# Housekeeping is CPU 0 (isolcpus=domain,2-7, managed_irq 1-3,5-7): IRQ 1
+# (i8042, at 0-1) is planned onto 0.
+moved_irq=1
+
+# A fresh copy of the fixture.
+fresh_root() {
+	rm -rf "$root"
+	mkdir "$root"
+	tar -C "$root" --no-same-owner -xzf "$fixture"
+}
+
+echo "1..23"
+mkdir "$tmp/state" "$tmp/state-c"
+fresh_root
+printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\nrestore_on_exit=true\n' > "$conf"
+masks > "$tmp/masks.pristine"
+
+# a) The first apply writes; replans after SIGHUP, a config change and a
+# new IRQ row in /proc/interrupts find everything in place: no writes.
+start a --state-dir "$tmp/state"
+check "a: starts and applies" 'wait_for "Started"'
+# "Replan (start): 21 move, 0 keep, 4 skip; ...": the IRQs left alone.
+skips() { s=$(sed -n 's/.*Replan (start): .* \([0-9]*\) skip;.*/\1/p' "$log"); echo "${s:--1}"; }
+skipped=$(skips)
+check "a: the first apply moved IRQs" '[ "$(count "Moved IRQ")" -gt 0 ]'
+check "a: IRQ $moved_irq now at CPU 0 in both files" \
+	'[ "$(cat "$root/proc/irq/$moved_irq/smp_affinity_list")" = 0 ] &&
+	 [ "$(cat "$root/proc/irq/$moved_irq/smp_affinity")" = 01 ]'
+moves=$(count "Moved IRQ")
+listing > "$tmp/a.placed"
+sleep 0.02 # a later write would show a later mtime
+kill -HUP "$pid"
+wait_for "Replan (config)" 1
+printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\nrestore_on_exit=true\n\n' > "$conf"
+wait_for "Replan (config)" 2
+printf '40:          0          0          0          0          0          0          0          0   PCI-MSI 1-edge      later\n' \
+	>> "$root/proc/interrupts"
+wait_for "Replan (irqs)" 1
+check "a: three replans after the first" \
+	'[ "$(count "Replan (config)")" -eq 2 ] && [ "$(count "Replan (irqs)")" -ge 1 ]'
+check "a: no move logged by them" '[ "$(count "Moved IRQ")" -eq "$moves" ]'
+listing > "$tmp/a.after"
+check "a: no affinity file written by them" 'cmp -s "$tmp/a.placed" "$tmp/a.after"'
+check "a: the originals are in the state directory" \
+	'grep -q "^$moved_irq 0-1 i8042\$" "$tmp/state/originals"'
+# Someone else widens IRQ 1 again (both files, as the kernel shows a write):
+# the next replan compares with what the kernel shows, not with what it
+# wrote last, and moves exactly that IRQ back.
+echo 0-1 > "$root/proc/irq/$moved_irq/smp_affinity_list"
+echo 03 > "$root/proc/irq/$moved_irq/smp_affinity"
+kill -HUP "$pid"
+wait_for "Replan (config)" 3
+check "a: a change by someone else is written back, alone" \
+	'[ "$(count "Moved IRQ")" -eq $((moves + 1)) ] &&
+	 [ "$(count "Moved IRQ $moved_irq (i8042) from 0-1 to 0")" -eq 2 ] &&
+	 [ "$(cat "$root/proc/irq/$moved_irq/smp_affinity_list")" = 0 ]'
+
+# b) SIGTERM with restore_on_exit=true puts the originals back.
+stop TERM
+check "b: SIGTERM stops with status 0" '[ $status -eq 0 ]'
+masks > "$tmp/masks.restored"
+check "b: every mask is back as before the run" 'cmp -s "$tmp/masks.pristine" "$tmp/masks.restored"'
+check "b: restored originals are forgotten" '! grep -q "^[0-9]" "$tmp/state/originals"'
+
+# b) A crash: the first run is killed after its apply ...
+start b1 --state-dir "$tmp/state"
+wait_for "Started"
+stop KILL
+check "b: the killed run had moved IRQ $moved_irq" \
+	'[ "$(cat "$root/proc/irq/$moved_irq/smp_affinity_list")" = 0 ]'
+# ... the second finds everything placed, and on stop restores what was
+# there before the first run, not what it found at its own start.
+start b2 --state-dir "$tmp/state"
+wait_for "Started"
+check "b: the restarted run writes nothing" '[ "$(count "Moved IRQ")" -eq 0 ]'
+stop TERM
+check "b: its stop restores the originals from before the killed run" \
+	'[ $status -eq 0 ] && masks > "$tmp/masks.crash" && cmp -s "$tmp/masks.pristine" "$tmp/masks.crash"'
+check "b: restores are logged" '[ "$(count "Restored IRQ $moved_irq (i8042) from 0 to its original 0-1")" -eq 1 ]'
+
+# Without --state-dir on a --sysroot tree the state lives in memory; said once.
+fresh_root
+start mem
+wait_for "Started"
+stop TERM
+check "memory-only state is said once" '[ "$(count "kept in memory only")" -eq 1 ]'
+check "memory-only state still restores what the run moved" \
+	'[ "$(count "Moved IRQ")" -gt 0 ] && masks > "$tmp/masks.mem" &&
+	 cmp -s "$tmp/masks.pristine" "$tmp/masks.mem"'
+
+# c) On a fresh copy and state directory, IRQ 25 (virtio2-control, planned
+# 0-1 -> 0) refuses: read-only file.
+fresh_root
+refused=25
+chmod 0444 "$root/proc/irq/$refused/smp_affinity_list"
+before=$(stat -c '%y' "$root/proc/irq/$refused/smp_affinity_list" "$root/proc/irq/$refused/smp_affinity")
+start c1 --state-dir "$tmp/state-c"
+wait_for "Started"
+check "c: the refusal is logged" \
+	'[ "$(count "IRQ $refused (virtio2-control) cannot be moved")" -eq 1 ]'
+check "c: it is learned in the state directory" \
+	'grep -q "^$refused virtio2-control\$" "$tmp/state-c/learned"'
+kill -HUP "$pid"
+wait_for "Replan (config)"
+stop TERM
+check "c: a replan neither writes nor logs it again" \
+	'[ "$(count "IRQ $refused (virtio2-control) cannot be moved")" -eq 1 ] &&
+	 [ "$(stat -c %y "$root/proc/irq/$refused/smp_affinity_list" "$root/proc/irq/$refused/smp_affinity")" = "$before" ]'
+# Writable again: only what was learned keeps the daemon away from it.
+chmod 0644 "$root/proc/irq/$refused/smp_affinity_list"
+start c2 --state-dir "$tmp/state-c"
+wait_for "Started"
+kill -HUP "$pid"
+wait_for "Replan (config)"
+stop TERM
+check "c: after a restart the plan leaves it alone" '[ "$(skips)" -eq $((skipped + 1)) ]'
+check "c: after a restart it is neither written nor logged" \
+	'[ "$(count "IRQ $refused")" -eq 0 ] &&
+	 [ "$(stat -c %y "$root/proc/irq/$refused/smp_affinity_list" "$root/proc/irq/$refused/smp_affinity")" = "$before" ] &&
+	 [ "$(cat "$root/proc/irq/$refused/smp_affinity_list")" = 0-1 ]'
+"$affinityd" --dry-run --json --sysroot "$root" --config "$conf" --state-dir "$tmp/state-c" \
+	> "$tmp/plan.json" 2> "$tmp/dry-run.err"
+check "c: the plan reports it learned and skips it" \
+	'tr -d " \n" < "$tmp/plan.json" | grep -q "\"irq\":$refused,[^}]*\"managed_source\":\"learned\",\"movable\":false,[^}]*\"action\":\"skip\""'
+
+[ $failed -eq 0 ] || for f in "$tmp"/*.log; do echo "# --- $f"; sed 's/^/# /' "$f"; done
+exit 0
