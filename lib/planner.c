@@ -16,15 +16,15 @@
  *  2. The rest become placement units: one IRQ, or the rx and tx queues of
  *     one channel, which must share a CPU.
  *  3. Hysteresis: a unit whose current CPU is a candidate with room stays.
- *     In spread mode a kept unit still leaves a CPU that carries more IRQs
- *     than its candidate set's share, for a CPU of the set that stays within
- *     the share (a CPU that came online gets IRQs again; fewest moves).
  *  4. With a measured load, kept units leave CPUs loaded beyond the least
  *     loaded candidate by more than hysteresis_percent of the mean (and by
  *     more than min_load_rate), heaviest first, only until the gap is closed.
  *  5. The others are placed, heaviest first then by IRQ number, on the best
  *     candidate CPU (spread.c), queues of one device on distinct cores.
- *  6. Entries, reasons and warnings are written (planner-write.c).
+ *  6. Spread mode: units leave CPUs that carry more IRQs than their
+ *     candidate set's share for a CPU of the set that stays within it (a
+ *     CPU that came online gets IRQs again; fewest moves; stable).
+ *  7. Entries, reasons and warnings are written (planner-write.c).
  */
 
 static void free_cand(Cand *cand)
@@ -388,33 +388,54 @@ static int within_share(Planner *p, Cand *cand, guint n_irqs)
 	return (int)top->cpu;
 }
 
-/* Lightest first, then by IRQ number: the units evening out moves first. */
+/* TRUE when every IRQ of the unit already has exactly the unit's CPU: no write planned. */
+static gboolean in_place(const Unit *unit)
+{
+	for (guint i = 0; i < unit->items->len; i++) {
+		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
+
+		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != unit->cpu)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The lightest first (the load balance stays), then units that are written
+ * anyway (another target costs no extra write), then by IRQ number: the
+ * order evening out moves units in.
+ */
 static int compare_units_light(gconstpointer a, gconstpointer b)
 {
 	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
+	gboolean xs = in_place(x), ys = in_place(y);
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
+	if (xs != ys)
+		return xs ? 1 : -1;
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
 }
 
 /*
- * Pass 3b (spread): a kept unit on a CPU with more IRQs than its set's share
- * moves to the CPU of the set with the fewest, when that one stays within the
+ * Pass 6 (spread): a unit on a CPU with more IRQs than its set's share moves
+ * to the CPU of the set with the fewest, when that one stays within the
  * share. Each such move takes an over-share CPU one step towards the share
- * and puts no CPU over it, so the result is stable: the next plan on the same
- * counts moves nothing. The lightest units move first (load stays put).
+ * and puts no CPU over it, so the result is stable: the next plan on the
+ * same counts moves nothing. The lightest units go first (the load balance
+ * stays), then those written anyway.
  */
 static void even_out(Planner *p)
 {
-	g_autoptr(GPtrArray) kept = g_ptr_array_new();
+	g_autoptr(GPtrArray) placed = g_ptr_array_new();
 
+	af_spread_end_picks(p->spread);
 	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->kept)
-			g_ptr_array_add(kept, p->units->pdata[i]);
-	g_ptr_array_sort(kept, compare_units_light);
-	for (guint i = 0; i < kept->len; i++) {
-		Unit *unit = kept->pdata[i];
+		if (((Unit *)p->units->pdata[i])->cpu >= 0)
+			g_ptr_array_add(placed, p->units->pdata[i]);
+	g_ptr_array_sort(placed, compare_units_light);
+	for (guint i = 0; i < placed->len; i++) {
+		Unit *unit = placed->pdata[i];
 		guint n = unit->items->len;
 		int from = unit->cpu, to;
 
@@ -426,8 +447,9 @@ static void even_out(Planner *p)
 		if (to < 0)
 			continue;
 		af_spread_uncharge(p->spread, from, n, unit->weight);
+		if (unit->kept)
+			unit->evened_from = from; /* the reason to leave where it is */
 		unit->kept = FALSE;
-		unit->evened_from = from;
 		settle_unit(p, unit, to);
 	}
 }
@@ -593,11 +615,11 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	classify(&p, irqs);
 	group_units(&p);
 	keep_current(&p);
-	if (policy->mode == AF_PLACEMENT_SPREAD)
-		even_out(&p);
 	if (load && policy->mode == AF_PLACEMENT_SPREAD)
 		rebalance(&p);
 	place_rest(&p);
+	if (policy->mode == AF_PLACEMENT_SPREAD)
+		even_out(&p);
 	af_planner_write_entries(&p);
 	af_planner_write_warnings(&p);
 

@@ -43,6 +43,7 @@ struct AfSpread {
 	guint *core_count;
 	guint *cache_count;
 	GPtrArray *sets; /* AfSpreadSet* */
+	gboolean picks_ended;
 };
 
 /* A dense index for a topology id, or a fresh one when the id is unknown (< 0). */
@@ -130,7 +131,7 @@ void af_spread_charge(AfSpread *spread, guint cpu, guint n_irqs, guint64 load)
 void af_spread_uncharge(AfSpread *spread, guint cpu, guint n_irqs, guint64 load)
 {
 	/* The heaps rely on counts that never shrink. */
-	g_assert(spread->sets->len == 0);
+	g_assert(spread->sets->len == 0 || spread->picks_ended);
 	if (cpu >= spread->n_cpus)
 		return;
 	g_assert(spread->cpu_count[cpu] >= n_irqs && spread->cpu_load[cpu] >= load);
@@ -145,6 +146,11 @@ gboolean af_spread_has_room(const AfSpread *spread, guint cpu, guint n_irqs)
 	if (cpu >= spread->n_cpus)
 		return FALSE;
 	return spread->cpu_count[cpu] <= spread->cap && n_irqs <= spread->cap - spread->cpu_count[cpu];
+}
+
+void af_spread_end_picks(AfSpread *spread)
+{
+	spread->picks_ended = TRUE;
 }
 
 guint af_spread_count(const AfSpread *spread, guint cpu)
@@ -284,6 +290,7 @@ int af_spread_pick(AfSpread *spread, AfSpreadSet *set, guint n_irqs, GHashTable 
 	GArray *heap = set->heap;
 	int best = -1;
 
+	g_assert(!spread->picks_ended);
 	while (heap->len > 0) {
 		HeapEntry *top = &g_array_index(heap, HeapEntry, 0);
 		RankKey now = key_of(spread, top->cpu);

@@ -687,6 +687,12 @@ static void test_load(void)
 	expect(plan, 81, AF_ACTION_MOVE, "2", NULL);
 	expect(plan, 82, AF_ACTION_MOVE, "3", NULL);
 	expect(plan, 83, AF_ACTION_KEEP, "0", NULL);
+	/* The counts stay even: an idle IRQ of each of CPUs 1-3 takes the place. */
+	expect(plan, 100, AF_ACTION_MOVE, "0", "CPU 1 carried more than its share of IRQs (4)");
+	expect(plan, 104, AF_ACTION_MOVE, "0", "CPU 2 carried more");
+	expect(plan, 108, AF_ACTION_MOVE, "0", "CPU 3 carried more");
+	for (guint cpu = 0; cpu < 4; cpu++)
+		g_assert_cmpuint(n_on(plan, cpu), ==, 4);
 	g_assert_cmpuint(af_load_get(load, 80), ==, 100);
 	g_assert_cmpuint(af_load_get(load, 99), ==, 0);
 }
