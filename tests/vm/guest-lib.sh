@@ -163,3 +163,56 @@ cpulist_within() {
 		case "$outer" in *" $c "*) ;; *) return 1 ;; esac
 	done
 }
+
+# Kernel-side record of affinity writes, whoever makes them (affinityd,
+# irqbalance, the probe): a kprobe on the two /proc/irq/N/smp_affinity{,_list}
+# write handlers notes the IRQ (the name of the file's parent directory) and a
+# kretprobe the result, both into the trace buffer with the writer's command
+# name. The dentry offsets are those of Debian's 6.1 x86-64 build; the smoke
+# scenario checks them against writes of its own.
+AF_TRACE=/sys/kernel/tracing
+kwrites_start() {
+	[ -e $AF_TRACE/kprobe_events ] || mount -t tracefs nodev $AF_TRACE || return 1
+	echo 0 >$AF_TRACE/tracing_on
+	echo 0 >$AF_TRACE/events/enable
+	: >$AF_TRACE/kprobe_events || return 1
+	for f in irq_affinity_proc_write irq_affinity_list_proc_write; do
+		echo "p:afvm/af_w_${f#irq_affinity_} $f irq=+0(+40(+24(+24(%di)))):string" \
+			>>$AF_TRACE/kprobe_events || return 1
+		echo "r:afvm/af_r_${f#irq_affinity_} $f ret=\$retval:s64" >>$AF_TRACE/kprobe_events || return 1
+	done
+	echo 4096 >$AF_TRACE/buffer_size_kb
+	: >$AF_TRACE/trace
+	echo 1 >$AF_TRACE/events/afvm/enable || return 1
+	echo 1 >$AF_TRACE/tracing_on
+}
+
+# kwrites_clear: forgets the writes recorded so far.
+kwrites_clear() {
+	: >$AF_TRACE/trace
+}
+
+# kwrites: one line "COMMAND IRQ RESULT" per write recorded since the last
+# clear; RESULT is the byte count written, or a negative errno.
+kwrites() {
+	awk '
+	function pid_of(t) { sub(/.*-/, "", t); return t }
+	/ af_w_[a-z_]*: / {
+		if (match($0, /irq="[^"]*"/)) irq[pid_of($1)] = substr($0, RSTART + 5, RLENGTH - 6)
+		next
+	}
+	/ af_r_[a-z_]*: / {
+		p = pid_of($1); comm = $1; sub(/-[0-9]+$/, "", comm)
+		r = "?"
+		if (match($0, /ret=-?[0-9]+/)) r = substr($0, RSTART + 4, RLENGTH - 4)
+		print comm, (p in irq ? irq[p] : "?"), r
+		delete irq[p]
+	}' $AF_TRACE/trace
+}
+
+# kwrites_count COMMAND [failed]: how many writes COMMAND made since the last
+# clear (with "failed", only those the kernel refused).
+kwrites_count() {
+	kwrites | awk -v c="$1" -v f="${2:-}" '
+	$1 == c && (f == "" || $3 < 0) { n++ } END { print n + 0 }'
+}

@@ -43,9 +43,14 @@ for what in "$eth-rx-0" "$eth-tx-0" "$eth"; do
 	is "$what present" "$(count_lines "$(irq_find "$what")")" 1
 done
 
-# Writes. Managed IRQs refuse any mask; the others take a one-CPU mask.
+# Writes. Managed IRQs refuse any mask; the others take a one-CPU mask. The
+# kernel-side record (kwrites) must see each of them, with its IRQ and result.
+check "the kernel-side write record starts" kwrites_start
+expected=""
 while read -r irq name rest; do
 	is "write to managed $name (IRQ $irq) refused with $refused" "$(irq_set "$irq" 0-3)" "$refused"
+	expected="$expected$irq refused
+"
 done <<END
 $nvme_io
 $(irq_find "$scsi-request")
@@ -58,7 +63,14 @@ for name in nvme0q0 "$scsi-config" "$vnet-input.0" "$eth-rx-0"; do
 		continue
 	fi
 	is "write of CPU 1 to movable $name (IRQ $irq) accepted" "$(irq_set "$irq" 1)" ok
+	expected="${expected}$irq ok
+"
 done
+recorded=$(kwrites | awk '$1 == "afvm-irq" { print $2, ($3 < 0 ? "refused" : "ok") }')
+is "the kernel-side record holds each write, its IRQ and result" "$recorded" "${expected%?}"
+is "and counts them" "$(kwrites_count afvm-irq)" "$(count_lines "$expected")"
+is "and counts the refused ones" "$(kwrites_count afvm-irq failed)" "$(count_lines "$(irq_find 'nvme0q[1-9]*')
+$(irq_find "$scsi-request")")"
 irq_sample
 for name in nvme0q0 "$scsi-config" "$eth-rx-0"; do
 	set -- $(irq_find "$name")
