@@ -47,7 +47,8 @@ start() {
 	log=$tmp/$1.log
 	shift
 	# exec: $! must be the daemon itself, not a subshell.
-	(G_MESSAGES_DEBUG=all exec "$affinityd" --foreground --sysroot "$root" \
+	# --debug: the "Replan (...)" lines below are debug messages.
+	(exec "$affinityd" --foreground --debug --sysroot "$root" \
 		--config "$conf" "$@") > "$log" 2>&1 &
 	pid=$!
 }
