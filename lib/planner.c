@@ -471,10 +471,14 @@ static void rebalance(Planner *p)
 	GHashTableIter iter;
 	Cand *cand;
 	guint64 total = 0, threshold;
+	guint n_housekeeping = af_cpuset_count(p->housekeeping);
 
+	/* Every CPU isolated: nothing was kept, and there is no mean to divide by. */
+	if (n_housekeeping == 0)
+		return;
 	AF_CPUSET_FOREACH(cpu, p->housekeeping)
 	total += af_spread_load(p->spread, cpu);
-	threshold = total / af_cpuset_count(p->housekeeping) * p->policy->hysteresis_percent / 100;
+	threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
 	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
 	threshold = MAX(threshold, (guint64)p->policy->min_load_rate);
 	g_hash_table_iter_init(&iter, p->cands);
@@ -492,6 +496,9 @@ static void rebalance(Planner *p)
 		guint64 load = af_spread_load(p->spread, unit->cpu);
 		guint64 floor = unit->cand->min_load;
 
+		/* A set without CPUs has no floor (G_MAXUINT64): nowhere to go. */
+		if (floor == G_MAXUINT64)
+			continue;
 		/* Move only past the hysteresis, and only when the target ends up lighter. */
 		if (load <= floor + threshold || unit->weight >= load - floor)
 			continue;
