@@ -424,12 +424,30 @@ static gboolean held_on(const Unit *unit, int cpu)
 	return TRUE;
 }
 
+static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at);
+
+/*
+ * TRUE when the unit's IRQs are not together now (a channel split under the
+ * cap: one on a CPU, the other elsewhere or left alone outside the set).
+ */
+static gboolean is_split(const Unit *unit)
+{
+	int first = ((const Item *)unit->items->pdata[0])->current;
+
+	for (guint i = 1; i < unit->items->len; i++)
+		if (((const Item *)unit->items->pdata[i])->current != first)
+			return TRUE;
+	return FALSE;
+}
+
 /*
  * Pass 3: units on an acceptable CPU with room stay there. Units whose
  * affinity already is that one CPU (a plan applied, a driver's hint) claim
  * their places first, then those merely served there: when CPUs are at the
  * cap, an IRQ left alone on its CPU never takes the place of one a plan
- * put there (which would move them back and forth plan after plan).
+ * put there (which would move them back and forth plan after plan). The
+ * IRQs of a channel split under the cap stay apart while they cannot come
+ * together (split units are appended, and so visited in this pass too).
  */
 static void keep_current(Planner *p)
 {
@@ -450,6 +468,10 @@ static void keep_current(Planner *p)
 
 			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
 				cpu = ((Item *)unit->items->pdata[j])->current;
+			/* A channel split before that still cannot come together: each stays. */
+			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
+			    !af_spread_has_room(p->spread, cpu, unit->items->len))
+				split_unit(p, unit, NULL, 0);
 			if (unit->kept || cpu < 0 || held_on(unit, cpu) != (pass == 0) ||
 			    !af_spread_has_room(p->spread, cpu, unit->items->len) ||
 			    !device_allows_keep(p, unit, cpu))
@@ -698,7 +720,7 @@ static int place_unit(Planner *p, Unit *unit)
 	return cpu;
 }
 
-/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ. */
+/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ (queue may be NULL). */
 static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 {
 	for (guint j = 1; j < unit->items->len; j++) {
@@ -716,7 +738,8 @@ static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 		single->home = -1;
 		g_ptr_array_add(p->units, single);
 		count_device_unit(p, single->device);
-		g_ptr_array_insert(queue, at + j, single);
+		if (queue)
+			g_ptr_array_insert(queue, at + j, single);
 	}
 	unit->weight = ((Item *)unit->items->pdata[0])->weight;
 	g_ptr_array_set_size(unit->items, 1);
