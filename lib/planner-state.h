@@ -56,8 +56,9 @@ typedef struct {
 	gboolean kept;	  /* stays on its current CPU */
 	gboolean widened; /* device-local CPUs were full */
 	gboolean rebalanced;
-	int home;	 /* the CPU a rebalanced unit left, -1 */
-	int evened_from; /* the CPU it left because that carried over its share, -1 */
+	gboolean in_place; /* evening out: every IRQ's affinity already is cpu (no write) */
+	int home;	   /* the CPU a rebalanced unit left, -1 */
+	int evened_from;   /* the CPU it left because that carried over its share, -1 */
 } Unit;
 
 typedef struct {

@@ -543,18 +543,6 @@ static int within_share(Planner *p, Cand *cand, guint n_irqs)
 	return (int)top->cpu;
 }
 
-/* TRUE when every IRQ of the unit already has exactly the unit's CPU: no write planned. */
-static gboolean in_place(const Unit *unit)
-{
-	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != unit->cpu)
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /*
  * The lightest first (the load balance stays), then units that are written
  * anyway (another target costs no extra write), then by IRQ number: the
@@ -563,7 +551,7 @@ static gboolean in_place(const Unit *unit)
 static int compare_units_light(gconstpointer a, gconstpointer b)
 {
 	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-	gboolean xs = in_place(x), ys = in_place(y);
+	gboolean xs = x->in_place, ys = y->in_place;
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
@@ -595,9 +583,16 @@ static void even_out(Planner *p)
 	g_autoptr(GPtrArray) placed = g_ptr_array_new();
 
 	af_spread_end_picks(p->spread);
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->cpu >= 0)
-			g_ptr_array_add(placed, p->units->pdata[i]);
+	for (guint i = 0; i < p->units->len; i++) {
+		Unit *unit = p->units->pdata[i];
+
+		if (unit->cpu < 0)
+			continue;
+		/* Once, not in the comparison: a mask's count is a popcount over AF_CPU_MAX bits.
+		 */
+		unit->in_place = held_on(unit, unit->cpu);
+		g_ptr_array_add(placed, unit);
+	}
 	g_ptr_array_sort(placed, compare_units_light);
 	for (guint i = 0; i < placed->len; i++) {
 		Unit *unit = placed->pdata[i];
