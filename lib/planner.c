@@ -58,8 +58,8 @@ static void skip_entry(Planner *p, AfPlanEntry *entry, char *reason)
 
 	entry->action = AF_ACTION_SKIP;
 	entry->reason = reason;
-	AF_CPUSET_FOREACH(cpu, served)
-	af_spread_charge(p->spread, cpu, 1, weight);
+	AF_CPUSET_FOREACH (cpu, served)
+		af_spread_charge(p->spread, cpu, 1, weight);
 }
 
 static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
@@ -128,10 +128,11 @@ static Cand *pin_cand(Planner *p, const AfRule *rule)
 
 		af_cpuset_assign(cand->cpus, p->housekeeping);
 		cand->pin_fallback = TRUE;
-		g_ptr_array_add(p->plan->warnings,
-				g_strdup_printf("rule %s: none of its CPUs (%s) is a housekeeping CPU; "
-						"its IRQs go to housekeeping CPUs",
-						rule->name, list));
+		g_ptr_array_add(
+			p->plan->warnings,
+			g_strdup_printf("rule %s: none of its CPUs (%s) is a housekeeping CPU; "
+					"its IRQs go to housekeeping CPUs",
+					rule->name, list));
 	}
 	return cand;
 }
@@ -227,11 +228,22 @@ static const char *device_of(const AfIrq *irq)
 	return irq->device ? irq->device : irq->interface;
 }
 
+/* One more unit of device (NULL: none). */
+static void count_device_unit(Planner *p, const char *device)
+{
+	guint n;
+
+	if (!device)
+		return;
+	n = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, device));
+	g_hash_table_insert(p->device_units, (gpointer)device, GUINT_TO_POINTER(n + 1));
+}
+
 /* Pass 2: one unit per IRQ, except rx and tx of one channel share one. */
 static void group_units(Planner *p)
 {
-	g_autoptr(GHashTable) channels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-							       NULL);
+	g_autoptr(GHashTable) channels =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	for (guint i = 0; i < p->items->len; i++) {
 		Item *item = p->items->pdata[i];
@@ -253,7 +265,9 @@ static void group_units(Planner *p)
 			unit->first_irq = item->irq->irq;
 			unit->cpu = -1;
 			unit->evened_from = -1;
+			unit->home = -1;
 			g_ptr_array_add(p->units, unit);
+			count_device_unit(p, device);
 			if (key)
 				g_hash_table_insert(channels, g_steal_pointer(&key), unit);
 		}
@@ -294,35 +308,177 @@ static GHashTable *avoid_of(Planner *p, const Unit *unit)
 	return avoid;
 }
 
+/* The units of the unit's device placed on a core so far (0 without a device). */
+static guint device_on_core(Planner *p, const Unit *unit, guint core)
+{
+	GHashTable *cores =
+		unit->device ? g_hash_table_lookup(p->device_cores, unit->device) : NULL;
+
+	return cores ? GPOINTER_TO_UINT(g_hash_table_lookup(cores, GUINT_TO_POINTER(core + 1))) : 0;
+}
+
+static void count_device_core(Planner *p, const Unit *unit, int cpu, int delta)
+{
+	guint core = af_spread_core_of(p->spread, (guint)cpu);
+	GHashTable *cores;
+
+	if (!unit->device)
+		return;
+	cores = g_hash_table_lookup(p->device_cores, unit->device);
+	if (!cores) {
+		cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+		g_hash_table_insert(p->device_cores, (gpointer)unit->device, cores);
+	}
+	g_hash_table_insert(cores, GUINT_TO_POINTER(core + 1),
+			    GUINT_TO_POINTER(device_on_core(p, unit, core) + delta));
+}
+
 static void settle_unit(Planner *p, Unit *unit, int cpu)
 {
 	GHashTable *avoid = avoid_of(p, unit);
 
 	unit->cpu = cpu;
 	af_spread_charge(p->spread, cpu, unit->items->len, unit->weight);
+	count_device_core(p, unit, cpu, 1);
 	if (avoid)
 		g_hash_table_add(avoid, GUINT_TO_POINTER(af_spread_core_of(p->spread, cpu) + 1));
 }
 
-/* Pass 3: units on an acceptable CPU with room stay there. */
+/* Takes a settled unit off its CPU (the caller says where it goes). */
+static void unsettle_unit(Planner *p, Unit *unit)
+{
+	GHashTable *avoid = avoid_of(p, unit);
+	guint core = af_spread_core_of(p->spread, (guint)unit->cpu);
+
+	af_spread_uncharge(p->spread, unit->cpu, unit->items->len, unit->weight);
+	count_device_core(p, unit, unit->cpu, -1);
+	/* The core is free for the device's next pick again unless another of its queues is there.
+	 */
+	if (avoid && device_on_core(p, unit, core) == 0)
+		g_hash_table_remove(avoid, GUINT_TO_POINTER(core + 1));
+	unit->cpu = -1;
+}
+
+/* The distinct cores of a candidate set, counted once. */
+static guint cores_of(Planner *p, Cand *cand)
+{
+	g_autoptr(GHashTable) cores = NULL;
+
+	if (cand->n_cores)
+		return cand->n_cores;
+	cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+	AF_CPUSET_FOREACH (cpu, cand->cpus)
+		g_hash_table_add(cores,
+				 GUINT_TO_POINTER(af_spread_core_of(p->spread, (guint)cpu) + 1));
+	cand->n_cores = MAX(1u, g_hash_table_size(cores));
+	return cand->n_cores;
+}
+
+/* The cores holding more than n units of the unit's device. */
+static guint device_cores_over(Planner *p, const Unit *unit, guint n)
+{
+	GHashTable *cores = g_hash_table_lookup(p->device_cores, unit->device);
+	GHashTableIter iter;
+	gpointer count;
+	guint over = 0;
+
+	if (!cores)
+		return 0;
+	g_hash_table_iter_init(&iter, cores);
+	while (g_hash_table_iter_next(&iter, NULL, &count))
+		over += GPOINTER_TO_UINT(count) > n;
+	return over;
+}
+
+/*
+ * Spread mode: queues of one device stay on distinct cores while there are
+ * cores to spare, so a unit keeps its CPU only while that leaves the
+ * device's units as even over the cores of its set as they can be: k units
+ * over c cores, each core floor(k/c), and k mod c cores one more (after the
+ * kernel's default put every queue on CPU 0, one of them stays).
+ */
+static gboolean device_allows_keep(Planner *p, Unit *unit, int cpu)
+{
+	guint n_units, n_cores, on_core;
+
+	if (!unit->device || p->policy->mode != AF_PLACEMENT_SPREAD)
+		return TRUE;
+	n_units = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, unit->device));
+	n_cores = cores_of(p, unit->cand);
+	on_core = device_on_core(p, unit, af_spread_core_of(p->spread, (guint)cpu));
+	if (on_core < n_units / n_cores)
+		return TRUE;
+	return on_core == n_units / n_cores && n_units % n_cores > 0 &&
+	       device_cores_over(p, unit, n_units / n_cores) < n_units % n_cores;
+}
+
+/* TRUE when every IRQ of the unit has exactly cpu as its affinity: keeping it costs no write. */
+static gboolean held_on(const Unit *unit, int cpu)
+{
+	for (guint i = 0; i < unit->items->len; i++) {
+		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
+
+		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != cpu)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at);
+
+/*
+ * TRUE when the unit's IRQs are not together now (a channel split under the
+ * cap: one on a CPU, the other elsewhere or left alone outside the set).
+ */
+static gboolean is_split(const Unit *unit)
+{
+	int first = ((const Item *)unit->items->pdata[0])->current;
+
+	for (guint i = 1; i < unit->items->len; i++)
+		if (((const Item *)unit->items->pdata[i])->current != first)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * Pass 3: units on an acceptable CPU with room stay there. Units whose
+ * affinity already is that one CPU (a plan applied, a driver's hint) claim
+ * their places first, then those merely served there: when CPUs are at the
+ * cap, an IRQ left alone on its CPU never takes the place of one a plan
+ * put there (which would move them back and forth plan after plan). The
+ * IRQs of a channel split under the cap stay apart while they cannot come
+ * together (split units are appended, and so visited in this pass too).
+ */
 static void keep_current(Planner *p)
 {
 	for (guint i = 0; i < p->units->len; i++) {
 		Unit *unit = p->units->pdata[i];
-		int cpu = -1;
 
+		unit->cpu = -1;
 		for (guint j = 0; j < unit->items->len; j++) {
 			Item *item = unit->items->pdata[j];
 
 			item->current = current_cpu(p, item, unit->cand);
-			if (cpu < 0)
-				cpu = item->current;
 		}
-		if (cpu < 0 || !af_spread_has_room(p->spread, cpu, unit->items->len))
-			continue;
-		unit->kept = TRUE;
-		settle_unit(p, unit, cpu);
 	}
+	for (guint pass = 0; pass < 2; pass++)
+		for (guint i = 0; i < p->units->len; i++) {
+			Unit *unit = p->units->pdata[i];
+			int cpu = -1;
+
+			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
+				cpu = ((Item *)unit->items->pdata[j])->current;
+			/* A channel split before that still cannot come together: each stays. */
+			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
+			    !af_spread_has_room(p->spread, cpu, unit->items->len))
+				split_unit(p, unit, NULL, 0);
+			if (unit->kept || cpu < 0 || held_on(unit, cpu) != (pass == 0) ||
+			    !af_spread_has_room(p->spread, cpu, unit->items->len) ||
+			    !device_allows_keep(p, unit, cpu))
+				continue;
+			unit->kept = TRUE;
+			settle_unit(p, unit, cpu);
+		}
 }
 
 /* The heap of a set's CPUs by (count, CPU number): sift entry i down. */
@@ -355,9 +511,8 @@ static void count_cand(Planner *p, Cand *cand)
 
 	cand->counted = TRUE;
 	cand->by_count = g_array_sized_new(FALSE, FALSE, sizeof(CountEntry), n);
-	AF_CPUSET_FOREACH(cpu, cand->cpus)
-	{
-		CountEntry e = { .count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu };
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		CountEntry e = {.count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu};
 
 		g_array_append_val(cand->by_count, e);
 		total += e.count;
@@ -388,18 +543,6 @@ static int within_share(Planner *p, Cand *cand, guint n_irqs)
 	return (int)top->cpu;
 }
 
-/* TRUE when every IRQ of the unit already has exactly the unit's CPU: no write planned. */
-static gboolean in_place(const Unit *unit)
-{
-	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != unit->cpu)
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /*
  * The lightest first (the load balance stays), then units that are written
  * anyway (another target costs no extra write), then by IRQ number: the
@@ -408,13 +551,23 @@ static gboolean in_place(const Unit *unit)
 static int compare_units_light(gconstpointer a, gconstpointer b)
 {
 	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-	gboolean xs = in_place(x), ys = in_place(y);
+	gboolean xs = x->in_place, ys = y->in_place;
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
 	if (xs != ys)
 		return xs ? 1 : -1;
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
+}
+
+/* A move that puts no more of the unit's device on the target core than it leaves on its own. */
+static gboolean device_allows_move(Planner *p, const Unit *unit, int from, int to)
+{
+	guint core_from = af_spread_core_of(p->spread, (guint)from);
+	guint core_to = af_spread_core_of(p->spread, (guint)to);
+
+	return !unit->device || core_from == core_to ||
+	       device_on_core(p, unit, core_to) < device_on_core(p, unit, core_from);
 }
 
 /*
@@ -430,9 +583,16 @@ static void even_out(Planner *p)
 	g_autoptr(GPtrArray) placed = g_ptr_array_new();
 
 	af_spread_end_picks(p->spread);
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->cpu >= 0)
-			g_ptr_array_add(placed, p->units->pdata[i]);
+	for (guint i = 0; i < p->units->len; i++) {
+		Unit *unit = p->units->pdata[i];
+
+		if (unit->cpu < 0)
+			continue;
+		/* Once, not in the comparison: a mask's count is a popcount over AF_CPU_MAX bits.
+		 */
+		unit->in_place = held_on(unit, unit->cpu);
+		g_ptr_array_add(placed, unit);
+	}
 	g_ptr_array_sort(placed, compare_units_light);
 	for (guint i = 0; i < placed->len; i++) {
 		Unit *unit = placed->pdata[i];
@@ -444,9 +604,9 @@ static void even_out(Planner *p)
 		if (af_spread_count(p->spread, from) <= unit->cand->share)
 			continue;
 		to = within_share(p, unit->cand, n);
-		if (to < 0)
+		if (to < 0 || !device_allows_move(p, unit, from, to))
 			continue;
-		af_spread_uncharge(p->spread, from, n, unit->weight);
+		unsettle_unit(p, unit);
 		if (unit->kept)
 			unit->evened_from = from; /* the reason to leave where it is */
 		unit->kept = FALSE;
@@ -471,17 +631,22 @@ static void rebalance(Planner *p)
 	GHashTableIter iter;
 	Cand *cand;
 	guint64 total = 0, threshold;
+	guint n_housekeeping = af_cpuset_count(p->housekeeping);
 
-	AF_CPUSET_FOREACH(cpu, p->housekeeping)
-	total += af_spread_load(p->spread, cpu);
-	threshold = total / af_cpuset_count(p->housekeeping) * p->policy->hysteresis_percent / 100;
+	/* Every CPU isolated: nothing was kept, and there is no mean to divide by. */
+	if (n_housekeeping == 0)
+		return;
+	AF_CPUSET_FOREACH (cpu, p->housekeeping)
+		total += af_spread_load(p->spread, cpu);
+	threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
 	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
 	threshold = MAX(threshold, (guint64)p->policy->min_load_rate);
+	p->threshold = threshold;
 	g_hash_table_iter_init(&iter, p->cands);
 	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand)) {
 		cand->min_load = G_MAXUINT64;
-		AF_CPUSET_FOREACH(cpu, cand->cpus)
-		cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
+		AF_CPUSET_FOREACH (cpu, cand->cpus)
+			cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
 	}
 	for (guint i = 0; i < p->units->len; i++)
 		if (((Unit *)p->units->pdata[i])->kept)
@@ -492,11 +657,14 @@ static void rebalance(Planner *p)
 		guint64 load = af_spread_load(p->spread, unit->cpu);
 		guint64 floor = unit->cand->min_load;
 
+		/* A set without CPUs has no floor (G_MAXUINT64): nowhere to go. */
+		if (floor == G_MAXUINT64)
+			continue;
 		/* Move only past the hysteresis, and only when the target ends up lighter. */
 		if (load <= floor + threshold || unit->weight >= load - floor)
 			continue;
-		af_spread_uncharge(p->spread, unit->cpu, unit->items->len, unit->weight);
-		unit->cpu = -1;
+		unit->home = unit->cpu;
+		unsettle_unit(p, unit);
 		unit->kept = FALSE;
 		unit->rebalanced = TRUE;
 	}
@@ -517,19 +685,37 @@ static int pick_in(Planner *p, Cand *cand, guint n_irqs, GHashTable *avoid)
 	return cpu;
 }
 
+/* The housekeeping CPU outside its node a unit is on now, if it has room there, else -1. */
+static int widened_current(Planner *p, Unit *unit)
+{
+	int cpu = -1;
+
+	if (unit->rebalanced)
+		return -1;
+	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
+		cpu = current_cpu(p, unit->items->pdata[i], p->all);
+	if (cpu < 0 || !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
+	    !device_allows_keep(p, unit, cpu))
+		return -1;
+	return cpu;
+}
+
 static int place_unit(Planner *p, Unit *unit)
 {
 	GHashTable *avoid = avoid_of(p, unit);
 	int cpu = pick_in(p, unit->cand, unit->items->len, avoid);
 
 	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
-		cpu = pick_in(p, p->all, unit->items->len, avoid);
+		/* Widened before, its node still full: it stays where the last widening put it. */
+		cpu = widened_current(p, unit);
+		if (cpu < 0)
+			cpu = pick_in(p, p->all, unit->items->len, avoid);
 		unit->widened = cpu >= 0;
 	}
 	return cpu;
 }
 
-/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ. */
+/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ (queue may be NULL). */
 static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 {
 	for (guint j = 1; j < unit->items->len; j++) {
@@ -544,11 +730,35 @@ static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 		single->first_irq = item->irq->irq;
 		single->cpu = -1;
 		single->evened_from = -1;
+		single->home = -1;
 		g_ptr_array_add(p->units, single);
-		g_ptr_array_insert(queue, at + j, single);
+		count_device_unit(p, single->device);
+		if (queue)
+			g_ptr_array_insert(queue, at + j, single);
 	}
 	unit->weight = ((Item *)unit->items->pdata[0])->weight;
 	g_ptr_array_set_size(unit->items, 1);
+}
+
+/*
+ * A unit the load pass took off its CPU goes back there unless its CPU,
+ * with it, is still loaded beyond the best CPU now by more than the
+ * hysteresis: units taken off several loaded CPUs at once would otherwise
+ * trade places, plan after plan.
+ */
+static gboolean stays_home(Planner *p, const Unit *unit, int cpu)
+{
+	GHashTable *avoid = avoid_of(p, unit);
+	guint core = af_spread_core_of(p->spread, (guint)unit->home);
+
+	if (!af_spread_has_room(p->spread, (guint)unit->home, unit->items->len))
+		return FALSE;
+	/* Another queue of its device took its core meanwhile: that core is no home. */
+	if (avoid && g_hash_table_contains(avoid, GUINT_TO_POINTER(core + 1)) &&
+	    device_on_core(p, unit, core) > 0)
+		return FALSE;
+	return cpu < 0 || af_spread_load(p->spread, (guint)unit->home) + unit->weight <=
+				  af_spread_load(p->spread, (guint)cpu) + p->threshold;
 }
 
 /* Pass 5: everything not kept goes on the best candidate CPU. */
@@ -567,6 +777,11 @@ static void place_rest(Planner *p)
 		if (cpu < 0 && unit->items->len > 1) {
 			split_unit(p, unit, queue, i);
 			cpu = place_unit(p, unit);
+		}
+		if (unit->rebalanced && cpu != unit->home && stays_home(p, unit, cpu)) {
+			cpu = unit->home;
+			unit->rebalanced = FALSE;
+			unit->kept = TRUE;
 		}
 		if (cpu < 0) {
 			p->n_cap_skipped++;
@@ -608,6 +823,9 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	p.units = g_ptr_array_new_with_free_func((GDestroyNotify)free_unit);
 	p.avoid = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 					(GDestroyNotify)g_hash_table_unref);
+	p.device_cores = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+					       (GDestroyNotify)g_hash_table_unref);
+	p.device_units = g_hash_table_new(g_str_hash, g_str_equal);
 	p.plan = g_new0(AfPlan, 1);
 	p.plan->entries = g_ptr_array_new_full(irqs->len, (GDestroyNotify)af_plan_entry_free);
 	p.plan->warnings = g_ptr_array_new_with_free_func(g_free);
@@ -624,6 +842,8 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	af_planner_write_warnings(&p);
 
 	g_hash_table_unref(p.avoid);
+	g_hash_table_unref(p.device_cores);
+	g_hash_table_unref(p.device_units);
 	g_ptr_array_unref(p.units);
 	g_ptr_array_unref(p.items);
 	g_free(p.node_cands);

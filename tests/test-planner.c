@@ -295,6 +295,27 @@ static void test_all_isolated(void)
 	g_assert_cmpuint(plan->n_skip, ==, 2);
 }
 
+static void test_all_isolated_load(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 1, "", "0-1");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* A measured load with every CPU isolated: the load pass has no mean to
+	 * take (no housekeeping CPU) and must not divide by zero. */
+	add_irq(m, 5, "legacy", "0-1", "0");
+	add_irq(m, 6, "legacy", "1", "1");
+	add_managed(m, 40, "0000:01:00.0", 1, "1", "1");
+	af_load_set(load, 5, 5000);
+	af_load_set(load, 6, 100);
+	af_load_set(load, 40, 3000);
+	plan = plan_checked(m, NULL, load);
+	expect(plan, 5, AF_ACTION_SKIP, NULL, "no housekeeping CPU");
+	expect(plan, 6, AF_ACTION_SKIP, NULL, "no housekeeping CPU");
+	expect(plan, 40, AF_ACTION_SKIP, NULL, "kernel-managed");
+	g_assert_cmpuint(plan->n_skip, ==, 3);
+}
+
 static void test_offline(void)
 {
 	/* 8 single-thread cores, CPUs 6-7 offline. */
@@ -875,6 +896,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/isolation-on", test_isolation_on);
 	g_test_add_func("/planner/compute/isolation-off", test_isolation_off);
 	g_test_add_func("/planner/compute/all-isolated", test_all_isolated);
+	g_test_add_func("/planner/compute/all-isolated-load", test_all_isolated_load);
 	g_test_add_func("/planner/compute/offline", test_offline);
 	g_test_add_func("/planner/compute/two-nics", test_two_nics);
 	g_test_add_func("/planner/compute/nic-node-isolated", test_nic_node_isolated);
