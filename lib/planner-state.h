@@ -31,7 +31,8 @@ typedef struct {
 	AfCpuSet *cpus;
 	AfSpreadSet *ranking; /* created at the first pick */
 	guint n_cores;	      /* distinct cores of cpus, 0 until counted */
-	guint64 min_load;     /* least loaded candidate after hysteresis */
+	guint64 min_load;     /* least loaded candidate (load pass) */
+	guint64 floor_gen;    /* the Planner's load_gen min_load was computed at, 0: never */
 	/* Evening out (spread mode): */
 	gboolean counted; /* share and by_count computed */
 	guint share;	  /* IRQs per CPU of the set, mean rounded up */
@@ -57,7 +58,6 @@ typedef struct {
 	gboolean widened; /* device-local CPUs were full */
 	gboolean rebalanced;
 	gboolean in_place; /* evening out: every IRQ's affinity already is cpu (no write) */
-	int home;	   /* the CPU a rebalanced unit left, -1 */
 	int evened_from;   /* the CPU it left because that carried over its share, -1 */
 } Unit;
 
@@ -78,7 +78,8 @@ typedef struct {
 	GHashTable *device_cores; /* device -> (dense core + 1 -> units placed there) */
 	GHashTable *device_units; /* device -> number of its units */
 	AfPlan *plan;
-	guint64 threshold; /* the load gap that moves a unit (rebalance) */
+	guint64 threshold; /* the load gap that moves a unit (load pass) */
+	guint64 load_gen;  /* bumped by every move after placement, from 1 */
 	guint n_cap_skipped;
 	guint n_isolated_managed;
 } Planner;

@@ -16,16 +16,21 @@
  *  2. The rest become placement units: one IRQ, or the rx and tx queues of
  *     one channel, which must share a CPU.
  *  3. Hysteresis: a unit whose current CPU is a candidate with room stays.
- *  4. With a measured load, kept units leave CPUs loaded beyond the least
- *     loaded candidate by more than hysteresis_percent of the mean (and by
- *     more than min_load_rate), heaviest first, only until the gap is closed.
- *  5. The others are placed, heaviest first then by IRQ number, on the best
+ *  4. The others are placed, heaviest first then by IRQ number, on the best
  *     candidate CPU (spread.c), queues of one device on distinct cores.
+ *  5. Spread mode with a measured load: a unit moves to the least loaded
+ *     CPU of its set when that one is lighter than its CPU by more than
+ *     hysteresis_percent of the mean (and min_load_rate) and stays lighter
+ *     than its CPU was, heaviest first, until no unit qualifies.
  *  6. Spread mode: units leave CPUs that carry more IRQs than their
  *     candidate set's share for a CPU of the set that stays within it (a
- *     CPU that came online gets IRQs again; fewest moves; stable).
+ *     CPU that came online gets IRQs again; fewest moves). Passes 5 and 6
+ *     alternate until neither moves anything: the plan is a fixed point.
  *  7. Entries, reasons and warnings are written (planner-write.c).
  */
+
+/* Rounds of load balancing and evening out before the plan is taken as it is. */
+#define SETTLE_ROUNDS 8u
 
 static void free_cand(Cand *cand)
 {
@@ -265,7 +270,6 @@ static void group_units(Planner *p)
 			unit->first_irq = item->irq->irq;
 			unit->cpu = -1;
 			unit->evened_from = -1;
-			unit->home = -1;
 			g_ptr_array_add(p->units, unit);
 			count_device_unit(p, device);
 			if (key)
@@ -576,13 +580,22 @@ static gboolean device_allows_move(Planner *p, const Unit *unit, int from, int t
  * share. Each such move takes an over-share CPU one step towards the share
  * and puts no CPU over it, so the result is stable: the next plan on the
  * same counts moves nothing. The lightest units go first (the load balance
- * stays), then those written anyway.
+ * stays), then those written anyway. Returns TRUE when a unit moved.
  */
-static void even_out(Planner *p)
+static gboolean even_out(Planner *p)
 {
 	g_autoptr(GPtrArray) placed = g_ptr_array_new();
+	GHashTableIter iter;
+	Cand *cand;
+	gboolean moved = FALSE;
 
-	af_spread_end_picks(p->spread);
+	/* Shares and heaps from the counts now (the load pass may have moved units since). */
+	g_hash_table_iter_init(&iter, p->cands);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand))
+		if (cand->counted) {
+			g_clear_pointer(&cand->by_count, g_array_unref);
+			cand->counted = FALSE;
+		}
 	for (guint i = 0; i < p->units->len; i++) {
 		Unit *unit = p->units->pdata[i];
 
@@ -611,7 +624,10 @@ static void even_out(Planner *p)
 			unit->evened_from = from; /* the reason to leave where it is */
 		unit->kept = FALSE;
 		settle_unit(p, unit, to);
+		p->load_gen++;
+		moved = TRUE;
 	}
+	return moved;
 }
 
 /* Heaviest first, then by IRQ number: the order units are placed or rebalanced in. */
@@ -624,50 +640,106 @@ static int compare_units(gconstpointer a, gconstpointer b)
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
 }
 
-/* Pass 4: with a measured load, move kept units off CPUs loaded beyond hysteresis. */
-static void rebalance(Planner *p)
+/* The load gap a move must beat: hysteresis_percent of the mean, at least min_load_rate. */
+static void compute_threshold(Planner *p)
 {
-	g_autoptr(GPtrArray) kept = g_ptr_array_new();
-	GHashTableIter iter;
-	Cand *cand;
-	guint64 total = 0, threshold;
+	guint64 total = 0;
 	guint n_housekeeping = af_cpuset_count(p->housekeeping);
 
-	/* Every CPU isolated: nothing was kept, and there is no mean to divide by. */
+	/* Every CPU isolated: nothing was placed, and there is no mean to divide by. */
 	if (n_housekeeping == 0)
 		return;
 	AF_CPUSET_FOREACH (cpu, p->housekeeping)
 		total += af_spread_load(p->spread, cpu);
-	threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
+	p->threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
 	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
-	threshold = MAX(threshold, (guint64)p->policy->min_load_rate);
-	p->threshold = threshold;
-	g_hash_table_iter_init(&iter, p->cands);
-	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand)) {
+	p->threshold = MAX(p->threshold, (guint64)p->policy->min_load_rate);
+}
+
+/* The least loaded CPU of a set, recomputed after moves only when asked again. */
+static guint64 floor_of(Planner *p, Cand *cand)
+{
+	if (cand->floor_gen != p->load_gen) {
 		cand->min_load = G_MAXUINT64;
 		AF_CPUSET_FOREACH (cpu, cand->cpus)
 			cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
+		cand->floor_gen = p->load_gen;
 	}
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->kept)
-			g_ptr_array_add(kept, p->units->pdata[i]);
-	g_ptr_array_sort(kept, compare_units);
-	for (guint i = 0; i < kept->len; i++) {
-		Unit *unit = kept->pdata[i];
-		guint64 load = af_spread_load(p->spread, unit->cpu);
-		guint64 floor = unit->cand->min_load;
+	return cand->min_load;
+}
 
-		/* A set without CPUs has no floor (G_MAXUINT64): nowhere to go. */
-		if (floor == G_MAXUINT64)
+/*
+ * The CPU of its set a unit may move to for load: the least loaded with
+ * room that puts no more of its device on that core than it leaves on its
+ * own (ties: the lowest CPU number), or -1.
+ */
+static int load_target(Planner *p, const Unit *unit)
+{
+	guint64 best_load = G_MAXUINT64;
+	int best = -1;
+
+	AF_CPUSET_FOREACH (cpu, unit->cand->cpus) {
+		guint64 load = af_spread_load(p->spread, (guint)cpu);
+
+		if (cpu == unit->cpu || load >= best_load ||
+		    !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
+		    !device_allows_move(p, unit, unit->cpu, cpu))
 			continue;
-		/* Move only past the hysteresis, and only when the target ends up lighter. */
-		if (load <= floor + threshold || unit->weight >= load - floor)
-			continue;
-		unit->home = unit->cpu;
-		unsettle_unit(p, unit);
-		unit->kept = FALSE;
-		unit->rebalanced = TRUE;
+		best = cpu;
+		best_load = load;
 	}
+	return best;
+}
+
+/*
+ * Pass 5 (spread, measured load): a unit moves from its CPU to the least
+ * loaded CPU of its set when that one is lighter by more than the
+ * threshold and stays lighter than its CPU was (its weight is below the
+ * gap), heaviest units first, sweep after sweep until none moves. Every
+ * move lowers the sum of the squared CPU loads, so the sweeps end; a move
+ * back would need a gap above the unit's weight the other way, which the
+ * move cannot leave: a plan applied and planned again on the same load
+ * moves nothing. Returns TRUE when a unit moved.
+ */
+static gboolean balance_load(Planner *p)
+{
+	g_autoptr(GPtrArray) placed = g_ptr_array_new();
+	gboolean moved_any = FALSE;
+
+	for (guint i = 0; i < p->units->len; i++) {
+		Unit *unit = p->units->pdata[i];
+
+		/* A unit widened out of its set stays where the widening put it. */
+		if (unit->cpu >= 0 && af_cpuset_contains(unit->cand->cpus, (guint)unit->cpu))
+			g_ptr_array_add(placed, unit);
+	}
+	g_ptr_array_sort(placed, compare_units);
+	for (gboolean moved = TRUE; moved;) {
+		moved = FALSE;
+		for (guint i = 0; i < placed->len; i++) {
+			Unit *unit = placed->pdata[i];
+			guint64 load = af_spread_load(p->spread, (guint)unit->cpu), to_load;
+			int to;
+
+			/* No CPU of the set is light enough: skip the scan. */
+			if (load <= floor_of(p, unit->cand) + p->threshold)
+				continue;
+			to = load_target(p, unit);
+			if (to < 0)
+				continue;
+			to_load = af_spread_load(p->spread, (guint)to);
+			if (load <= to_load + p->threshold || unit->weight >= load - to_load)
+				continue;
+			unsettle_unit(p, unit);
+			unit->kept = FALSE;
+			unit->rebalanced = TRUE;
+			unit->evened_from = -1;
+			settle_unit(p, unit, to);
+			p->load_gen++;
+			moved = moved_any = TRUE;
+		}
+	}
+	return moved_any;
 }
 
 static int pick_in(Planner *p, Cand *cand, guint n_irqs, GHashTable *avoid)
@@ -690,8 +762,6 @@ static int widened_current(Planner *p, Unit *unit)
 {
 	int cpu = -1;
 
-	if (unit->rebalanced)
-		return -1;
 	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
 		cpu = current_cpu(p, unit->items->pdata[i], p->all);
 	if (cpu < 0 || !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
@@ -730,7 +800,6 @@ static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 		single->first_irq = item->irq->irq;
 		single->cpu = -1;
 		single->evened_from = -1;
-		single->home = -1;
 		g_ptr_array_add(p->units, single);
 		count_device_unit(p, single->device);
 		if (queue)
@@ -740,28 +809,7 @@ static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 	g_ptr_array_set_size(unit->items, 1);
 }
 
-/*
- * A unit the load pass took off its CPU goes back there unless its CPU,
- * with it, is still loaded beyond the best CPU now by more than the
- * hysteresis: units taken off several loaded CPUs at once would otherwise
- * trade places, plan after plan.
- */
-static gboolean stays_home(Planner *p, const Unit *unit, int cpu)
-{
-	GHashTable *avoid = avoid_of(p, unit);
-	guint core = af_spread_core_of(p->spread, (guint)unit->home);
-
-	if (!af_spread_has_room(p->spread, (guint)unit->home, unit->items->len))
-		return FALSE;
-	/* Another queue of its device took its core meanwhile: that core is no home. */
-	if (avoid && g_hash_table_contains(avoid, GUINT_TO_POINTER(core + 1)) &&
-	    device_on_core(p, unit, core) > 0)
-		return FALSE;
-	return cpu < 0 || af_spread_load(p->spread, (guint)unit->home) + unit->weight <=
-				  af_spread_load(p->spread, (guint)cpu) + p->threshold;
-}
-
-/* Pass 5: everything not kept goes on the best candidate CPU. */
+/* Pass 4: everything not kept goes on the best candidate CPU. */
 static void place_rest(Planner *p)
 {
 	g_autoptr(GPtrArray) queue = g_ptr_array_new();
@@ -778,16 +826,32 @@ static void place_rest(Planner *p)
 			split_unit(p, unit, queue, i);
 			cpu = place_unit(p, unit);
 		}
-		if (unit->rebalanced && cpu != unit->home && stays_home(p, unit, cpu)) {
-			cpu = unit->home;
-			unit->rebalanced = FALSE;
-			unit->kept = TRUE;
-		}
 		if (cpu < 0) {
 			p->n_cap_skipped++;
 			continue;
 		}
 		settle_unit(p, unit, cpu);
+	}
+}
+
+/*
+ * Passes 5 and 6 alternate until neither moves a unit (each ends in a state
+ * it would leave alone), so that the plan is a fixed point: applied and
+ * planned again on the same machine and load, it moves nothing. Evening
+ * out can leave a CPU past the hysteresis, and the load pass a CPU over
+ * its share; the rounds are bounded in case they kept undoing each other.
+ */
+static void settle_spread(Planner *p)
+{
+	gboolean weighted = p->load != NULL;
+
+	if (weighted)
+		compute_threshold(p);
+	for (guint round = 0; round < SETTLE_ROUNDS; round++) {
+		if (weighted)
+			balance_load(p);
+		if (!even_out(p))
+			return;
 	}
 }
 
@@ -801,6 +865,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 		.policy = policy,
 		.previous = previous,
 		.load = load,
+		.load_gen = 1,
 	};
 	guint n_cpus;
 
@@ -833,11 +898,10 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	classify(&p, irqs);
 	group_units(&p);
 	keep_current(&p);
-	if (load && policy->mode == AF_PLACEMENT_SPREAD)
-		rebalance(&p);
 	place_rest(&p);
+	af_spread_end_picks(p.spread);
 	if (policy->mode == AF_PLACEMENT_SPREAD)
-		even_out(&p);
+		settle_spread(&p);
 	af_planner_write_entries(&p);
 	af_planner_write_warnings(&p);
 
