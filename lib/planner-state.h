@@ -57,6 +57,7 @@ typedef struct {
 	gboolean kept;	  /* stays on its current CPU */
 	gboolean widened; /* device-local CPUs were full */
 	gboolean rebalanced;
+	gboolean resplit;  /* a channel split before, split again by hysteresis (pass 3) */
 	gboolean in_place; /* evening out: every IRQ's affinity already is cpu (no write) */
 	int evened_from;   /* the CPU it left because that carried over its share, -1 */
 } Unit;

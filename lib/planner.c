@@ -474,9 +474,17 @@ static void keep_current(Planner *p)
 				cpu = ((Item *)unit->items->pdata[j])->current;
 			/* A channel split before that still cannot come together: each stays. */
 			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
-			    !af_spread_has_room(p->spread, cpu, unit->items->len))
+			    !af_spread_has_room(p->spread, cpu, unit->items->len)) {
+				guint first_single = p->units->len;
+
 				split_unit(p, unit, NULL, 0);
-			if (unit->kept || cpu < 0 || held_on(unit, cpu) != (pass == 0) ||
+				/* Its parts were skipped in pass 0 as a pair: each claims its CPU now. */
+				unit->resplit = TRUE;
+				for (guint k = first_single; k < p->units->len; k++)
+					((Unit *)p->units->pdata[k])->resplit = TRUE;
+			}
+			if (unit->kept || cpu < 0 ||
+			    (!unit->resplit && held_on(unit, cpu) != (pass == 0)) ||
 			    !af_spread_has_room(p->spread, cpu, unit->items->len) ||
 			    !device_allows_keep(p, unit, cpu))
 				continue;
