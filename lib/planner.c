@@ -478,7 +478,7 @@ static void keep_current(Planner *p)
 				guint first_single = p->units->len;
 
 				split_unit(p, unit, NULL, 0);
-				/* Its parts were skipped in pass 0 as a pair: each claims its CPU now. */
+				/* Skipped in pass 0 as a pair: each part claims its CPU now. */
 				unit->resplit = TRUE;
 				for (guint k = first_single; k < p->units->len; k++)
 					((Unit *)p->units->pdata[k])->resplit = TRUE;
