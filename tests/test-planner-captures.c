@@ -678,29 +678,24 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 	previous = apply_plan(applied, plan);
 	g_assert_cmpint(af_plan_compute(applied, hk, policy, previous, load, &replan), ==, 0);
 	check_plan(e, replan, applied, hk, policy);
-	if (replan->n_move == 0)
-		return;
 	/*
-	 * Known limitation, not hidden: with a measured load, or with CPUs at
-	 * the cap and IRQs left over, the planner's passes do not reach a fixed
-	 * point in one plan (the load pass re-places units greedily; under the
-	 * cap, left-over IRQs and split channels compete for places), so a plan
-	 * applied can still move a few IRQs on the next plan. Reported as
-	 * incomplete (TAP TODO: XFAIL) for those cases only; everywhere else a
-	 * single move fails.
+	 * A fixed point: with a measured load and under the cap too, each IRQ
+	 * stays where the plan put it (no write) and an IRQ the plan left
+	 * over is left over again.
 	 */
-	if (k->load || k->cap) {
-		g_test_incomplete_printf("%s/%s: %u IRQs move again after the plan was applied "
-					 "(load pass / cap overflow not at a fixed point)",
-					 c->name, k->name, replan->n_move);
-		return;
-	}
 	for (guint i = 0; i < replan->entries->len; i++) {
 		const AfPlanEntry *entry = replan->entries->pdata[i];
+		const AfPlanEntry *first = plan->entries->pdata[i];
 
+		g_assert_cmpuint(entry->irq->irq, ==, first->irq->irq);
 		if (entry->action == AF_ACTION_MOVE)
-			FAIL(entry, "moved again after the plan was applied");
+			FAIL(entry, "moved again after the plan was applied (planned before: %s)",
+			     first->reason);
+		if (!af_cpuset_equal(entry->planned, first->planned))
+			FAIL(entry, "placed differently after the plan was applied (before: %s)",
+			     first->reason);
 	}
+	g_assert_cmpuint(replan->n_move, ==, 0);
 }
 
 typedef struct {
