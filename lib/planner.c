@@ -588,11 +588,11 @@ static gboolean device_allows_move(Planner *p, const Unit *unit, int from, int t
  * share. Each such move takes an over-share CPU one step towards the share
  * and puts no CPU over it, so the result is stable: the next plan on the
  * same counts moves nothing. The lightest units go first (the load balance
- * stays), then those written anyway. Returns TRUE when a unit moved.
+ * stays), then those written anyway: placed is sorted so (compare_units_light).
+ * Returns TRUE when a unit moved.
  */
-static gboolean even_out(Planner *p)
+static gboolean even_out(Planner *p, GPtrArray *placed)
 {
-	g_autoptr(GPtrArray) placed = g_ptr_array_new();
 	GHashTableIter iter;
 	Cand *cand;
 	gboolean moved = FALSE;
@@ -604,17 +604,6 @@ static gboolean even_out(Planner *p)
 			g_clear_pointer(&cand->by_count, g_array_unref);
 			cand->counted = FALSE;
 		}
-	for (guint i = 0; i < p->units->len; i++) {
-		Unit *unit = p->units->pdata[i];
-
-		if (unit->cpu < 0)
-			continue;
-		/* Once, not in the comparison: a mask's count is a popcount over AF_CPU_MAX bits.
-		 */
-		unit->in_place = held_on(unit, unit->cpu);
-		g_ptr_array_add(placed, unit);
-	}
-	g_ptr_array_sort(placed, compare_units_light);
 	for (guint i = 0; i < placed->len; i++) {
 		Unit *unit = placed->pdata[i];
 		guint n = unit->items->len;
@@ -703,25 +692,17 @@ static int load_target(Planner *p, const Unit *unit)
  * Pass 5 (spread, measured load): a unit moves from its CPU to the least
  * loaded CPU of its set when that one is lighter by more than the
  * threshold and stays lighter than its CPU was (its weight is below the
- * gap), heaviest units first, sweep after sweep until none moves. Every
+ * gap), heaviest units first (placed is sorted so: compare_units), sweep
+ * after sweep until none moves. Every
  * move lowers the sum of the squared CPU loads, so the sweeps end; a move
  * back would need a gap above the unit's weight the other way, which the
  * move cannot leave: a plan applied and planned again on the same load
  * moves nothing. Returns TRUE when a unit moved.
  */
-static gboolean balance_load(Planner *p)
+static gboolean balance_load(Planner *p, GPtrArray *placed)
 {
-	g_autoptr(GPtrArray) placed = g_ptr_array_new();
 	gboolean moved_any = FALSE;
 
-	for (guint i = 0; i < p->units->len; i++) {
-		Unit *unit = p->units->pdata[i];
-
-		/* A unit widened out of its set stays where the widening put it. */
-		if (unit->cpu >= 0 && af_cpuset_contains(unit->cand->cpus, (guint)unit->cpu))
-			g_ptr_array_add(placed, unit);
-	}
-	g_ptr_array_sort(placed, compare_units);
 	for (gboolean moved = TRUE; moved;) {
 		moved = FALSE;
 		for (guint i = 0; i < placed->len; i++) {
@@ -731,6 +712,9 @@ static gboolean balance_load(Planner *p)
 
 			/* No CPU of the set is light enough: skip the scan. */
 			if (load <= floor_of(p, unit->cand) + p->threshold)
+				continue;
+			/* A unit widened out of its set stays where the widening put it. */
+			if (!af_cpuset_contains(unit->cand->cpus, (guint)unit->cpu))
 				continue;
 			to = load_target(p, unit);
 			if (to < 0)
@@ -851,15 +835,33 @@ static void place_rest(Planner *p)
  */
 static void settle_spread(Planner *p)
 {
+	g_autoptr(GPtrArray) light = g_ptr_array_new();
+	g_autoptr(GPtrArray) heavy = NULL;
 	gboolean weighted = p->load != NULL;
 
-	if (weighted)
+	/* The units placed, sorted once: none is placed or taken off from here on. */
+	for (guint i = 0; i < p->units->len; i++) {
+		Unit *unit = p->units->pdata[i];
+
+		if (unit->cpu < 0)
+			continue;
+		/* Once, not in the comparison: a mask's count is a popcount of AF_CPU_MAX bits. */
+		unit->in_place = held_on(unit, unit->cpu);
+		g_ptr_array_add(light, unit);
+	}
+	if (weighted) {
+		heavy = g_ptr_array_copy(light, NULL, NULL);
+		g_ptr_array_sort(heavy, compare_units);
 		compute_threshold(p);
+		balance_load(p, heavy);
+	}
+	g_ptr_array_sort(light, compare_units_light);
 	for (guint round = 0; round < SETTLE_ROUNDS; round++) {
-		if (weighted)
-			balance_load(p);
-		if (!even_out(p))
+		/* Evening out moved nothing: the load pass before left nothing to move either. */
+		if (!even_out(p, light))
 			return;
+		if (weighted)
+			balance_load(p, heavy);
 	}
 }
 
