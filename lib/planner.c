@@ -734,8 +734,34 @@ static gboolean balance_load(Planner *p, GPtrArray *placed)
 	return moved_any;
 }
 
-static int pick_in(Planner *p, Cand *cand, guint n_irqs, GHashTable *avoid)
+/*
+ * A new round for a device whose queues are on every core of the set: the
+ * cores holding more of its units than the fewest any core of the set
+ * holds stay avoided (units kept where they were may have filled some
+ * cores beyond the others: the device's units end as even over the cores
+ * as they can be, which is what the next plan's hysteresis keeps).
+ */
+static void new_round(Planner *p, const Unit *unit, const Cand *cand, GHashTable *avoid)
 {
+	guint least = G_MAXUINT;
+
+	g_hash_table_remove_all(avoid);
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		guint core = af_spread_core_of(p->spread, (guint)cpu);
+
+		least = MIN(least, device_on_core(p, unit, core));
+	}
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		guint core = af_spread_core_of(p->spread, (guint)cpu);
+
+		if (device_on_core(p, unit, core) > least)
+			g_hash_table_add(avoid, GUINT_TO_POINTER(core + 1));
+	}
+}
+
+static int pick_in(Planner *p, const Unit *unit, Cand *cand, GHashTable *avoid)
+{
+	guint n_irqs = unit->items->len;
 	int cpu;
 
 	if (!cand->ranking)
@@ -743,6 +769,11 @@ static int pick_in(Planner *p, Cand *cand, guint n_irqs, GHashTable *avoid)
 	cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
 	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
 		/* Every core already has a queue of this device: start a new round. */
+		new_round(p, unit, cand, avoid);
+		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
+	}
+	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
+		/* The least used cores are full: any core will do. */
 		g_hash_table_remove_all(avoid);
 		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
 	}
@@ -765,13 +796,13 @@ static int widened_current(Planner *p, Unit *unit)
 static int place_unit(Planner *p, Unit *unit)
 {
 	GHashTable *avoid = avoid_of(p, unit);
-	int cpu = pick_in(p, unit->cand, unit->items->len, avoid);
+	int cpu = pick_in(p, unit, unit->cand, avoid);
 
 	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
 		/* Widened before, its node still full: it stays where the last widening put it. */
 		cpu = widened_current(p, unit);
 		if (cpu < 0)
-			cpu = pick_in(p, p->all, unit->items->len, avoid);
+			cpu = pick_in(p, unit, p->all, avoid);
 		unit->widened = cpu >= 0;
 	}
 	return cpu;
