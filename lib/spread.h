@@ -31,7 +31,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfSpread, af_spread_free)
 
 /* Counts n_irqs more IRQs carrying load on cpu (CPUs >= n_cpus are ignored). */
 void af_spread_charge(AfSpread *spread, guint cpu, guint n_irqs, guint64 load);
-/* Takes back a charge; only before the first af_spread_pick() or after af_spread_end_picks(). */
+/* Takes back a charge; only before the first af_spread_set_new() or after af_spread_end_picks(). */
 void af_spread_uncharge(AfSpread *spread, guint cpu, guint n_irqs, guint64 load);
 /* No more picks: charges may be taken back again (the rankings are stale from now on). */
 void af_spread_end_picks(AfSpread *spread);
