@@ -14,7 +14,9 @@
  *       IRQs of IRQS, writes 0 to cpuN/online itself, polls about every ms
  *       until every IRQ of IRQS is placed within HK without N (held for
  *       CONFIRM_MS), then writes 1 and polls until they are placed within HK
- *       again and N serves one of them again; then sleeps SETTLE_MS. Times
+ *       again (held) and, at one sample, placed with N serving one of them
+ *       (its effective CPU, or for a quiet IRQ its mask alone); then sleeps
+ *       SETTLE_MS. Times
  *       count from the return of the write (the kernel's offline or online is
  *       done, its uevent sent); the write's own duration is printed apart.
  *       Prints one "rep ..." line per repetition, then "result KEY VALUE"
@@ -308,12 +310,21 @@ static int pick_cpu(struct watch *w, uint64_t hk)
 	return best;
 }
 
-static int carried_by(struct watch *w, int cpu)
+/* How many IRQs cpu serves: effective there, or (a quiet IRQ, see
+ * "placed") requested there alone and not fired since counts[] was read. */
+static int carried_by(struct watch *w, int cpu, const unsigned long long *counts)
 {
+	uint64_t bit = UINT64_C(1) << cpu;
 	int n = 0;
 
-	for (int i = 0; i < w->n; i++)
-		n += !w->irqs[i].gone && w->irqs[i].eff == (UINT64_C(1) << cpu);
+	for (int i = 0; i < w->n; i++) {
+		struct irq_watch *q = &w->irqs[i];
+
+		if (q->gone || !(q->smp & bit))
+			continue;
+		if (q->eff == bit || (counts && q->smp == bit && irq_count(q->irq) == counts[i]))
+			n++;
+	}
 	return n;
 }
 
@@ -362,6 +373,7 @@ static int cmd_settle(uint64_t hk, struct watch *w, double timeout_ms)
 
 static int cmd_hotplug(uint64_t hk, struct watch *w, int reps, double timeout_ms, double settle_ms)
 {
+	static unsigned long long counts[MAX_IRQS];
 	double off[MAX_REPS], on_placed[MAX_REPS], on_serves[MAX_REPS], w_off[MAX_REPS],
 		w_on[MAX_REPS];
 
@@ -373,7 +385,7 @@ static int cmd_hotplug(uint64_t hk, struct watch *w, int reps, double timeout_ms
 			fprintf(stderr, "afvm-react: no housekeeping CPU but 0 to take offline\n");
 			return 1;
 		}
-		int before = carried_by(w, cpu);
+		int before = carried_by(w, cpu, NULL);
 
 		double t0 = now_ms();
 		r = write_online(cpu, "0");
@@ -399,14 +411,18 @@ static int cmd_hotplug(uint64_t hk, struct watch *w, int reps, double timeout_ms
 			return 1;
 		}
 		w_on[rep] = t1 - t0;
-		/* Both: placed within HK (held), and CPU N serving one again. */
+		/* Both: placed within HK (held), and CPU N serving one again while
+		 * all are placed (the virtio-net driver's own re-spread on online
+		 * also puts queues on N, and on isolated CPUs). */
 		double placed_at = -1, serves_at = -1, since = -1;
+		for (int i = 0; i < w->n; i++)
+			counts[i] = irq_count(w->irqs[i].irq);
 		reset_pending(w);
 		for (;;) {
 			bool ok = all_placed(w, hk);
 			double t = now_ms();
 
-			if (serves_at < 0 && carried_by(w, cpu) > 0)
+			if (serves_at < 0 && ok && carried_by(w, cpu, counts) > 0)
 				serves_at = t - t1;
 			if (!ok)
 				since = -1;

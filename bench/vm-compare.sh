@@ -148,12 +148,12 @@ echo "$(date -u +%Y-%m-%d), $reps hotplug cycles, ${steady_s} s steady state; ra
 	"times in ms from the return of the offline/online write"
 printf '%-44s %12s %12s %8s %10s\n' metric affinityd irqbalance ratio target
 for t in off_placed:"offline -> movable IRQs placed" on_placed:"online -> movable IRQs placed" \
-	on_serves:"online -> the CPU serves IRQs again"; do
+	on_serves:"online -> placed, the CPU serving IRQs"; do
 	key=${t%%:*} label=${t#*:}
 	row "$label, median (ms)" "$(result affinityd "${key}_median_ms")" "$(result irqbalance "${key}_median_ms")" "<= 100"
 	row "$label, max (ms)" "$(result affinityd "${key}_max_ms")" "$(result irqbalance "${key}_max_ms")" "<= 100"
 done
-row "start -> movable IRQs placed (ms, +-0.5 s)" "$(settle affinityd)" "$(settle irqbalance)" ""
+row "start -> movable IRQs placed (ms, +-1 s)" "$(settle affinityd)" "$(settle irqbalance)" ""
 row "writes at start (first 5 s after placed)" "$(writes affinityd start)" "$(writes irqbalance start)" ""
 row "writes in ${steady_s} s steady state" "$(writes affinityd steady)" "$(writes irqbalance steady)" 0
 row "writes per hotplug event" "$(per_event affinityd)" "$(per_event irqbalance)" ""
