@@ -328,6 +328,20 @@ static int carried_by(struct watch *w, int cpu, const unsigned long long *counts
 	return n;
 }
 
+/* The wall clock as HH:MM:SS.mmm (UTC), to find the moment in a balancer's
+ * log (GLib stamps its messages so). */
+static const char *wall_clock(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 ts.tv_nsec / 1000000);
+	return buf;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -387,9 +401,11 @@ static int cmd_hotplug(uint64_t hk, struct watch *w, int reps, double timeout_ms
 		}
 		int before = carried_by(w, cpu, NULL);
 
+		char off_wall[32], on_wall[32];
 		double t0 = now_ms();
 		r = write_online(cpu, "0");
 		double t1 = now_ms();
+		wall_clock(off_wall, sizeof(off_wall));
 		if (r < 0) {
 			fprintf(stderr, "afvm-react: offline cpu%d: %s\n", cpu, strerror(-r));
 			return 1;
@@ -410,6 +426,7 @@ static int cmd_hotplug(uint64_t hk, struct watch *w, int reps, double timeout_ms
 			fprintf(stderr, "afvm-react: online cpu%d: %s\n", cpu, strerror(-r));
 			return 1;
 		}
+		wall_clock(on_wall, sizeof(on_wall));
 		w_on[rep] = t1 - t0;
 		/* Both: placed within HK (held), and CPU N serving one again while
 		 * all are placed (the virtio-net driver's own re-spread on online
@@ -437,9 +454,10 @@ static int cmd_hotplug(uint64_t hk, struct watch *w, int reps, double timeout_ms
 		on_placed[rep] = placed_at;
 		on_serves[rep] = serves_at;
 		printf("rep %d cpu %d served %d broken %d offline_write_ms %.1f off_placed_ms %.1f "
-		       "online_write_ms %.1f on_placed_ms %.1f on_serves_ms %.1f\n",
+		       "online_write_ms %.1f on_placed_ms %.1f on_serves_ms %.1f offline_done %s "
+		       "online_done %s\n",
 		       rep + 1, cpu, before, broken, w_off[rep], off[rep], w_on[rep], placed_at,
-		       serves_at);
+		       serves_at, off_wall, on_wall);
 		fflush(stdout);
 		sleep_ms(settle_ms);
 	}

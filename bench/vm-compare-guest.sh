@@ -22,7 +22,8 @@
 #
 # affinityd runs with --foreground, --config (only restore_on_exit=true, so
 # that irqbalance starts from the guest's own masks) and --state-dir on
-# tmpfs. AF_BENCH_DEBUG=1 adds --debug (replan timings in its log; costs CPU
+# tmpfs. AF_BENCH_BALANCERS picks which run ("affinityd irqbalance").
+# AF_BENCH_DEBUG=1 adds --debug (replan timings in its log; costs CPU
 # time, so not for the numbers).
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
 
@@ -103,13 +104,13 @@ conf=$out/affinityd.conf
 printf '[daemon]\nrestore_on_exit=true\n' >"$conf"
 mkdir -p /run/irqbalance /tmp/affinityd
 
-for b in affinityd irqbalance; do
+for b in ${AF_BENCH_BALANCERS:-affinityd irqbalance}; do
 	kwrites_clear
 	case "$b" in
 	affinityd)
 		debug=""
 		[ "${AF_BENCH_DEBUG:-0}" = 1 ] && debug=--debug
-		"$AF_DAEMON" --foreground $debug --config "$conf" --state-dir /tmp/affinityd \
+		G_MESSAGES_DEBUG=${debug:+all} "$AF_DAEMON" --foreground $debug --config "$conf" --state-dir /tmp/affinityd \
 			>"$out/$b.log" 2>&1 &
 		;;
 	irqbalance)
