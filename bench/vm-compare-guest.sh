@@ -104,7 +104,8 @@ conf=$out/affinityd.conf
 printf '[daemon]\nrestore_on_exit=true\n' >"$conf"
 mkdir -p /run/irqbalance /tmp/affinityd
 
-for b in ${AF_BENCH_BALANCERS:-affinityd irqbalance}; do
+# The kernel command line carries the list with commas.
+for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	kwrites_clear
 	case "$b" in
 	affinityd)

@@ -16,7 +16,8 @@
 # (60), AF_BENCH_SETTLE_MS (pause after each cycle, 11000: longer than
 # irqbalance's 10 s period, so each cycle's writes are counted in it),
 # AF_BENCH_TIMEOUT_MS (bounded waits, 30000), AF_BENCH_DEBUG=1 (affinityd
-# --debug, for diagnosis; its log is in bench/work/out/affinityd.log).
+# --debug, for diagnosis; its log is in bench/work/out/affinityd.log),
+# AF_BENCH_BALANCERS ("affinityd irqbalance"; one of them for a quicker run).
 # Needs root (as the VM tests: network namespace, tap device).
 set -eu
 
@@ -63,6 +64,7 @@ status=0
 	--append "af.srcdir=$srcdir af.builddir=$builddir af.irqbalance=$irqbalance" \
 	--append "af.bench_reps=$reps af.bench_steady_s=$steady_s af.bench_settle_ms=$settle_ms" \
 	--append "af.bench_timeout_ms=$timeout_ms af.bench_debug=${AF_BENCH_DEBUG:-0}" \
+	--append "af.bench_balancers=$(echo "${AF_BENCH_BALANCERS:-affinityd irqbalance}" | tr ' ' ,)" \
 	-- \
 	-drive file=/dev/null,if=none,id=nv0,format=raw,readonly=on \
 	-device nvme,drive=nv0,serial=x1 \
