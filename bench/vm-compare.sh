@@ -126,6 +126,7 @@ cpu_total() { awk -v t="$(cpu "$1" total_ticks)" -v k="$clk" 'BEGIN { printf "%.
 per_event() { awk -v n="$(writes "$1" hotplug)" -v r="$reps" 'BEGIN { printf "%.1f", n / (2 * r) }'; }
 # fired BALANCER: movable IRQs whose count rose during its steady state.
 fired() {
+	[ -f "$out/$1.table.steady1" ] || return 0
 	awk -v list="$(info movable)" '
 	BEGIN { n = split(list, m, ","); for (i = 1; i <= n; i++) mov[m[i]] = 1 }
 	FNR == NR { c[$1] = $6; next }
@@ -173,6 +174,7 @@ echo "movable IRQs that fired in steady state: $(fired affinityd) (affinityd), $
 echo "balancer exit status on SIGTERM: $(cpu affinityd exit_status) (affinityd), $(cpu irqbalance exit_status) (irqbalance)"
 echo "hotplug cycles (CPU taken offline, IRQs it served, IRQs left on forbidden CPUs by the kernel and drivers):"
 for b in affinityd irqbalance; do
+	[ -f "$out/$b.react" ] || continue # AF_BENCH_BALANCERS left it out
 	awk -v b="$b" '/^rep / { printf "  %-10s rep %s: cpu%s served %s broken %s; off %s, on placed %s, on serves %s ms\n", b, $2, $4, $6, $8, $12, $16, $18 }' "$out/$b.react" 2>/dev/null
 done
 # What the stop of affinityd (restore_on_exit=true) did not put back, and
