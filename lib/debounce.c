@@ -5,7 +5,7 @@
 
 void af_debounce_init(AfDebounce *debounce, guint delay_ms)
 {
-	*debounce = (AfDebounce){ .delay_us = (gint64)delay_ms * 1000 };
+	*debounce = (AfDebounce){.delay_us = (gint64)delay_ms * 1000};
 }
 
 void af_debounce_set_delay(AfDebounce *debounce, guint delay_ms)
@@ -18,6 +18,11 @@ gboolean af_debounce_is_urgent(AfEventFlags flags)
 	return (flags & AF_EVENT_CPU_OFFLINE) != 0;
 }
 
+static gint64 urgent_delay_us(const AfDebounce *debounce)
+{
+	return MIN(debounce->delay_us, AF_DEBOUNCE_URGENT_US);
+}
+
 gboolean af_debounce_mark(AfDebounce *debounce, AfEventFlags flags, gint64 now_us)
 {
 	gint64 deadline_us;
@@ -27,13 +32,14 @@ gboolean af_debounce_mark(AfDebounce *debounce, AfEventFlags flags, gint64 now_u
 	if (!debounce->pending) {
 		debounce->pending = flags;
 		debounce->first_us = now_us;
-		debounce->deadline_us = now_us + debounce->delay_us;
 		debounce->urgent = af_debounce_is_urgent(flags);
+		debounce->deadline_us = now_us + (debounce->urgent ? urgent_delay_us(debounce)
+								   : debounce->delay_us);
 		return TRUE;
 	}
 	debounce->pending |= flags;
 	if (af_debounce_is_urgent(flags)) {
-		deadline_us = MIN(debounce->deadline_us, now_us + debounce->delay_us);
+		deadline_us = MIN(debounce->deadline_us, now_us + urgent_delay_us(debounce));
 		debounce->urgent = TRUE;
 	} else if (debounce->urgent) {
 		/* An urgent deadline is never pushed back. */
@@ -74,11 +80,15 @@ char *af_event_flags_to_string(AfEventFlags flags)
 		AfEventFlags flag;
 		const char *name;
 	} names[] = {
-		{ AF_EVENT_CPU_OFFLINE, "cpu-offline" }, { AF_EVENT_CPU_ONLINE, "cpu-online" },
-		{ AF_EVENT_DEVICE, "device" },           { AF_EVENT_LINK, "link" },
-		{ AF_EVENT_IRQS, "irqs" },               { AF_EVENT_LOAD, "load" },
-		{ AF_EVENT_CONFIG, "config" },           { AF_EVENT_DRIFT, "drift" },
-		{ AF_EVENT_START, "start" },
+		{AF_EVENT_CPU_OFFLINE, "cpu-offline"},
+		{AF_EVENT_CPU_ONLINE, "cpu-online"},
+		{AF_EVENT_DEVICE, "device"},
+		{AF_EVENT_LINK, "link"},
+		{AF_EVENT_IRQS, "irqs"},
+		{AF_EVENT_LOAD, "load"},
+		{AF_EVENT_CONFIG, "config"},
+		{AF_EVENT_DRIFT, "drift"},
+		{AF_EVENT_START, "start"},
 	};
 	GString *s = g_string_new(NULL);
 
@@ -94,7 +104,7 @@ char *af_event_flags_to_string(AfEventFlags flags)
 
 AfEventFlags af_event_from_uevent(const char *subsystem, const char *action)
 {
-	static const char *const device_actions[] = { "add", "remove", "move", "bind", "unbind" };
+	static const char *const device_actions[] = {"add", "remove", "move", "bind", "unbind"};
 
 	if (!subsystem || !action)
 		return 0;

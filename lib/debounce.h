@@ -12,8 +12,10 @@
  * trailing debounce, so a burst settles first), but never beyond the first
  * pending event + AF_DEBOUNCE_MAX_FACTOR × delay (a steady trickle cannot
  * starve the replan). An urgent event (a CPU went offline: the kernel may
- * have put IRQs on isolated CPUs) fixes the deadline at no later than its
- * own time + delay, and later events never push it back.
+ * have put IRQs on isolated CPUs) does not wait out the delay: it fixes the
+ * deadline at no later than its own time + AF_DEBOUNCE_URGENT_US (enough to
+ * take the uevents of the same hotplug together; each further CPU's offline
+ * takes the kernel far longer), and later events never push it back.
  */
 
 #include <glib.h>
@@ -33,6 +35,8 @@ typedef enum {
 
 /* An ordinary event never waits longer than this many debounce delays. */
 #define AF_DEBOUNCE_MAX_FACTOR 5
+/* An urgent event waits at most this long (or the delay, if shorter). */
+#define AF_DEBOUNCE_URGENT_US 1000
 
 typedef struct AfDebounce {
 	gint64 delay_us;

@@ -43,45 +43,50 @@ static void test_trailing_and_cap(void)
 	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 100 * MS);
 }
 
-/* A CPU offline is due within one delay of its event, whatever came before or after. */
+/* A CPU offline is due at once (AF_DEBOUNCE_URGENT_US), whatever came before or after. */
 static void test_offline_urgent(void)
 {
 	AfDebounce d;
 	AfEventFlags flags = 0;
+	const gint64 urgent = AF_DEBOUNCE_URGENT_US;
 
 	af_debounce_init(&d, 20);
 	af_debounce_mark(&d, AF_EVENT_LOAD, 0);
 	af_debounce_mark(&d, AF_EVENT_DEVICE, 15 * MS); /* deadline 35 ms */
-	/* 35 ms is already sooner than 16 + 20 ms: kept, no re-arm needed. */
-	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 16 * MS));
-	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 35 * MS);
+	/* The offline pulls it in to its own time + the urgent wait: re-arm. */
+	g_assert_true(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 16 * MS));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 16 * MS + urgent);
 	/* Later ordinary events no longer push it back. */
-	g_assert_false(af_debounce_mark(&d, AF_EVENT_DEVICE, 30 * MS));
-	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_ONLINE, 34 * MS));
-	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 35 * MS);
-	g_assert_false(af_debounce_take(&d, 34 * MS, &flags));
-	g_assert_true(af_debounce_take(&d, 35 * MS, &flags));
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_DEVICE, 16 * MS + urgent / 2));
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_ONLINE, 16 * MS + urgent - 1));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 16 * MS + urgent);
+	g_assert_false(af_debounce_take(&d, 16 * MS + urgent - 1, &flags));
+	g_assert_true(af_debounce_take(&d, 16 * MS + urgent, &flags));
 	g_assert_true(flags & AF_EVENT_CPU_OFFLINE);
 	g_assert_true(flags & AF_EVENT_CPU_ONLINE);
 
-	/* An offline as the first event: exactly one delay. */
+	/* An offline as the first event: the urgent wait, not the 20 ms delay. */
 	af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1000 * MS);
-	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1020 * MS);
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1000 * MS + urgent);
 	/* A second offline later cannot delay the first one's deadline. */
-	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1010 * MS));
-	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1020 * MS);
+	g_assert_false(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1000 * MS + urgent / 2));
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1000 * MS + urgent);
 }
 
-/* An urgent event pulls an ordinary event's later deadline in. */
+/* An urgent event pulls an ordinary event's later deadline in; a delay
+ * shorter than the urgent wait is kept. */
 static void test_offline_pulls_in(void)
 {
 	AfDebounce d;
 
 	af_debounce_init(&d, 20);
 	af_debounce_mark(&d, AF_EVENT_DEVICE, 0);
-	af_debounce_set_delay(&d, 5); /* a reload shortened it */
 	g_assert_true(af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 1 * MS));
-	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 6 * MS);
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 1 * MS + AF_DEBOUNCE_URGENT_US);
+
+	af_debounce_init(&d, 0); /* debounce_ms=0: everything at once */
+	af_debounce_mark(&d, AF_EVENT_CPU_OFFLINE, 5 * MS);
+	g_assert_cmpint(af_debounce_deadline_us(&d), ==, 5 * MS);
 }
 
 static void test_take_nothing(void)
@@ -106,11 +111,11 @@ static void test_flags_to_string(void)
 		AfEventFlags flags;
 		const char *text;
 	} cases[] = {
-		{ 0, "" },
-		{ AF_EVENT_CPU_OFFLINE, "cpu-offline" },
-		{ AF_EVENT_START | AF_EVENT_CPU_OFFLINE, "cpu-offline,start" },
-		{ AF_EVENT_LINK | AF_EVENT_DEVICE | AF_EVENT_DRIFT, "device,link,drift" },
-		{ 1u << 30, "" }, /* unknown bits print nothing */
+		{0, ""},
+		{AF_EVENT_CPU_OFFLINE, "cpu-offline"},
+		{AF_EVENT_START | AF_EVENT_CPU_OFFLINE, "cpu-offline,start"},
+		{AF_EVENT_LINK | AF_EVENT_DEVICE | AF_EVENT_DRIFT, "device,link,drift"},
+		{1u << 30, ""}, /* unknown bits print nothing */
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -126,20 +131,20 @@ static void test_from_uevent(void)
 		const char *subsystem, *action;
 		AfEventFlags flags;
 	} cases[] = {
-		{ "cpu", "offline", AF_EVENT_CPU_OFFLINE },
-		{ "cpu", "remove", AF_EVENT_CPU_OFFLINE },
-		{ "cpu", "online", AF_EVENT_CPU_ONLINE },
-		{ "cpu", "add", AF_EVENT_CPU_ONLINE },
-		{ "cpu", "change", 0 },
-		{ "pci", "bind", AF_EVENT_DEVICE },
-		{ "pci", "change", 0 },
-		{ "net", "move", AF_EVENT_DEVICE },
-		{ "queues", "add", AF_EVENT_DEVICE },
-		{ "queues", "remove", AF_EVENT_DEVICE },
-		{ "block", "add", 0 },
-		{ "", "", 0 },
-		{ NULL, "add", 0 },
-		{ "cpu", NULL, 0 },
+		{"cpu", "offline", AF_EVENT_CPU_OFFLINE},
+		{"cpu", "remove", AF_EVENT_CPU_OFFLINE},
+		{"cpu", "online", AF_EVENT_CPU_ONLINE},
+		{"cpu", "add", AF_EVENT_CPU_ONLINE},
+		{"cpu", "change", 0},
+		{"pci", "bind", AF_EVENT_DEVICE},
+		{"pci", "change", 0},
+		{"net", "move", AF_EVENT_DEVICE},
+		{"queues", "add", AF_EVENT_DEVICE},
+		{"queues", "remove", AF_EVENT_DEVICE},
+		{"block", "add", 0},
+		{"", "", 0},
+		{NULL, "add", 0},
+		{"cpu", NULL, 0},
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
