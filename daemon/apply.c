@@ -8,10 +8,10 @@
 #include "log.h"
 
 struct AfApply {
-	AfSysroot *sysroot;    /* borrowed */
-	AfStateDir *statedir;  /* borrowed */
-	GHashTable *backoff;   /* GUINT_TO_POINTER(irq) -> AfBackoff* */
-	AfCpuSet *full_cpus;   /* CPUs that answered ENOSPC */
+	AfSysroot *sysroot;   /* borrowed */
+	AfStateDir *statedir; /* borrowed */
+	GHashTable *backoff;  /* GUINT_TO_POINTER(irq) -> AfBackoff* */
+	AfCpuSet *full_cpus;  /* CPUs that answered ENOSPC */
 };
 
 /* An item waiting for its write: which file, and in which form. */
@@ -19,6 +19,7 @@ typedef struct Pending {
 	AfApplyItem *item;
 	char *path;
 	gboolean hex;
+	gboolean repair; /* the IRQ is on CPUs the plan uses for none: written first */
 } Pending;
 
 AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir)
@@ -193,8 +194,8 @@ static gboolean is_read_only(AfApply *apply, const char *path)
 	       (mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
 }
 
-static AfApplyItem *item_new(guint irq, const char *name, const char *device,
-			     const AfCpuSet *to, const char *reason)
+static AfApplyItem *item_new(guint irq, const char *name, const char *device, const AfCpuSet *to,
+			     const char *reason)
 {
 	AfApplyItem *item = g_new0(AfApplyItem, 1);
 
@@ -210,8 +211,7 @@ static AfApplyItem *item_new(guint irq, const char *name, const char *device,
  * Looks at what the kernel shows now and decides whether the item needs a
  * write (returns TRUE and fills pending) or already has its outcome.
  */
-static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action,
-			      Pending *pending)
+static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action, Pending *pending)
 {
 	g_autofree char *path = NULL;
 	gboolean hex;
@@ -288,13 +288,23 @@ static gboolean learn_from(AfApply *apply, const AfApplyItem *item, gint64 now_m
 	g_assert_not_reached();
 }
 
+static gint compare_repair_first(gconstpointer a, gconstpointer b)
+{
+	const Pending *pa = a, *pb = b;
+
+	return (int)pb->repair - (int)pa->repair;
+}
+
 /*
  * The common path of apply and restore: prepare every item, save the
  * originals before the first write (so a crash after it still knows them),
- * write, classify, learn, save again when something was learned.
+ * write, classify, learn, save again when something was learned. With
+ * placed (the CPUs the plan puts IRQs on), the IRQs sitting outside it (on
+ * a CPU just gone offline or isolated) are written before the plan's other
+ * moves, in IRQ order within each group: they are what a hotplug is timed by.
  */
-static void run_items(AfApply *apply, AfApplyResult *result, gboolean record_originals,
-		      guint nr_cpu_ids, gint64 now_ms)
+static void run_items(AfApply *apply, AfApplyResult *result, const AfCpuSet *placed,
+		      gboolean record_originals, guint nr_cpu_ids, gint64 now_ms)
 {
 	g_autoptr(GArray) pendings = g_array_new(FALSE, TRUE, sizeof(Pending));
 	AfState *state = apply->statedir->state;
@@ -303,7 +313,7 @@ static void run_items(AfApply *apply, AfApplyResult *result, gboolean record_ori
 	g_array_set_clear_func(pendings, (GDestroyNotify)pending_clear);
 	for (guint i = 0; i < result->items->len; i++) {
 		AfApplyItem *item = result->items->pdata[i];
-		Pending pending = { 0 };
+		Pending pending = {0};
 
 		if (item->outcome == AF_OUTCOME_DEFERRED)
 			continue;
@@ -312,8 +322,11 @@ static void run_items(AfApply *apply, AfApplyResult *result, gboolean record_ori
 		if (record_originals && item->from &&
 		    af_state_remember_original(state, item->irq, item->name, item->from))
 			dirty = TRUE;
+		pending.repair = placed && item->from && !af_cpuset_is_subset(item->from, placed);
 		g_array_append_val(pendings, pending);
 	}
+	/* g_array_sort() is stable: IRQ order stays within each group. */
+	g_array_sort(pendings, compare_repair_first);
 	if (dirty)
 		af_statedir_save(apply->statedir);
 	dirty = FALSE;
@@ -339,6 +352,7 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 		  AfApplyResult **ret_result)
 {
 	AfApplyResult *result = result_new(FALSE);
+	g_autoptr(AfCpuSet) placed = af_cpuset_new();
 
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
@@ -350,9 +364,14 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 		case AF_ACTION_MOVE:
 			break;
 		case AF_ACTION_KEEP:
+			if (entry->planned)
+				af_cpuset_or(placed, entry->planned);
+			continue;
 		case AF_ACTION_SKIP:
 			continue;
 		}
+		if (entry->planned)
+			af_cpuset_or(placed, entry->planned);
 		/* Learned unmovable: the planner should have skipped it; never write it. */
 		if (af_state_is_unmovable(apply->statedir->state, irq->irq, irq->name))
 			continue;
@@ -362,7 +381,7 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 			item->outcome = AF_OUTCOME_DEFERRED;
 		g_ptr_array_add(result->items, item);
 	}
-	run_items(apply, result, TRUE, nr_cpu_ids, now_ms);
+	run_items(apply, result, placed, TRUE, nr_cpu_ids, now_ms);
 	*ret_result = result;
 	return 0;
 }
@@ -394,13 +413,13 @@ int af_apply_restore(AfApply *apply, const AfSnapshot *snapshot, guint nr_cpu_id
 			dirty = TRUE;
 			continue;
 		}
-		g_ptr_array_add(result->items, item_new(number, irq->name, irq->device,
-							original->affinity, NULL));
+		g_ptr_array_add(result->items,
+				item_new(number, irq->name, irq->device, original->affinity, NULL));
 	}
 	g_list_free(irqs);
 	if (dirty)
 		af_statedir_save(apply->statedir);
-	run_items(apply, result, FALSE, nr_cpu_ids, 0);
+	run_items(apply, result, NULL, FALSE, nr_cpu_ids, 0);
 	/* Back where they were: the next start takes its originals afresh. */
 	dirty = FALSE;
 	for (guint i = 0; i < result->items->len; i++) {
@@ -461,8 +480,7 @@ static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 		af_log_write_failed(item->irq, item->name, item->to, item->error);
 		break;
 	case AF_OUTCOME_DEFERRED:
-		af_log_debug("IRQ %u (%s): backing off after failed writes", item->irq,
-			     item->name);
+		af_log_debug("IRQ %u (%s): backing off after failed writes", item->irq, item->name);
 		break;
 	}
 }

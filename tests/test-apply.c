@@ -22,13 +22,14 @@
 #define NR_CPU_IDS 8
 
 typedef struct {
-	char *tmp;      /* the g_dir_make_tmp directory */
-	char *root;     /* the copied tree */
+	char *tmp;	/* the g_dir_make_tmp directory */
+	char *root;	/* the copied tree */
 	char *statedir; /* a state directory beside it */
 	AfSysroot *sysroot;
 	GHashTable *refuse; /* IRQ -> negative errno the "kernel" answers, as pointer */
-	guint n_writes;     /* write attempts that reached the filter */
+	guint n_writes;	    /* write attempts that reached the filter */
 	GHashTable *writes; /* IRQ -> number of attempts */
+	GArray *order;	    /* guint IRQ of each attempt, in order */
 } Fixture;
 
 static guint irq_of_path(const char *path)
@@ -46,8 +47,10 @@ static int filter_write(const char *path, const char *data, gpointer user_data)
 	gpointer key = GUINT_TO_POINTER(irq);
 
 	f->n_writes++;
-	g_hash_table_insert(f->writes, key,
-			    GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->writes, key)) + 1));
+	g_array_append_val(f->order, irq);
+	g_hash_table_insert(
+		f->writes, key,
+		GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->writes, key)) + 1));
 	return GPOINTER_TO_INT(g_hash_table_lookup(f->refuse, key));
 }
 
@@ -58,8 +61,8 @@ static guint writes_of(Fixture *f, guint irq)
 
 static void fixture_set_up(Fixture *f, gconstpointer data)
 {
-	g_autofree char *tarball = g_test_build_filename(G_TEST_DIST, "fixtures", "sysroots",
-						       FIXTURE ".tar.gz", NULL);
+	g_autofree char *tarball =
+		g_test_build_filename(G_TEST_DIST, "fixtures", "sysroots", FIXTURE ".tar.gz", NULL);
 	g_autoptr(GError) error = NULL;
 	int status;
 
@@ -69,28 +72,30 @@ static void fixture_set_up(Fixture *f, gconstpointer data)
 	f->statedir = g_build_filename(f->tmp, "state", NULL);
 	g_assert_cmpint(g_mkdir(f->root, 0755), ==, 0);
 	{
-		const char *argv[] = { "tar", "-xzf", tarball, "-C", f->root, NULL };
+		const char *argv[] = {"tar", "-xzf", tarball, "-C", f->root, NULL};
 
-		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-			     NULL, &status, &error);
+		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+			     &status, &error);
 		g_assert_no_error(error);
 		g_assert_true(g_spawn_check_wait_status(status, NULL));
 	}
 	g_assert_cmpint(af_sysroot_open(f->root, &f->sysroot), ==, 0);
 	f->refuse = g_hash_table_new(g_direct_hash, g_direct_equal);
 	f->writes = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->order = g_array_new(FALSE, FALSE, sizeof(guint));
 	af_sysroot_set_write_filter(f->sysroot, filter_write, f);
 }
 
 static void fixture_tear_down(Fixture *f, gconstpointer data)
 {
-	const char *argv[] = { "rm", "-rf", f->tmp, NULL };
+	const char *argv[] = {"rm", "-rf", f->tmp, NULL};
 
 	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
 		     NULL);
 	af_sysroot_free(f->sysroot);
 	g_hash_table_unref(f->refuse);
 	g_hash_table_unref(f->writes);
+	g_array_unref(f->order);
 	g_free(f->tmp);
 	g_free(f->root);
 	g_free(f->statedir);
@@ -110,7 +115,7 @@ static char *read_list(Fixture *f, guint irq)
 static void refuse_fixture_irqs(Fixture *f)
 {
 	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "fixtures", "sysroots",
-						    FIXTURE ".refused-writes", NULL);
+						      FIXTURE ".refused-writes", NULL);
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
 
@@ -156,7 +161,8 @@ static void hand_plan_init(HandPlan *h, const Step *steps, guint n_steps)
 		entry->action = steps[i].action;
 		entry->reason = (char *)"test";
 		if (steps[i].planned)
-			g_assert_cmpint(af_cpuset_parse_list(steps[i].planned, &entry->planned), ==, 0);
+			g_assert_cmpint(af_cpuset_parse_list(steps[i].planned, &entry->planned), ==,
+					0);
 		g_ptr_array_add(h->irqs, irq);
 		g_ptr_array_add(h->plan.entries, entry);
 		g_hash_table_insert(h->snapshot.by_irq, GUINT_TO_POINTER(irq->irq), irq);
@@ -179,9 +185,9 @@ static void hand_plan_clear(HandPlan *h)
 }
 
 /* Declares HandPlan h from the steps given; hand_plan_clear(&h) frees it. */
-#define HAND_PLAN(h, ...)                                                   \
-	static const Step h##_steps[] = { __VA_ARGS__ };                     \
-	HandPlan h;                                                          \
+#define HAND_PLAN(h, ...)                                                                          \
+	static const Step h##_steps[] = {__VA_ARGS__};                                             \
+	HandPlan h;                                                                                \
 	hand_plan_init(&h, h##_steps, G_N_ELEMENTS(h##_steps))
 
 static AfApplyResult *apply_plan(AfApply *apply, HandPlan *h, gint64 now_ms)
@@ -198,10 +204,10 @@ static void test_writes_moves(Fixture *f, gconstpointer data)
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
 	g_autoptr(AfApplyResult) result = NULL;
 	g_autofree char *l24 = NULL, *l25 = NULL, *l30 = NULL, *l32 = NULL;
-	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
-		  { 25, "virtio2-control", AF_ACTION_MOVE, "1" },
-		  { 30, "virtio0-requests", AF_ACTION_KEEP, "1" }, /* keep: never written */
-		  { 32, "virtio1-requests", AF_ACTION_SKIP, NULL });
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "1"},
+		  {30, "virtio0-requests", AF_ACTION_KEEP, "1"}, /* keep: never written */
+		  {32, "virtio1-requests", AF_ACTION_SKIP, NULL});
 
 	result = apply_plan(apply, &h, 0);
 	g_assert_cmpuint(result->n_written, ==, 2);
@@ -231,14 +237,48 @@ static void test_writes_moves(Fixture *f, gconstpointer data)
 	hand_plan_clear(&h);
 }
 
+/*
+ * After a hotplug, the IRQs on CPUs the plan uses for none (the CPU went
+ * offline or was isolated) are written before the plan's other moves,
+ * whatever their numbers: the hotplug's repair is timed by the last of them.
+ */
+static void test_repairs_first(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL;
+	HAND_PLAN(before, {24, "virtio2-config", AF_ACTION_MOVE, "0"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "1"},
+		  {26, "virtio2-event", AF_ACTION_MOVE, "5"});
+	/* CPU 5 is no longer used: 26 is the repair, 24 and 25 only swap. */
+	HAND_PLAN(after, {24, "virtio2-config", AF_ACTION_MOVE, "1"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "0"},
+		  {26, "virtio2-event", AF_ACTION_MOVE, "2"},
+		  {30, "virtio0-requests", AF_ACTION_KEEP, "3"});
+
+	first = apply_plan(apply, &before, 0);
+	g_assert_cmpuint(first->n_written, ==, 3);
+	g_array_set_size(f->order, 0);
+	second = apply_plan(apply, &after, 0);
+	g_assert_cmpuint(second->n_written, ==, 3);
+	g_assert_cmpuint(f->order->len, ==, 3);
+	g_assert_cmpuint(g_array_index(f->order, guint, 0), ==, 26);
+	g_assert_cmpuint(g_array_index(f->order, guint, 1), ==, 24);
+	g_assert_cmpuint(g_array_index(f->order, guint, 2), ==, 25);
+	/* The result still lists its items by IRQ. */
+	g_assert_cmpuint(((AfApplyItem *)second->items->pdata[0])->irq, ==, 24);
+	hand_plan_clear(&before);
+	hand_plan_clear(&after);
+}
+
 static void test_unchanged(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
 	g_autoptr(AfApplyResult) first = NULL, second = NULL;
 	/* A move whose mask the kernel already shows (a stale plan): no write. */
-	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0-1" },
-		  { 27, "virtio2-request", AF_ACTION_MOVE, "1,0,2,3" });
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0-1"},
+		  {27, "virtio2-request", AF_ACTION_MOVE, "1,0,2,3"});
 
 	first = apply_plan(apply, &h, 0);
 	g_assert_cmpuint(first->n_unchanged, ==, 2);
@@ -254,8 +294,8 @@ static void test_refused_learned(Fixture *f, gconstpointer data)
 	g_autofree char *learned_file = g_build_filename(f->statedir, "learned", NULL);
 	g_autofree char *originals_file = g_build_filename(f->statedir, "originals", NULL);
 	g_autofree char *learned = NULL, *originals = NULL, *l27 = NULL;
-	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
-		  { 27, "virtio2-request", AF_ACTION_MOVE, "1" });
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0"},
+		  {27, "virtio2-request", AF_ACTION_MOVE, "1"});
 
 	refuse_fixture_irqs(f);
 	{
@@ -300,7 +340,7 @@ static void test_read_only(Fixture *f, gconstpointer data)
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
 	g_autoptr(AfApplyResult) result = NULL;
-	HAND_PLAN(h, { 26, "virtio2-event", AF_ACTION_MOVE, "1" });
+	HAND_PLAN(h, {26, "virtio2-event", AF_ACTION_MOVE, "1"});
 
 	/* Kernels from 6.12 create a refusing IRQ's files 0444. */
 	g_assert_cmpint(g_chmod(path, 0444), ==, 0);
@@ -319,8 +359,8 @@ static void test_no_space(Fixture *f, gconstpointer data)
 	g_autoptr(AfApplyResult) result = NULL, again = NULL;
 	g_autoptr(AfCpuSet) housekeeping = af_cpuset_new_range(0, 1);
 	g_autofree char *full = NULL, *l25 = NULL, *hk = NULL;
-	HAND_PLAN(h, { 25, "virtio2-control", AF_ACTION_MOVE, "1" },
-		  { 29, "virtio0-config", AF_ACTION_MOVE, "0" });
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "1"},
+		  {29, "virtio0-config", AF_ACTION_MOVE, "0"});
 
 	/* CPU 1 has no vector left: every write of a mask "1" gets ENOSPC. */
 	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(25), GINT_TO_POINTER(-ENOSPC));
@@ -359,9 +399,9 @@ static void test_invalid_and_gone(Fixture *f, gconstpointer data)
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
 	g_autoptr(AfApplyResult) result = NULL;
-	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "1" }, /* EINVAL */
-		  { 29, "virtio0-config", AF_ACTION_MOVE, "0" },    /* ENOENT at the write */
-		  { 99, "vanished", AF_ACTION_MOVE, "0" });         /* no /proc/irq/99 at all */
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "1"}, /* EINVAL */
+		  {29, "virtio0-config", AF_ACTION_MOVE, "0"},	  /* ENOENT at the write */
+		  {99, "vanished", AF_ACTION_MOVE, "0"});	  /* no /proc/irq/99 at all */
 
 	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(24), GINT_TO_POINTER(-EINVAL));
 	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(29), GINT_TO_POINTER(-ENOENT));
@@ -379,7 +419,7 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
-	HAND_PLAN(h, { 31, "virtio1-config", AF_ACTION_MOVE, "1" });
+	HAND_PLAN(h, {31, "virtio1-config", AF_ACTION_MOVE, "1"});
 	/* EBUSY at t=0 and t=1000; retries allowed from 1000, then 3000. */
 	static const struct {
 		gint64 now_ms;
@@ -388,12 +428,12 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 		guint attempts;
 		gint64 next_retry_ms; /* af_apply_next_retry_ms(now_ms) after it */
 	} steps[] = {
-		{ 0, -EBUSY, AF_OUTCOME_FAILED, 1, 1000 },
-		{ 999, -EBUSY, AF_OUTCOME_DEFERRED, 1, 1000 },
-		{ 1000, -EBUSY, AF_OUTCOME_FAILED, 2, 3000 },
-		{ 2999, -EBUSY, AF_OUTCOME_DEFERRED, 2, 3000 },
-		{ 3000, 0, AF_OUTCOME_WRITTEN, 3, -1 },
-		{ 3001, 0, AF_OUTCOME_UNCHANGED, 3, -1 },
+		{0, -EBUSY, AF_OUTCOME_FAILED, 1, 1000},
+		{999, -EBUSY, AF_OUTCOME_DEFERRED, 1, 1000},
+		{1000, -EBUSY, AF_OUTCOME_FAILED, 2, 3000},
+		{2999, -EBUSY, AF_OUTCOME_DEFERRED, 2, 3000},
+		{3000, 0, AF_OUTCOME_WRITTEN, 3, -1},
+		{3001, 0, AF_OUTCOME_UNCHANGED, 3, -1},
 	};
 
 	g_assert_cmpint(af_apply_next_retry_ms(apply, 0), ==, -1);
@@ -417,7 +457,8 @@ static void test_failed_backoff(Fixture *f, gconstpointer data)
 	g_hash_table_insert(f->refuse, GUINT_TO_POINTER(31), GINT_TO_POINTER(-EBUSY));
 	{
 		g_autoptr(AfApplyResult) result = NULL;
-		g_autofree char *path = g_strdup_printf("%s/proc/irq/31/smp_affinity_list", f->root);
+		g_autofree char *path =
+			g_strdup_printf("%s/proc/irq/31/smp_affinity_list", f->root);
 
 		/* Someone moved it elsewhere: the plan's move is a write again. */
 		g_assert_true(g_file_set_contents(path, "0-1\n", -1, NULL));
@@ -438,7 +479,7 @@ static void test_hex_fallback(Fixture *f, gconstpointer data)
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
 	g_autoptr(AfApplyResult) result = NULL;
 	g_autofree char *text = NULL;
-	HAND_PLAN(h, { 31, "virtio1-config", AF_ACTION_MOVE, "1" });
+	HAND_PLAN(h, {31, "virtio1-config", AF_ACTION_MOVE, "1"});
 
 	/* Old kernels have no smp_affinity_list: a hex mask nr_cpu_ids (8) wide. */
 	g_assert_cmpint(g_unlink(list), ==, 0);
@@ -452,9 +493,9 @@ static void test_hex_fallback(Fixture *f, gconstpointer data)
 static void test_restore(Fixture *f, gconstpointer data)
 {
 	g_autofree char *l24 = NULL, *l25 = NULL, *l29 = NULL;
-	HAND_PLAN(h, { 24, "virtio2-config", AF_ACTION_MOVE, "0" },
-		  { 25, "virtio2-control", AF_ACTION_MOVE, "1" },
-		  { 29, "virtio0-config", AF_ACTION_MOVE, "1" });
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "1"},
+		  {29, "virtio0-config", AF_ACTION_MOVE, "1"});
 
 	{
 		g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
@@ -549,24 +590,24 @@ static void test_state_choose(void)
 		const char *expected; /* NULL: memory only */
 	} cases[] = {
 		/* Nothing given: the built-in default. */
-		{ NULL, AF_DEFAULT_STATE_DIR, NULL, TRUE, AF_DEFAULT_STATE_DIR },
-		{ NULL, NULL, NULL, TRUE, AF_DEFAULT_STATE_DIR },
+		{NULL, AF_DEFAULT_STATE_DIR, NULL, TRUE, AF_DEFAULT_STATE_DIR},
+		{NULL, NULL, NULL, TRUE, AF_DEFAULT_STATE_DIR},
 		/* systemd's StateDirectory= replaces the built-in default ... */
-		{ NULL, AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", TRUE, "/var/lib/affinityd" },
-		{ NULL, NULL, "/var/lib/affinityd", TRUE, "/var/lib/affinityd" },
+		{NULL, AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", TRUE, "/var/lib/affinityd"},
+		{NULL, NULL, "/var/lib/affinityd", TRUE, "/var/lib/affinityd"},
 		/* ... the first of several, an empty or relative first one does not count ... */
-		{ NULL, AF_DEFAULT_STATE_DIR, "/var/lib/a:/var/lib/b", TRUE, "/var/lib/a" },
-		{ NULL, AF_DEFAULT_STATE_DIR, "", TRUE, AF_DEFAULT_STATE_DIR },
-		{ NULL, AF_DEFAULT_STATE_DIR, ":/var/lib/b", TRUE, AF_DEFAULT_STATE_DIR },
-		{ NULL, AF_DEFAULT_STATE_DIR, "var/lib/a", TRUE, AF_DEFAULT_STATE_DIR },
+		{NULL, AF_DEFAULT_STATE_DIR, "/var/lib/a:/var/lib/b", TRUE, "/var/lib/a"},
+		{NULL, AF_DEFAULT_STATE_DIR, "", TRUE, AF_DEFAULT_STATE_DIR},
+		{NULL, AF_DEFAULT_STATE_DIR, ":/var/lib/b", TRUE, AF_DEFAULT_STATE_DIR},
+		{NULL, AF_DEFAULT_STATE_DIR, "var/lib/a", TRUE, AF_DEFAULT_STATE_DIR},
 		/* ... but not a state_dir set in the config, nor --state-dir. */
-		{ NULL, "/srv/af", "/var/lib/affinityd", TRUE, "/srv/af" },
-		{ "/opt/st", "/srv/af", "/var/lib/affinityd", TRUE, "/opt/st" },
-		{ "/opt/st", AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", TRUE, "/opt/st" },
+		{NULL, "/srv/af", "/var/lib/affinityd", TRUE, "/srv/af"},
+		{"/opt/st", "/srv/af", "/var/lib/affinityd", TRUE, "/opt/st"},
+		{"/opt/st", AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", TRUE, "/opt/st"},
 		/* A --sysroot tree: --state-dir or memory, never this host's directories. */
-		{ NULL, AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", FALSE, NULL },
-		{ NULL, "/srv/af", NULL, FALSE, NULL },
-		{ "/opt/st", "/srv/af", "/var/lib/affinityd", FALSE, "/opt/st" },
+		{NULL, AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", FALSE, NULL},
+		{NULL, "/srv/af", NULL, FALSE, NULL},
+		{"/opt/st", "/srv/af", "/var/lib/affinityd", FALSE, "/opt/st"},
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -578,14 +619,14 @@ static void test_state_choose(void)
 	}
 }
 
-#define ADD(path, func) \
-	g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	af_log_init(TRUE, FALSE);
 	ADD("/apply/plan/writes_moves", test_writes_moves);
+	ADD("/apply/plan/repairs_first", test_repairs_first);
 	ADD("/apply/plan/unchanged", test_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);
 	ADD("/apply/plan/read_only", test_read_only);
