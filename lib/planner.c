@@ -417,35 +417,107 @@ static int compare_units_light(gconstpointer a, gconstpointer b)
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
 }
 
+static guint on_core(GHashTable *cores, guint cpu_core)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(cores, GUINT_TO_POINTER(cpu_core + 1)));
+}
+
+static void add_on_core(GHashTable *cores, guint cpu_core, int delta)
+{
+	g_hash_table_insert(cores, GUINT_TO_POINTER(cpu_core + 1),
+			    GUINT_TO_POINTER((guint)((int)on_core(cores, cpu_core) + delta)));
+}
+
+/* The queues of each device per core: device -> (dense core + 1 -> count). */
+static GHashTable *device_cores_new(Planner *p)
+{
+	GHashTable *by_device = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+						      (GDestroyNotify)g_hash_table_unref);
+
+	for (guint i = 0; i < p->units->len; i++) {
+		const Unit *unit = p->units->pdata[i];
+		GHashTable *cores;
+
+		if (unit->cpu < 0 || !avoid_of(p, unit))
+			continue;
+		cores = g_hash_table_lookup(by_device, unit->device);
+		if (!cores) {
+			cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+			g_hash_table_insert(by_device, (gpointer)unit->device, cores);
+		}
+		add_on_core(cores, af_spread_core_of(p->spread, (guint)unit->cpu), +1);
+	}
+	return by_device;
+}
+
+/*
+ * For a queue of a device (cores: its queues per core): the CPU of the set
+ * with the fewest IRQs that stays within the share and whose core has fewer
+ * of the device's queues than the unit's own core, so that the device's
+ * queues never crowd where one of them already is; -1 if none.
+ */
+static int within_share_spread(Planner *p, const Unit *unit, GHashTable *cores)
+{
+	guint n = unit->items->len, from_core = af_spread_core_of(p->spread, (guint)unit->cpu);
+	int best = -1;
+	guint best_count = 0;
+
+	AF_CPUSET_FOREACH(cpu, unit->cand->cpus)
+	{
+		guint count = af_spread_count(p->spread, (guint)cpu);
+		guint core = af_spread_core_of(p->spread, (guint)cpu);
+
+		if (count + n > unit->cand->share || !af_spread_has_room(p->spread, (guint)cpu, n))
+			continue;
+		if (core != from_core && on_core(cores, core) >= on_core(cores, from_core))
+			continue;
+		if (best < 0 || count < best_count) {
+			best = cpu;
+			best_count = count;
+		}
+	}
+	return best;
+}
+
 /*
  * Pass 6 (spread): a unit on a CPU with more IRQs than its set's share moves
  * to the CPU of the set with the fewest, when that one stays within the
- * share. Each such move takes an over-share CPU one step towards the share
- * and puts no CPU over it, so the result is stable: the next plan on the
- * same counts moves nothing. The lightest units go first (the load balance
- * stays), then those written anyway.
+ * share; a queue of a device only to a core with fewer of that device's
+ * queues than its own (after a CPU comes online, the device's queues do not
+ * all pile onto it). Each such move takes an over-share CPU one step towards
+ * the share and puts no CPU over it, so the result is stable: the next plan
+ * on the same counts moves nothing. The lightest units go first (the load
+ * balance stays), then those written anyway.
  */
 static void even_out(Planner *p)
 {
 	g_autoptr(GPtrArray) placed = g_ptr_array_new();
+	g_autoptr(GHashTable) device_cores = NULL;
 
 	af_spread_end_picks(p->spread);
 	for (guint i = 0; i < p->units->len; i++)
 		if (((Unit *)p->units->pdata[i])->cpu >= 0)
 			g_ptr_array_add(placed, p->units->pdata[i]);
 	g_ptr_array_sort(placed, compare_units_light);
+	device_cores = device_cores_new(p);
 	for (guint i = 0; i < placed->len; i++) {
 		Unit *unit = placed->pdata[i];
 		guint n = unit->items->len;
 		int from = unit->cpu, to;
+		GHashTable *cores =
+			unit->device ? g_hash_table_lookup(device_cores, unit->device) : NULL;
 
 		if (!unit->cand->counted)
 			count_cand(p, unit->cand);
 		if (af_spread_count(p->spread, from) <= unit->cand->share)
 			continue;
-		to = within_share(p, unit->cand, n);
+		to = cores ? within_share_spread(p, unit, cores) : within_share(p, unit->cand, n);
 		if (to < 0)
 			continue;
+		if (cores) {
+			add_on_core(cores, af_spread_core_of(p->spread, (guint)from), -1);
+			add_on_core(cores, af_spread_core_of(p->spread, (guint)to), +1);
+		}
 		af_spread_uncharge(p->spread, from, n, unit->weight);
 		if (unit->kept)
 			unit->evened_from = from; /* the reason to leave where it is */
