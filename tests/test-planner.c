@@ -652,6 +652,24 @@ static void test_even_out_queues(void)
 	g_assert_cmpuint(again->n_move, ==, 0);
 }
 
+static void test_pending_move(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* A restart (no last plan) after writes that quiet IRQs have not taken
+	 * yet: the kernel shows the one-CPU masks written and the CPUs that
+	 * served them before. The masks are where they go: no write back. */
+	add_irq(m, 40, "quiet", "2", "1");
+	add_irq(m, 41, "quiet-was-isolated", "1", "3");
+	add_irq(m, 42, "busy", "0", "0");
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 40, AF_ACTION_KEEP, "2", NULL);
+	expect(plan, 41, AF_ACTION_KEEP, "1", NULL);
+	expect(plan, 42, AF_ACTION_KEEP, "0", NULL);
+	g_assert_cmpuint(plan->n_move, ==, 0);
+}
+
 static void test_even_out_pack(void)
 {
 	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
@@ -928,6 +946,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/even-out", test_even_out);
 	g_test_add_func("/planner/compute/even-out-queues", test_even_out_queues);
 	g_test_add_func("/planner/compute/even-out-pack", test_even_out_pack);
+	g_test_add_func("/planner/compute/pending-move", test_pending_move);
 	g_test_add_func("/planner/compute/no-handler", test_no_handler);
 	g_test_add_func("/planner/compute/load-floor", test_load_floor);
 	g_test_add_func("/planner/compute/load", test_load);
