@@ -3,7 +3,9 @@
  * bench-plan: plan time, memory and plan quality on generated machines,
  * from 8 CPUs / 64 IRQs to 8192 CPUs / 65536 IRQs. Each size runs in a
  * fresh child process (this program re-executed with --one CPUS IRQS) so
- * that its peak RSS is its own. Prints numbers; asserts nothing.
+ * that its peak RSS is its own. Prints numbers; asserts nothing. Each size
+ * has a row for the kernel's default placement (every IRQ where it is now)
+ * to compare the plan's quality with.
  */
 #include "config.h"
 
@@ -18,8 +20,7 @@ typedef struct {
 } Size;
 
 static const Size sizes[] = {
-	{ 8, 64 },	   { 64, 512 },	     { 256, 4096 },
-	{ 1024, 16384 }, { 4096, 32768 }, { 8192, 65536 },
+	{8, 64}, {64, 512}, {256, 4096}, {1024, 16384}, {4096, 32768}, {8192, 65536},
 };
 
 #define THREADS 2u
@@ -44,8 +45,7 @@ static AfTopology *generate_topology(guint n_cpus)
 		guint core = cpu % n_cores;
 		guint node = MIN(core / cores_per_node, t->n_nodes - 1);
 
-		t->cpus[cpu] = (AfCpuTopo){ node, node, core / CORES_PER_CACHE, core,
-					    cpu / n_cores };
+		t->cpus[cpu] = (AfCpuTopo){node, node, core / CORES_PER_CACHE, core, cpu / n_cores};
 		af_cpuset_add(t->node_cpus[node], cpu);
 	}
 	t->n_packages = t->n_nodes;
@@ -150,6 +150,7 @@ static AfPolicy *default_policy(void)
 	policy->numa_local = TRUE;
 	policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
 	policy->hysteresis_percent = AF_DEFAULT_HYSTERESIS_PERCENT;
+	policy->min_load_rate = AF_DEFAULT_MIN_LOAD_RATE;
 	policy->rules = g_ptr_array_new();
 	return policy;
 }
@@ -169,30 +170,134 @@ static int compare_gint64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void print_quality(const AfPlan *plan, const AfSnapshot *s, const AfHousekeeping *hk)
+/*
+ * Interrupts per second: NIC queues 1000-7000 in a per-queue pattern
+ * (some channels hot), managed NVMe queues 500, legacy IRQs 10.
+ */
+static AfLoad *generate_load(const AfSnapshot *s)
 {
-	g_autofree guint *per_cpu = g_new0(guint, s->nr_cpu_ids);
-	guint max = 0, n_local = 0, n_with_node = 0, total = 0;
+	AfLoad *load = af_load_new();
+
+	for (guint i = 0; i < s->irqs->len; i++) {
+		const AfIrq *irq = s->irqs->pdata[i];
+		guint64 rate = irq->managed ? 500
+			       : irq->queue < 0
+				       ? 10
+				       : 1000u * (1u + ((guint)irq->queue * 5u + irq->irq) % 7u);
+
+		af_load_set(load, irq->irq, rate);
+	}
+	return load;
+}
+
+typedef struct {
+	guint max_irqs;
+	double mean_irqs;
+	guint64 max_load;
+	double mean_load;
+	double node_local_percent; /* movable IRQs with a node, served on it */
+	guint on_isolated;	   /* movable IRQs served by a CPU outside housekeeping */
+} Quality;
+
+/* The CPU an IRQ ends up on: planned, else where the kernel serves it (CPU 0 pattern: first of the
+ * mask). */
+static int served_cpu(const AfIrq *irq, const AfCpuSet *planned)
+{
+	if (planned)
+		return af_cpuset_first(planned);
+	if (irq->effective && !af_cpuset_is_empty(irq->effective))
+		return af_cpuset_first(irq->effective);
+	return irq->affinity ? af_cpuset_first(irq->affinity) : -1;
+}
+
+/* Quality of a placement; plan NULL means the kernel's default (every IRQ where it is now). */
+static Quality measure(const AfPlan *plan, const AfSnapshot *s, const AfHousekeeping *hk,
+		       const AfLoad *load)
+{
+	g_autofree guint *irqs = g_new0(guint, s->nr_cpu_ids);
+	g_autofree guint64 *loads = g_new0(guint64, s->nr_cpu_ids);
+	guint n_local = 0, n_with_node = 0, total = 0, n_hk = af_cpuset_count(hk->housekeeping);
+	guint64 total_load = 0;
+	Quality q = {0};
+
+	for (guint i = 0; i < s->irqs->len; i++) {
+		const AfIrq *irq = s->irqs->pdata[i];
+		const AfPlanEntry *entry = plan ? af_plan_lookup(plan, irq->irq) : NULL;
+		int cpu = served_cpu(irq, entry ? entry->planned : NULL);
+
+		if (cpu < 0)
+			continue;
+		irqs[cpu]++;
+		loads[cpu] += af_load_get(load, irq->irq);
+		if (!af_irq_is_movable(irq))
+			continue;
+		q.on_isolated += !af_cpuset_contains(hk->housekeeping, (guint)cpu);
+		if (irq->numa_node >= 0) {
+			n_with_node++;
+			n_local += s->topology->cpus[cpu].node == irq->numa_node;
+		}
+	}
+	AF_CPUSET_FOREACH (cpu, hk->housekeeping) {
+		q.max_irqs = MAX(q.max_irqs, irqs[cpu]);
+		q.max_load = MAX(q.max_load, loads[cpu]);
+		total += irqs[cpu];
+		total_load += loads[cpu];
+	}
+	q.mean_irqs = n_hk ? (double)total / n_hk : 0;
+	q.mean_load = n_hk ? (double)total_load / n_hk : 0;
+	q.node_local_percent = n_with_node ? 100.0 * n_local / n_with_node : 100.0;
+	return q;
+}
+
+static void print_row(guint n_cpus, guint n_irqs, const char *what, const char *plan_ms,
+		      const char *replan_ms, const char *rss, const Quality *q)
+{
+	printf("%6u %6u %-7s %8s %9s %8s %7u %8.1f %8.1f %8.1f %6.1f%% %8u\n", n_cpus, n_irqs, what,
+	       plan_ms, replan_ms, rss, q->max_irqs, q->mean_irqs, q->max_load / 1000.0,
+	       q->mean_load / 1000.0, q->node_local_percent, q->on_isolated);
+}
+
+/* The plan applied as the kernel would show it; returns the placement (masks borrowed from plan).
+ */
+static AfPlacement *apply_plan(AfSnapshot *s, const AfPlan *plan)
+{
+	AfPlacement *placement = af_placement_new();
 
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
-		const AfCpuSet *cpus = entry->planned ? entry->planned : entry->irq->effective;
-		int node = entry->irq->numa_node;
+		AfIrq *irq = (AfIrq *)entry->irq;
 
-		AF_CPUSET_FOREACH(cpu, cpus)
-		per_cpu[cpu]++;
-		if (entry->planned && node >= 0) {
-			n_with_node++;
-			n_local += s->topology->cpus[af_cpuset_first(entry->planned)].node == node;
-		}
+		if (!entry->planned)
+			continue;
+		g_hash_table_insert(placement, GUINT_TO_POINTER(irq->irq), entry->planned);
+		af_cpuset_assign(irq->affinity, entry->planned);
+		if (!irq->effective)
+			irq->effective = af_cpuset_new();
+		af_cpuset_assign(irq->effective, entry->planned);
 	}
-	AF_CPUSET_FOREACH(cpu, hk->housekeeping)
-	{
-		max = MAX(max, per_cpu[cpu]);
-		total += per_cpu[cpu];
+	return placement;
+}
+
+/* Median of n_runs af_plan_compute() calls in ms; the last plan in *ret_plan. */
+static double time_plan(const AfSnapshot *s, const AfHousekeeping *hk, const AfPolicy *policy,
+			AfPlacement *previous, AfLoad *load, guint n_runs, AfPlan **ret_plan)
+{
+	gint64 times_us[5];
+	AfPlan *plan = NULL;
+
+	for (guint run = 0; run < n_runs; run++) {
+		gint64 start;
+
+		af_plan_free(plan);
+		plan = NULL;
+		start = g_get_monotonic_time();
+		if (af_plan_compute(s, hk, policy, previous, load, &plan) < 0)
+			exit(1);
+		times_us[run] = g_get_monotonic_time() - start;
 	}
-	printf(" %8u %8.1f %9.1f%%", max, (double)total / af_cpuset_count(hk->housekeeping),
-	       n_with_node ? 100.0 * n_local / n_with_node : 100.0);
+	qsort(times_us, n_runs, sizeof(times_us[0]), compare_gint64);
+	*ret_plan = plan;
+	return times_us[n_runs / 2] / 1000.0;
 }
 
 static int run_one(guint n_cpus, guint n_irqs)
@@ -200,25 +305,25 @@ static int run_one(guint n_cpus, guint n_irqs)
 	AfSnapshot *s = generate_snapshot(n_cpus, n_irqs);
 	AfHousekeeping *hk = generate_housekeeping(s);
 	AfPolicy *policy = default_policy();
+	AfLoad *load = generate_load(s);
 	guint n_runs = n_irqs >= 32768 ? 3 : 5;
-	gint64 times_us[5];
-	long rss_before = peak_rss_kib();
-	AfPlan *plan = NULL;
+	Quality kernel = measure(NULL, s, hk, load), planned;
+	AfPlan *plan = NULL, *replan = NULL;
+	AfPlacement *previous;
+	double plan_ms, replan_ms;
+	char plan_text[32], replan_text[48], rss_text[32];
 
-	for (guint run = 0; run < n_runs; run++) {
-		gint64 start;
-
-		af_plan_free(plan);
-		start = g_get_monotonic_time();
-		if (af_plan_compute(s, hk, policy, NULL, NULL, &plan) < 0)
-			return 1;
-		times_us[run] = g_get_monotonic_time() - start;
-	}
-	qsort(times_us, n_runs, sizeof(times_us[0]), compare_gint64);
-	printf("%6u %7u %9.2f %9.1f %9.1f", n_cpus, n_irqs, times_us[n_runs / 2] / 1000.0,
-	       peak_rss_kib() / 1024.0, (peak_rss_kib() - rss_before) / 1024.0);
-	print_quality(plan, s, hk);
-	printf("\n");
+	plan_ms = time_plan(s, hk, policy, NULL, load, n_runs, &plan);
+	planned = measure(plan, s, hk, load);
+	/* The same machine with the plan applied: the daemon's next plan, same load. */
+	previous = apply_plan(s, plan);
+	replan_ms = time_plan(s, hk, policy, previous, load, n_runs, &replan);
+	g_snprintf(plan_text, sizeof(plan_text), "%.2f", plan_ms);
+	g_snprintf(replan_text, sizeof(replan_text), "%.2f/%u", replan_ms, replan->n_move);
+	g_snprintf(rss_text, sizeof(rss_text), "%.1f", peak_rss_kib() / 1024.0);
+	print_row(n_cpus, n_irqs, "kernel", "-", "-", "-", &kernel);
+	print_row(n_cpus, n_irqs, "plan", plan_text, replan_text, rss_text, &planned);
+	fflush(stdout);
 	/* The process exits: the generated machine is left to the kernel to reclaim. */
 	return 0;
 }
@@ -227,21 +332,32 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && g_str_equal(argv[1], "--one"))
 		return run_one((guint)atoi(argv[2]), (guint)atoi(argv[3]));
-	printf("# spread mode, numa_local, max_irqs_per_cpu %u; half the cores isolated\n",
-	       AF_DEFAULT_MAX_IRQS_PER_CPU);
-	printf("%6s %7s %9s %9s %9s %8s %8s %10s\n", "CPUs", "IRQs", "plan_ms", "peak_MiB",
-	       "plan_MiB", "max/cpu", "mean/cpu", "node-local");
+	printf("# spread mode, numa_local, max_irqs_per_cpu %u, hysteresis %u%%, min_load_rate %u; "
+	       "thread 1 of every core and half of each node's cores isolated\n",
+	       AF_DEFAULT_MAX_IRQS_PER_CPU, AF_DEFAULT_HYSTERESIS_PERCENT,
+	       AF_DEFAULT_MIN_LOAD_RATE);
+	printf("# kernel: every IRQ where the kernel has it (effective, else first CPU of its "
+	       "mask)\n");
+	printf("# plan/replan: median ms with a measured load; replan = the plan applied, same "
+	       "load "
+	       "(/moves); peak = the child's peak RSS\n");
+	printf("# per housekeeping CPU: IRQs max/mean, load max/mean (k interrupts/s); node-local "
+	       "= "
+	       "movable IRQs with a node on it; isolated = movable IRQs on other CPUs\n");
+	printf("%6s %6s %-7s %8s %9s %8s %7s %8s %8s %8s %7s %8s\n", "CPUs", "IRQs", "", "plan_ms",
+	       "replan_ms", "peak_MiB", "max_irq", "mean_irq", "max_kls", "mean_kls", "local",
+	       "isolated");
 	fflush(stdout);
 	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
 		g_autofree char *cpus = g_strdup_printf("%u", sizes[i].n_cpus);
 		g_autofree char *irqs = g_strdup_printf("%u", sizes[i].n_irqs);
-		char *child[] = { argv[0], (char *)"--one", cpus, irqs, NULL };
+		char *child[] = {argv[0], (char *)"--one", cpus, irqs, NULL};
 		g_autoptr(GError) error = NULL;
 		int status;
 
 		/* Output pointers NULL: the child writes its row to our stdout. */
-		if (!g_spawn_sync(NULL, child, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-				  NULL, NULL, &status, &error) ||
+		if (!g_spawn_sync(NULL, child, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+				  NULL, &status, &error) ||
 		    !g_spawn_check_wait_status(status, &error)) {
 			fprintf(stderr, "bench-plan: %u CPUs: %s\n", sizes[i].n_cpus,
 				error->message);

@@ -12,29 +12,13 @@
 #include "policy.h"
 #include "report.h"
 #include "snapshot.h"
+#include "statedir.h"
 #include "sysroot.h"
-
-#define DEFAULT_STATE_DIR AF_LOCALSTATEDIR "/lib/affinityd"
 
 /* Dry-run promises to write nothing: a write that slips through fails here. */
 static int refuse_write(const char *path, const char *data, gpointer user_data)
 {
 	return -EROFS;
-}
-
-/*
- * Where the learned IRQs are read from: --state-dir, else (live machine
- * only) the config's state_dir or the default. A --sysroot tree is another
- * machine: this host's learned IRQs say nothing about it.
- */
-static const char *pick_state_dir(const AfOptions *options, const AfPolicy *policy,
-				  const AfSysroot *sysroot)
-{
-	if (options->state_dir)
-		return options->state_dir;
-	if (!af_sysroot_is_live(sysroot))
-		return NULL;
-	return policy->state_dir ? policy->state_dir : DEFAULT_STATE_DIR;
 }
 
 /* The learned IRQs, or NULL when there are none to read; never fatal. */
@@ -74,7 +58,7 @@ int af_mode_dry_run(const AfOptions *options)
 	g_autoptr(AfHousekeeping) hk = NULL;
 	g_autoptr(AfPlan) plan = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree char *text = NULL;
+	g_autofree char *text = NULL, *state_dir = NULL;
 	int r;
 
 	r = af_sysroot_open(options->sysroot, &sysroot);
@@ -93,7 +77,11 @@ int af_mode_dry_run(const AfOptions *options)
 		return 1;
 	}
 
-	learned = load_learned(pick_state_dir(options, policy, sysroot));
+	/* The learned IRQs come from where the daemon keeps them (statedir.h); a
+	 * --sysroot tree is another machine, about which this host learned nothing. */
+	state_dir = af_statedir_choose(options->state_dir, policy->state_dir,
+				       g_getenv("STATE_DIRECTORY"), af_sysroot_is_live(sysroot));
+	learned = load_learned(state_dir);
 
 	r = af_snapshot_read(sysroot, learned, &snapshot);
 	if (r < 0) {

@@ -35,16 +35,66 @@ gboolean af_log_stream_is_journal(const char *journal_stream, dev_t dev, ino_t i
 	return stream_dev == (guint64)dev && stream_ino == (guint64)ino;
 }
 
+/* GLib's convention: G_MESSAGES_DEBUG=all shows every debug message. */
+static gboolean glib_debug_all(void)
+{
+	const char *value = g_getenv("G_MESSAGES_DEBUG");
+	g_auto(GStrv) words = g_strsplit_set(value ? value : "", " ,:", -1);
+
+	return g_strv_contains((const char *const *)words, "all");
+}
+
+static void log_fields(int priority, const char *message, const char *const *fields,
+		       guint n_fields);
+
+static int priority_of(GLogLevelFlags level)
+{
+	if (level & G_LOG_LEVEL_ERROR)
+		return LOG_ERR;
+	if (level & G_LOG_LEVEL_CRITICAL)
+		return LOG_CRIT;
+	if (level & G_LOG_LEVEL_WARNING)
+		return LOG_WARNING;
+	if (level & G_LOG_LEVEL_MESSAGE)
+		return LOG_NOTICE;
+	if (level & G_LOG_LEVEL_INFO)
+		return LOG_INFO;
+	return LOG_DEBUG;
+}
+
+/* g_message(), g_warning(), g_debug() (the event loop, lib/) speak as af_log_*() do. */
+static GLogWriterOutput write_glib(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+				   gpointer user_data)
+{
+	for (gsize i = 0; i < n_fields; i++) {
+		g_autofree char *message = NULL;
+
+		if (!g_str_equal(fields[i].key, "MESSAGE"))
+			continue;
+		message = fields[i].length < 0 ? g_strdup(fields[i].value)
+					       : g_strndup(fields[i].value, fields[i].length);
+		log_fields(priority_of(level), message, NULL, 0);
+		return G_LOG_WRITER_HANDLED;
+	}
+	return G_LOG_WRITER_UNHANDLED;
+}
+
 void af_log_init(gboolean foreground, gboolean debug)
 {
+	static gboolean writer_set;
 	struct stat st;
 
-	log_config.debug = debug;
+	log_config.debug = debug || glib_debug_all();
 	/* systemd sets $JOURNAL_STREAM when it connects stderr to journald;
 	 * a redirected stderr (a shell, a test) no longer matches it. */
 	log_config.journal = !foreground && fstat(STDERR_FILENO, &st) == 0 &&
 			     af_log_stream_is_journal(g_getenv("JOURNAL_STREAM"), st.st_dev,
 						      st.st_ino);
+	/* GLib allows one writer per process, set once. */
+	if (!writer_set) {
+		g_log_set_writer_func(write_glib, NULL, NULL);
+		writer_set = TRUE;
+	}
 }
 
 gboolean af_log_to_journal(void)

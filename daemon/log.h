@@ -5,7 +5,8 @@
  * Logging: one place where affinityd speaks. Under journald (stderr is the
  * stream named by $JOURNAL_STREAM) every message goes through
  * sd_journal_send with structured fields; otherwise, or with --foreground,
- * plain "affinityd: message" lines go to stderr. Each kind of event has a
+ * plain "affinityd: message" lines go to stderr. GLib's g_message(),
+ * g_warning() and g_debug() take the same way once af_log_init() ran. Each kind of event has a
  * function of its own with a fixed MESSAGE_ID, so that
  * `journalctl MESSAGE_ID=...` or `journalctl AFFINITYD_IRQ=44` finds them.
  * Errors passed in are negative errnos, as the functions returned them.
@@ -21,7 +22,11 @@
 #define AF_LOG_MESSAGE_ID_WRITE_FAILED "4648157a14f34aa2a902963c07f7d381"
 #define AF_LOG_MESSAGE_ID_RESTORE "b4bc69ae1b9c4226939cf7c38e1bcb57"
 
-/* Chooses the journal or stderr (stderr always with foreground); debug enables af_log_debug. */
+/*
+ * Chooses the journal or stderr (stderr always with foreground); debug (or
+ * G_MESSAGES_DEBUG=all) enables debug messages. Routes GLib's log functions
+ * here too.
+ */
 void af_log_init(gboolean foreground, gboolean debug);
 /* TRUE when messages go to the journal. */
 gboolean af_log_to_journal(void);

@@ -20,7 +20,7 @@ typedef struct AfOptions {
 	char *sysroot;        /* --sysroot DIR, default "/" */
 	char *config;         /* --config FILE, default SYSCONFDIR/affinityd/affinityd.conf */
 	char *config_dropins; /* the drop-in directory: CONFIG".d" */
-	char *state_dir;      /* --state-dir DIR; NULL: the config's, else /var/lib/affinityd */
+	char *state_dir;      /* --state-dir DIR; NULL: af_statedir_choose() decides */
 	gboolean foreground;  /* --foreground: plain stderr logging even under the journal */
 	gboolean debug;       /* --debug */
 } AfOptions;

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "policy.h"
 #include "statedir.h"
 
 static void go_in_memory(AfStateDir *statedir, const char *why)
@@ -68,17 +70,45 @@ AfStateDir *af_statedir_open(const char *path)
 	return statedir;
 }
 
+char *af_statedir_choose(const char *option, const char *configured, const char *state_directory,
+			 gboolean live)
+{
+	g_autofree char *first = NULL;
+
+	if (option)
+		return g_strdup(option);
+	if (!live)
+		return NULL;
+	if (configured && !g_str_equal(configured, AF_DEFAULT_STATE_DIR))
+		return g_strdup(configured);
+	/* StateDirectory=affinityd: the default prefix's AF_DEFAULT_STATE_DIR
+	 * (/usr/local/var/...) is read-only under ProtectSystem=strict. With
+	 * several StateDirectory= entries systemd joins them with ':'. */
+	if (state_directory) {
+		first = g_strndup(state_directory, strcspn(state_directory, ":"));
+		if (g_path_is_absolute(first))
+			return g_steal_pointer(&first);
+	}
+	return g_strdup(AF_DEFAULT_STATE_DIR);
+}
+
 AfStateDir *af_statedir_open_for(const char *option, const char *configured,
 				 const AfSysroot *sysroot)
 {
-	if (option)
-		return af_statedir_open(option);
-	if (af_sysroot_is_live(sysroot))
-		return af_statedir_open(configured);
-	af_log_info("No --state-dir for sysroot %s: learned IRQs and original affinities are "
-		    "kept in memory only",
-		    af_sysroot_path(sysroot));
-	return af_statedir_open(NULL);
+	g_autofree char *path = af_statedir_choose(option, configured, g_getenv("STATE_DIRECTORY"),
+						   af_sysroot_is_live(sysroot));
+	AfStateDir *statedir;
+
+	if (!path) {
+		af_log_info("No --state-dir for sysroot %s: learned IRQs and original affinities "
+			    "are kept in memory only",
+			    af_sysroot_path(sysroot));
+		return af_statedir_open(NULL);
+	}
+	statedir = af_statedir_open(path);
+	if (af_statedir_is_persistent(statedir))
+		af_log_info("State directory: %s", path);
+	return statedir;
 }
 
 void af_statedir_free(AfStateDir *statedir)

@@ -2,10 +2,11 @@
 #pragma once
 
 /*
- * AfStateDir: the state directory (/var/lib/affinityd by default, systemd's
- * StateDirectory=) holding the files "learned" and "originals" (lib/state.h),
- * each replaced atomically on every save. Without a usable directory the state
- * lives in memory only, and that is said once.
+ * AfStateDir: the state directory (--state-dir, the config's state_dir, or
+ * systemd's StateDirectory= through $STATE_DIRECTORY) holding the files
+ * "learned" and "originals" (lib/state.h), each replaced atomically on every
+ * save. Without a usable directory the state lives in memory only, and that
+ * is said once.
  */
 
 #include <glib.h>
@@ -26,10 +27,19 @@ typedef struct AfStateDir {
  */
 AfStateDir *af_statedir_open(const char *path);
 /*
- * Opens the state directory a mode should use: option (--state-dir) when
- * given; else, on the live machine, configured (the config's state_dir);
- * else, for a --sysroot tree, none: its IRQs are not this machine's, so
- * the state lives in memory, which is said once.
+ * The state directory a mode should use, as a new string, or NULL for
+ * memory only. In order: option (--state-dir) when given; NULL for a
+ * --sysroot tree (live FALSE): its IRQs are not this machine's; configured
+ * (the config's state_dir) when it is set and not AF_DEFAULT_STATE_DIR; the
+ * first of the colon-separated paths of state_directory (systemd's
+ * $STATE_DIRECTORY, may be NULL) when it is absolute; AF_DEFAULT_STATE_DIR.
+ * Pure: the caller reads the environment.
+ */
+char *af_statedir_choose(const char *option, const char *configured, const char *state_directory,
+			 gboolean live);
+/*
+ * Opens the directory af_statedir_choose() picks with $STATE_DIRECTORY and
+ * says which one it uses, or that a --sysroot tree keeps its state in memory.
  */
 AfStateDir *af_statedir_open_for(const char *option, const char *configured,
 				 const AfSysroot *sysroot);

@@ -26,15 +26,17 @@ typedef struct {
 
 typedef struct {
 	CandKind kind;
-	const AfRule *rule; /* CAND_PIN */
+	const AfRule *rule;    /* CAND_PIN */
 	gboolean pin_fallback; /* CAND_PIN whose CPUs hold no housekeeping CPU */
 	AfCpuSet *cpus;
 	AfSpreadSet *ranking; /* created at the first pick */
-	guint64 min_load;     /* least loaded candidate after hysteresis */
+	guint n_cores;	      /* distinct cores of cpus, 0 until counted */
+	guint64 min_load;     /* least loaded candidate (load pass) */
+	guint64 floor_gen;    /* the Planner's load_gen min_load was computed at, 0: never */
 	/* Evening out (spread mode): */
-	gboolean counted;     /* share and by_count computed */
-	guint share;          /* IRQs per CPU of the set, mean rounded up */
-	GArray *by_count;     /* CountEntry min-heap: fewest IRQs, then lowest CPU */
+	gboolean counted; /* share and by_count computed */
+	guint share;	  /* IRQs per CPU of the set, mean rounded up */
+	GArray *by_count; /* CountEntry min-heap: fewest IRQs, then lowest CPU */
 } Cand;
 
 typedef struct {
@@ -51,11 +53,13 @@ typedef struct {
 	const char *device; /* device (or interface) of a queue, for distinct cores */
 	guint64 weight;
 	guint first_irq;
-	int cpu;            /* decided CPU, -1 while undecided */
-	gboolean kept;      /* stays on its current CPU */
-	gboolean widened;   /* device-local CPUs were full */
+	int cpu;	  /* decided CPU, -1 while undecided */
+	gboolean kept;	  /* stays on its current CPU */
+	gboolean widened; /* device-local CPUs were full */
 	gboolean rebalanced;
-	int evened_from;    /* the CPU it left because that carried over its share, -1 */
+	gboolean resplit;  /* a channel split before, split again by hysteresis (pass 3) */
+	gboolean in_place; /* evening out: every IRQ's affinity already is cpu (no write) */
+	int evened_from;   /* the CPU it left because that carried over its share, -1 */
 } Unit;
 
 typedef struct {
@@ -67,12 +71,16 @@ typedef struct {
 	AfCpuSet *housekeeping;
 	AfSpread *spread;
 	Cand *all;
-	GHashTable *cands;   /* key string -> Cand* (owned) */
-	Cand **node_cands;   /* per topology node, borrowed from cands */
-	GPtrArray *items;    /* Item* (owned) */
-	GPtrArray *units;    /* Unit* (owned), by first IRQ */
-	GHashTable *avoid;   /* device -> set of (dense core + 1) used this round */
+	GHashTable *cands;	  /* key string -> Cand* (owned) */
+	Cand **node_cands;	  /* per topology node, borrowed from cands */
+	GPtrArray *items;	  /* Item* (owned) */
+	GPtrArray *units;	  /* Unit* (owned), by first IRQ */
+	GHashTable *avoid;	  /* device -> set of (dense core + 1) used this round */
+	GHashTable *device_cores; /* device -> (dense core + 1 -> units placed there) */
+	GHashTable *device_units; /* device -> number of its units */
 	AfPlan *plan;
+	guint64 threshold; /* the load gap that moves a unit (load pass) */
+	guint64 load_gen;  /* bumped by every move after placement, from 1 */
 	guint n_cap_skipped;
 	guint n_isolated_managed;
 } Planner;

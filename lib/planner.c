@@ -16,16 +16,21 @@
  *  2. The rest become placement units: one IRQ, or the rx and tx queues of
  *     one channel, which must share a CPU.
  *  3. Hysteresis: a unit whose current CPU is a candidate with room stays.
- *  4. With a measured load, kept units leave CPUs loaded beyond the least
- *     loaded candidate by more than hysteresis_percent of the mean (and by
- *     more than min_load_rate), heaviest first, only until the gap is closed.
- *  5. The others are placed, heaviest first then by IRQ number, on the best
+ *  4. The others are placed, heaviest first then by IRQ number, on the best
  *     candidate CPU (spread.c), queues of one device on distinct cores.
+ *  5. Spread mode with a measured load: a unit moves to the least loaded
+ *     CPU of its set when that one is lighter than its CPU by more than
+ *     hysteresis_percent of the mean (and min_load_rate) and stays lighter
+ *     than its CPU was, heaviest first, until no unit qualifies.
  *  6. Spread mode: units leave CPUs that carry more IRQs than their
  *     candidate set's share for a CPU of the set that stays within it (a
- *     CPU that came online gets IRQs again; fewest moves; stable).
+ *     CPU that came online gets IRQs again; fewest moves). Passes 5 and 6
+ *     alternate until neither moves anything: the plan is a fixed point.
  *  7. Entries, reasons and warnings are written (planner-write.c).
  */
+
+/* Rounds of load balancing and evening out before the plan is taken as it is. */
+#define SETTLE_ROUNDS 8u
 
 static void free_cand(Cand *cand)
 {
@@ -58,8 +63,8 @@ static void skip_entry(Planner *p, AfPlanEntry *entry, char *reason)
 
 	entry->action = AF_ACTION_SKIP;
 	entry->reason = reason;
-	AF_CPUSET_FOREACH(cpu, served)
-	af_spread_charge(p->spread, cpu, 1, weight);
+	AF_CPUSET_FOREACH (cpu, served)
+		af_spread_charge(p->spread, cpu, 1, weight);
 }
 
 static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
@@ -128,10 +133,11 @@ static Cand *pin_cand(Planner *p, const AfRule *rule)
 
 		af_cpuset_assign(cand->cpus, p->housekeeping);
 		cand->pin_fallback = TRUE;
-		g_ptr_array_add(p->plan->warnings,
-				g_strdup_printf("rule %s: none of its CPUs (%s) is a housekeeping CPU; "
-						"its IRQs go to housekeeping CPUs",
-						rule->name, list));
+		g_ptr_array_add(
+			p->plan->warnings,
+			g_strdup_printf("rule %s: none of its CPUs (%s) is a housekeeping CPU; "
+					"its IRQs go to housekeeping CPUs",
+					rule->name, list));
 	}
 	return cand;
 }
@@ -227,11 +233,22 @@ static const char *device_of(const AfIrq *irq)
 	return irq->device ? irq->device : irq->interface;
 }
 
+/* One more unit of device (NULL: none). */
+static void count_device_unit(Planner *p, const char *device)
+{
+	guint n;
+
+	if (!device)
+		return;
+	n = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, device));
+	g_hash_table_insert(p->device_units, (gpointer)device, GUINT_TO_POINTER(n + 1));
+}
+
 /* Pass 2: one unit per IRQ, except rx and tx of one channel share one. */
 static void group_units(Planner *p)
 {
-	g_autoptr(GHashTable) channels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-							       NULL);
+	g_autoptr(GHashTable) channels =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	for (guint i = 0; i < p->items->len; i++) {
 		Item *item = p->items->pdata[i];
@@ -254,6 +271,7 @@ static void group_units(Planner *p)
 			unit->cpu = -1;
 			unit->evened_from = -1;
 			g_ptr_array_add(p->units, unit);
+			count_device_unit(p, device);
 			if (key)
 				g_hash_table_insert(channels, g_steal_pointer(&key), unit);
 		}
@@ -299,35 +317,185 @@ static GHashTable *avoid_of(Planner *p, const Unit *unit)
 	return avoid;
 }
 
+/* The units of the unit's device placed on a core so far (0 without a device). */
+static guint device_on_core(Planner *p, const Unit *unit, guint core)
+{
+	GHashTable *cores =
+		unit->device ? g_hash_table_lookup(p->device_cores, unit->device) : NULL;
+
+	return cores ? GPOINTER_TO_UINT(g_hash_table_lookup(cores, GUINT_TO_POINTER(core + 1))) : 0;
+}
+
+static void count_device_core(Planner *p, const Unit *unit, int cpu, int delta)
+{
+	guint core = af_spread_core_of(p->spread, (guint)cpu);
+	GHashTable *cores;
+
+	if (!unit->device)
+		return;
+	cores = g_hash_table_lookup(p->device_cores, unit->device);
+	if (!cores) {
+		cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+		g_hash_table_insert(p->device_cores, (gpointer)unit->device, cores);
+	}
+	g_hash_table_insert(cores, GUINT_TO_POINTER(core + 1),
+			    GUINT_TO_POINTER(device_on_core(p, unit, core) + delta));
+}
+
 static void settle_unit(Planner *p, Unit *unit, int cpu)
 {
 	GHashTable *avoid = avoid_of(p, unit);
 
 	unit->cpu = cpu;
 	af_spread_charge(p->spread, cpu, unit->items->len, unit->weight);
+	count_device_core(p, unit, cpu, 1);
 	if (avoid)
 		g_hash_table_add(avoid, GUINT_TO_POINTER(af_spread_core_of(p->spread, cpu) + 1));
 }
 
-/* Pass 3: units on an acceptable CPU with room stay there. */
+/* Takes a settled unit off its CPU (the caller says where it goes). */
+static void unsettle_unit(Planner *p, Unit *unit)
+{
+	GHashTable *avoid = avoid_of(p, unit);
+	guint core = af_spread_core_of(p->spread, (guint)unit->cpu);
+
+	af_spread_uncharge(p->spread, unit->cpu, unit->items->len, unit->weight);
+	count_device_core(p, unit, unit->cpu, -1);
+	/* The core is free for the device's next pick again unless another of its queues is there.
+	 */
+	if (avoid && device_on_core(p, unit, core) == 0)
+		g_hash_table_remove(avoid, GUINT_TO_POINTER(core + 1));
+	unit->cpu = -1;
+}
+
+/* The distinct cores of a candidate set, counted once. */
+static guint cores_of(Planner *p, Cand *cand)
+{
+	g_autoptr(GHashTable) cores = NULL;
+
+	if (cand->n_cores)
+		return cand->n_cores;
+	cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+	AF_CPUSET_FOREACH (cpu, cand->cpus)
+		g_hash_table_add(cores,
+				 GUINT_TO_POINTER(af_spread_core_of(p->spread, (guint)cpu) + 1));
+	cand->n_cores = MAX(1u, g_hash_table_size(cores));
+	return cand->n_cores;
+}
+
+/* The cores holding more than n units of the unit's device. */
+static guint device_cores_over(Planner *p, const Unit *unit, guint n)
+{
+	GHashTable *cores = g_hash_table_lookup(p->device_cores, unit->device);
+	GHashTableIter iter;
+	gpointer count;
+	guint over = 0;
+
+	if (!cores)
+		return 0;
+	g_hash_table_iter_init(&iter, cores);
+	while (g_hash_table_iter_next(&iter, NULL, &count))
+		over += GPOINTER_TO_UINT(count) > n;
+	return over;
+}
+
+/*
+ * Spread mode: queues of one device stay on distinct cores while there are
+ * cores to spare, so a unit keeps its CPU only while that leaves the
+ * device's units as even over the cores of its set as they can be: k units
+ * over c cores, each core floor(k/c), and k mod c cores one more (after the
+ * kernel's default put every queue on CPU 0, one of them stays).
+ */
+static gboolean device_allows_keep(Planner *p, Unit *unit, int cpu)
+{
+	guint n_units, n_cores, on_core;
+
+	if (!unit->device || p->policy->mode != AF_PLACEMENT_SPREAD)
+		return TRUE;
+	n_units = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, unit->device));
+	n_cores = cores_of(p, unit->cand);
+	on_core = device_on_core(p, unit, af_spread_core_of(p->spread, (guint)cpu));
+	if (on_core < n_units / n_cores)
+		return TRUE;
+	return on_core == n_units / n_cores && n_units % n_cores > 0 &&
+	       device_cores_over(p, unit, n_units / n_cores) < n_units % n_cores;
+}
+
+/* TRUE when every IRQ of the unit has exactly cpu as its affinity: keeping it costs no write. */
+static gboolean held_on(const Unit *unit, int cpu)
+{
+	for (guint i = 0; i < unit->items->len; i++) {
+		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
+
+		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != cpu)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at);
+
+/*
+ * TRUE when the unit's IRQs are not together now (a channel split under the
+ * cap: one on a CPU, the other elsewhere or left alone outside the set).
+ */
+static gboolean is_split(const Unit *unit)
+{
+	int first = ((const Item *)unit->items->pdata[0])->current;
+
+	for (guint i = 1; i < unit->items->len; i++)
+		if (((const Item *)unit->items->pdata[i])->current != first)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * Pass 3: units on an acceptable CPU with room stay there. Units whose
+ * affinity already is that one CPU (a plan applied, a driver's hint) claim
+ * their places first, then those merely served there: when CPUs are at the
+ * cap, an IRQ left alone on its CPU never takes the place of one a plan
+ * put there (which would move them back and forth plan after plan). The
+ * IRQs of a channel split under the cap stay apart while they cannot come
+ * together (split units are appended, and so visited in this pass too).
+ */
 static void keep_current(Planner *p)
 {
 	for (guint i = 0; i < p->units->len; i++) {
 		Unit *unit = p->units->pdata[i];
-		int cpu = -1;
 
+		unit->cpu = -1;
 		for (guint j = 0; j < unit->items->len; j++) {
 			Item *item = unit->items->pdata[j];
 
 			item->current = current_cpu(p, item, unit->cand);
-			if (cpu < 0)
-				cpu = item->current;
 		}
-		if (cpu < 0 || !af_spread_has_room(p->spread, cpu, unit->items->len))
-			continue;
-		unit->kept = TRUE;
-		settle_unit(p, unit, cpu);
 	}
+	for (guint pass = 0; pass < 2; pass++)
+		for (guint i = 0; i < p->units->len; i++) {
+			Unit *unit = p->units->pdata[i];
+			int cpu = -1;
+
+			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
+				cpu = ((Item *)unit->items->pdata[j])->current;
+			/* A channel split before that still cannot come together: each stays. */
+			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
+			    !af_spread_has_room(p->spread, cpu, unit->items->len)) {
+				guint first_single = p->units->len;
+
+				split_unit(p, unit, NULL, 0);
+				/* Skipped in pass 0 as a pair: each part claims its CPU now. */
+				unit->resplit = TRUE;
+				for (guint k = first_single; k < p->units->len; k++)
+					((Unit *)p->units->pdata[k])->resplit = TRUE;
+			}
+			if (unit->kept || cpu < 0 ||
+			    (!unit->resplit && held_on(unit, cpu) != (pass == 0)) ||
+			    !af_spread_has_room(p->spread, cpu, unit->items->len) ||
+			    !device_allows_keep(p, unit, cpu))
+				continue;
+			unit->kept = TRUE;
+			settle_unit(p, unit, cpu);
+		}
 }
 
 /* The heap of a set's CPUs by (count, CPU number): sift entry i down. */
@@ -360,9 +528,8 @@ static void count_cand(Planner *p, Cand *cand)
 
 	cand->counted = TRUE;
 	cand->by_count = g_array_sized_new(FALSE, FALSE, sizeof(CountEntry), n);
-	AF_CPUSET_FOREACH(cpu, cand->cpus)
-	{
-		CountEntry e = { .count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu };
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		CountEntry e = {.count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu};
 
 		g_array_append_val(cand->by_count, e);
 		total += e.count;
@@ -393,18 +560,6 @@ static int within_share(Planner *p, Cand *cand, guint n_irqs)
 	return (int)top->cpu;
 }
 
-/* TRUE when every IRQ of the unit already has exactly the unit's CPU: no write planned. */
-static gboolean in_place(const Unit *unit)
-{
-	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != unit->cpu)
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /*
  * The lightest first (the load balance stays), then units that are written
  * anyway (another target costs no extra write), then by IRQ number: the
@@ -413,7 +568,7 @@ static gboolean in_place(const Unit *unit)
 static int compare_units_light(gconstpointer a, gconstpointer b)
 {
 	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-	gboolean xs = in_place(x), ys = in_place(y);
+	gboolean xs = x->in_place, ys = y->in_place;
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
@@ -422,113 +577,59 @@ static int compare_units_light(gconstpointer a, gconstpointer b)
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
 }
 
-static guint on_core(GHashTable *cores, guint cpu_core)
+/* A move that puts no more of the unit's device on the target core than it leaves on its own. */
+static gboolean device_allows_move(Planner *p, const Unit *unit, int from, int to)
 {
-	return GPOINTER_TO_UINT(g_hash_table_lookup(cores, GUINT_TO_POINTER(cpu_core + 1)));
-}
+	guint core_from = af_spread_core_of(p->spread, (guint)from);
+	guint core_to = af_spread_core_of(p->spread, (guint)to);
 
-static void add_on_core(GHashTable *cores, guint cpu_core, int delta)
-{
-	g_hash_table_insert(cores, GUINT_TO_POINTER(cpu_core + 1),
-			    GUINT_TO_POINTER((guint)((int)on_core(cores, cpu_core) + delta)));
-}
-
-/* The queues of each device per core: device -> (dense core + 1 -> count). */
-static GHashTable *device_cores_new(Planner *p)
-{
-	GHashTable *by_device = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-						      (GDestroyNotify)g_hash_table_unref);
-
-	for (guint i = 0; i < p->units->len; i++) {
-		const Unit *unit = p->units->pdata[i];
-		GHashTable *cores;
-
-		if (unit->cpu < 0 || !avoid_of(p, unit))
-			continue;
-		cores = g_hash_table_lookup(by_device, unit->device);
-		if (!cores) {
-			cores = g_hash_table_new(g_direct_hash, g_direct_equal);
-			g_hash_table_insert(by_device, (gpointer)unit->device, cores);
-		}
-		add_on_core(cores, af_spread_core_of(p->spread, (guint)unit->cpu), +1);
-	}
-	return by_device;
-}
-
-/*
- * For a queue of a device (cores: its queues per core): the CPU of the set
- * with the fewest IRQs that stays within the share and whose core has fewer
- * of the device's queues than the unit's own core, so that the device's
- * queues never crowd where one of them already is; -1 if none.
- */
-static int within_share_spread(Planner *p, const Unit *unit, GHashTable *cores)
-{
-	guint n = unit->items->len, from_core = af_spread_core_of(p->spread, (guint)unit->cpu);
-	int best = -1;
-	guint best_count = 0;
-
-	AF_CPUSET_FOREACH(cpu, unit->cand->cpus)
-	{
-		guint count = af_spread_count(p->spread, (guint)cpu);
-		guint core = af_spread_core_of(p->spread, (guint)cpu);
-
-		if (count + n > unit->cand->share || !af_spread_has_room(p->spread, (guint)cpu, n))
-			continue;
-		if (core != from_core && on_core(cores, core) >= on_core(cores, from_core))
-			continue;
-		if (best < 0 || count < best_count) {
-			best = cpu;
-			best_count = count;
-		}
-	}
-	return best;
+	return !unit->device || core_from == core_to ||
+	       device_on_core(p, unit, core_to) < device_on_core(p, unit, core_from);
 }
 
 /*
  * Pass 6 (spread): a unit on a CPU with more IRQs than its set's share moves
  * to the CPU of the set with the fewest, when that one stays within the
- * share; a queue of a device only to a core with fewer of that device's
- * queues than its own (after a CPU comes online, the device's queues do not
- * all pile onto it). Each such move takes an over-share CPU one step towards
- * the share and puts no CPU over it, so the result is stable: the next plan
- * on the same counts moves nothing. The lightest units go first (the load
- * balance stays), then those written anyway.
+ * share. Each such move takes an over-share CPU one step towards the share
+ * and puts no CPU over it, so the result is stable: the next plan on the
+ * same counts moves nothing. The lightest units go first (the load balance
+ * stays), then those written anyway: placed is sorted so (compare_units_light).
+ * Returns TRUE when a unit moved.
  */
-static void even_out(Planner *p)
+static gboolean even_out(Planner *p, GPtrArray *placed)
 {
-	g_autoptr(GPtrArray) placed = g_ptr_array_new();
-	g_autoptr(GHashTable) device_cores = NULL;
+	GHashTableIter iter;
+	Cand *cand;
+	gboolean moved = FALSE;
 
-	af_spread_end_picks(p->spread);
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->cpu >= 0)
-			g_ptr_array_add(placed, p->units->pdata[i]);
-	g_ptr_array_sort(placed, compare_units_light);
-	device_cores = device_cores_new(p);
+	/* Shares and heaps from the counts now (the load pass may have moved units since). */
+	g_hash_table_iter_init(&iter, p->cands);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand))
+		if (cand->counted) {
+			g_clear_pointer(&cand->by_count, g_array_unref);
+			cand->counted = FALSE;
+		}
 	for (guint i = 0; i < placed->len; i++) {
 		Unit *unit = placed->pdata[i];
 		guint n = unit->items->len;
 		int from = unit->cpu, to;
-		GHashTable *cores =
-			unit->device ? g_hash_table_lookup(device_cores, unit->device) : NULL;
 
 		if (!unit->cand->counted)
 			count_cand(p, unit->cand);
 		if (af_spread_count(p->spread, from) <= unit->cand->share)
 			continue;
-		to = cores ? within_share_spread(p, unit, cores) : within_share(p, unit->cand, n);
-		if (to < 0)
+		to = within_share(p, unit->cand, n);
+		if (to < 0 || !device_allows_move(p, unit, from, to))
 			continue;
-		if (cores) {
-			add_on_core(cores, af_spread_core_of(p->spread, (guint)from), -1);
-			add_on_core(cores, af_spread_core_of(p->spread, (guint)to), +1);
-		}
-		af_spread_uncharge(p->spread, from, n, unit->weight);
+		unsettle_unit(p, unit);
 		if (unit->kept)
 			unit->evened_from = from; /* the reason to leave where it is */
 		unit->kept = FALSE;
 		settle_unit(p, unit, to);
+		p->load_gen++;
+		moved = TRUE;
 	}
+	return moved;
 }
 
 /* Heaviest first, then by IRQ number: the order units are placed or rebalanced in. */
@@ -541,46 +642,131 @@ static int compare_units(gconstpointer a, gconstpointer b)
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
 }
 
-/* Pass 4: with a measured load, move kept units off CPUs loaded beyond hysteresis. */
-static void rebalance(Planner *p)
+/* The load gap a move must beat: hysteresis_percent of the mean, at least min_load_rate. */
+static void compute_threshold(Planner *p)
 {
-	g_autoptr(GPtrArray) kept = g_ptr_array_new();
-	GHashTableIter iter;
-	Cand *cand;
-	guint64 total = 0, threshold;
+	guint64 total = 0;
+	guint n_housekeeping = af_cpuset_count(p->housekeeping);
 
-	AF_CPUSET_FOREACH(cpu, p->housekeeping)
-	total += af_spread_load(p->spread, cpu);
-	threshold = total / af_cpuset_count(p->housekeeping) * p->policy->hysteresis_percent / 100;
+	/* Every CPU isolated: nothing was placed, and there is no mean to divide by. */
+	if (n_housekeeping == 0)
+		return;
+	AF_CPUSET_FOREACH (cpu, p->housekeeping)
+		total += af_spread_load(p->spread, cpu);
+	p->threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
 	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
-	threshold = MAX(threshold, (guint64)p->policy->min_load_rate);
-	g_hash_table_iter_init(&iter, p->cands);
-	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand)) {
-		cand->min_load = G_MAXUINT64;
-		AF_CPUSET_FOREACH(cpu, cand->cpus)
-		cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
-	}
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->kept)
-			g_ptr_array_add(kept, p->units->pdata[i]);
-	g_ptr_array_sort(kept, compare_units);
-	for (guint i = 0; i < kept->len; i++) {
-		Unit *unit = kept->pdata[i];
-		guint64 load = af_spread_load(p->spread, unit->cpu);
-		guint64 floor = unit->cand->min_load;
+	p->threshold = MAX(p->threshold, (guint64)p->policy->min_load_rate);
+}
 
-		/* Move only past the hysteresis, and only when the target ends up lighter. */
-		if (load <= floor + threshold || unit->weight >= load - floor)
+/* The least loaded CPU of a set, recomputed after moves only when asked again. */
+static guint64 floor_of(Planner *p, Cand *cand)
+{
+	if (cand->floor_gen != p->load_gen) {
+		cand->min_load = G_MAXUINT64;
+		AF_CPUSET_FOREACH (cpu, cand->cpus)
+			cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
+		cand->floor_gen = p->load_gen;
+	}
+	return cand->min_load;
+}
+
+/*
+ * The CPU of its set a unit may move to for load: the least loaded with
+ * room that puts no more of its device on that core than it leaves on its
+ * own (ties: the lowest CPU number), or -1.
+ */
+static int load_target(Planner *p, const Unit *unit)
+{
+	guint64 best_load = G_MAXUINT64;
+	int best = -1;
+
+	AF_CPUSET_FOREACH (cpu, unit->cand->cpus) {
+		guint64 load = af_spread_load(p->spread, (guint)cpu);
+
+		if (cpu == unit->cpu || load >= best_load ||
+		    !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
+		    !device_allows_move(p, unit, unit->cpu, cpu))
 			continue;
-		af_spread_uncharge(p->spread, unit->cpu, unit->items->len, unit->weight);
-		unit->cpu = -1;
-		unit->kept = FALSE;
-		unit->rebalanced = TRUE;
+		best = cpu;
+		best_load = load;
+	}
+	return best;
+}
+
+/*
+ * Pass 5 (spread, measured load): a unit moves from its CPU to the least
+ * loaded CPU of its set when that one is lighter by more than the
+ * threshold and stays lighter than its CPU was (its weight is below the
+ * gap), heaviest units first (placed is sorted so: compare_units), sweep
+ * after sweep until none moves. Every
+ * move lowers the sum of the squared CPU loads, so the sweeps end; a move
+ * back would need a gap above the unit's weight the other way, which the
+ * move cannot leave: a plan applied and planned again on the same load
+ * moves nothing. Returns TRUE when a unit moved.
+ */
+static gboolean balance_load(Planner *p, GPtrArray *placed)
+{
+	gboolean moved_any = FALSE;
+
+	for (gboolean moved = TRUE; moved;) {
+		moved = FALSE;
+		for (guint i = 0; i < placed->len; i++) {
+			Unit *unit = placed->pdata[i];
+			guint64 load = af_spread_load(p->spread, (guint)unit->cpu), to_load;
+			int to;
+
+			/* No CPU of the set is light enough: skip the scan. */
+			if (load <= floor_of(p, unit->cand) + p->threshold)
+				continue;
+			/* A unit widened out of its set stays where the widening put it. */
+			if (!af_cpuset_contains(unit->cand->cpus, (guint)unit->cpu))
+				continue;
+			to = load_target(p, unit);
+			if (to < 0)
+				continue;
+			to_load = af_spread_load(p->spread, (guint)to);
+			if (load <= to_load + p->threshold || unit->weight >= load - to_load)
+				continue;
+			unsettle_unit(p, unit);
+			unit->kept = FALSE;
+			unit->rebalanced = TRUE;
+			unit->evened_from = -1;
+			settle_unit(p, unit, to);
+			p->load_gen++;
+			moved = moved_any = TRUE;
+		}
+	}
+	return moved_any;
+}
+
+/*
+ * A new round for a device whose queues are on every core of the set: the
+ * cores holding more of its units than the fewest any core of the set
+ * holds stay avoided (units kept where they were may have filled some
+ * cores beyond the others: the device's units end as even over the cores
+ * as they can be, which is what the next plan's hysteresis keeps).
+ */
+static void new_round(Planner *p, const Unit *unit, const Cand *cand, GHashTable *avoid)
+{
+	guint least = G_MAXUINT;
+
+	g_hash_table_remove_all(avoid);
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		guint core = af_spread_core_of(p->spread, (guint)cpu);
+
+		least = MIN(least, device_on_core(p, unit, core));
+	}
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		guint core = af_spread_core_of(p->spread, (guint)cpu);
+
+		if (device_on_core(p, unit, core) > least)
+			g_hash_table_add(avoid, GUINT_TO_POINTER(core + 1));
 	}
 }
 
-static int pick_in(Planner *p, Cand *cand, guint n_irqs, GHashTable *avoid)
+static int pick_in(Planner *p, const Unit *unit, Cand *cand, GHashTable *avoid)
 {
+	guint n_irqs = unit->items->len;
 	int cpu;
 
 	if (!cand->ranking)
@@ -588,25 +774,46 @@ static int pick_in(Planner *p, Cand *cand, guint n_irqs, GHashTable *avoid)
 	cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
 	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
 		/* Every core already has a queue of this device: start a new round. */
+		new_round(p, unit, cand, avoid);
+		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
+	}
+	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
+		/* The least used cores are full: any core will do. */
 		g_hash_table_remove_all(avoid);
 		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
 	}
 	return cpu;
 }
 
+/* The housekeeping CPU outside its node a unit is on now, if it has room there, else -1. */
+static int widened_current(Planner *p, Unit *unit)
+{
+	int cpu = -1;
+
+	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
+		cpu = current_cpu(p, unit->items->pdata[i], p->all);
+	if (cpu < 0 || !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
+	    !device_allows_keep(p, unit, cpu))
+		return -1;
+	return cpu;
+}
+
 static int place_unit(Planner *p, Unit *unit)
 {
 	GHashTable *avoid = avoid_of(p, unit);
-	int cpu = pick_in(p, unit->cand, unit->items->len, avoid);
+	int cpu = pick_in(p, unit, unit->cand, avoid);
 
 	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
-		cpu = pick_in(p, p->all, unit->items->len, avoid);
+		/* Widened before, its node still full: it stays where the last widening put it. */
+		cpu = widened_current(p, unit);
+		if (cpu < 0)
+			cpu = pick_in(p, unit, p->all, avoid);
 		unit->widened = cpu >= 0;
 	}
 	return cpu;
 }
 
-/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ. */
+/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ (queue may be NULL). */
 static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 {
 	for (guint j = 1; j < unit->items->len; j++) {
@@ -622,13 +829,15 @@ static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
 		single->cpu = -1;
 		single->evened_from = -1;
 		g_ptr_array_add(p->units, single);
-		g_ptr_array_insert(queue, at + j, single);
+		count_device_unit(p, single->device);
+		if (queue)
+			g_ptr_array_insert(queue, at + j, single);
 	}
 	unit->weight = ((Item *)unit->items->pdata[0])->weight;
 	g_ptr_array_set_size(unit->items, 1);
 }
 
-/* Pass 5: everything not kept goes on the best candidate CPU. */
+/* Pass 4: everything not kept goes on the best candidate CPU. */
 static void place_rest(Planner *p)
 {
 	g_autoptr(GPtrArray) queue = g_ptr_array_new();
@@ -653,6 +862,45 @@ static void place_rest(Planner *p)
 	}
 }
 
+/*
+ * Passes 5 and 6 alternate until neither moves a unit (each ends in a state
+ * it would leave alone), so that the plan is a fixed point: applied and
+ * planned again on the same machine and load, it moves nothing. Evening
+ * out can leave a CPU past the hysteresis, and the load pass a CPU over
+ * its share; the rounds are bounded in case they kept undoing each other.
+ */
+static void settle_spread(Planner *p)
+{
+	g_autoptr(GPtrArray) light = g_ptr_array_new();
+	g_autoptr(GPtrArray) heavy = NULL;
+	gboolean weighted = p->load != NULL;
+
+	/* The units placed, sorted once: none is placed or taken off from here on. */
+	for (guint i = 0; i < p->units->len; i++) {
+		Unit *unit = p->units->pdata[i];
+
+		if (unit->cpu < 0)
+			continue;
+		/* Once, not in the comparison: a mask's count is a popcount of AF_CPU_MAX bits. */
+		unit->in_place = held_on(unit, unit->cpu);
+		g_ptr_array_add(light, unit);
+	}
+	if (weighted) {
+		heavy = g_ptr_array_copy(light, NULL, NULL);
+		g_ptr_array_sort(heavy, compare_units);
+		compute_threshold(p);
+		balance_load(p, heavy);
+	}
+	g_ptr_array_sort(light, compare_units_light);
+	for (guint round = 0; round < SETTLE_ROUNDS; round++) {
+		/* Evening out moved nothing: the load pass before left nothing to move either. */
+		if (!even_out(p, light))
+			return;
+		if (weighted)
+			balance_load(p, heavy);
+	}
+}
+
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan)
 {
@@ -663,6 +911,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 		.policy = policy,
 		.previous = previous,
 		.load = load,
+		.load_gen = 1,
 	};
 	guint n_cpus;
 
@@ -685,6 +934,9 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	p.units = g_ptr_array_new_with_free_func((GDestroyNotify)free_unit);
 	p.avoid = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 					(GDestroyNotify)g_hash_table_unref);
+	p.device_cores = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+					       (GDestroyNotify)g_hash_table_unref);
+	p.device_units = g_hash_table_new(g_str_hash, g_str_equal);
 	p.plan = g_new0(AfPlan, 1);
 	p.plan->entries = g_ptr_array_new_full(irqs->len, (GDestroyNotify)af_plan_entry_free);
 	p.plan->warnings = g_ptr_array_new_with_free_func(g_free);
@@ -692,15 +944,16 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	classify(&p, irqs);
 	group_units(&p);
 	keep_current(&p);
-	if (load && policy->mode == AF_PLACEMENT_SPREAD)
-		rebalance(&p);
 	place_rest(&p);
+	af_spread_end_picks(p.spread);
 	if (policy->mode == AF_PLACEMENT_SPREAD)
-		even_out(&p);
+		settle_spread(&p);
 	af_planner_write_entries(&p);
 	af_planner_write_warnings(&p);
 
 	g_hash_table_unref(p.avoid);
+	g_hash_table_unref(p.device_cores);
+	g_hash_table_unref(p.device_units);
 	g_ptr_array_unref(p.units);
 	g_ptr_array_unref(p.items);
 	g_free(p.node_cands);

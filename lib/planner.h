@@ -62,8 +62,10 @@ guint64 af_load_get(const AfLoad *load, guint irq);
  * load (non-NULL) moves IRQs that sit on acceptable CPUs, past
  * hysteresis_percent of the mean housekeeping CPU load and past
  * min_load_rate. In spread mode IRQs also leave a CPU that carries more
- * than its share of IRQs for one that stays within it. Returns 0, or
- * -EINVAL when a required argument is NULL.
+ * than its share of IRQs for one that stays within it. A plan applied and
+ * planned again on the same snapshot and load moves nothing (unless IRQs
+ * were left over at the cap). Returns 0, or -EINVAL when a required
+ * argument is NULL.
  */
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan);

@@ -10,6 +10,7 @@
 
 #include "apply.h"
 #include "log.h"
+#include "policy.h"
 
 /*
  * Apply against a copy of a QEMU guest's tree (8 CPUs; IRQs 24-32 are
@@ -539,6 +540,44 @@ static void test_state_broken(Fixture *f, gconstpointer data)
 	g_test_trap_assert_stderr("affinityd: */originals:2: not a valid line*");
 }
 
+/* Which directory each mode keeps its state in (pure: the environment is an argument). */
+static void test_state_choose(void)
+{
+	static const struct {
+		const char *option, *configured, *env;
+		gboolean live;
+		const char *expected; /* NULL: memory only */
+	} cases[] = {
+		/* Nothing given: the built-in default. */
+		{ NULL, AF_DEFAULT_STATE_DIR, NULL, TRUE, AF_DEFAULT_STATE_DIR },
+		{ NULL, NULL, NULL, TRUE, AF_DEFAULT_STATE_DIR },
+		/* systemd's StateDirectory= replaces the built-in default ... */
+		{ NULL, AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", TRUE, "/var/lib/affinityd" },
+		{ NULL, NULL, "/var/lib/affinityd", TRUE, "/var/lib/affinityd" },
+		/* ... the first of several, an empty or relative first one does not count ... */
+		{ NULL, AF_DEFAULT_STATE_DIR, "/var/lib/a:/var/lib/b", TRUE, "/var/lib/a" },
+		{ NULL, AF_DEFAULT_STATE_DIR, "", TRUE, AF_DEFAULT_STATE_DIR },
+		{ NULL, AF_DEFAULT_STATE_DIR, ":/var/lib/b", TRUE, AF_DEFAULT_STATE_DIR },
+		{ NULL, AF_DEFAULT_STATE_DIR, "var/lib/a", TRUE, AF_DEFAULT_STATE_DIR },
+		/* ... but not a state_dir set in the config, nor --state-dir. */
+		{ NULL, "/srv/af", "/var/lib/affinityd", TRUE, "/srv/af" },
+		{ "/opt/st", "/srv/af", "/var/lib/affinityd", TRUE, "/opt/st" },
+		{ "/opt/st", AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", TRUE, "/opt/st" },
+		/* A --sysroot tree: --state-dir or memory, never this host's directories. */
+		{ NULL, AF_DEFAULT_STATE_DIR, "/var/lib/affinityd", FALSE, NULL },
+		{ NULL, "/srv/af", NULL, FALSE, NULL },
+		{ "/opt/st", "/srv/af", "/var/lib/affinityd", FALSE, "/opt/st" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *path = af_statedir_choose(cases[i].option, cases[i].configured,
+							   cases[i].env, cases[i].live);
+
+		g_test_message("case %zu", i);
+		g_assert_cmpstr(path, ==, cases[i].expected);
+	}
+}
+
 #define ADD(path, func) \
 	g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -557,5 +596,6 @@ int main(int argc, char **argv)
 	ADD("/apply/restore/originals", test_restore);
 	ADD("/apply/statedir/in_memory", test_state_in_memory);
 	ADD("/apply/statedir/broken", test_state_broken);
+	g_test_add_func("/apply/statedir/choose", test_state_choose);
 	return g_test_run();
 }

@@ -8,11 +8,16 @@
 #      from before the first run (kept in the state directory);
 #   c) an IRQ whose write the kernel refuses (a read-only affinity file,
 #      as kernels >= 6.12 make them) is learned, logged once, never written
-#      again, also after a restart when its file is writable again.
+#      again, also after a restart when its file is writable again;
+#   d) the state directory in use: --state-dir, else (live machine only) the
+#      config's state_dir, else systemd's $STATE_DIRECTORY, else the built-in
+#      default; a --sysroot tree never uses $STATE_DIRECTORY.
 # The copy plays the kernel's side of each write (lib/sysroot.c: both
 # affinity files and the effective CPU follow), so the daemon runs the same
 # code as on the live machine. Prints TAP.
 set -u
+# The tests choose the state directory; systemd's is not theirs.
+unset STATE_DIRECTORY
 
 top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
@@ -42,7 +47,8 @@ start() {
 	log=$tmp/$1.log
 	shift
 	# exec: $! must be the daemon itself, not a subshell.
-	(G_MESSAGES_DEBUG=all exec "$affinityd" --foreground --sysroot "$root" \
+	# --debug: the "Replan (...)" lines below are debug messages.
+	(exec "$affinityd" --foreground --debug --sysroot "$root" \
 		--config "$conf" "$@") > "$log" 2>&1 &
 	pid=$!
 }
@@ -88,7 +94,7 @@ fresh_root() {
 	tar -C "$root" --no-same-owner -xzf "$fixture"
 }
 
-echo "1..23"
+echo "1..30"
 mkdir "$tmp/state" "$tmp/state-c"
 fresh_root
 printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\nrestore_on_exit=true\n' > "$conf"
@@ -98,6 +104,8 @@ masks > "$tmp/masks.pristine"
 # new IRQ row in /proc/interrupts find everything in place: no writes.
 start a --state-dir "$tmp/state"
 check "a: starts and applies" 'wait_for "Started"'
+check "d: the state directory in use is logged" \
+	'[ "$(count "^affinityd: State directory: $tmp/state\$")" -eq 1 ]'
 # "Replan (start): 21 move, 0 keep, 4 skip; ...": the IRQs left alone.
 skips() { s=$(sed -n 's/.*Replan (start): .* \([0-9]*\) skip;.*/\1/p' "$log"); echo "${s:--1}"; }
 skipped=$(skips)
@@ -157,12 +165,16 @@ check "b: its stop restores the originals from before the killed run" \
 	'[ $status -eq 0 ] && masks > "$tmp/masks.crash" && cmp -s "$tmp/masks.pristine" "$tmp/masks.crash"'
 check "b: restores are logged" '[ "$(count "Restored IRQ $moved_irq (i8042) from 0 to its original 0-1")" -eq 1 ]'
 
-# Without --state-dir on a --sysroot tree the state lives in memory; said once.
+# Without --state-dir on a --sysroot tree the state lives in memory; said
+# once. systemd's $STATE_DIRECTORY is this host's: it is not used either.
 fresh_root
-start mem
+mkdir "$tmp/state-systemd"
+STATE_DIRECTORY=$tmp/state-systemd start mem
 wait_for "Started"
 stop TERM
 check "memory-only state is said once" '[ "$(count "kept in memory only")" -eq 1 ]'
+check "d: a --sysroot tree leaves \$STATE_DIRECTORY alone" \
+	'[ -z "$(ls -A "$tmp/state-systemd")" ] && [ "$(count "State directory:")" -eq 0 ]'
 check "memory-only state still restores what the run moved" \
 	'[ "$(count "Moved IRQ")" -gt 0 ] && masks > "$tmp/masks.mem" &&
 	 cmp -s "$tmp/masks.pristine" "$tmp/masks.mem"'
@@ -201,6 +213,53 @@ check "c: after a restart it is neither written nor logged" \
 	> "$tmp/plan.json" 2> "$tmp/dry-run.err"
 check "c: the plan reports it learned and skips it" \
 	'tr -d " \n" < "$tmp/plan.json" | grep -q "\"irq\":$refused,[^}]*\"managed_source\":\"learned\",\"movable\":false,[^}]*\"action\":\"skip\""'
+
+# d) On the live machine (--dry-run: it reads, and writes nothing) the
+# learned file of the directory in use marks an IRQ learned. An IRQ of this
+# host that the plan finds movable, by no other source, is written into the
+# learned file of each candidate directory; only the chosen one may count.
+printf '\n' > "$tmp/empty.conf"
+live() { # $1: name of the output; the rest: options
+	out=$tmp/$1.json
+	shift
+	"$affinityd" --dry-run --json --config "$tmp/empty.conf" "$@" > "$out" 2> "$out.err"
+}
+# "IRQ NAME" of the first movable IRQ without a managed_source, from the JSON.
+first_movable() {
+	tr -d '\n' < "$1" | sed 's/{ *"irq"/\n&/g' |
+		sed -n 's/^{ *"irq" : \([0-9]*\), *"name" : "\([^"\\]*\)",.*"managed_source" : null, *"movable" : true,.*/\1 \2/p' |
+		head -n 1
+}
+# Is IRQ $2 reported with managed_source "learned" in $1?
+learned_in() {
+	tr -d '\n' < "$1" | sed 's/{ *"irq"/\n&/g' | grep -q "^{ *\"irq\" : $2,.*\"managed_source\" : \"learned\""
+}
+live host
+victim=$(first_movable "$tmp/host.json")
+if [ -z "$victim" ]; then
+	for i in 1 2 3 4 5; do n=$((n + 1)); echo "ok $n # SKIP this host shows no movable IRQ"; done
+else
+	irq=${victim%% *}
+	for d in sd-first sd-second sd-config sd-option; do
+		mkdir "$tmp/$d" && echo "$victim" > "$tmp/$d/learned"
+	done
+	check "d: without a learned file IRQ $irq is movable" '! learned_in "$tmp/host.json" "$irq"'
+	STATE_DIRECTORY=$tmp/sd-first live sd
+	check "d: \$STATE_DIRECTORY is used on the live machine" 'learned_in "$tmp/sd.json" "$irq"'
+	rm "$tmp/sd-first/learned"
+	STATE_DIRECTORY=$tmp/sd-first:$tmp/sd-second live sd2
+	check "d: of several \$STATE_DIRECTORY paths only the first counts" \
+		'! learned_in "$tmp/sd2.json" "$irq"'
+	echo "$victim" > "$tmp/sd-first/learned"
+	printf '[daemon]\nstate_dir=%s\n' "$tmp/sd-empty" > "$tmp/state.conf"
+	STATE_DIRECTORY=$tmp/sd-first "$affinityd" --dry-run --json --config "$tmp/state.conf" \
+		> "$tmp/sdc.json" 2>/dev/null
+	STATE_DIRECTORY=$tmp/sd-first "$affinityd" --dry-run --json --config "$tmp/state.conf" \
+		--state-dir "$tmp/sd-option" > "$tmp/sdo.json" 2>/dev/null
+	check "d: a state_dir in the config wins over \$STATE_DIRECTORY" \
+		'[ -s "$tmp/sdc.json" ] && ! learned_in "$tmp/sdc.json" "$irq"'
+	check "d: --state-dir wins over both" 'learned_in "$tmp/sdo.json" "$irq"'
+fi
 
 [ $failed -eq 0 ] || for f in "$tmp"/*.log; do echo "# --- $f"; sed 's/^/# /' "$f"; done
 exit 0

@@ -69,11 +69,33 @@ static void test_debug(void)
 	g_test_trap_assert_stderr("affinityd: shown with --debug\n");
 }
 
+/* The event loop logs with GLib's functions: they must read like the rest. */
+static void test_glib_messages(void)
+{
+	if (g_test_subprocess()) {
+		/* g_test_init() made warnings fatal; the daemon's are not. */
+		g_log_set_always_fatal(G_LOG_FATAL_MASK);
+		af_log_init(TRUE, FALSE);
+		g_message("Started: %u IRQs placed", 3u);
+		g_debug("hidden without --debug");
+		g_warning("Failed to plan: %s", "No such file or directory");
+		af_log_init(TRUE, TRUE); /* a second init must not set GLib's writer again */
+		g_debug("shown with --debug");
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("affinityd: Started: 3 IRQs placed\n"
+				  "affinityd: Failed to plan: No such file or directory\n"
+				  "affinityd: shown with --debug\n");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/log/stream_is_journal/table", test_stream_is_journal);
 	g_test_add_func("/log/move/stderr_lines", test_stderr_lines);
 	g_test_add_func("/log/debug/enabled", test_debug);
+	g_test_add_func("/log/glib/stderr_lines", test_glib_messages);
 	return g_test_run();
 }

@@ -295,6 +295,27 @@ static void test_all_isolated(void)
 	g_assert_cmpuint(plan->n_skip, ==, 2);
 }
 
+static void test_all_isolated_load(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 1, "", "0-1");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* A measured load with every CPU isolated: the load pass has no mean to
+	 * take (no housekeeping CPU) and must not divide by zero. */
+	add_irq(m, 5, "legacy", "0-1", "0");
+	add_irq(m, 6, "legacy", "1", "1");
+	add_managed(m, 40, "0000:01:00.0", 1, "1", "1");
+	af_load_set(load, 5, 5000);
+	af_load_set(load, 6, 100);
+	af_load_set(load, 40, 3000);
+	plan = plan_checked(m, NULL, load);
+	expect(plan, 5, AF_ACTION_SKIP, NULL, "no housekeeping CPU");
+	expect(plan, 6, AF_ACTION_SKIP, NULL, "no housekeeping CPU");
+	expect(plan, 40, AF_ACTION_SKIP, NULL, "kernel-managed");
+	g_assert_cmpuint(plan->n_skip, ==, 3);
+}
+
 static void test_offline(void)
 {
 	/* 8 single-thread cores, CPUs 6-7 offline. */
@@ -771,6 +792,93 @@ static void test_load_within_hysteresis(void)
 	expect(plan, 91, AF_ACTION_KEEP, "1", NULL);
 }
 
+/* Applies a plan, plans again with it as previous and asserts nothing moves, twice. */
+static void assert_fixed_point(Machine *m, const AfPlan *plan, AfLoad *load)
+{
+	const AfPlan *last = plan;
+	g_autoptr(AfPlan) again = NULL;
+	g_autoptr(AfPlan) third = NULL;
+	g_autoptr(AfPlacement) previous = NULL;
+	g_autoptr(AfPlacement) previous2 = NULL;
+
+	apply_to(m, last);
+	previous = placement_of(last);
+	again = plan_checked(m, previous, load);
+	for (guint i = 0; i < again->entries->len; i++) {
+		const AfPlanEntry *e = again->entries->pdata[i];
+		const AfPlanEntry *before = plan->entries->pdata[i];
+
+		if (e->action == AF_ACTION_MOVE || !af_cpuset_equal(e->planned, before->planned))
+			g_error("IRQ %u placed again after the plan was applied: %s (before: %s)",
+				e->irq->irq, e->reason, before->reason);
+	}
+	previous2 = placement_of(again);
+	third = plan_checked(m, previous2, load);
+	g_assert_cmpuint(third->n_move, ==, 0);
+}
+
+/* Two NICs of n_queues queues and five legacy IRQs, loads by (a, b). */
+static void load_fixed_point(guint n_queues, guint a, guint b)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 2, "", "");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+
+	for (guint q = 0; q < n_queues; q++) {
+		g_autofree char *cpu = g_strdup_printf("%u", q % 8);
+
+		add_queue(m, 40 + q, "0000:01:00.0", 0, (int)q, AF_QUEUE_COMBINED, "0-7", "0");
+		af_load_set(load, 40 + q, 1000u * (1u + (q * a + b) % 7u));
+		add_queue(m, 60 + q, "0000:02:00.0", 0, (int)q, AF_QUEUE_COMBINED, cpu, cpu);
+		af_load_set(load, 60 + q, 1000u * (1u + (q * b + a + 3) % 7u));
+	}
+	for (guint i = 0; i < 5; i++) {
+		add_irq(m, 1 + i, "legacy", "0-7", "0");
+		af_load_set(load, 1 + i, i % 3 ? 7 : 0);
+	}
+	plan = plan_checked(m, NULL, load);
+	assert_fixed_point(m, plan, load);
+}
+
+static void test_load_fixed_point(void)
+{
+	/* One NIC's queues left by the kernel on CPU 0, the other's hinted to
+	 * CPU q (mod 8); legacy IRQs nearly idle; 8 CPUs on 4 cores. Queues of
+	 * a device as even over the cores as they can be, the load pass and
+	 * evening out: the plan, applied, is where the next plan on the same
+	 * load leaves it. Fewer, as many and more queues than cores. */
+	static const guint shapes[][3] = {
+		{6, 1, 1}, {8, 5, 0}, {12, 4, 4}, {12, 5, 2}, {16, 1, 0}, {16, 3, 3},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(shapes); i++)
+		load_fixed_point(shapes[i][0], shapes[i][1], shapes[i][2]);
+}
+
+static void test_cap_split_fixed_point(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 3, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* Three CPUs of three IRQs each; four rx/tx channels and a legacy IRQ:
+	 * one channel fits on no CPU whole and is split, and the rest is left
+	 * over. Applied, the next plan keeps the split parts where they are
+	 * and leaves the same IRQs over. */
+	m->policy->max_irqs_per_cpu = 3;
+	for (guint q = 0; q < 4; q++) {
+		AfIrq *rx = add_queue(m, 40 + 2 * q, "0000:01:00.0", 0, (int)q, AF_QUEUE_RX, "0-2",
+				      "0");
+		AfIrq *tx = add_queue(m, 41 + 2 * q, "0000:01:00.0", 0, (int)q, AF_QUEUE_TX, "0-2",
+				      "0");
+
+		rx->total = 100 + 10 * q;
+		tx->total = 200 - 10 * q;
+	}
+	add_irq(m, 1, "legacy", "0-2", "0")->total = 5;
+	plan = plan_checked(m, NULL, NULL);
+	assert_fixed_point(m, plan, NULL);
+}
+
 static void test_channel_pairs(void)
 {
 	/* 4 cores x 2 threads; one NIC with rx-N and tx-N vectors. */
@@ -933,6 +1041,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/isolation-on", test_isolation_on);
 	g_test_add_func("/planner/compute/isolation-off", test_isolation_off);
 	g_test_add_func("/planner/compute/all-isolated", test_all_isolated);
+	g_test_add_func("/planner/compute/all-isolated-load", test_all_isolated_load);
 	g_test_add_func("/planner/compute/offline", test_offline);
 	g_test_add_func("/planner/compute/two-nics", test_two_nics);
 	g_test_add_func("/planner/compute/nic-node-isolated", test_nic_node_isolated);
@@ -951,6 +1060,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/load-floor", test_load_floor);
 	g_test_add_func("/planner/compute/load", test_load);
 	g_test_add_func("/planner/compute/load-within-hysteresis", test_load_within_hysteresis);
+	g_test_add_func("/planner/compute/load-fixed-point", test_load_fixed_point);
+	g_test_add_func("/planner/compute/cap-split-fixed-point", test_cap_split_fixed_point);
 	g_test_add_func("/planner/compute/channel-pairs", test_channel_pairs);
 	g_test_add_func("/planner/compute/distinct-cores", test_distinct_cores);
 	g_test_add_func("/planner/compute/determinism", test_determinism);
