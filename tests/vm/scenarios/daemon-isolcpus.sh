@@ -288,14 +288,12 @@ event() {
 	diag "$what CPU $cpu: $n writes ($vn to virtio-net, $refused refused; IRQs written more than once:${twice:- none})"
 	diag "$what CPU $cpu: virtio-net hints before [$hints_before] after [$(hints)]"
 	diag "$what CPU $cpu: virtio-net masks now: $(for irq in $vnet_irqs; do set -- $(irq_row "$irq"); printf '%s ' "${3:-}"; done)"
-	# The daemon's own reaction, from its log's clock: the event's uevent
-	# received to the end of its first replan.
+	# The daemon's own work on the event: its first replan's time (reading
+	# the machine, planning, writing), as it logs it.
 	reaction=$(sed -n "$((log_mark + 1)),\$p" "$log" | awk '
-	function ms(t) { split(t, a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
-	/Event: cpu/ && !e { e = ms($4) }
-	/Replan \(cpu-/ && e && !r { r = ms($4) }
-	END { if (e && r) printf "%d", r - e; else printf "?" }')
-	diag "$what CPU $cpu: the daemon's uevent to end of its replan: $reaction ms"
+	/Replan \(cpu-/ && !r { n = split($0, f, "; "); r = f[n] }
+	END { print (r ? r : "?") }')
+	diag "$what CPU $cpu: the daemon's replan on the event took $reaction"
 	diag "$what CPU $cpu: the daemon's log:"
 	sed -n "$((log_mark + 1)),\$p" "$log" | grep -- "Event: cpu\|Replan (" | sed 's/^/#   /'
 	total_writes=$((total_writes + n))
