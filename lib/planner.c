@@ -293,6 +293,11 @@ static int current_cpu(const Planner *p, const Item *item, const Cand *cand)
 	if (af_cpuset_count(previous) == 1 && af_cpuset_equal(previous, irq->affinity) &&
 	    af_cpuset_contains(cand->cpus, af_cpuset_first(previous)))
 		return af_cpuset_first(previous);
+	/* A one-CPU mask is where the IRQ goes: on x86 a quiet IRQ shows its old
+	 * effective CPU until its next interrupt (after a restart, no last plan). */
+	if (af_cpuset_count(irq->affinity) == 1 &&
+	    af_cpuset_contains(cand->cpus, af_cpuset_first(irq->affinity)))
+		return af_cpuset_first(irq->affinity);
 	if (af_cpuset_count(now) == 1 && af_cpuset_contains(cand->cpus, af_cpuset_first(now)))
 		return af_cpuset_first(now);
 	return -1;

@@ -633,6 +633,64 @@ static void test_even_out(void)
 	g_assert_cmpuint(again->n_move, ==, 0);
 }
 
+static void test_even_out_queues(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(AfPlan) again = NULL;
+	g_autoptr(AfPlacement) previous = NULL;
+	g_autoptr(GHashTable) queue_cpus = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	/* CPU 3 came back online. A NIC's three queues sit one on each of CPUs
+	 * 0-2 (never interrupting: the lightest units), three busier IRQs with
+	 * each. Share: 12 over 4 CPUs, 3 each: three units go to CPU 3, but only
+	 * one of them a queue of the NIC, or its queues would share a core. */
+	for (guint q = 0; q < 3; q++) {
+		g_autofree char *cpu = g_strdup_printf("%u", q);
+
+		add_queue(m, 30 + q, "0000:03:00.0", 0, (int)q, AF_QUEUE_COMBINED, cpu, cpu);
+		for (guint k = 0; k < 3; k++)
+			add_irq(m, 40 + 3 * q + k, "dev", cpu, cpu)->total = 100 + 3 * q + k;
+	}
+	plan = plan_checked(m, NULL, NULL);
+	for (guint cpu = 0; cpu < 4; cpu++)
+		g_assert_cmpuint(n_on(plan, cpu), ==, 3);
+	for (guint q = 0; q < 3; q++) {
+		const AfPlanEntry *e = af_plan_lookup(plan, 30 + q);
+		gpointer cpu = GUINT_TO_POINTER(af_cpuset_first(e->planned) + 1);
+
+		g_assert_false(g_hash_table_contains(queue_cpus, cpu));
+		g_hash_table_add(queue_cpus, cpu);
+	}
+	expect(plan, 30, AF_ACTION_MOVE, "3", "carried more than its share");
+	expect(plan, 31, AF_ACTION_KEEP, "1", NULL);
+	expect(plan, 32, AF_ACTION_KEEP, "2", NULL);
+
+	/* Applied, the next plan on the same machine moves nothing. */
+	apply_to(m, plan);
+	previous = placement_of(plan);
+	again = plan_checked(m, previous, NULL);
+	g_assert_cmpuint(again->n_move, ==, 0);
+}
+
+static void test_pending_move(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfPlan) plan = NULL;
+
+	/* A restart (no last plan) after writes that quiet IRQs have not taken
+	 * yet: the kernel shows the one-CPU masks written and the CPUs that
+	 * served them before. The masks are where they go: no write back. */
+	add_irq(m, 40, "quiet", "2", "1");
+	add_irq(m, 41, "quiet-was-isolated", "1", "3");
+	add_irq(m, 42, "busy", "0", "0");
+	plan = plan_checked(m, NULL, NULL);
+	expect(plan, 40, AF_ACTION_KEEP, "2", NULL);
+	expect(plan, 41, AF_ACTION_KEEP, "1", NULL);
+	expect(plan, 42, AF_ACTION_KEEP, "0", NULL);
+	g_assert_cmpuint(plan->n_move, ==, 0);
+}
+
 static void test_even_out_pack(void)
 {
 	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "");
@@ -995,7 +1053,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/cap", test_cap);
 	g_test_add_func("/planner/compute/hysteresis", test_hysteresis);
 	g_test_add_func("/planner/compute/even-out", test_even_out);
+	g_test_add_func("/planner/compute/even-out-queues", test_even_out_queues);
 	g_test_add_func("/planner/compute/even-out-pack", test_even_out_pack);
+	g_test_add_func("/planner/compute/pending-move", test_pending_move);
 	g_test_add_func("/planner/compute/no-handler", test_no_handler);
 	g_test_add_func("/planner/compute/load-floor", test_load_floor);
 	g_test_add_func("/planner/compute/load", test_load);

@@ -13,6 +13,10 @@
  *   afvm-irq cpus           the CPU columns of /proc/interrupts' header
  *   afvm-irq set FILE TEXT  writes TEXT to FILE with one write(2); prints
  *                           "ok" or the errno's name (EIO, EPERM, EINVAL, ...)
+ *   afvm-irq rewrite        writes each IRQ's own smp_affinity_list back to
+ *                           it: the kernel's word on which IRQs user space
+ *                           may move, without moving any. One line per IRQ
+ *                           row of /proc/interrupts: IRQ ok|ERRNO-NAME
  *   afvm-irq nvme-identify DEV   one Identify Controller admin command: the
  *                           admin queue's IRQ fires
  *   afvm-irq udp ADDR       one datagram to ADDR port 9 (ARP out, reply in):
@@ -180,6 +184,41 @@ static int send_udp(const char *addr)
 	return report(r);
 }
 
+/* Writes each IRQ's requested mask back to it, reporting the kernel's answer. */
+static int rewrite_all(void)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char line[4096];
+
+	if (!f) {
+		perror("afvm-irq: /proc/interrupts");
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+		const char *p = line + strspn(line, " ");
+		long irq = strtol(p, &end, 10);
+		char path[128], aff[1024];
+		int fd, r = 0;
+
+		if (end == p || *end != ':')
+			continue;
+		snprintf(path, sizeof(path), "/proc/irq/%ld/smp_affinity_list", irq);
+		read_line(path, aff, sizeof(aff));
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			r = errno;
+		else if (write(fd, aff, strlen(aff)) < 0)
+			r = errno;
+		if (fd >= 0 && close(fd) < 0 && r == 0)
+			r = errno;
+		printf("%ld ", irq);
+		report(r);
+	}
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "table") == 0)
@@ -188,10 +227,14 @@ int main(int argc, char **argv)
 		return print_cpus();
 	if (argc == 4 && strcmp(argv[1], "set") == 0)
 		return set_file(argv[2], argv[3]);
+	if (argc == 2 && strcmp(argv[1], "rewrite") == 0)
+		return rewrite_all();
 	if (argc == 3 && strcmp(argv[1], "nvme-identify") == 0)
 		return nvme_identify(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "udp") == 0)
 		return send_udp(argv[2]);
-	fprintf(stderr, "usage: afvm-irq table | cpus | set FILE TEXT | nvme-identify DEV | udp ADDR\n");
+	fprintf(stderr,
+		"usage: afvm-irq table | cpus | set FILE TEXT | rewrite | nvme-identify DEV | "
+		"udp ADDR\n");
 	return 1;
 }

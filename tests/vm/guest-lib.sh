@@ -216,3 +216,108 @@ kwrites_count() {
 	kwrites | awk -v c="$1" -v f="${2:-}" '
 	$1 == c && (f == "" || $3 < 0) { n++ } END { print n + 0 }'
 }
+
+# kwrites_after COMMAND MARK: COMMAND's recorded writes ("COMMAND IRQ
+# RESULT") after its first MARK ones: with MARK=$(kwrites_count COMMAND)
+# taken earlier, what it wrote since, without clearing the record.
+kwrites_after() {
+	kwrites | awk -v c="$1" -v m="$2" '$1 == c && ++n > m'
+}
+
+# per_irq: reads "COMMAND IRQ RESULT" lines, prints "IRQ N" for each IRQ
+# written, by IRQ number.
+per_irq() {
+	awk '{ n[$2]++ } END { for (i in n) print i, n[i] }' | sort -n
+}
+
+# cpulist_minus LIST MINUS: the CPUs of LIST that are not in MINUS, as a cpulist.
+cpulist_minus() {
+	keep="" minus=" $(cpulist_expand "$2") "
+	for c in $(cpulist_expand "$1"); do
+		case "$minus" in *" $c "*) ;; *) keep="$keep,$c" ;; esac
+	done
+	echo "${keep#,}"
+}
+
+# cpulist_has LIST CPU: succeeds when CPU is in LIST.
+cpulist_has() {
+	case " $(cpulist_expand "$1") " in *" $2 "*) return 0 ;; esac
+	return 1
+}
+
+# cpu_file NAME: /sys/devices/system/cpu/NAME as a cpulist ("" when empty;
+# nohz_full reads "(null)" without nohz_full=).
+cpu_file() {
+	v=""
+	read -r v <"/sys/devices/system/cpu/$1" 2>/dev/null
+	case "$v" in *[!0-9,-]*) v="" ;; esac
+	echo "$v"
+}
+
+# housekeeping_cpus: the online CPUs the kernel does not isolate (isolcpus=
+# with the domain flag, nohz_full=), as a cpulist.
+housekeeping_cpus() {
+	cpulist_minus "$(cpu_file online)" "$(cpu_file isolated),$(cpu_file nohz_full)"
+}
+
+# The daemon under test, for the scenarios that run it: $conf is its
+# configuration file and $state its state directory (set them first).
+# daemon_start NAME: starts it in the background with debug messages, its
+# log in $AF_OUT/NAME.log ($log), its pid in $pid.
+daemon_start() {
+	log=$AF_OUT/$1.log
+	G_MESSAGES_DEBUG=all "$AF_DAEMON" --foreground --config "$conf" --state-dir "$state" \
+		>"$log" 2>&1 &
+	pid=$!
+}
+# log_count PATTERN: lines of the current log matching it.
+log_count() {
+	c=$(grep -c -- "$1" "$log" 2>/dev/null)
+	echo "${c:-0}"
+}
+# wait_log PATTERN [N]: waits (a failure guard: 60 s) for N matching lines.
+wait_log() {
+	i=0
+	while [ "$(log_count "$1")" -lt "${2:-1}" ]; do
+		i=$((i + 1))
+		[ $i -gt 600 ] && return 1
+		sleep 0.1
+	done
+}
+# daemon_stop SIGNAL: sends it and waits for the exit; status in $status.
+daemon_stop() {
+	kill "-$1" "$pid"
+	wait "$pid"
+	status=$?
+}
+# wait_quiet COMMAND QUIET_S BOUND_S: waits until COMMAND has made no
+# recorded write for QUIET_S seconds; fails when that has not happened
+# within BOUND_S (a write loop).
+wait_quiet() {
+	last=$(kwrites_count "$1") still=0 waited=0
+	while [ "$still" -lt $(($2 * 2)) ]; do
+		[ "$waited" -ge $(($3 * 2)) ] && return 1
+		sleep 0.5
+		waited=$((waited + 1))
+		now=$(kwrites_count "$1")
+		if [ "$now" = "$last" ]; then
+			still=$((still + 1))
+		else
+			last=$now still=0
+		fi
+	done
+}
+# now_ms: a monotonic-enough clock in milliseconds.
+now_ms() {
+	read -r up rest </proc/uptime
+	frac=${up#*.}
+	echo $((${up%.*} * 1000 + 10 * ${frac#0}))
+}
+# masks: "IRQ MASK" of every IRQ of $IRQ_TABLE.
+masks() {
+	while read -r irq actions mask rest; do
+		echo "$irq $mask"
+	done <<END
+$IRQ_TABLE
+END
+}

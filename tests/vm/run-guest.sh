@@ -2,20 +2,22 @@
 # Boots Debian's kernel under QEMU (TCG) in a network namespace of its own and
 # runs one scenario script inside the guest (see guest-init.sh).
 #   run-guest.sh --out DIR --scenario ABS-PATH [--smp SPEC] [--cpu MODEL] [--mem MB]
-#                [--timeout S] [--tap NAME] [--append "KERNEL ARGS"]...
-#                [-- QEMU-ARGS...]
+#                [--timeout S] [--tap NAME [--tap-addr CIDR]]
+#                [--append "KERNEL ARGS"]... [-- QEMU-ARGS...]
 # DIR receives serial.log, tap (the scenario's stdout) and status. --tap
 # creates a multi-queue tap device NAME in the namespace for
-# "-netdev tap,ifname=NAME,queues=N,...". Exit status: the scenario's, 124
+# "-netdev tap,ifname=NAME,queues=N,..."; --tap-addr gives it an address in
+# the namespace, so the guest's packets to it get answers (ARP replies: the
+# NIC's receive IRQs fire). Exit status: the scenario's, 124
 # when the guest outlived --timeout, 125 when the guest could not run it.
 # Guests run one at a time (a lock), so make -j does not slow them down.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out="" scenario="" cpu=max smp=4 mem=1024 timeout_s=300 tap="" append=""
+out="" scenario="" cpu=max smp=4 mem=1024 timeout_s=300 tap="" tap_addr="" append=""
 
 usage() {
-	sed -n '2,12p' "$0" >&2
+	sed -n '2,15p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 && shift 2 ;;
 	--timeout) timeout_s=$2 && shift 2 ;;
 	--tap) tap=$2 && shift 2 ;;
+	--tap-addr) tap_addr=$2 && shift 2 ;;
 	--append) append="$append $2" && shift 2 ;;
 	--) shift && break ;;
 	*) usage ;;
@@ -86,6 +89,9 @@ ip -n "$ns" link set lo up
 if [ -n "$tap" ]; then
 	ip -n "$ns" tuntap add dev "$tap" mode tap multi_queue || die "cannot create tap $tap"
 	ip -n "$ns" link set "$tap" up
+	if [ -n "$tap_addr" ]; then
+		ip -n "$ns" addr add "$tap_addr" dev "$tap" || die "cannot give $tap the address $tap_addr"
+	fi
 fi
 
 start=$(date +%s)

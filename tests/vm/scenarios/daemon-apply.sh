@@ -10,42 +10,6 @@ conf=$AF_OUT/affinityd.conf
 state=$AF_OUT/state
 printf '[daemon]\ndebounce_ms=5\nrestore_on_exit=true\n' >"$conf"
 
-# daemon_start NAME: the daemon in the background, its log $AF_OUT/NAME.log.
-daemon_start() {
-	log=$AF_OUT/$1.log
-	G_MESSAGES_DEBUG=all "$AF_DAEMON" --foreground --config "$conf" --state-dir "$state" \
-		>"$log" 2>&1 &
-	pid=$!
-}
-# log_count PATTERN: lines of the current log matching it.
-log_count() {
-	c=$(grep -c -- "$1" "$log" 2>/dev/null)
-	echo "${c:-0}"
-}
-# wait_log PATTERN [N]: waits (a failure guard: 60 s) for N matching lines.
-wait_log() {
-	i=0
-	while [ "$(log_count "$1")" -lt "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 600 ] && return 1
-		sleep 0.1
-	done
-}
-# daemon_stop SIGNAL: sends it and waits for the exit; status in $status.
-daemon_stop() {
-	kill "-$1" "$pid"
-	wait "$pid"
-	status=$?
-}
-# masks: "IRQ MASK" of every IRQ of the table.
-masks() {
-	while read -r irq actions mask rest; do
-		echo "$irq $mask"
-	done <<END
-$IRQ_TABLE
-END
-}
-
 irq_sample
 masks >"$AF_OUT/masks.before"
 scsi=$(virtio_name virtio_scsi) || not_ok "a virtio_scsi device is bound"

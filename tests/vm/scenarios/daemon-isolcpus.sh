@@ -1,0 +1,351 @@
+# Guest side of the issue's scenarios 1, 3, 4 and 2 with the running daemon
+# (8 vCPUs, "isolcpus=managed_irq,domain,6-7 nohz_full=6-7", virtio-net with
+# 4 queue pairs, nvme, virtio-scsi num_queues=4, e1000e), in that order:
+# 1. after start-up every movable IRQ requests housekeeping CPUs only and
+#    those that fired are served by one; managed IRQs keep their masks and
+#    are reported by --dry-run --json;
+# 3. 60 s of steady load (nvme admin commands, datagrams on both NICs) with
+#    the scan every second: no affinity write by the daemon;
+# 2. CPU offline and online, three housekeeping CPUs and one isolated CPU:
+#    after each event no movable IRQ requests an isolated or offline CPU, an
+#    onlined housekeeping CPU carries IRQs again, the writes settle (no
+#    fight with virtio-net, which re-sets its own affinity on hotplug) and
+#    are bounded;
+# 4. over the daemon's life at most one (refused) write per managed IRQ, and
+#    none after a restart with the same state directory.
+# Movable and managed are the kernel's word, not the daemon's: before the
+# daemon runs the probe writes each IRQ's own mask back to it.
+# Writes are counted by the kernel (kwrites), under the command "affinityd".
+. "$AF_SRCDIR/tests/vm/guest-lib.sh"
+
+conf=$AF_OUT/affinityd.conf
+state=$AF_OUT/state
+# The scan every second: load sampling runs all through the steady state.
+printf '[daemon]\ndebounce_ms=5\ninterval_ms=1000\n' >"$conf"
+D=affinityd
+# Failure bounds (correctness, not timing): seconds.
+EVENT_BOUND=10 QUIET=2 SETTLE_BOUND=30
+
+check "the kernel-side write record starts" kwrites_start
+
+online0=$(cpu_file online)
+isolated=$(cpulist_minus "$online0" "$(housekeeping_cpus)")
+hk0=$(housekeeping_cpus)
+diag "online $online0, isolated (isolcpus domain, nohz_full) $isolated, housekeeping $hk0"
+check "the kernel isolates CPUs ($isolated) and keeps housekeeping ones ($hk0)" \
+	[ -n "$isolated" -a -n "$hk0" ]
+
+scsi=$(virtio_name virtio_scsi) || not_ok "a virtio_scsi device is bound"
+vnet=$(virtio_name virtio_net) || not_ok "a virtio_net device is bound"
+eth=$(netdev_of e1000e) || not_ok "an e1000e interface exists"
+veth=$(netdev_of virtio_net) || not_ok "a virtio_net interface exists"
+ip addr add 10.0.2.15/24 dev "$eth"
+ip addr add 10.9.0.2/24 dev "$veth"
+# kick: one nvme admin command and a datagram on each NIC (ARP out, reply in).
+kick() {
+	"$AF_PROBE" nvme-identify /dev/nvme0 >/dev/null
+	"$AF_PROBE" udp 10.0.2.2 >/dev/null
+	"$AF_PROBE" udp 10.9.0.1 >/dev/null
+}
+
+# The kernel's classification: which IRQs take a write of their own mask.
+"$AF_PROBE" rewrite >"$AF_OUT/rewrite"
+irq_sample
+masks >"$AF_OUT/masks.before"
+movable="" unmovable="" managed=""
+while read -r irq res; do
+	set -- $(irq_row "$irq")
+	[ "${2:--}" = - ] && continue # no handler
+	if [ "$res" = ok ]; then
+		movable="$movable $irq"
+	else
+		unmovable="$unmovable $irq:${2:-}:$res"
+	fi
+done <"$AF_OUT/rewrite"
+# Managed queues by name: nvme I/O queues and virtio-scsi request queues.
+managed=$( (
+	irq_find 'nvme0q[1-9]*'
+	irq_find "$scsi-request"
+) | while read -r irq rest; do echo "$irq"; done)
+managed=$(echo $managed)
+n_movable=$(echo $movable | wc -w)
+diag "movable IRQs ($n_movable):$movable"
+diag "refused their own mask:$unmovable"
+diag "managed queues by name: $managed"
+refused_all=1
+for irq in $managed; do
+	case " $unmovable " in *" $irq:"*) ;; *) refused_all=0 ;; esac
+done
+check "the kernel refuses a write to each managed queue ($(echo $managed | wc -w))" \
+	[ "$refused_all" = 1 -a -n "$managed" ]
+# The devices' other vectors take writes.
+missing=""
+for name in nvme0q0 "$scsi-config" "$scsi-control" "$scsi-event" "$vnet-config" \
+	"$vnet-input.[0-3]" "$vnet-output.[0-3]" "$eth-rx-0" "$eth-tx-0" "$eth"; do
+	rows=$(irq_find "$name")
+	[ -n "$rows" ] || missing="$missing $name:absent"
+	for irq in $(echo "$rows" | while read -r i rest; do echo "$i"; done); do
+		case " $movable " in *" $irq "*) ;; *) missing="$missing $irq:$name" ;; esac
+	done
+done
+is "the kernel takes writes to the devices' other vectors" "${missing# }" ""
+
+# movable_outside ALLOWED: the movable IRQs whose mask is not within ALLOWED.
+# (An IRQ gone from $IRQ_TABLE is not looked at.)
+movable_outside() {
+	while read -r irq actions aff rest; do
+		case " $movable " in *" $irq "*) ;; *) continue ;; esac
+		cpulist_within "$aff" "$1" || echo "$irq:$actions:$aff"
+	done <<END
+$IRQ_TABLE
+END
+}
+# movable_on CPU: the movable IRQs whose mask includes CPU.
+movable_on() {
+	while read -r irq actions aff rest; do
+		case " $movable " in *" $irq "*) ;; *) continue ;; esac
+		cpulist_has "$aff" "$1" && echo "$irq"
+	done <<END
+$IRQ_TABLE
+END
+}
+
+vnet_inputs=$(irq_find "$vnet-input.*" | while read -r irq rest; do echo "$irq"; done)
+vnet_inputs=$(echo $vnet_inputs)
+# n_cores LIST: how many cores the CPUs of LIST belong to.
+n_cores() {
+	for c in $(cpulist_expand "$1"); do
+		cat "/sys/devices/system/cpu/cpu$c/topology/core_cpus_list"
+	done | sort -u | wc -l
+}
+# queue_cores: how many distinct cores serve the virtio-net queue pairs
+# (their input vectors' masks, each one CPU, or "wide" when one is not).
+queue_cores() {
+	for irq in $vnet_inputs; do
+		set -- $(irq_row "$irq")
+		case "${3:-}" in
+		*[!0-9]* | "") echo wide ;;
+		*) cat "/sys/devices/system/cpu/cpu$3/topology/core_cpus_list" ;;
+		esac
+	done | sort -u | wc -l
+}
+### 1. Isolation at start-up
+daemon_start first
+check "the daemon starts and applies" wait_log "Started"
+diag "$(grep -- "Replan (start)" "$log")"
+check "its writes settle within $SETTLE_BOUND s" wait_quiet $D $QUIET $SETTLE_BOUND
+irq_sample
+diag "IRQ table after start-up (IRQ ACTIONS MASK EFFECTIVE NODE COUNT):"
+echo "$IRQ_TABLE" | sed 's/^/#   /'
+is "every movable IRQ requests housekeeping CPUs ($hk0) only" "$(echo $(movable_outside "$hk0"))" ""
+want_cores=$(n_cores "$hk0")
+[ "$want_cores" -gt "$(echo $vnet_inputs | wc -w)" ] && want_cores=$(echo $vnet_inputs | wc -w)
+is "the virtio-net queue pairs on distinct housekeeping cores" "$(queue_cores)" "$want_cores"
+
+# Served by housekeeping CPUs: an x86 move lands at the IRQ's next
+# interrupt, so only IRQs that fired since the writes are checked.
+counts0=$IRQ_TABLE
+kick
+kick
+irq_sample
+fired="" bad_eff=""
+for irq in $movable; do
+	row=$(echo "$counts0" | while read -r i rest; do [ "$i" = "$irq" ] && echo "$i $rest"; done)
+	set -- $row
+	before=${6:-0}
+	row=$(irq_row "$irq") || continue # gone
+	set -- $row
+	[ "${6:-0}" -gt "$before" ] || continue
+	fired="$fired $irq:$2"
+	cpulist_within "${4:-}" "$hk0" || bad_eff="$bad_eff $irq:$2:${4:-}"
+done
+diag "movable IRQs that fired since:$fired"
+for name in nvme0q0 "$eth-rx-0" "$vnet-input.*"; do
+	case "$fired " in
+	*:$name" "*) ok "$name fired since the writes" ;;
+	*) not_ok "$name fired since the writes" ;;
+	esac
+done
+is "each movable IRQ that fired is served by a housekeeping CPU" "${bad_eff# }" ""
+
+# Managed: masks untouched, no write but refused ones, at most one each.
+changed=""
+for irq in $managed; do
+	set -- $(irq_row "$irq")
+	was=$(grep "^$irq " "$AF_OUT/masks.before")
+	[ "${was#* }" = "${3:-}" ] || changed="$changed $irq:${was#* }->${3:-}"
+done
+is "managed queues keep their masks" "${changed# }" ""
+managed_writes() {
+	kwrites | awk -v c=$D -v m=" $managed " 'index(m, " " $2 " ") && $1 == c' | per_irq
+}
+over=$(managed_writes | awk '$2 > 1')
+is "at most one write attempt per managed queue" "$over" ""
+accepted=$(kwrites | awk -v c=$D -v m=" $managed " 'index(m, " " $2 " ") && $1 == c && $3 >= 0')
+is "the kernel accepted no write to a managed queue" "$accepted" ""
+diag "attempts on managed queues by the daemon: $(managed_writes | wc -l) IRQs"
+"$AF_DAEMON" --dry-run --json --config "$conf" --state-dir "$state" >"$AF_OUT/plan.json" \
+	2>"$AF_OUT/plan.stderr"
+is "affinityd --dry-run --json exits 0" "$?" 0
+PLAN=$("$AF_PLAN" "$AF_OUT/plan.json") || not_ok "afvm-plan reads the dry-run JSON"
+unreported=""
+for irq in $managed; do
+	# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS
+	set -- $(plan_irq "$irq")
+	[ "${5:-}/${6:-}/${10:-}" = true/false/skip ] || unreported="$unreported $irq:${5:-}/${6:-}/${10:-}"
+done
+is "the dry-run report shows each managed queue as managed, not movable, skipped" \
+	"${unreported# }" ""
+
+### 3. Steady state
+load_flag=$AF_OUT/load.on
+: >"$load_flag"
+(while [ -e "$load_flag" ]; do
+	kick
+	sleep 0.3
+done) &
+load_pid=$!
+sleep 2
+irq_sample
+steady0=$IRQ_TABLE
+w0=$(kwrites_count $D)
+r0=$(log_count "Replan (")
+t0=$(now_ms)
+sleep 60
+w1=$(kwrites_count $D)
+t1=$(now_ms)
+irq_sample
+rm -f "$load_flag"
+wait "$load_pid"
+sum_counts() {
+	awk -v m=" $movable " 'index(m, " " $1 " ") { n += $6 } END { print n + 0 }'
+}
+ints=$(($(echo "$IRQ_TABLE" | sum_counts) - $(echo "$steady0" | sum_counts)))
+diag "steady state: $(((t1 - t0) / 1000)) s, $ints interrupts on movable IRQs, $(($(log_count "Replan (") - r0)) replans"
+check "the load made interrupts" [ "$ints" -gt 0 ]
+is "no affinity write by the daemon in 60 s of steady state" "$((w1 - w0))" 0
+kwrites_after $D "$w0" | sed 's/^/#   /'
+
+### 2. Hotplug
+vnet_irqs=$(irq_find "$vnet-[io][nu]*" | while read -r irq rest; do echo "$irq"; done)
+vnet_irqs=$(echo $vnet_irqs)
+# hints: virtio-net's affinity hints, which its hotplug callbacks re-set.
+hints() {
+	h=""
+	for irq in $vnet_irqs; do
+		read -r v <"/proc/irq/$irq/affinity_hint" && h="$h ${v##*,}"
+	done
+	echo "${h# }"
+}
+# event CPU 0|1: takes CPU offline (0) or online (1) and checks the result.
+event() {
+	cpu=$1 state_to=$2
+	what=$([ "$state_to" = 0 ] && echo offline || echo online)
+	hints_before=$(hints)
+	m=$(kwrites_count $D)
+	log_mark=$(wc -l <"$log")
+	t=$(now_ms)
+	is "$what CPU $cpu" "$("$AF_PROBE" set "/sys/devices/system/cpu/cpu$cpu/online" "$state_to")" ok
+	hk=$(housekeeping_cpus)
+	ons=$(cpu_file online)
+	want_on=""
+	[ "$state_to" = 1 ] && cpulist_has "$hk" "$cpu" && want_on=$cpu
+	# Poll: every movable IRQ within the housekeeping CPUs online now and,
+	# after the online of one, some movable IRQ on it.
+	took="" samples=0
+	while :; do
+		irq_sample
+		samples=$((samples + 1))
+		if [ -z "$(movable_outside "$hk")" ] &&
+			{ [ -z "$want_on" ] || [ -n "$(movable_on "$want_on")" ]; }; then
+			took=$(($(now_ms) - t))
+			break
+		fi
+		[ $(($(now_ms) - t)) -gt $((EVENT_BOUND * 1000)) ] && break
+		sleep 0.1
+	done
+	if [ -n "$took" ]; then
+		ok "$what CPU $cpu: movable IRQs on housekeeping CPUs $hk${want_on:+, some on CPU $cpu} (within $EVENT_BOUND s)"
+		diag "$what CPU $cpu: seen done after $took ms ($samples samples of the IRQ table)"
+	else
+		not_ok "$what CPU $cpu: movable IRQs on housekeeping CPUs $hk${want_on:+, some on CPU $cpu} within $EVENT_BOUND s (outside: $(echo $(movable_outside "$hk")); on CPU $cpu: $(echo $(movable_on "${want_on:-x}")))"
+	fi
+	check "$what CPU $cpu: the daemon's writes settle (no write loop)" \
+		wait_quiet $D $QUIET $SETTLE_BOUND
+	irq_sample
+	is "$what CPU $cpu: still so once settled" \
+		"$(echo $(movable_outside "$hk"))/$([ -z "$want_on" ] || [ -n "$(movable_on "$want_on")" ] && echo yes)" /yes
+	want_cores=$(n_cores "$hk")
+	[ "$want_cores" -gt "$(echo $vnet_inputs | wc -w)" ] && want_cores=$(echo $vnet_inputs | wc -w)
+	is "$what CPU $cpu: the virtio-net queue pairs on distinct housekeeping cores" \
+		"$(queue_cores)" "$want_cores"
+	ev_writes=$(kwrites_after $D "$m")
+	n=$(count_lines "$ev_writes")
+	check "$what CPU $cpu: $n writes, at most one per movable IRQ ($n_movable)" [ "$n" -le "$n_movable" ]
+	vn=$(echo "$ev_writes" | awk -v m=" $vnet_irqs " 'NF && index(m, " " $2 " ")' | wc -l)
+	twice=$(echo "$ev_writes" | grep . | per_irq | awk '$2 > 1 { printf " %s:%s", $1, $2 }')
+	refused=$(echo "$ev_writes" | awk 'NF && $3 < 0' | wc -l)
+	diag "$what CPU $cpu: $n writes ($vn to virtio-net, $refused refused; IRQs written more than once:${twice:- none})"
+	diag "$what CPU $cpu: virtio-net hints before [$hints_before] after [$(hints)]"
+	diag "$what CPU $cpu: virtio-net masks now: $(for irq in $vnet_irqs; do set -- $(irq_row "$irq"); printf '%s ' "${3:-}"; done)"
+	# The daemon's own work on the event: its first replan's time (reading
+	# the machine, planning, writing), as it logs it.
+	reaction=$(sed -n "$((log_mark + 1)),\$p" "$log" | awk '
+	/Replan \(cpu-/ && !r { n = split($0, f, "; "); r = f[n] }
+	END { print (r ? r : "?") }')
+	diag "$what CPU $cpu: the daemon's replan on the event took $reaction"
+	diag "$what CPU $cpu: the daemon's log:"
+	sed -n "$((log_mark + 1)),\$p" "$log" | grep -- "Event: cpu\|Replan (" | sed 's/^/#   /'
+	total_writes=$((total_writes + n))
+}
+
+total_writes=0
+set -- $(cpulist_expand "$hk0")
+cycle_cpus="${2:-} ${4:-} ${6:-}"
+set -- $(cpulist_expand "$isolated")
+cycle_cpus="$cycle_cpus ${1:-}"
+diag "hotplug cycles over CPUs $cycle_cpus"
+for hp_cpu in $cycle_cpus; do
+	before=$total_writes
+	event "$hp_cpu" 0
+	event "$hp_cpu" 1
+	diag "cycle over CPU $hp_cpu: $((total_writes - before)) writes"
+done
+is "all CPUs back online" "$(cpu_file online)" "$online0"
+m=$(kwrites_count $D)
+sleep 5
+is "back in the initial state, no write in 5 s" "$(($(kwrites_count $D) - m))" 0
+
+### 4. Managed IRQs over the daemon's life, and after a restart
+over=$(managed_writes | awk '$2 > 1')
+is "over the daemon's life, at most one write attempt per managed queue" "$over" ""
+daemon_stop TERM
+is "SIGTERM stops it with status 0" "$status" 0
+m=$(kwrites_count $D)
+irq_sample
+table_stopped=$IRQ_TABLE
+daemon_start second
+check "restarted with the same state directory, it starts" wait_log "Started"
+check "its writes settle" wait_quiet $D $QUIET $SETTLE_BOUND
+after=$(kwrites_after $D "$m")
+is "restarted, it makes no write to a managed queue" \
+	"$(echo "$after" | awk -v m=" $managed " 'NF && index(m, " " $2 " ")' | wc -l)" 0
+is "restarted, no write of it is refused" "$(echo "$after" | awk 'NF && $3 < 0' | wc -l)" 0
+is "restarted on the machine it left, it writes nothing" "$(count_lines "$after")" 0
+diag "restarted: $(count_lines "$after") writes (IRQ NAME MASK/EFFECTIVE when stopped -> MASK now):"
+irq_sample
+echo "$after" | while read -r comm irq res; do
+	[ -n "$irq" ] || continue
+	set -- $(echo "$table_stopped" | while read -r i rest; do [ "$i" = "$irq" ] && echo "$i $rest"; done)
+	was="${2:-} ${3:-}/${4:-}"
+	set -- $(irq_row "$irq")
+	diag "  $irq $was -> ${3:-}"
+done
+daemon_stop TERM
+
+[ "$af_failed" -eq 0 ] || for f in first second; do
+	diag "--- $f.log"
+	grep -v 'already has' "$AF_OUT/$f.log" | tail -n 150 | sed 's/^/#   /'
+done
+
+finish
