@@ -321,3 +321,37 @@ masks() {
 $IRQ_TABLE
 END
 }
+
+# masks_as_before FILE DESCRIPTION: samples the IRQ table and passes when
+# every mask is as FILE (from masks) holds it, else shows the difference.
+masks_as_before() {
+	irq_sample
+	masks >"$1.now"
+	if cmp -s "$1" "$1.now"; then
+		ok "$2"
+	else
+		not_ok "$2"
+		diff "$1" "$1.now" | sed 's/^/#   /'
+	fi
+}
+
+# movable_outside ALLOWED: the IRQs of $movable (a space-separated list)
+# whose mask in $IRQ_TABLE is not within ALLOWED, as IRQ:NAME:MASK. (An IRQ
+# gone from the table is not looked at.)
+movable_outside() {
+	while read -r irq actions aff rest; do
+		case " $movable " in *" $irq "*) ;; *) continue ;; esac
+		cpulist_within "$aff" "$1" || echo "$irq:$actions:$aff"
+	done <<END
+$IRQ_TABLE
+END
+}
+# movable_on CPU: the IRQs of $movable whose mask includes CPU.
+movable_on() {
+	while read -r irq actions aff rest; do
+		case " $movable " in *" $irq "*) ;; *) continue ;; esac
+		cpulist_has "$aff" "$1" && echo "$irq"
+	done <<END
+$IRQ_TABLE
+END
+}

@@ -52,14 +52,7 @@ is "restarted, it writes nothing" "$(log_count "Moved IRQ")" 0
 daemon_stop TERM
 is "SIGTERM stops it with status 0" "$status" 0
 check "it logged its restores" [ "$(log_count "Restored IRQ")" -gt 0 ]
-irq_sample
-masks >"$AF_OUT/masks.restored"
-if cmp -s "$AF_OUT/masks.before" "$AF_OUT/masks.restored"; then
-	ok "every mask is back as before the first run"
-else
-	not_ok "every mask is back as before the first run"
-	diff "$AF_OUT/masks.before" "$AF_OUT/masks.restored" | sed 's/^/#   /'
-fi
+masks_as_before "$AF_OUT/masks.before" "every mask is back as before the first run"
 [ "$af_failed" -eq 0 ] || for f in first second; do
 	diag "--- $f.log"
 	sed 's/^/#   /' "$AF_OUT/$f.log"

@@ -90,25 +90,6 @@ for name in nvme0q0 "$scsi-config" "$scsi-control" "$scsi-event" "$vnet-config" 
 done
 is "the kernel takes writes to the devices' other vectors" "${missing# }" ""
 
-# movable_outside ALLOWED: the movable IRQs whose mask is not within ALLOWED.
-# (An IRQ gone from $IRQ_TABLE is not looked at.)
-movable_outside() {
-	while read -r irq actions aff rest; do
-		case " $movable " in *" $irq "*) ;; *) continue ;; esac
-		cpulist_within "$aff" "$1" || echo "$irq:$actions:$aff"
-	done <<END
-$IRQ_TABLE
-END
-}
-# movable_on CPU: the movable IRQs whose mask includes CPU.
-movable_on() {
-	while read -r irq actions aff rest; do
-		case " $movable " in *" $irq "*) ;; *) continue ;; esac
-		cpulist_has "$aff" "$1" && echo "$irq"
-	done <<END
-$IRQ_TABLE
-END
-}
 
 vnet_inputs=$(irq_find "$vnet-input.*" | while read -r irq rest; do echo "$irq"; done)
 vnet_inputs=$(echo $vnet_inputs)

@@ -32,23 +32,6 @@ hk1=$(cpulist_minus "$hk0" "$extra")
 diag "housekeeping CPUs $hk0; the new configuration isolates CPU $extra too: $hk1"
 check "housekeeping CPUs remain after isolating CPU $extra" [ -n "$hk1" ]
 
-# movable_outside ALLOWED / movable_on CPU, over $IRQ_TABLE.
-movable_outside() {
-	while read -r irq actions aff rest; do
-		case " $movable " in *" $irq "*) ;; *) continue ;; esac
-		cpulist_within "$aff" "$1" || echo "$irq:$actions:$aff"
-	done <<END
-$IRQ_TABLE
-END
-}
-movable_on() {
-	while read -r irq actions aff rest; do
-		case " $movable " in *" $irq "*) ;; *) continue ;; esac
-		cpulist_has "$aff" "$1" && echo "$irq"
-	done <<END
-$IRQ_TABLE
-END
-}
 # wait_within ALLOWED: polls (bound $EVENT_BOUND s) until every movable
 # IRQ's mask is within ALLOWED; prints the milliseconds it took.
 wait_within() {
@@ -116,14 +99,7 @@ check "its writes settle" wait_quiet $D $QUIET $SETTLE_BOUND
 daemon_stop TERM
 is "SIGTERM stops it with status 0" "$status" 0
 check "it logged its restores" [ "$(log_count "Restored IRQ")" -gt 0 ]
-irq_sample
-masks >"$AF_OUT/masks.restored"
-if cmp -s "$AF_OUT/masks.before" "$AF_OUT/masks.restored"; then
-	ok "every mask is back as before the daemon ran"
-else
-	not_ok "every mask is back as before the daemon ran"
-	diff "$AF_OUT/masks.before" "$AF_OUT/masks.restored" | sed 's/^/#   /'
-fi
+masks_as_before "$AF_OUT/masks.before" "every mask is back as before the daemon ran"
 diag "the daemon's writes: $(kwrites_count $D), refused $(kwrites_count $D failed)"
 [ "$af_failed" -eq 0 ] || {
 	diag "--- daemon.log"
