@@ -17,7 +17,7 @@ busybox=${AF_VM_BUSYBOX:-/bin/busybox}
 modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
 	failover net_failover virtio_net scsi_common scsi_mod virtio_scsi
 	crc64 crc64-rocksoft crct10dif_common crc-t10dif t10-pi nvme-core nvme
-	e1000e 9pnet 9pnet_virtio netfs fscache 9p"
+	e1000e 9pnet 9pnet_virtio netfs fscache 9p overlay"
 
 die() {
 	echo "mkinitramfs: $*" >&2

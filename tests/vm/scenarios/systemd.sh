@@ -1,0 +1,77 @@
+# Guest side of the systemd test (4 vCPUs, CPUs 2-3 isolated, nvme,
+# virtio-scsi, e1000e; systemd is PID 1 on an overlay of the host's root):
+# what an operator does after `make install`, checked against the kernel.
+. "$AF_SRCDIR/tests/vm/guest-lib.sh"
+
+unit=affinityd
+# /lib is a link to /usr/lib here: keep the root's directory links.
+tar -C "$AF_INST" -cf - . | tar -C / -xf - --keep-directory-symlink ||
+	not_ok "copy the installed tree over /"
+check "make install put the unit where systemd finds it" [ -n "$(systemctl cat "$unit")" ]
+check "and the configuration in /etc/affinityd" [ -f /etc/affinityd/affinityd.conf ]
+mkdir -p /etc/affinityd/affinityd.conf.d
+printf '[daemon]\nrestore_on_exit=true\n' >/etc/affinityd/affinityd.conf.d/50-test.conf
+
+irq_sample
+masks >/run/masks.before
+kwrites_start || not_ok "kernel-side write record"
+
+systemctl daemon-reload
+# Type=notify: this returns once the daemon said READY=1, after its first apply.
+check "systemctl enable --now $unit" timeout 120 systemctl enable --now "$unit"
+is "it is enabled" "$(systemctl is-enabled "$unit")" enabled
+is "it is active" "$(systemctl is-active "$unit")" active
+status_text=$(systemctl show -p StatusText --value "$unit")
+diag "StatusText: $status_text"
+check "it tells systemd a one-line status" [ -n "$status_text" ]
+pid=$(systemctl show -p MainPID --value "$unit")
+check "it runs as the unit's main process" [ "${pid:-0}" -gt 0 ]
+
+# Capabilities: CapabilityBoundingSet=CAP_NET_ADMIN (bit 12) and nothing more.
+capeff=$(awk '/^CapEff:/ { print $2 }' "/proc/$pid/status")
+capbnd=$(awk '/^CapBnd:/ { print $2 }' "/proc/$pid/status")
+diag "CapEff $capeff CapBnd $capbnd"
+is "it holds at most CAP_NET_ADMIN" "$((0x$capeff & ~0x1000))" 0
+is "and cannot regain more" "$((0x$capbnd & ~0x1000))" 0
+
+irq_sample
+eth=$(netdev_of e1000e) || not_ok "an e1000e interface exists"
+scsi=$(virtio_name virtio_scsi) || not_ok "a virtio_scsi device is bound"
+for name in nvme0q0 "$scsi-config" "$eth-rx-0" "$eth-tx-0"; do
+	set -- $(irq_find "$name")
+	if cpulist_within "${3:-}" 0-1; then
+		ok "movable $name (IRQ ${1:-?}) on housekeeping CPUs (${3:-})"
+	else
+		not_ok "movable $name (IRQ ${1:-?}) on housekeeping CPUs (got '${3:-}')"
+	fi
+done
+writes=$(kwrites_count affinityd)
+diag "affinity writes the kernel saw from affinityd: $writes"
+check "it wrote affinities" [ "$writes" -gt 0 ]
+
+# The journal: one IRQ's history by its structured field.
+moved=$(kwrites | awk '$1 == "affinityd" && $3 > 0 { print $2; exit }')
+history=$(journalctl -u "$unit" -o cat "AFFINITYD_IRQ=$moved")
+diag "journalctl -u $unit AFFINITYD_IRQ=$moved:"
+echo "$history" | sed 's/^/#   /'
+check "journalctl -u $unit AFFINITYD_IRQ=$moved shows its move" [ -n "$history" ]
+fields=$(journalctl -u "$unit" -o verbose "AFFINITYD_IRQ=$moved")
+for f in MESSAGE_ID AFFINITYD_NAME AFFINITYD_FROM AFFINITYD_TO AFFINITYD_REASON; do
+	case "$fields" in
+	*"$f="*) ok "the move's journal entry has $f" ;;
+	*) not_ok "the move's journal entry has $f" ;;
+	esac
+done
+check "the state directory holds the originals" [ -s /var/lib/affinityd/originals ]
+
+kwrites_clear
+check "systemctl reload $unit" systemctl reload "$unit"
+is "still active after the reload" "$(systemctl is-active "$unit")" active
+is "the reload without change writes nothing" "$(kwrites_count affinityd)" 0
+
+check "systemctl stop $unit" systemctl stop "$unit"
+is "it stopped cleanly" "$(systemctl show -p Result --value "$unit")" success
+masks_as_before /run/masks.before "stopped, every mask is back as before it started"
+[ "$af_failed" -eq 0 ] || journalctl -b --no-pager -u "$unit" | tail -n 40 | sed 's/^/#   /'
+
+finish
