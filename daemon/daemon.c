@@ -20,8 +20,8 @@
  */
 
 /* Events after which the write budget per IRQ starts again. */
-#define WINDOW_EVENTS \
-	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DEVICE | AF_EVENT_CONFIG | \
+#define WINDOW_EVENTS                                                                              \
+	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DEVICE | AF_EVENT_CONFIG |          \
 	 AF_EVENT_START)
 /* Events whose moves are repairs, never held by the minimum move interval. */
 #define REPAIR_EVENTS (WINDOW_EVENTS | AF_EVENT_LINK | AF_EVENT_DRIFT)
@@ -69,8 +69,7 @@ static void on_uevent(const AfUevent *event, gpointer user_data)
 
 static void on_link(const AfLinkEvent *event, gpointer user_data)
 {
-	g_autofree char *what = g_strdup_printf("link %s %s",
-						event->name ? event->name : "?",
+	g_autofree char *what = g_strdup_printf("link %s %s", event->name ? event->name : "?",
 						af_link_change_to_string(event->change));
 
 	af_daemon_mark(user_data, AF_EVENT_LINK, what);
@@ -125,8 +124,8 @@ static void hold_entry(AfPlan *plan, AfPlanEntry *e, const char *why)
 	}
 }
 
-static void guard_plan(AfDaemon *daemon, AfPlan *plan, const AfHousekeeping *hk,
-		       AfEventFlags flags, gint64 now_us)
+static void guard_plan(AfDaemon *daemon, AfPlan *plan, const AfHousekeeping *hk, AfEventFlags flags,
+		       gint64 now_us)
 {
 	for (guint i = 0; i < plan->entries->len; i++) {
 		AfPlanEntry *e = g_ptr_array_index(plan->entries, i);
@@ -145,10 +144,11 @@ static void guard_plan(AfDaemon *daemon, AfPlan *plan, const AfHousekeeping *hk,
 			break;
 		case AF_MOVE_FIGHT:
 			if (!g_hash_table_contains(daemon->fight_warned, key)) {
-				g_warning("IRQ %u (%s): its affinity keeps being changed by someone "
-					  "else (the driver?) after %u writes; leaving it until the "
-					  "next event",
-					  e->irq->irq, e->irq->name, AF_MOVE_GUARD_MAX_WRITES);
+				g_warning(
+					"IRQ %u (%s): its affinity keeps being changed by someone "
+					"else (the driver?) after %u writes; leaving it until the "
+					"next event",
+					e->irq->irq, e->irq->name, AF_MOVE_GUARD_MAX_WRITES);
 				g_hash_table_add(daemon->fight_warned, key);
 				daemon->counters.fights++;
 			}
@@ -233,7 +233,8 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	r = -ESTALE;
 	if (daemon->snapshot && !(flags & ~REFRESH_EVENTS))
 		r = af_snapshot_refresh(daemon->sysroot, daemon->snapshot,
-					daemon->statedir->state->learned, &daemon->topology, &snapshot);
+					daemon->statedir->state->learned, &daemon->topology,
+					&snapshot);
 	if (r == -ESTALE)
 		r = af_snapshot_read_cached(daemon->sysroot, daemon->statedir->state->learned,
 					    &daemon->topology, &snapshot);
@@ -357,7 +358,8 @@ static void open_sources(AfDaemon *daemon)
 
 	r = af_udev_watch_new(NULL, on_uevent, daemon, &daemon->udev);
 	if (r < 0)
-		g_warning("Failed to listen to uevents, CPU hotplug is seen only by the scan: %s",
+		g_warning("Failed to listen to uevents, CPU hotplug is seen only by the scan "
+			  "(every interval_ms): %s",
 			  g_strerror(-r));
 	else
 		g_debug("Listening to uevents of the %s group", af_udev_watch_group(daemon->udev));
@@ -424,8 +426,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(daemon->policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
-	daemon->placement = g_hash_table_new_full(NULL, NULL, NULL,
-						  (GDestroyNotify)af_cpuset_free);
+	daemon->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
 	af_debounce_init(&daemon->debounce, daemon->policy->debounce_ms);
 	open_sources(daemon);
 	af_daemon_add_signals(daemon);
@@ -447,8 +448,8 @@ static int daemon_start(AfDaemon *daemon)
 	af_daemon_start_scan(daemon);
 	af_daemon_start_watchdog(daemon);
 	af_daemon_notify_ready(daemon);
-	g_message("Started: %u IRQs placed, %u written", daemon->plan->n_move + daemon->plan->n_keep,
-		  (guint)daemon->counters.writes);
+	g_message("Started: %u IRQs placed, %u written",
+		  daemon->plan->n_move + daemon->plan->n_keep, (guint)daemon->counters.writes);
 	return 0;
 }
 
@@ -481,7 +482,7 @@ static void restore_originals(AfDaemon *daemon)
 
 int af_mode_daemon(const AfOptions *options)
 {
-	AfDaemon daemon = { .options = options };
+	AfDaemon daemon = {.options = options};
 
 	af_log_init(options->foreground, options->debug);
 	if (daemon_start(&daemon) < 0) {

@@ -5,8 +5,9 @@
 
 /*
  * The periodic scan: one read of /proc/interrupts. New or vanished IRQs
- * (nothing else announces MSI vectors being allocated or freed) and a
- * shifted per-CPU load each mark a replan; the per-IRQ rates of the
+ * (nothing else announces MSI vectors being allocated or freed), a
+ * shifted per-CPU load and, when no uevent socket could be opened, a
+ * changed set of CPU columns (a hotplug) each mark a replan; the per-IRQ rates of the
  * interval (interrupts per second) become the planner's load table. Below
  * min_load_rate on every CPU, shares are noise and never mark a shift.
  */
@@ -52,13 +53,13 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	daemon->load = load;
 	if (daemon->cpu_load_at_plan) {
-		gboolean quiet = busiest(rates, delta->n_cpus) < floor &&
-				 busiest(daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan) < floor;
+		gboolean quiet =
+			busiest(rates, delta->n_cpus) < floor &&
+			busiest(daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan) < floor;
 
-		if (quiet || !af_irqscan_load_shifted(daemon->cpu_load_at_plan,
-						      daemon->n_cpu_load_at_plan, rates,
-						      delta->n_cpus,
-						      daemon->policy->hysteresis_percent))
+		if (quiet || !af_irqscan_load_shifted(
+				     daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan, rates,
+				     delta->n_cpus, daemon->policy->hysteresis_percent))
 			return;
 	}
 	/* The first measured interval is the reference for later shifts. */
@@ -90,6 +91,10 @@ void af_daemon_scan(AfDaemon *daemon)
 			describe_set_change(daemon, delta);
 		if (delta->measured)
 			update_load(daemon, delta, now_us - daemon->sample_us);
+		else if (!daemon->udev)
+			/* Without uevents this is all that tells of a hotplug. */
+			af_daemon_mark(daemon, AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE,
+				       "the CPU columns of /proc/interrupts changed");
 	}
 	af_irqscan_sample_free(daemon->sample);
 	daemon->sample = g_steal_pointer(&sample);
