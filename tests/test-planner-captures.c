@@ -605,22 +605,6 @@ static void check_plan(Expect *e, const AfPlan *plan, const AfSnapshot *s, const
 		g_assert_cmpuint(plan->n_move + plan->n_keep, ==, 0);
 }
 
-static void assert_plans_equal(const AfPlan *a, const AfPlan *b)
-{
-	g_assert_cmpuint(a->entries->len, ==, b->entries->len);
-	for (guint i = 0; i < a->entries->len; i++) {
-		const AfPlanEntry *x = a->entries->pdata[i], *y = b->entries->pdata[i];
-
-		g_assert_cmpuint(x->irq->irq, ==, y->irq->irq);
-		g_assert_cmpint(x->action, ==, y->action);
-		g_assert_true(af_cpuset_equal(x->planned, y->planned));
-		g_assert_cmpstr(x->reason, ==, y->reason);
-	}
-	g_assert_cmpuint(a->warnings->len, ==, b->warnings->len);
-	for (guint i = 0; i < a->warnings->len; i++)
-		g_assert_cmpstr(a->warnings->pdata[i], ==, b->warnings->pdata[i]);
-}
-
 /* The plan written, as the kernel would show it: affinity and effective the planned CPU. */
 static AfPlacement *apply_plan(AfSnapshot *s, const AfPlan *plan)
 {
@@ -667,11 +651,11 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 
 	/* Same input, same plan: from the same snapshot and from one built again. */
 	g_assert_cmpint(af_plan_compute(s, hk, policy, NULL, load, &again), ==, 0);
-	assert_plans_equal(plan, again);
+	af_test_assert_plans_equal(plan, again);
 	g_clear_pointer(&again, af_plan_free);
 	same = build_snapshot(c, e->online, NULL);
 	g_assert_cmpint(af_plan_compute(same, hk, policy, NULL, load, &again), ==, 0);
-	assert_plans_equal(plan, again);
+	af_test_assert_plans_equal(plan, again);
 
 	/* Applied, the next plan on the same machine and load moves nothing. */
 	applied = build_snapshot(c, e->online, NULL);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "planner.h"
+#include "testutil.h"
 
 /*
  * Machines built by hand. CPU numbering follows x86: with C cores, CPU c
@@ -954,23 +955,6 @@ static void build_mixed(Machine *m, const guint *order, guint n)
 	}
 }
 
-static void assert_plans_equal(const AfPlan *a, const AfPlan *b)
-{
-	g_assert_cmpuint(a->entries->len, ==, b->entries->len);
-	for (guint i = 0; i < a->entries->len; i++) {
-		const AfPlanEntry *x = a->entries->pdata[i], *y = b->entries->pdata[i];
-
-		g_assert_cmpuint(x->irq->irq, ==, y->irq->irq);
-		g_assert_cmpint(x->action, ==, y->action);
-		g_assert_true(af_cpuset_equal(x->planned, y->planned));
-		g_assert_cmpstr(x->reason, ==, y->reason);
-		g_assert_cmpuint(x->warnings->len, ==, y->warnings->len);
-	}
-	g_assert_cmpuint(a->warnings->len, ==, b->warnings->len);
-	for (guint i = 0; i < a->warnings->len; i++)
-		g_assert_cmpstr(a->warnings->pdata[i], ==, b->warnings->pdata[i]);
-}
-
 static void test_determinism(void)
 {
 	enum { N = 64 };
@@ -995,8 +979,8 @@ static void test_determinism(void)
 	first = plan_checked(a, NULL, NULL);
 	again = plan_checked(a, NULL, NULL);
 	other = plan_checked(b, NULL, NULL);
-	assert_plans_equal(first, again);
-	assert_plans_equal(first, other);
+	af_test_assert_plans_equal(first, again);
+	af_test_assert_plans_equal(first, other);
 	g_assert_cmpuint(first->n_move, >, 0);
 }
 

@@ -31,7 +31,7 @@ void af_test_extract(const char *tarball, char **ret_dir)
 
 	g_assert_no_error(error);
 	/* No --same-owner games: unpack as plain files owned by us. */
-	const char *argv[] = { "tar", "-x", "--no-same-owner", "-f", tarball, "-C", dir, NULL };
+	const char *argv[] = {"tar", "-x", "--no-same-owner", "-f", tarball, "-C", dir, NULL};
 	run_command(argv);
 	*ret_dir = g_steal_pointer(&dir);
 }
@@ -58,8 +58,8 @@ void af_test_rm_rf(const char *dir)
 	if (!dir)
 		return;
 	/* Fixture files may be stored read-only; make them removable. */
-	const char *chmod_argv[] = { "chmod", "-R", "u+rwX", dir, NULL };
-	const char *rm_argv[] = { "rm", "-rf", "--one-file-system", dir, NULL };
+	const char *chmod_argv[] = {"chmod", "-R", "u+rwX", dir, NULL};
+	const char *rm_argv[] = {"rm", "-rf", "--one-file-system", dir, NULL};
 	run_command(chmod_argv);
 	run_command(rm_argv);
 }
@@ -69,7 +69,7 @@ void af_test_copy_tree(const char *src, const char *dst)
 	g_autofree char *from = g_build_filename(src, ".", NULL);
 
 	g_assert_cmpint(g_mkdir_with_parents(dst, 0755), ==, 0);
-	const char *argv[] = { "cp", "-a", from, dst, NULL };
+	const char *argv[] = {"cp", "-a", from, dst, NULL};
 	run_command(argv);
 }
 
@@ -82,4 +82,21 @@ void af_test_write_file(const char *root, const char *relative, const char *cont
 	g_assert_cmpint(g_mkdir_with_parents(parent, 0755), ==, 0);
 	g_file_set_contents(path, contents, -1, &error);
 	g_assert_no_error(error);
+}
+
+void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b)
+{
+	g_assert_cmpuint(a->entries->len, ==, b->entries->len);
+	for (guint i = 0; i < a->entries->len; i++) {
+		const AfPlanEntry *x = a->entries->pdata[i], *y = b->entries->pdata[i];
+
+		g_assert_cmpuint(x->irq->irq, ==, y->irq->irq);
+		g_assert_cmpint(x->action, ==, y->action);
+		g_assert_true(af_cpuset_equal(x->planned, y->planned));
+		g_assert_cmpstr(x->reason, ==, y->reason);
+		g_assert_cmpuint(x->warnings->len, ==, y->warnings->len);
+	}
+	g_assert_cmpuint(a->warnings->len, ==, b->warnings->len);
+	for (guint i = 0; i < a->warnings->len; i++)
+		g_assert_cmpstr(a->warnings->pdata[i], ==, b->warnings->pdata[i]);
 }

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "planner.h"
+
 /* Absolute path of a file under tests/fixtures/ (needs G_TEST_SRCDIR or srcdir). */
 char *af_test_fixture(const char *relative);
 /*
@@ -27,3 +29,6 @@ void af_test_rm_rf(const char *dir);
 void af_test_copy_tree(const char *src, const char *dst);
 /* Writes a file below root, creating parent directories. */
 void af_test_write_file(const char *root, const char *relative, const char *contents);
+/* Asserts two plans are the same: entries (IRQ, action, mask, reason,
+ * warning count) and the plan's warnings, in order. */
+void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b);
