@@ -21,22 +21,22 @@
  *   "unmovable".)
  * - /sys/class/net/DEV/queues/rx-N/rps_cpus, rps_flow_cnt and tx-N/xps_cpus,
  *   xps_rxqs: net/core/net-sysfs.c stores check capable(CAP_NET_ADMIN) on
- *   top of the 0644 root mode. CAP_NET_ADMIN.
+ *   top of the 0644 root mode. Not written by this version: when they are,
+ *   CAP_NET_ADMIN is what the drop keeps.
  * - /proc/sys/net/core/rps_sock_flow_entries: 0644 root; DAC only.
  * - ethtool SIOCETHTOOL: reading features and channels needs nothing;
  *   setting them needs CAP_NET_ADMIN (we only read).
  * - The udev monitor (NETLINK_KOBJECT_UEVENT), the rtnetlink RTNLGRP_LINK
  *   subscription and inotify need nothing once bound (the udev socket's
- *   larger receive buffer, SO_RCVBUFFORCE, is set before the drop).
+ *   larger receive buffer, SO_RCVBUFFORCE, wants CAP_NET_ADMIN: it is set
+ *   before the drop).
  * - The state directory is root's (StateDirectory=): DAC only.
  *
- * So CAP_NET_ADMIN alone stays, in effective and permitted.
+ * So nothing stays: effective, permitted and inheritable sets end empty.
  */
-static gboolean holds_more_than_net_admin(void)
+static gboolean holds_any(void)
 {
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		if (cap == CAP_NET_ADMIN)
-			continue;
 		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
 		    capng_have_capability(CAPNG_PERMITTED, cap) ||
 		    capng_have_capability(CAPNG_INHERITABLE, cap))
@@ -47,23 +47,15 @@ static gboolean holds_more_than_net_admin(void)
 
 int af_privileges_drop(void)
 {
-	gboolean keep_net_admin;
 	int r;
 
 	if (geteuid() != 0)
 		return 1;
 	if (capng_get_caps_process() < 0)
 		return -EIO;
-	if (!holds_more_than_net_admin())
-		return 1; /* under the unit's CapabilityBoundingSet=: no capset needed */
-	keep_net_admin = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN);
+	if (!holds_any())
+		return 1; /* nothing to drop: no capset call */
 	capng_clear(CAPNG_SELECT_CAPS);
-	/* A bounding set without it (a stricter unit) leaves nothing to keep. */
-	if (keep_net_admin) {
-		r = capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
-		if (r < 0)
-			return -EINVAL;
-	}
 	/* CAPNG_SELECT_CAPS only: the bounding set belongs to systemd's
 	 * CapabilityBoundingSet=, and changing it would need CAP_SETPCAP. */
 	r = capng_apply(CAPNG_SELECT_CAPS);

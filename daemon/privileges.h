@@ -7,11 +7,10 @@
  */
 
 /*
- * Drops every capability but CAP_NET_ADMIN from the effective, permitted
- * and inheritable sets (not the bounding set: under systemd,
- * CapabilityBoundingSet= does that, and changing it needs CAP_SETPCAP).
- * Returns 0, 1 when skipped (not root, or nothing beyond CAP_NET_ADMIN
- * held, so capset is never called under the unit's syscall filter), or a
+ * Drops every capability from the effective, permitted and inheritable
+ * sets (not the bounding set: under systemd, CapabilityBoundingSet= does
+ * that, and changing it needs CAP_SETPCAP): the writes of this version need
+ * none. Returns 0, 1 when skipped (not root, or nothing held), or a
  * negative errno.
  */
 int af_privileges_drop(void);
