@@ -85,6 +85,19 @@ typedef struct {
 	guint n_isolated_managed;
 } Planner;
 
+/* planner.c: puts a unit on cpu (charged, its device's core counted). */
+void af_planner_settle_unit(Planner *p, Unit *unit, int cpu);
+/* planner.c: takes a settled unit off its CPU (the caller says where it goes). */
+void af_planner_unsettle_unit(Planner *p, Unit *unit);
+/* planner.c: the units of the unit's device placed on a core so far. */
+guint af_planner_device_on_core(Planner *p, const Unit *unit, guint core);
+/* planner.c: TRUE when every IRQ of the unit has exactly cpu as its affinity. */
+gboolean af_planner_held_on(const Unit *unit, int cpu);
+/* planner.c: heaviest first, then by IRQ number (a GCompareFunc on Unit**). */
+int af_planner_compare_units(gconstpointer a, gconstpointer b);
+/* planner-balance.c: passes 5 and 6, the load pass and evening out. */
+void af_planner_settle_spread(Planner *p);
+
 /* Writes every placed or capped unit's entries and the plan's counts. */
 void af_planner_write_entries(Planner *p);
 /* Adds the whole-plan warnings (no housekeeping, cap reached, managed on isolated). */

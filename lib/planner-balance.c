@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "planner-state.h"
+
+/*
+ * Passes 5 and 6 of the planner (planner.c): after placement, the load pass
+ * and the evening out of IRQ counts, alternated until the plan is a fixed
+ * point.
+ */
+
+/* Rounds of load balancing and evening out before the plan is taken as it is. */
+#define SETTLE_ROUNDS 8u
+
+/* The heap of a set's CPUs by (count, CPU number): sift entry i down. */
+static void sift_down(GArray *heap, guint i)
+{
+	for (;;) {
+		guint least = i, l = 2 * i + 1, r = 2 * i + 2;
+		CountEntry *e = (CountEntry *)heap->data;
+
+		if (l < heap->len && (e[l].count < e[least].count ||
+				      (e[l].count == e[least].count && e[l].cpu < e[least].cpu)))
+			least = l;
+		if (r < heap->len && (e[r].count < e[least].count ||
+				      (e[r].count == e[least].count && e[r].cpu < e[least].cpu)))
+			least = r;
+		if (least == i)
+			return;
+		CountEntry t = e[i];
+		e[i] = e[least];
+		e[least] = t;
+		i = least;
+	}
+}
+
+/* The set's share (mean IRQs per CPU, rounded up) and its heap by count, once. */
+static void count_cand(Planner *p, Cand *cand)
+{
+	guint64 total = 0;
+	guint n = af_cpuset_count(cand->cpus);
+
+	cand->counted = TRUE;
+	cand->by_count = g_array_sized_new(FALSE, FALSE, sizeof(CountEntry), n);
+	AF_CPUSET_FOREACH (cpu, cand->cpus) {
+		CountEntry e = {.count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu};
+
+		g_array_append_val(cand->by_count, e);
+		total += e.count;
+	}
+	cand->share = n ? (guint)((total + n - 1) / n) : 0;
+	for (guint i = n / 2; i-- > 0;)
+		sift_down(cand->by_count, i);
+}
+
+/*
+ * The CPU of cand with the fewest IRQs, if it stays within the share with
+ * n_irqs more, else -1. Counts of the set's CPUs grow as units arrive: a top
+ * entry whose count is stale is re-keyed until the top is true.
+ */
+static int within_share(Planner *p, Cand *cand, guint n_irqs)
+{
+	CountEntry *top;
+
+	if (cand->by_count->len == 0)
+		return -1;
+	top = &g_array_index(cand->by_count, CountEntry, 0);
+	while (top->count != af_spread_count(p->spread, top->cpu)) {
+		top->count = af_spread_count(p->spread, top->cpu);
+		sift_down(cand->by_count, 0);
+	}
+	if (top->count + n_irqs > cand->share || !af_spread_has_room(p->spread, top->cpu, n_irqs))
+		return -1;
+	return (int)top->cpu;
+}
+
+/*
+ * The lightest first (the load balance stays), then units that are written
+ * anyway (another target costs no extra write), then by IRQ number: the
+ * order evening out moves units in.
+ */
+static int compare_units_light(gconstpointer a, gconstpointer b)
+{
+	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
+	gboolean xs = x->in_place, ys = y->in_place;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	if (xs != ys)
+		return xs ? 1 : -1;
+	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
+}
+
+/* A move that puts no more of the unit's device on the target core than it leaves on its own. */
+static gboolean device_allows_move(Planner *p, const Unit *unit, int from, int to)
+{
+	guint core_from = af_spread_core_of(p->spread, (guint)from);
+	guint core_to = af_spread_core_of(p->spread, (guint)to);
+
+	return !unit->device || core_from == core_to ||
+	       af_planner_device_on_core(p, unit, core_to) <
+		       af_planner_device_on_core(p, unit, core_from);
+}
+
+/*
+ * Pass 6 (spread): a unit on a CPU with more IRQs than its set's share moves
+ * to the CPU of the set with the fewest, when that one stays within the
+ * share. Each such move takes an over-share CPU one step towards the share
+ * and puts no CPU over it, so the result is stable: the next plan on the
+ * same counts moves nothing. The lightest units go first (the load balance
+ * stays), then those written anyway: placed is sorted so (compare_units_light).
+ * Returns TRUE when a unit moved.
+ */
+static gboolean even_out(Planner *p, GPtrArray *placed)
+{
+	GHashTableIter iter;
+	Cand *cand;
+	gboolean moved = FALSE;
+
+	/* Shares and heaps from the counts now (the load pass may have moved units since). */
+	g_hash_table_iter_init(&iter, p->cands);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand))
+		if (cand->counted) {
+			g_clear_pointer(&cand->by_count, g_array_unref);
+			cand->counted = FALSE;
+		}
+	for (guint i = 0; i < placed->len; i++) {
+		Unit *unit = placed->pdata[i];
+		guint n = unit->items->len;
+		int from = unit->cpu, to;
+
+		if (!unit->cand->counted)
+			count_cand(p, unit->cand);
+		if (af_spread_count(p->spread, from) <= unit->cand->share)
+			continue;
+		to = within_share(p, unit->cand, n);
+		if (to < 0 || !device_allows_move(p, unit, from, to))
+			continue;
+		af_planner_unsettle_unit(p, unit);
+		if (unit->kept)
+			unit->evened_from = from; /* the reason to leave where it is */
+		unit->kept = FALSE;
+		af_planner_settle_unit(p, unit, to);
+		p->load_gen++;
+		moved = TRUE;
+	}
+	return moved;
+}
+
+/* The load gap a move must beat: hysteresis_percent of the mean, at least min_load_rate. */
+static void compute_threshold(Planner *p)
+{
+	guint64 total = 0;
+	guint n_housekeeping = af_cpuset_count(p->housekeeping);
+
+	/* Every CPU isolated: nothing was placed, and there is no mean to divide by. */
+	if (n_housekeeping == 0)
+		return;
+	AF_CPUSET_FOREACH (cpu, p->housekeeping)
+		total += af_spread_load(p->spread, cpu);
+	p->threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
+	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
+	p->threshold = MAX(p->threshold, (guint64)p->policy->min_load_rate);
+}
+
+/* The least loaded CPU of a set, recomputed after moves only when asked again. */
+static guint64 floor_of(Planner *p, Cand *cand)
+{
+	if (cand->floor_gen != p->load_gen) {
+		cand->min_load = G_MAXUINT64;
+		AF_CPUSET_FOREACH (cpu, cand->cpus)
+			cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
+		cand->floor_gen = p->load_gen;
+	}
+	return cand->min_load;
+}
+
+/*
+ * The CPU of its set a unit may move to for load: the least loaded with
+ * room that puts no more of its device on that core than it leaves on its
+ * own (ties: the lowest CPU number), or -1.
+ */
+static int load_target(Planner *p, const Unit *unit)
+{
+	guint64 best_load = G_MAXUINT64;
+	int best = -1;
+
+	AF_CPUSET_FOREACH (cpu, unit->cand->cpus) {
+		guint64 load = af_spread_load(p->spread, (guint)cpu);
+
+		if (cpu == unit->cpu || load >= best_load ||
+		    !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
+		    !device_allows_move(p, unit, unit->cpu, cpu))
+			continue;
+		best = cpu;
+		best_load = load;
+	}
+	return best;
+}
+
+/*
+ * Pass 5 (spread, measured load): a unit moves from its CPU to the least
+ * loaded CPU of its set when that one is lighter by more than the
+ * threshold and stays lighter than its CPU was (its weight is below the
+ * gap), heaviest units first (placed is sorted so: af_planner_compare_units), sweep
+ * after sweep until none moves. Every
+ * move lowers the sum of the squared CPU loads, so the sweeps end; a move
+ * back would need a gap above the unit's weight the other way, which the
+ * move cannot leave: a plan applied and planned again on the same load
+ * moves nothing. Returns TRUE when a unit moved.
+ */
+static gboolean balance_load(Planner *p, GPtrArray *placed)
+{
+	gboolean moved_any = FALSE;
+
+	for (gboolean moved = TRUE; moved;) {
+		moved = FALSE;
+		for (guint i = 0; i < placed->len; i++) {
+			Unit *unit = placed->pdata[i];
+			guint64 load = af_spread_load(p->spread, (guint)unit->cpu), to_load;
+			int to;
+
+			/* No CPU of the set is light enough: skip the scan. */
+			if (load <= floor_of(p, unit->cand) + p->threshold)
+				continue;
+			/* A unit widened out of its set stays where the widening put it. */
+			if (!af_cpuset_contains(unit->cand->cpus, (guint)unit->cpu))
+				continue;
+			to = load_target(p, unit);
+			if (to < 0)
+				continue;
+			to_load = af_spread_load(p->spread, (guint)to);
+			if (load <= to_load + p->threshold || unit->weight >= load - to_load)
+				continue;
+			af_planner_unsettle_unit(p, unit);
+			unit->kept = FALSE;
+			unit->rebalanced = TRUE;
+			unit->evened_from = -1;
+			af_planner_settle_unit(p, unit, to);
+			p->load_gen++;
+			moved = moved_any = TRUE;
+		}
+	}
+	return moved_any;
+}
+
+/*
+ * Passes 5 and 6 alternate until neither moves a unit (each ends in a state
+ * it would leave alone), so that the plan is a fixed point: applied and
+ * planned again on the same machine and load, it moves nothing. Evening
+ * out can leave a CPU past the hysteresis, and the load pass a CPU over
+ * its share; the rounds are bounded in case they kept undoing each other.
+ */
+void af_planner_settle_spread(Planner *p)
+{
+	g_autoptr(GPtrArray) light = g_ptr_array_new();
+	g_autoptr(GPtrArray) heavy = NULL;
+	gboolean weighted = p->load != NULL;
+
+	/* The units placed, sorted once: none is placed or taken off from here on. */
+	for (guint i = 0; i < p->units->len; i++) {
+		Unit *unit = p->units->pdata[i];
+
+		if (unit->cpu < 0)
+			continue;
+		/* Once, not in the comparison: a mask's count is a popcount of AF_CPU_MAX bits. */
+		unit->in_place = af_planner_held_on(unit, unit->cpu);
+		g_ptr_array_add(light, unit);
+	}
+	if (weighted) {
+		heavy = g_ptr_array_copy(light, NULL, NULL);
+		g_ptr_array_sort(heavy, af_planner_compare_units);
+		compute_threshold(p);
+		balance_load(p, heavy);
+	}
+	g_ptr_array_sort(light, compare_units_light);
+	for (guint round = 0; round < SETTLE_ROUNDS; round++) {
+		/* Evening out moved nothing: the load pass before left nothing to move either. */
+		if (!even_out(p, light))
+			return;
+		if (weighted)
+			balance_load(p, heavy);
+	}
+}
