@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "planner.h"
+#include "testutil.h"
 
 typedef struct {
 	guint n_cpus, n_irqs;
@@ -257,27 +258,6 @@ static void print_row(guint n_cpus, guint n_irqs, const char *what, const char *
 	       q->mean_load / 1000.0, q->node_local_percent, q->on_isolated);
 }
 
-/* The plan applied as the kernel would show it; returns the placement (masks borrowed from plan).
- */
-static AfPlacement *apply_plan(AfSnapshot *s, const AfPlan *plan)
-{
-	AfPlacement *placement = af_placement_new();
-
-	for (guint i = 0; i < plan->entries->len; i++) {
-		const AfPlanEntry *entry = plan->entries->pdata[i];
-		AfIrq *irq = (AfIrq *)entry->irq;
-
-		if (!entry->planned)
-			continue;
-		g_hash_table_insert(placement, GUINT_TO_POINTER(irq->irq), entry->planned);
-		af_cpuset_assign(irq->affinity, entry->planned);
-		if (!irq->effective)
-			irq->effective = af_cpuset_new();
-		af_cpuset_assign(irq->effective, entry->planned);
-	}
-	return placement;
-}
-
 /* Median of n_runs af_plan_compute() calls in ms; the last plan in *ret_plan. */
 static double time_plan(const AfSnapshot *s, const AfHousekeeping *hk, const AfPolicy *policy,
 			AfPlacement *previous, AfLoad *load, guint n_runs, AfPlan **ret_plan)
@@ -316,7 +296,7 @@ static int run_one(guint n_cpus, guint n_irqs)
 	plan_ms = time_plan(s, hk, policy, NULL, load, n_runs, &plan);
 	planned = measure(plan, s, hk, load);
 	/* The same machine with the plan applied: the daemon's next plan, same load. */
-	previous = apply_plan(s, plan);
+	previous = af_test_apply_plan(s, plan);
 	replan_ms = time_plan(s, hk, policy, previous, load, n_runs, &replan);
 	g_snprintf(plan_text, sizeof(plan_text), "%.2f", plan_ms);
 	g_snprintf(replan_text, sizeof(replan_text), "%.2f/%u", replan_ms, replan->n_move);

@@ -80,6 +80,19 @@ const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq)
 	return found ? *found : NULL;
 }
 
+AfPlacement *af_plan_placement(const AfPlan *plan)
+{
+	AfPlacement *placement = af_placement_new();
+
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *e = plan->entries->pdata[i];
+
+		if (e->planned)
+			g_hash_table_insert(placement, GUINT_TO_POINTER(e->irq->irq), e->planned);
+	}
+	return placement;
+}
+
 int af_plan_compare_irq(gconstpointer a, gconstpointer b)
 {
 	const AfIrq *x = *(AfIrq *const *)a, *y = *(AfIrq *const *)b;
@@ -125,7 +138,6 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
 	return af_policy_match(policy, irq->irq, irq->name, irq->driver, irq->interface);
 }
 
-
 /*
  * The invariants every plan keeps (H = housekeeping within the online CPUs,
  * "counted" CPUs of an IRQ the plan does not place = af_plan_counted_cpus()):
@@ -151,8 +163,8 @@ typedef struct {
 	const AfPolicy *policy;
 	AfCpuSet *housekeeping;
 	guint cap;
-	guint *served; /* per CPU: planned entries + counted CPUs of skips */
-	guint *planned; /* per CPU: planned entries */
+	guint *served;	   /* per CPU: planned entries + counted CPUs of skips */
+	guint *planned;	   /* per CPU: planned entries */
 	GPtrArray *capped; /* AfPlanEntry* skipped for the cap (I7) */
 } Checker;
 
@@ -178,8 +190,8 @@ static char *check_skip(Checker *c, const AfPlanEntry *entry, const AfRule *rule
 		g_ptr_array_add(c->capped, (gpointer)entry);
 		return NULL;
 	}
-	AF_CPUSET_FOREACH(cpu, af_plan_counted_cpus(irq))
-	c->served[cpu]++;
+	AF_CPUSET_FOREACH (cpu, af_plan_counted_cpus(irq))
+		c->served[cpu]++;
 	return NULL;
 }
 
@@ -209,8 +221,7 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 		return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", irq->irq,
 				       af_action_to_string(entry->action),
 				       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");
-	AF_CPUSET_FOREACH(cpu, entry->planned)
-	{
+	AF_CPUSET_FOREACH (cpu, entry->planned) {
 		c->served[cpu]++;
 		c->planned[cpu]++;
 	}
@@ -229,7 +240,7 @@ static char *check_entry(Checker *c, const AfPlanEntry *entry)
 static char *check_entries(Checker *c, const AfPlan *plan)
 {
 	g_autoptr(GPtrArray) irqs = af_plan_sorted_irqs(c->snapshot);
-	guint n[3] = { 0 };
+	guint n[3] = {0};
 
 	if (plan->entries->len != irqs->len)
 		return g_strdup_printf("%u entries for %u IRQs", plan->entries->len, irqs->len);
@@ -264,10 +275,10 @@ static char *check_cap(Checker *c)
 		g_autoptr(AfCpuSet) allowed =
 			allowed_cpus(c, af_plan_match_rule(c->policy, entry->irq));
 
-		AF_CPUSET_FOREACH(cpu, allowed)
-		if (c->served[cpu] < c->cap)
-			return g_strdup_printf("IRQ %u: skipped while CPU %d has room", entry->irq->irq,
-					       cpu);
+		AF_CPUSET_FOREACH (cpu, allowed)
+			if (c->served[cpu] < c->cap)
+				return g_strdup_printf("IRQ %u: skipped while CPU %d has room",
+						       entry->irq->irq, cpu);
 	}
 	return NULL;
 }

@@ -74,6 +74,8 @@ void af_plan_free(AfPlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPlan, af_plan_free)
 /* The entry of one IRQ, or NULL. */
 const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq);
+/* The plan as a previous placement: every entry's planned mask (borrowed from the plan). */
+AfPlacement *af_plan_placement(const AfPlan *plan);
 
 /*
  * Checks the plan's invariants: every movable IRQ has an entry that is move

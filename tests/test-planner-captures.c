@@ -605,26 +605,6 @@ static void check_plan(Expect *e, const AfPlan *plan, const AfSnapshot *s, const
 		g_assert_cmpuint(plan->n_move + plan->n_keep, ==, 0);
 }
 
-/* The plan written, as the kernel would show it: affinity and effective the planned CPU. */
-static AfPlacement *apply_plan(AfSnapshot *s, const AfPlan *plan)
-{
-	AfPlacement *placement = af_placement_new();
-
-	for (guint i = 0; i < plan->entries->len; i++) {
-		const AfPlanEntry *entry = plan->entries->pdata[i];
-		AfIrq *irq = af_snapshot_lookup(s, entry->irq->irq);
-
-		if (!entry->planned)
-			continue;
-		g_hash_table_insert(placement, GUINT_TO_POINTER(irq->irq), entry->planned);
-		af_cpuset_assign(irq->affinity, entry->planned);
-		if (!irq->effective)
-			irq->effective = af_cpuset_new();
-		af_cpuset_assign(irq->effective, entry->planned);
-	}
-	return placement;
-}
-
 static void run_case(const Capture *c, const char *capture_name, const Case *k)
 {
 	g_autoptr(Expect) e = expect_new(c, k);
@@ -659,7 +639,7 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 
 	/* Applied, the next plan on the same machine and load moves nothing. */
 	applied = build_snapshot(c, e->online, NULL);
-	previous = apply_plan(applied, plan);
+	previous = af_test_apply_plan(applied, plan);
 	g_assert_cmpint(af_plan_compute(applied, hk, policy, previous, load, &replan), ==, 0);
 	check_plan(e, replan, applied, hk, policy);
 	/*

@@ -65,7 +65,7 @@ static AfTopology *new_topology(guint n_nodes, guint caches_per_node, guint core
 		guint core = cpu % n_cores, cache = core / cores_per_cache;
 		guint node = cache / caches_per_node;
 
-		topology->cpus[cpu] = (AfCpuTopo){ node, node, cache, core, cpu / n_cores };
+		topology->cpus[cpu] = (AfCpuTopo){node, node, cache, core, cpu / n_cores};
 		af_cpuset_add(topology->known, cpu);
 		af_cpuset_add(topology->node_cpus[node], cpu);
 	}
@@ -386,7 +386,8 @@ static void test_nic_node_isolated(void)
 
 static void test_managed_nvme(void)
 {
-	/* 8 single-thread cores, 4-7 isolated; nvme q1-q8 one per CPU as the kernel spreads them. */
+	/* 8 single-thread cores, 4-7 isolated; nvme q1-q8 one per CPU as the kernel spreads them.
+	 */
 	g_autoptr(Machine) m = machine_new(1, 1, 8, 1, "", "4-7");
 	g_autoptr(AfPlan) plan = NULL;
 	AfIrq *admin = add_queue(m, 50, "0000:02:00.0", 0, 0, AF_QUEUE_NONE, "0-7", "6");
@@ -401,8 +402,8 @@ static void test_managed_nvme(void)
 	plan = plan_checked(m, NULL, NULL);
 	for (int q = 1; q <= 8; q++) {
 		const AfPlanEntry *entry = af_plan_lookup(plan, 50 + q);
-		g_autofree char *reason = g_strdup_printf("kernel-managed (heuristic): served by CPU %d",
-							  q - 1);
+		g_autofree char *reason =
+			g_strdup_printf("kernel-managed (heuristic): served by CPU %d", q - 1);
 		g_autofree char *warning =
 			g_strdup_printf("served by isolated CPU %d; isolcpus=managed_irq "
 					"cannot move it",
@@ -558,20 +559,6 @@ static void test_hysteresis(void)
 	g_assert_cmpuint(plan->n_move, ==, 0);
 }
 
-/* Copies a plan's masks into a placement (values borrowed from the plan). */
-static AfPlacement *placement_of(const AfPlan *plan)
-{
-	AfPlacement *placement = af_placement_new();
-
-	for (guint i = 0; i < plan->entries->len; i++) {
-		const AfPlanEntry *e = plan->entries->pdata[i];
-
-		if (e->planned)
-			g_hash_table_insert(placement, GUINT_TO_POINTER(e->irq->irq), e->planned);
-	}
-	return placement;
-}
-
 /* Applies a plan to the machine's IRQs, as a kernel would. */
 static void apply_to(Machine *m, const AfPlan *plan)
 {
@@ -629,7 +616,7 @@ static void test_even_out(void)
 
 	/* Applied, the next plan on the same machine moves nothing. */
 	apply_to(m, plan);
-	previous = placement_of(plan);
+	previous = af_plan_placement(plan);
 	again = plan_checked(m, previous, NULL);
 	g_assert_cmpuint(again->n_move, ==, 0);
 }
@@ -669,7 +656,7 @@ static void test_even_out_queues(void)
 
 	/* Applied, the next plan on the same machine moves nothing. */
 	apply_to(m, plan);
-	previous = placement_of(plan);
+	previous = af_plan_placement(plan);
 	again = plan_checked(m, previous, NULL);
 	g_assert_cmpuint(again->n_move, ==, 0);
 }
@@ -803,7 +790,7 @@ static void assert_fixed_point(Machine *m, const AfPlan *plan, AfLoad *load)
 	g_autoptr(AfPlacement) previous2 = NULL;
 
 	apply_to(m, last);
-	previous = placement_of(last);
+	previous = af_plan_placement(last);
 	again = plan_checked(m, previous, load);
 	for (guint i = 0; i < again->entries->len; i++) {
 		const AfPlanEntry *e = again->entries->pdata[i];
@@ -813,7 +800,7 @@ static void assert_fixed_point(Machine *m, const AfPlan *plan, AfLoad *load)
 			g_error("IRQ %u placed again after the plan was applied: %s (before: %s)",
 				e->irq->irq, e->reason, before->reason);
 	}
-	previous2 = placement_of(again);
+	previous2 = af_plan_placement(again);
 	third = plan_checked(m, previous2, load);
 	g_assert_cmpuint(third->n_move, ==, 0);
 }
@@ -939,7 +926,8 @@ static void build_mixed(Machine *m, const guint *order, guint n)
 
 		switch (i % 4) {
 		case 0:
-			add_queue(m, 200 + i, device, (i / 8) % 2, i % 8, AF_QUEUE_RX, "0-15", NULL);
+			add_queue(m, 200 + i, device, (i / 8) % 2, i % 8, AF_QUEUE_RX, "0-15",
+				  NULL);
 			break;
 		case 1:
 			add_queue(m, 200 + i, device, (i / 8) % 2, (i - 1) % 8, AF_QUEUE_TX, "0-15",
@@ -997,8 +985,7 @@ static void test_check_catches(void)
 	/* Planned onto an isolated CPU: the checker must refuse. */
 	af_cpuset_clear(entry->planned);
 	af_cpuset_add(entry->planned, 3);
-	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==,
-			-EINVAL);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==, -EINVAL);
 	g_assert_nonnull(strstr(message, "IRQ 1: planned outside housekeeping"));
 	g_clear_pointer(&message, g_free);
 	/* Keep while the mask differs: churn hidden as keep. */
@@ -1007,8 +994,7 @@ static void test_check_catches(void)
 	entry->action = AF_ACTION_KEEP;
 	plan->n_keep = 1;
 	plan->n_move = 0;
-	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==,
-			-EINVAL);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==, -EINVAL);
 	g_assert_nonnull(strstr(message, "keep but planned differs"));
 }
 

@@ -84,6 +84,22 @@ void af_test_write_file(const char *root, const char *relative, const char *cont
 	g_assert_no_error(error);
 }
 
+AfPlacement *af_test_apply_plan(AfSnapshot *s, const AfPlan *plan)
+{
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *entry = plan->entries->pdata[i];
+		AfIrq *irq = af_snapshot_lookup(s, entry->irq->irq);
+
+		if (!entry->planned || !irq)
+			continue;
+		af_cpuset_assign(irq->affinity, entry->planned);
+		if (!irq->effective)
+			irq->effective = af_cpuset_new();
+		af_cpuset_assign(irq->effective, entry->planned);
+	}
+	return af_plan_placement(plan);
+}
+
 void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b)
 {
 	g_assert_cmpuint(a->entries->len, ==, b->entries->len);

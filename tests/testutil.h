@@ -29,6 +29,12 @@ void af_test_rm_rf(const char *dir);
 void af_test_copy_tree(const char *src, const char *dst);
 /* Writes a file below root, creating parent directories. */
 void af_test_write_file(const char *root, const char *relative, const char *contents);
+/*
+ * Applies a plan to a snapshot as the kernel would show it: each IRQ of s
+ * with a planned mask gets it as affinity and effective affinity. Returns
+ * the plan as a previous placement (af_plan_placement).
+ */
+AfPlacement *af_test_apply_plan(AfSnapshot *s, const AfPlan *plan);
 /* Asserts two plans are the same: entries (IRQ, action, mask, reason,
  * warning count) and the plan's warnings, in order. */
 void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b);
