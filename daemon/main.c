@@ -31,7 +31,8 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config,
 		  "Configuration file (default " AF_SYSCONFDIR "/affinityd/affinityd.conf)", "FILE" },
 		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->state_dir,
-		  "State directory (default: the config's state_dir, else $STATE_DIRECTORY, else " AF_LOCALSTATEDIR "/lib/affinityd)",
+		  "State directory (default: the config's state_dir, else $STATE_DIRECTORY, "
+		  "else " AF_LOCALSTATEDIR "/lib/affinityd)",
 		  "DIR" },
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &o->foreground,
 		  "Log plain lines to stderr, not to the journal", NULL },

@@ -5,9 +5,9 @@
 
 /*
  * The periodic scan: one read of /proc/interrupts. New or vanished IRQs
- * (nothing else announces MSI vectors being allocated or freed), a
- * shifted per-CPU load and, when no uevent socket could be opened, a
- * changed set of CPU columns (a hotplug) each mark a replan; the per-IRQ rates of the
+ * (nothing else announces MSI vectors being allocated or freed), a shifted
+ * per-CPU load and, when no uevent socket could be opened, a changed set of
+ * CPU columns (a hotplug) each mark a replan; the per-IRQ rates of the
  * interval (interrupts per second) become the planner's load table. Below
  * min_load_rate on every CPU, shares are noise and never mark a shift.
  */

@@ -81,9 +81,9 @@ char *af_statedir_choose(const char *option, const char *configured, const char 
 		return NULL;
 	if (configured && !g_str_equal(configured, AF_DEFAULT_STATE_DIR))
 		return g_strdup(configured);
-	/* StateDirectory=affinityd: the default prefix's AF_DEFAULT_STATE_DIR
-	 * (/usr/local/var/...) is read-only under ProtectSystem=strict. With
-	 * several StateDirectory= entries systemd joins them with ':'. */
+	/* StateDirectory=affinityd: the one directory ProtectSystem=strict leaves
+	 * writable, wherever configure put AF_DEFAULT_STATE_DIR. With several
+	 * StateDirectory= entries systemd joins them with ':'. */
 	if (state_directory) {
 		first = g_strndup(state_directory, strcspn(state_directory, ":"));
 		if (g_path_is_absolute(first))

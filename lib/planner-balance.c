@@ -12,6 +12,12 @@
 /* Rounds of load balancing and evening out before the plan is taken as it is. */
 #define SETTLE_ROUNDS 8u
 
+/* The heap's order: fewer IRQs first, then the lower CPU number. */
+static gboolean count_before(const CountEntry *a, const CountEntry *b)
+{
+	return a->count < b->count || (a->count == b->count && a->cpu < b->cpu);
+}
+
 /* The heap of a set's CPUs by (count, CPU number): sift entry i down. */
 static void sift_down(GArray *heap, guint i)
 {
@@ -19,11 +25,9 @@ static void sift_down(GArray *heap, guint i)
 		guint least = i, l = 2 * i + 1, r = 2 * i + 2;
 		CountEntry *e = (CountEntry *)heap->data;
 
-		if (l < heap->len && (e[l].count < e[least].count ||
-				      (e[l].count == e[least].count && e[l].cpu < e[least].cpu)))
+		if (l < heap->len && count_before(&e[l], &e[least]))
 			least = l;
-		if (r < heap->len && (e[r].count < e[least].count ||
-				      (e[r].count == e[least].count && e[r].cpu < e[least].cpu)))
+		if (r < heap->len && count_before(&e[r], &e[least]))
 			least = r;
 		if (least == i)
 			return;
@@ -202,17 +206,14 @@ static int load_target(Planner *p, const Unit *unit)
  * Pass 5 (spread, measured load): a unit moves from its CPU to the least
  * loaded CPU of its set when that one is lighter by more than the
  * threshold and stays lighter than its CPU was (its weight is below the
- * gap), heaviest units first (placed is sorted so: af_planner_compare_units), sweep
- * after sweep until none moves. Every
- * move lowers the sum of the squared CPU loads, so the sweeps end; a move
- * back would need a gap above the unit's weight the other way, which the
- * move cannot leave: a plan applied and planned again on the same load
- * moves nothing. Returns TRUE when a unit moved.
+ * gap), heaviest units first (placed is sorted so: af_planner_compare_units),
+ * sweep after sweep until none moves. Every move lowers the sum of the
+ * squared CPU loads, so the sweeps end; a move back would need a gap above
+ * the unit's weight the other way, which the move cannot leave: a plan
+ * applied and planned again on the same load moves nothing.
  */
-static gboolean balance_load(Planner *p, GPtrArray *placed)
+static void balance_load(Planner *p, GPtrArray *placed)
 {
-	gboolean moved_any = FALSE;
-
 	for (gboolean moved = TRUE; moved;) {
 		moved = FALSE;
 		for (guint i = 0; i < placed->len; i++) {
@@ -238,10 +239,9 @@ static gboolean balance_load(Planner *p, GPtrArray *placed)
 			unit->evened_from = -1;
 			af_planner_settle_unit(p, unit, to);
 			p->load_gen++;
-			moved = moved_any = TRUE;
+			moved = TRUE;
 		}
 	}
-	return moved_any;
 }
 
 /*
