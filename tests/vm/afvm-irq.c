@@ -60,7 +60,12 @@ static void read_line(const char *file, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-static int print_table(void)
+/*
+ * Calls row(irq, counts) for each numbered row of /proc/interrupts, counts
+ * pointing just past the "N:"; architecture rows (NMI:, LOC:, ...) and the
+ * header are skipped.
+ */
+static int for_each_irq(void (*row)(long irq, char *counts))
 {
 	FILE *f = fopen("/proc/interrupts", "re");
 	char line[4096];
@@ -73,31 +78,35 @@ static int print_table(void)
 		char *end;
 		const char *p = line + strspn(line, " ");
 		long irq = strtol(p, &end, 10);
-		char path[128], actions[1024], aff[1024], eff[1024], node[32];
-		unsigned long long count = 0;
 
-		/* Architecture rows (NMI:, LOC:, ...) and the header are skipped. */
-		if (end == p || *end != ':')
-			continue;
-		/* The counts come first, one per online CPU; the chip name ends them. */
-		for (char *q = end + 1, *next;; q = next) {
-			unsigned long long n = strtoull(q, &next, 10);
-			if (next == q || (*next != ' ' && *next != '\n'))
-				break;
-			count += n;
-		}
-		snprintf(path, sizeof(path), "/sys/kernel/irq/%ld/actions", irq);
-		read_line(path, actions, sizeof(actions));
-		snprintf(path, sizeof(path), "/proc/irq/%ld/smp_affinity_list", irq);
-		read_line(path, aff, sizeof(aff));
-		snprintf(path, sizeof(path), "/proc/irq/%ld/effective_affinity_list", irq);
-		read_line(path, eff, sizeof(eff));
-		snprintf(path, sizeof(path), "/proc/irq/%ld/node", irq);
-		read_line(path, node, sizeof(node));
-		printf("%ld %s %s %s %s %llu\n", irq, actions, aff, eff, node, count);
+		if (end != p && *end == ':')
+			row(irq, end + 1);
 	}
 	fclose(f);
 	return 0;
+}
+
+static void print_row(long irq, char *counts)
+{
+	char path[128], actions[1024], aff[1024], eff[1024], node[32];
+	unsigned long long count = 0;
+
+	/* The counts come first, one per online CPU; the chip name ends them. */
+	for (char *q = counts, *next;; q = next) {
+		unsigned long long n = strtoull(q, &next, 10);
+		if (next == q || (*next != ' ' && *next != '\n'))
+			break;
+		count += n;
+	}
+	snprintf(path, sizeof(path), "/sys/kernel/irq/%ld/actions", irq);
+	read_line(path, actions, sizeof(actions));
+	snprintf(path, sizeof(path), "/proc/irq/%ld/smp_affinity_list", irq);
+	read_line(path, aff, sizeof(aff));
+	snprintf(path, sizeof(path), "/proc/irq/%ld/effective_affinity_list", irq);
+	read_line(path, eff, sizeof(eff));
+	snprintf(path, sizeof(path), "/proc/irq/%ld/node", irq);
+	read_line(path, node, sizeof(node));
+	printf("%ld %s %s %s %s %llu\n", irq, actions, aff, eff, node, count);
 }
 
 static int print_cpus(void)
@@ -168,7 +177,7 @@ static int nvme_identify(const char *dev)
 
 static int send_udp(const char *addr)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
 	int fd, r = 0;
 
 	if (inet_pton(AF_INET, addr, &to.sin_addr) != 1)
@@ -184,51 +193,27 @@ static int send_udp(const char *addr)
 	return report(r);
 }
 
-/* Writes each IRQ's requested mask back to it, reporting the kernel's answer. */
-static int rewrite_all(void)
+/* Writes the IRQ's requested mask back to it, reporting the kernel's answer. */
+static void rewrite_row(long irq, char *counts)
 {
-	FILE *f = fopen("/proc/interrupts", "re");
-	char line[4096];
+	char path[128], aff[1024];
 
-	if (!f) {
-		perror("afvm-irq: /proc/interrupts");
-		return 1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *end;
-		const char *p = line + strspn(line, " ");
-		long irq = strtol(p, &end, 10);
-		char path[128], aff[1024];
-		int fd, r = 0;
-
-		if (end == p || *end != ':')
-			continue;
-		snprintf(path, sizeof(path), "/proc/irq/%ld/smp_affinity_list", irq);
-		read_line(path, aff, sizeof(aff));
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			r = errno;
-		else if (write(fd, aff, strlen(aff)) < 0)
-			r = errno;
-		if (fd >= 0 && close(fd) < 0 && r == 0)
-			r = errno;
-		printf("%ld ", irq);
-		report(r);
-	}
-	fclose(f);
-	return 0;
+	snprintf(path, sizeof(path), "/proc/irq/%ld/smp_affinity_list", irq);
+	read_line(path, aff, sizeof(aff));
+	printf("%ld ", irq);
+	set_file(path, aff);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "table") == 0)
-		return print_table();
+		return for_each_irq(print_row);
 	if (argc == 2 && strcmp(argv[1], "cpus") == 0)
 		return print_cpus();
 	if (argc == 4 && strcmp(argv[1], "set") == 0)
 		return set_file(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "rewrite") == 0)
-		return rewrite_all();
+		return for_each_irq(rewrite_row);
 	if (argc == 3 && strcmp(argv[1], "nvme-identify") == 0)
 		return nvme_identify(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "udp") == 0)
