@@ -294,10 +294,12 @@ static int run_one(guint n_cpus, guint n_irqs)
 	char plan_text[32], replan_text[48], rss_text[32];
 
 	plan_ms = time_plan(s, hk, policy, NULL, load, n_runs, &plan);
+	af_test_dump_plan(plan);
 	planned = measure(plan, s, hk, load);
 	/* The same machine with the plan applied: the daemon's next plan, same load. */
 	previous = af_test_apply_plan(s, plan);
 	replan_ms = time_plan(s, hk, policy, previous, load, n_runs, &replan);
+	af_test_dump_plan(replan);
 	g_snprintf(plan_text, sizeof(plan_text), "%.2f", plan_ms);
 	g_snprintf(replan_text, sizeof(replan_text), "%.2f/%u", replan_ms, replan->n_move);
 	g_snprintf(rss_text, sizeof(rss_text), "%.1f", peak_rss_kib() / 1024.0);

@@ -625,6 +625,7 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 
 	s = build_snapshot(c, e->online, load);
 	g_assert_cmpint(af_plan_compute(s, hk, policy, NULL, load, &plan), ==, 0);
+	af_test_dump_plan(plan);
 	check_plan(e, plan, s, hk, policy);
 	if (!af_cpuset_is_empty(e->housekeeping))
 		g_assert_cmpuint(plan->n_move + plan->n_keep, >, 0);
@@ -641,6 +642,7 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 	applied = build_snapshot(c, e->online, NULL);
 	previous = af_test_apply_plan(applied, plan);
 	g_assert_cmpint(af_plan_compute(applied, hk, policy, previous, load, &replan), ==, 0);
+	af_test_dump_plan(replan);
 	check_plan(e, replan, applied, hk, policy);
 	/*
 	 * A fixed point: with a measured load and under the cap too, each IRQ

@@ -214,6 +214,7 @@ static AfPlan *plan_checked(Machine *m, AfPlacement *previous, AfLoad *load)
 	g_assert_nonnull(plan);
 	if (af_plan_check(plan, m->snapshot, m->hk, m->policy, &message) < 0)
 		g_error("plan invariant broken: %s", message);
+	af_test_dump_plan(plan);
 	return plan;
 }
 

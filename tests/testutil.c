@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <sys/wait.h>
 
 #include "testutil.h"
@@ -115,4 +116,39 @@ void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b)
 	g_assert_cmpuint(a->warnings->len, ==, b->warnings->len);
 	for (guint i = 0; i < a->warnings->len; i++)
 		g_assert_cmpstr(a->warnings->pdata[i], ==, b->warnings->pdata[i]);
+}
+
+void af_test_dump_plan(const AfPlan *plan)
+{
+	const char *dir = g_getenv("AF_TEST_DUMP_PLANS");
+	const char *test = g_test_get_path();
+	g_autofree char *name = NULL, *path = NULL;
+	g_autoptr(GString) text = NULL;
+	FILE *f;
+
+	if (!dir || !*dir)
+		return;
+	name = g_strdelimit(g_strconcat(test && *test ? test : "main", ".txt", NULL), "/", '_');
+	path = g_build_filename(dir, name, NULL);
+	text = g_string_new("plan\n");
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *e = plan->entries->pdata[i];
+		g_autofree char *planned = e->planned ? af_cpuset_format_list(e->planned)
+						      : g_strdup("-");
+
+		g_string_append_printf(text, "%u %s %s %s\n", e->irq->irq,
+				       af_action_to_string(e->action), planned, e->reason);
+		for (guint j = 0; j < e->warnings->len; j++)
+			g_string_append_printf(text, "  warning %s\n",
+					       (const char *)e->warnings->pdata[j]);
+	}
+	for (guint i = 0; i < plan->warnings->len; i++)
+		g_string_append_printf(text, "warning %s\n", (const char *)plan->warnings->pdata[i]);
+	g_string_append_printf(text, "move %u keep %u skip %u\n", plan->n_move, plan->n_keep,
+			       plan->n_skip);
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	f = fopen(path, "a");
+	g_assert_nonnull(f);
+	fputs(text->str, f);
+	fclose(f);
 }

@@ -38,3 +38,11 @@ AfPlacement *af_test_apply_plan(AfSnapshot *s, const AfPlan *plan);
 /* Asserts two plans are the same: entries (IRQ, action, mask, reason,
  * warning count) and the plan's warnings, in order. */
 void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b);
+/*
+ * With AF_TEST_DUMP_PLANS=DIR in the environment, appends the plan as text
+ * (every entry's IRQ, action, planned mask, reason and warnings, then the
+ * plan's warnings and counts) to DIR/<the test path, '/' as '_'>.txt; does
+ * nothing otherwise. Run the suites before and after a change that must
+ * not change plans and diff the two directories.
+ */
+void af_test_dump_plan(const AfPlan *plan);
