@@ -271,7 +271,7 @@ static double time_plan(const AfSnapshot *s, const AfHousekeeping *hk, const AfP
 		af_plan_free(plan);
 		plan = NULL;
 		start = g_get_monotonic_time();
-		if (af_plan_compute(s, hk, policy, previous, load, &plan) < 0)
+		if (af_plan_compute(s, hk, policy, previous, load, NULL, &plan) < 0)
 			exit(1);
 		times_us[run] = g_get_monotonic_time() - start;
 	}

@@ -12,17 +12,13 @@
 
 #include "apply.h"
 #include "debounce.h"
-#include "housekeeping.h"
+#include "engine.h"
 #include "inotify.h"
 #include "irqscan.h"
 #include "moveguard.h"
 #include "netlink.h"
 #include "options.h"
-#include "planner.h"
-#include "policy.h"
-#include "snapshot.h"
 #include "statedir.h"
-#include "sysroot.h"
 #include "udev.h"
 
 typedef struct AfDaemonCounters {
@@ -40,15 +36,9 @@ typedef struct AfDaemon {
 	GMainLoop *loop;
 	int exit_status;
 
-	AfPolicy *policy;
-	AfSysroot *sysroot;
+	/* The machine, the policy in force, and the last look and plan. */
+	AfEngine *engine;
 
-	/* The last replan's inputs and result. */
-	AfSnapshot *snapshot;
-	AfTopology *topology;   /* hwloc's answer, kept while it knows every online CPU */
-	AfHousekeeping *hk;
-	AfPlan *plan;
-	AfPlacement *placement; /* IRQ -> AfCpuSet* we planned last (owned) */
 	AfLoad *load;           /* IRQ -> interrupts/s over the last scan interval, or NULL */
 	AfIrqSample *sample;    /* the last /proc/interrupts look */
 	gint64 sample_us;       /* its monotonic time */

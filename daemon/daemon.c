@@ -6,17 +6,18 @@
 
 #include "apply.h"
 #include "context.h"
+#include "engine.h"
 #include "log.h"
 #include "modes.h"
-#include "outcome.h"
 #include "privileges.h"
 #include "statedir.h"
 
 /*
  * The daemon: event sources mark what changed (af_daemon_mark), the
- * debouncer turns a burst into one replan, the replan reads the machine,
- * plans with the previous placement and the measured load, holds back what
- * the move guard refuses and applies the rest.
+ * debouncer turns a burst into one replan, the replan runs the engine: it
+ * reads the machine and plans with the previous placement, the measured
+ * load and the limits (CPUs out of vectors, IRQs the move guard holds
+ * back), then applies the plan as it is.
  */
 
 /* Events after which the write budget per IRQ starts again. */
@@ -29,8 +30,6 @@
 #define REFRESH_EVENTS (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD)
 /* Drivers (virtio-net) re-set their affinity right after hotplug: look again. */
 #define VERIFY_AFTER_HOTPLUG_MS 250
-/* ENOSPC and EINVAL ask for a new plan; a kernel that keeps refusing gets this many. */
-#define MAX_WRITE_REPLANS 3
 
 static gboolean on_debounce(gpointer user_data);
 
@@ -93,80 +92,31 @@ static gboolean on_verify(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-static AfMoveKind classify_move(const AfDaemon *daemon, const AfPlanEntry *e,
-				const AfHousekeeping *hk, AfEventFlags flags)
+/*
+ * An IRQ held for fighting whose affinity is not where the last plan put it
+ * is being changed by someone else: said once per event window.
+ */
+static void warn_fights(AfDaemon *daemon, const AfLimits *limits)
 {
-	const AfCpuSet *serving = af_irq_serving_cpus(e->irq);
+	const AfEngine *engine = daemon->engine;
+	GHashTableIter iter;
+	gpointer key;
 
-	if (flags & REPAIR_EVENTS)
-		return AF_MOVE_REPAIR;
-	if (!g_hash_table_contains(daemon->placement, GUINT_TO_POINTER(e->irq->irq)))
-		return AF_MOVE_REPAIR; /* new: its first placement */
-	if (!serving || !af_cpuset_is_subset(serving, hk->housekeeping))
-		return AF_MOVE_REPAIR; /* on an isolated or offline CPU */
-	return AF_MOVE_LOAD;
-}
+	g_hash_table_iter_init(&iter, limits->held);
+	while (g_hash_table_iter_next(&iter, &key, NULL)) {
+		const AfIrq *irq = af_snapshot_lookup(engine->snapshot, GPOINTER_TO_UINT(key));
+		const AfCpuSet *placed = g_hash_table_lookup(engine->placement, key);
+		AfHold why;
 
-/* Turns a refused move into "keep where the kernel has it". */
-static void hold_entry(AfPlan *plan, AfPlanEntry *e, const char *why)
-{
-	g_free(e->reason);
-	e->reason = g_strdup(why);
-	plan->n_move--;
-	if (e->irq->affinity) {
-		af_cpuset_assign(e->planned, e->irq->affinity);
-		e->action = AF_ACTION_KEEP;
-		plan->n_keep++;
-	} else {
-		g_clear_pointer(&e->planned, af_cpuset_free);
-		e->action = AF_ACTION_SKIP;
-		plan->n_skip++;
-	}
-}
-
-static void guard_plan(AfDaemon *daemon, AfPlan *plan, const AfHousekeeping *hk, AfEventFlags flags,
-		       gint64 now_us)
-{
-	for (guint i = 0; i < plan->entries->len; i++) {
-		AfPlanEntry *e = g_ptr_array_index(plan->entries, i);
-		gpointer key = GUINT_TO_POINTER(e->irq->irq);
-		AfMoveKind kind;
-
-		if (e->action != AF_ACTION_MOVE)
+		if (!irq || !af_limits_is_held(limits, irq->irq, &why) || why != AF_HOLD_FIGHT ||
+		    (placed && af_cpuset_equal(placed, irq->affinity)) ||
+		    g_hash_table_contains(daemon->fight_warned, key))
 			continue;
-		kind = classify_move(daemon, e, hk, flags);
-		switch (af_move_guard_check(daemon->guard, e->irq->irq, kind, now_us)) {
-		case AF_MOVE_ALLOW:
-			break;
-		case AF_MOVE_DEFER:
-			daemon->counters.deferred++;
-			hold_entry(plan, e, "load move held: minimum move interval not over");
-			break;
-		case AF_MOVE_FIGHT:
-			if (!g_hash_table_contains(daemon->fight_warned, key)) {
-				g_warning(
-					"IRQ %u (%s): its affinity keeps being changed by someone "
-					"else (the driver?) after %u writes; leaving it until the "
-					"next event",
-					e->irq->irq, e->irq->name, AF_MOVE_GUARD_MAX_WRITES);
-				g_hash_table_add(daemon->fight_warned, key);
-				daemon->counters.fights++;
-			}
-			hold_entry(plan, e, "held: another writer keeps changing it");
-			break;
-		}
-	}
-}
-
-static void remember_placement(AfDaemon *daemon, const AfPlan *plan)
-{
-	g_hash_table_remove_all(daemon->placement);
-	for (guint i = 0; i < plan->entries->len; i++) {
-		const AfPlanEntry *e = g_ptr_array_index(plan->entries, i);
-
-		if (e->planned)
-			g_hash_table_insert(daemon->placement, GUINT_TO_POINTER(e->irq->irq),
-					    af_cpuset_copy(e->planned));
+		g_warning("IRQ %u (%s): its affinity keeps being changed by someone else (the "
+			  "driver?) after %u writes; leaving it until the next event",
+			  irq->irq, irq->name, AF_MOVE_GUARD_MAX_WRITES);
+		g_hash_table_add(daemon->fight_warned, key);
+		daemon->counters.fights++;
 	}
 }
 
@@ -218,77 +168,67 @@ static void arm_retry(AfDaemon *daemon, gint64 now_us)
 	daemon->retry_source = g_timeout_add((guint)CLAMP(wait_ms, 0, G_MAXUINT), on_retry, daemon);
 }
 
+/*
+ * The limits of this plan: CPUs that answered ENOSPC (the next best CPU
+ * takes their IRQs) and the IRQs the move guard holds back.
+ */
+static void compute_limits(AfDaemon *daemon, AfEventFlags flags, gint64 now_us, AfLimits *limits)
+{
+	const AfEngine *engine = daemon->engine;
+
+	if (flags & WINDOW_EVENTS) {
+		af_move_guard_open_window(daemon->guard);
+		g_hash_table_remove_all(daemon->fight_warned);
+	}
+	af_limits_exclude(limits, af_apply_full_cpus(daemon->apply));
+	af_move_guard_hold(daemon->guard, engine->snapshot, engine->hk->housekeeping,
+			   engine->placement, (flags & REPAIR_EVENTS) != 0, now_us, limits);
+	warn_fights(daemon, limits);
+	daemon->counters.deferred += af_limits_count_held(limits, AF_HOLD_INTERVAL);
+}
+
 static int replan(AfDaemon *daemon, AfEventFlags flags)
 {
-	g_autoptr(AfSnapshot) snapshot = NULL;
-	g_autoptr(AfHousekeeping) hk = NULL;
-	g_autoptr(AfPlan) plan = NULL;
+	AfEngine *engine = daemon->engine;
+	g_autoptr(AfLimits) limits = af_limits_new();
 	g_autoptr(AfApplyResult) result = NULL;
-	g_autoptr(AfCpuSet) all_hk = NULL;
+	g_autoptr(GError) error = NULL;
 	g_autofree char *why = af_event_flags_to_string(flags);
 	gint64 now_us = g_get_monotonic_time();
 	int r;
 
 	/* Learned unmovable IRQs are skipped (and reported) by the plan. */
-	r = -ESTALE;
-	if (daemon->snapshot && !(flags & ~REFRESH_EVENTS))
-		r = af_snapshot_refresh(daemon->sysroot, daemon->snapshot,
-					daemon->statedir->state->learned, &daemon->topology,
-					&snapshot);
-	if (r == -ESTALE)
-		r = af_snapshot_read_cached(daemon->sysroot, daemon->statedir->state->learned,
-					    &daemon->topology, &snapshot);
+	r = af_engine_read(engine, daemon->statedir->state->learned, !(flags & ~REFRESH_EVENTS),
+			   &error);
 	if (r < 0) {
-		g_warning("Failed to read the machine under %s: %s",
-			  af_sysroot_path(daemon->sysroot), g_strerror(-r));
-		return r;
-	}
-	r = af_housekeeping_read(daemon->sysroot, snapshot->cmdline, snapshot->online,
-				 daemon->policy, &hk);
-	if (r < 0) {
-		g_warning("Failed to compute the housekeeping CPUs: %s", g_strerror(-r));
+		g_warning("%s", error->message);
 		return r;
 	}
 	if (flags & (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE))
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
-	/* CPUs that answered ENOSPC: the next best CPU takes their IRQs. They
-	 * stay housekeeping CPUs for everything but this plan's candidates. */
-	all_hk = af_cpuset_copy(hk->housekeeping);
-	af_outcome_exclude_full_cpus(hk->housekeeping, af_apply_full_cpus(daemon->apply));
-	r = af_plan_compute(snapshot, hk, daemon->policy, daemon->placement, daemon->load, &plan);
-	af_cpuset_assign(hk->housekeeping, all_hk);
+	compute_limits(daemon, flags, now_us, limits);
+	r = af_engine_plan(engine, daemon->load, limits, &error);
 	if (r < 0) {
-		g_warning("Failed to plan: %s", g_strerror(-r));
+		g_warning("%s", error->message);
 		return r;
 	}
 	daemon->counters.replans++;
-	if (flags & WINDOW_EVENTS) {
-		af_move_guard_open_window(daemon->guard);
-		g_hash_table_remove_all(daemon->fight_warned);
-	}
-	guard_plan(daemon, plan, hk, flags, now_us);
 
-	af_snapshot_free(daemon->snapshot);
-	daemon->snapshot = g_steal_pointer(&snapshot);
-	af_housekeeping_free(daemon->hk);
-	daemon->hk = g_steal_pointer(&hk);
 	/* Only IRQs the kernel does not already show where planned are written. */
-	af_apply_plan(daemon->apply, plan, daemon->snapshot->nr_cpu_ids, now_us / 1000, &result);
+	af_apply_plan(daemon->apply, engine->plan, engine->snapshot->nr_cpu_ids, now_us / 1000,
+		      &result);
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
-	remember_placement(daemon, plan);
-	af_plan_free(daemon->plan);
-	daemon->plan = g_steal_pointer(&plan);
 	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u unchanged, %u refused, "
 		"%u no space, %u invalid, %u gone, %u failed, %u deferred; %.1f ms",
-		why, daemon->plan->n_move, daemon->plan->n_keep, daemon->plan->n_skip,
+		why, engine->plan->n_move, engine->plan->n_keep, engine->plan->n_skip,
 		result->n_written, result->n_unchanged, result->n_refused, result->n_no_space,
 		result->n_invalid, result->n_gone, result->n_failed, result->n_deferred,
 		(double)(g_get_monotonic_time() - now_us) / 1000.0);
 
 	/* ENOSPC (full CPUs now known) or EINVAL (the CPUs changed under the
 	 * plan): plan again at once, a few times in a row at most. */
-	if (result->replan && daemon->write_replans < MAX_WRITE_REPLANS) {
+	if (result->replan && daemon->write_replans < AF_ENGINE_MAX_WRITE_REPLANS) {
 		daemon->write_replans++;
 		af_daemon_mark(daemon, AF_EVENT_DRIFT,
 			       result->n_no_space ? "a CPU ran out of vectors"
@@ -305,24 +245,20 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 /* Reads the configuration again; on error the running one stays. */
 static void reload_config(AfDaemon *daemon)
 {
-	g_autoptr(AfPolicy) policy = NULL;
+	const AfPolicy *policy;
 	g_autoptr(GError) error = NULL;
-	int r;
 
 	daemon->reload_pending = FALSE;
-	r = af_policy_load(daemon->options->config, daemon->options->config_dropins, &policy,
-			   &error);
-	if (r < 0) {
+	if (af_engine_reload(daemon->engine, &error) < 0) {
 		g_warning("Failed to reload the configuration, keeping the running one: %s",
-			  error ? error->message : g_strerror(-r));
+			  error->message);
 		return;
 	}
 	g_message("Configuration reloaded");
 	daemon->counters.reloads++;
-	af_policy_free(daemon->policy);
-	daemon->policy = g_steal_pointer(&policy);
-	af_debounce_set_delay(&daemon->debounce, daemon->policy->debounce_ms);
-	af_move_guard_set_interval(daemon->guard, daemon->policy->min_move_interval_ms);
+	policy = daemon->engine->policy;
+	af_debounce_set_delay(&daemon->debounce, policy->debounce_ms);
+	af_move_guard_set_interval(daemon->guard, policy->min_move_interval_ms);
 	af_daemon_start_scan(daemon);
 }
 
@@ -387,53 +323,47 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
-	g_clear_pointer(&daemon->plan, af_plan_free);
-	g_clear_pointer(&daemon->hk, af_housekeeping_free);
-	g_clear_pointer(&daemon->snapshot, af_snapshot_free);
-	g_clear_pointer(&daemon->topology, af_topology_free);
-	g_clear_pointer(&daemon->placement, g_hash_table_unref);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	g_clear_pointer(&daemon->sample, af_irqscan_sample_free);
 	g_clear_pointer(&daemon->cpu_load_at_plan, g_free);
 	g_clear_pointer(&daemon->guard, af_move_guard_free);
 	g_clear_pointer(&daemon->fight_warned, g_hash_table_unref);
 	g_clear_pointer(&daemon->last_event, g_free);
-	g_clear_pointer(&daemon->policy, af_policy_free);
-	g_clear_pointer(&daemon->sysroot, af_sysroot_free);
+	g_clear_pointer(&daemon->engine, af_engine_free);
 	g_clear_pointer(&daemon->loop, g_main_loop_unref);
 }
 
 static int daemon_start(AfDaemon *daemon)
 {
+	const AfOptions *options = daemon->options;
+	const AfEngineSetup setup = {
+		.root = options->sysroot,
+		.config = options->config,
+		.dropins = options->config_dropins,
+	};
 	g_autoptr(GError) error = NULL;
+	const AfPolicy *policy;
 	int r;
 
-	r = af_policy_load(daemon->options->config, daemon->options->config_dropins,
-			   &daemon->policy, &error);
+	r = af_engine_open(&setup, &daemon->engine, &error);
 	if (r < 0) {
-		fprintf(stderr, "affinityd: %s\n", error ? error->message : g_strerror(-r));
+		af_log_error("%s", error->message);
 		return r;
 	}
-	r = af_sysroot_open(daemon->options->sysroot, &daemon->sysroot);
-	if (r < 0) {
-		fprintf(stderr, "affinityd: cannot open %s: %s\n", daemon->options->sysroot,
-			g_strerror(-r));
-		return r;
-	}
-	daemon->statedir = af_statedir_open_for(daemon->options->state_dir,
-						daemon->policy->state_dir, daemon->sysroot);
-	daemon->apply = af_apply_new(daemon->sysroot, daemon->statedir);
+	policy = daemon->engine->policy;
+	daemon->statedir = af_statedir_open_for(options->state_dir, policy->state_dir,
+						daemon->engine->sysroot, FALSE);
+	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
-	daemon->guard = af_move_guard_new(daemon->policy->min_move_interval_ms);
+	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
-	daemon->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
-	af_debounce_init(&daemon->debounce, daemon->policy->debounce_ms);
+	af_debounce_init(&daemon->debounce, policy->debounce_ms);
 	open_sources(daemon);
 	af_daemon_add_signals(daemon);
 
 	/* Sockets are bound: from here on only the writes' capability is needed.
 	 * Under --sysroot the tree may belong to anyone: keep what we have. */
-	if (af_sysroot_is_live(daemon->sysroot)) {
+	if (af_sysroot_is_live(daemon->engine->sysroot)) {
 		r = af_privileges_drop();
 		if (r < 0)
 			g_warning("Failed to drop capabilities, running with them: %s",
@@ -442,14 +372,15 @@ static int daemon_start(AfDaemon *daemon)
 	af_daemon_scan(daemon);
 	r = replan(daemon, AF_EVENT_START);
 	if (r < 0) {
-		fprintf(stderr, "affinityd: the first plan failed: %s\n", g_strerror(-r));
+		af_log_error("The first plan failed: %s", g_strerror(-r));
 		return r;
 	}
 	af_daemon_start_scan(daemon);
 	af_daemon_start_watchdog(daemon);
 	af_daemon_notify_ready(daemon);
 	g_message("Started: %u IRQs placed, %u written",
-		  daemon->plan->n_move + daemon->plan->n_keep, (guint)daemon->counters.writes);
+		  daemon->engine->plan->n_move + daemon->engine->plan->n_keep,
+		  (guint)daemon->counters.writes);
 	return 0;
 }
 
@@ -460,17 +391,15 @@ static int daemon_start(AfDaemon *daemon)
  */
 static void restore_originals(AfDaemon *daemon)
 {
-	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfApplyResult) result = NULL;
+	g_autoptr(GError) error = NULL;
 	const AfSnapshot *names;
-	int r;
 
 	/* A fresh look: restore only IRQs that still carry the name they had. */
-	r = af_snapshot_read(daemon->sysroot, daemon->statedir->state->learned, &snapshot);
-	if (r < 0)
+	if (af_engine_read(daemon->engine, daemon->statedir->state->learned, FALSE, &error) < 0)
 		g_warning("Failed to read the machine to restore, using the last look: %s",
-			  g_strerror(-r));
-	names = snapshot ? snapshot : daemon->snapshot;
+			  error->message);
+	names = daemon->engine->snapshot;
 	if (!names)
 		return;
 	af_apply_restore(daemon->apply, names, names->nr_cpu_ids, &result);
@@ -491,7 +420,7 @@ int af_mode_daemon(const AfOptions *options)
 	}
 	g_main_loop_run(daemon.loop);
 	af_daemon_notify_stopping(&daemon);
-	if (daemon.policy->restore_on_exit)
+	if (daemon.engine->policy->restore_on_exit)
 		restore_originals(&daemon);
 	g_message("Stopped after %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
 		  " replans, %" G_GUINT64_FORMAT " writes",

@@ -3,47 +3,19 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "housekeeping.h"
-#include "learned.h"
+#include "engine.h"
+#include "log.h"
 #include "modes.h"
-#include "planner.h"
-#include "policy.h"
 #include "report.h"
-#include "snapshot.h"
 #include "statedir.h"
-#include "sysroot.h"
 
-/* Dry-run promises to write nothing: a write that slips through fails here. */
-static int refuse_write(const char *path, const char *data, gpointer user_data)
-{
-	return -EROFS;
-}
-
-/* The learned IRQs, or NULL when there are none to read; never fatal. */
-static GHashTable *load_learned(const char *state_dir)
-{
-	GHashTable *learned = NULL;
-	int r;
-
-	if (!state_dir)
-		return NULL;
-	r = af_learned_load(state_dir, &learned);
-	if (r == -ENOENT)
-		return NULL;
-	if (r < 0) {
-		fprintf(stderr, "affinityd: Failed to read %s/%s, ignoring: %s\n", state_dir,
-			AF_LEARNED_FILE, g_strerror(-r));
-		return NULL;
-	}
-	return learned;
-}
+/* --dry-run: the engine's read and plan, printed. Nothing is written anywhere. */
 
 static int print_all(const char *text)
 {
 	if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "affinityd: Failed to print the plan: %s\n", g_strerror(errno));
+		af_log_error("Failed to print the plan: %s", g_strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -51,57 +23,33 @@ static int print_all(const char *text)
 
 int af_mode_dry_run(const AfOptions *options)
 {
-	g_autoptr(AfSysroot) sysroot = NULL;
-	g_autoptr(AfPolicy) policy = NULL;
-	g_autoptr(GHashTable) learned = NULL;
-	g_autoptr(AfSnapshot) snapshot = NULL;
-	g_autoptr(AfHousekeeping) hk = NULL;
-	g_autoptr(AfPlan) plan = NULL;
+	const AfEngineSetup setup = {
+		.root = options->sysroot,
+		.config = options->config,
+		.dropins = options->config_dropins,
+		.read_only = TRUE,
+	};
+	g_autoptr(AfEngine) engine = NULL;
+	g_autoptr(AfStateDir) statedir = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree char *text = NULL, *state_dir = NULL;
-	int r;
+	g_autofree char *text = NULL;
 
-	r = af_sysroot_open(options->sysroot, &sysroot);
-	if (r < 0) {
-		fprintf(stderr, "affinityd: Failed to open %s: %s\n", options->sysroot,
-			g_strerror(-r));
+	/* The operator reads the plan on stdout and any complaint on stderr. */
+	af_log_init(TRUE, options->debug);
+	if (af_engine_open(&setup, &engine, &error) < 0) {
+		af_log_error("%s", error->message);
 		return 1;
 	}
-	af_sysroot_set_write_filter(sysroot, refuse_write, NULL);
-
-	r = af_policy_load(options->config, options->config_dropins, &policy, &error);
-	if (r < 0) {
-		/* The policy's message already reads "PATH:LINE: reason". */
-		fprintf(stderr, "affinityd: %s\n",
-			error ? error->message : g_strerror(-r));
-		return 1;
-	}
-
-	/* The learned IRQs come from where the daemon keeps them (statedir.h); a
+	/* The learned IRQs come from where the daemon keeps them, read only; a
 	 * --sysroot tree is another machine, about which this host learned nothing. */
-	state_dir = af_statedir_choose(options->state_dir, policy->state_dir,
-				       g_getenv("STATE_DIRECTORY"), af_sysroot_is_live(sysroot));
-	learned = load_learned(state_dir);
-
-	r = af_snapshot_read(sysroot, learned, &snapshot);
-	if (r < 0) {
-		fprintf(stderr, "affinityd: Failed to read the machine under %s: %s\n",
-			options->sysroot, g_strerror(-r));
+	statedir = af_statedir_open_for(options->state_dir, engine->policy->state_dir,
+					engine->sysroot, TRUE);
+	if (af_engine_read(engine, statedir->state->learned, FALSE, &error) < 0 ||
+	    af_engine_plan(engine, NULL, NULL, &error) < 0) {
+		af_log_error("%s", error->message);
 		return 1;
 	}
-	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, policy, &hk);
-	if (r < 0) {
-		fprintf(stderr, "affinityd: Failed to work out the housekeeping CPUs: %s\n",
-			g_strerror(-r));
-		return 1;
-	}
-	r = af_plan_compute(snapshot, hk, policy, NULL, NULL, &plan);
-	if (r < 0) {
-		fprintf(stderr, "affinityd: Failed to plan: %s\n", g_strerror(-r));
-		return 1;
-	}
-
-	text = options->json ? af_report_format_json(snapshot, hk, plan)
-			     : af_report_format_table(snapshot, hk, plan);
+	text = options->json ? af_report_format_json(engine->snapshot, engine->hk, engine->plan)
+			     : af_report_format_table(engine->snapshot, engine->hk, engine->plan);
 	return print_all(text);
 }

@@ -11,18 +11,20 @@
 
 char *af_daemon_format_status(const AfDaemon *daemon)
 {
+	const AfEngine *engine = daemon->engine;
 	g_autofree char *hk = NULL;
 	guint placed = 0, managed = 0;
 
-	if (daemon->plan)
-		placed = daemon->plan->n_move + daemon->plan->n_keep;
-	for (guint i = 0; daemon->snapshot && i < daemon->snapshot->irqs->len; i++) {
-		const AfIrq *irq = g_ptr_array_index(daemon->snapshot->irqs, i);
+	if (engine && engine->plan)
+		placed = engine->plan->n_move + engine->plan->n_keep;
+	for (guint i = 0; engine && engine->snapshot && i < engine->snapshot->irqs->len; i++) {
+		const AfIrq *irq = g_ptr_array_index(engine->snapshot->irqs, i);
 
 		if (irq->managed)
 			managed++;
 	}
-	hk = daemon->hk ? af_cpuset_format_list(daemon->hk->housekeeping) : g_strdup("unknown");
+	hk = engine && engine->hk ? af_cpuset_format_list(engine->hk->housekeeping)
+				  : g_strdup("unknown");
 	return g_strdup_printf("%u IRQs placed, %u kernel-managed, housekeeping %s, last event %s",
 			       placed, managed, *hk ? hk : "none",
 			       daemon->last_event ? daemon->last_event : "none");

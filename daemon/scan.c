@@ -41,7 +41,7 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
 {
 	AfLoad *load = af_load_new();
 	g_autofree guint64 *rates = g_new0(guint64, MAX(delta->n_cpus, 1));
-	guint64 floor = daemon->policy->min_load_rate;
+	guint64 floor = daemon->engine->policy->min_load_rate;
 
 	for (guint i = 0; i < delta->counts->len; i++) {
 		const AfIrqCount *c = &g_array_index(delta->counts, AfIrqCount, i);
@@ -59,7 +59,7 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
 
 		if (quiet || !af_irqscan_load_shifted(
 				     daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan, rates,
-				     delta->n_cpus, daemon->policy->hysteresis_percent))
+				     delta->n_cpus, daemon->engine->policy->hysteresis_percent))
 			return;
 	}
 	/* The first measured interval is the reference for later shifts. */
@@ -78,7 +78,7 @@ void af_daemon_scan(AfDaemon *daemon)
 	gint64 now_us = g_get_monotonic_time();
 	int r;
 
-	r = af_sysroot_read(daemon->sysroot, "/proc/interrupts", &text, NULL);
+	r = af_sysroot_read(daemon->engine->sysroot, "/proc/interrupts", &text, NULL);
 	if (r >= 0)
 		r = af_irqscan_parse(text, &sample);
 	if (r < 0) {
@@ -109,7 +109,7 @@ static gboolean on_scan(gpointer user_data)
 
 void af_daemon_start_scan(AfDaemon *daemon)
 {
-	guint interval_ms = MAX(daemon->policy->interval_ms, 100u);
+	guint interval_ms = MAX(daemon->engine->policy->interval_ms, 100u);
 
 	if (daemon->scan_source && daemon->scan_interval_ms == interval_ms)
 		return;

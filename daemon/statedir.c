@@ -20,7 +20,10 @@ static void go_in_memory(AfStateDir *statedir, const char *why)
 
 typedef int (*ParseFunc)(AfState *state, const char *text, guint *ret_line);
 
-/* Loads one file of the state; a broken one is set aside and its part starts empty. */
+/*
+ * Loads one file of the state; a broken one leaves its part empty and is
+ * set aside (unless read-only: a look must not move files).
+ */
 static void load_file(AfStateDir *statedir, const char *name, ParseFunc parse)
 {
 	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
@@ -34,14 +37,17 @@ static void load_file(AfStateDir *statedir, const char *name, ParseFunc parse)
 				       error->message);
 		return;
 	}
-	if (parse(statedir->state, text, &line) < 0) {
-		/* Keep the file for a human: it may hold the only copy of the originals. */
-		broken = g_strconcat(file, ".broken", NULL);
-		af_log_warning("%s:%u: not a valid line; moved the file to %s and starting "
-			       "without it",
-			       file, line, broken);
-		(void)g_rename(file, broken);
+	if (parse(statedir->state, text, &line) == 0)
+		return;
+	if (statedir->read_only) {
+		af_log_warning("%s:%u: not a valid line, ignoring the file", file, line);
+		return;
 	}
+	/* Keep the file for a human: it may hold the only copy of the originals. */
+	broken = g_strconcat(file, ".broken", NULL);
+	af_log_warning("%s:%u: not a valid line; moved the file to %s and starting without it",
+		       file, line, broken);
+	(void)g_rename(file, broken);
 }
 
 static void load_state(AfStateDir *statedir)
@@ -70,6 +76,19 @@ AfStateDir *af_statedir_open(const char *path)
 	return statedir;
 }
 
+AfStateDir *af_statedir_open_readonly(const char *path)
+{
+	AfStateDir *statedir = g_new0(AfStateDir, 1);
+
+	statedir->state = af_state_new();
+	statedir->read_only = TRUE;
+	if (!path)
+		return statedir;
+	statedir->path = g_strdup(path);
+	load_state(statedir);
+	return statedir;
+}
+
 char *af_statedir_choose(const char *option, const char *configured, const char *state_directory,
 			 gboolean live)
 {
@@ -93,12 +112,16 @@ char *af_statedir_choose(const char *option, const char *configured, const char 
 }
 
 AfStateDir *af_statedir_open_for(const char *option, const char *configured,
-				 const AfSysroot *sysroot)
+				 const AfSysroot *sysroot, gboolean read_only)
 {
 	g_autofree char *path = af_statedir_choose(option, configured, g_getenv("STATE_DIRECTORY"),
 						   af_sysroot_is_live(sysroot));
 	AfStateDir *statedir;
 
+	if (read_only) {
+		af_log_debug("Learned IRQs from %s", path ? path : "nowhere (a --sysroot tree)");
+		return af_statedir_open_readonly(path);
+	}
 	if (!path) {
 		af_log_info("No --state-dir for sysroot %s: learned IRQs and original affinities "
 			    "are kept in memory only",
@@ -144,7 +167,7 @@ int af_statedir_save(AfStateDir *statedir)
 	g_autofree char *learned = NULL, *originals = NULL;
 	int r;
 
-	if (!statedir->path)
+	if (!statedir->path || statedir->read_only)
 		return 0;
 	learned = af_state_format_learned(statedir->state);
 	originals = af_state_format_originals(statedir->state);

@@ -15,8 +15,9 @@
 #include "sysroot.h"
 
 typedef struct AfStateDir {
-	char *path;       /* the directory; NULL when the state lives in memory only */
-	AfState *state;   /* never NULL */
+	char *path;	    /* the directory; NULL when the state lives in memory only */
+	AfState *state;	    /* never NULL */
+	gboolean read_only; /* loaded for a look only (--dry-run): never written */
 } AfStateDir;
 
 /*
@@ -26,6 +27,12 @@ typedef struct AfStateDir {
  * starts empty; each is logged once.
  */
 AfStateDir *af_statedir_open(const char *path);
+/*
+ * Loads the state at path (may be NULL: empty state) for a look only: the
+ * directory is not created, a broken file is skipped with a warning but not
+ * set aside, and af_statedir_save() writes nothing. For --dry-run.
+ */
+AfStateDir *af_statedir_open_readonly(const char *path);
 /*
  * The state directory a mode should use, as a new string, or NULL for
  * memory only. In order: option (--state-dir) when given; NULL for a
@@ -39,14 +46,19 @@ char *af_statedir_choose(const char *option, const char *configured, const char 
 			 gboolean live);
 /*
  * Opens the directory af_statedir_choose() picks with $STATE_DIRECTORY and
- * says which one it uses, or that a --sysroot tree keeps its state in memory.
+ * says which one it uses, or that a --sysroot tree keeps its state in
+ * memory; read_only opens it with af_statedir_open_readonly() and says so
+ * at debug level only (dry-run's stderr is the operator's).
  */
 AfStateDir *af_statedir_open_for(const char *option, const char *configured,
-				 const AfSysroot *sysroot);
+				 const AfSysroot *sysroot, gboolean read_only);
 /* Frees; accepts NULL. Does not save. */
 void af_statedir_free(AfStateDir *statedir);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfStateDir, af_statedir_free)
-/* Writes the state file atomically; on failure logs once and goes on in memory. */
+/*
+ * Writes the state files atomically; on failure logs once and goes on in
+ * memory. Writes nothing for a read-only state directory.
+ */
 int af_statedir_save(AfStateDir *statedir);
 /* TRUE when the state is kept on disk. */
 gboolean af_statedir_is_persistent(const AfStateDir *statedir);

@@ -272,13 +272,8 @@ static gboolean detect_mode(AfSysroot *sysroot, AfIrq *irq)
 
 static gboolean detect_learned(AfLearned *learned, AfIrq *irq)
 {
-	const char *name;
-
-	if (!learned || !g_hash_table_lookup_extended(learned, GUINT_TO_POINTER(irq->irq), NULL,
-						      (gpointer *)&name))
-		return FALSE;
 	/* A reused number with another name is another IRQ. */
-	if (g_strcmp0(name, irq->name) != 0)
+	if (!af_learned_contains(learned, irq->irq, irq->name))
 		return FALSE;
 	mark(irq, AF_MANAGED_SOURCE_LEARNED, g_strdup("an earlier write was refused"));
 	return TRUE;

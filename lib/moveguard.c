@@ -90,6 +90,44 @@ void af_move_guard_forget(AfMoveGuard *guard, guint irq)
 	g_hash_table_remove(guard->records, GUINT_TO_POINTER(irq));
 }
 
+/* What a move of irq would be: a repair unless it only shifts load between housekeeping CPUs. */
+static AfMoveKind kind_of(const AfIrq *irq, const AfCpuSet *housekeeping, AfPlacement *previous,
+			  gboolean repair)
+{
+	const AfCpuSet *serving = af_irq_serving_cpus(irq);
+
+	if (repair || !previous || !g_hash_table_contains(previous, GUINT_TO_POINTER(irq->irq)))
+		return AF_MOVE_REPAIR; /* the event asks for it, or a first placement */
+	if (!serving || !af_cpuset_is_subset(serving, housekeeping))
+		return AF_MOVE_REPAIR; /* on an isolated or offline CPU */
+	return AF_MOVE_LOAD;
+}
+
+void af_move_guard_hold(const AfMoveGuard *guard, const AfSnapshot *snapshot,
+			const AfCpuSet *housekeeping, AfPlacement *previous, gboolean repair,
+			gint64 now_us, AfLimits *limits)
+{
+	for (guint i = 0; i < snapshot->irqs->len; i++) {
+		const AfIrq *irq = snapshot->irqs->pdata[i];
+		AfMoveKind kind;
+
+		if (!g_hash_table_contains(guard->records, GUINT_TO_POINTER(irq->irq)) ||
+		    !af_irq_is_movable(irq))
+			continue;
+		kind = kind_of(irq, housekeeping, previous, repair);
+		switch (af_move_guard_check(guard, irq->irq, kind, now_us)) {
+		case AF_MOVE_ALLOW:
+			break;
+		case AF_MOVE_DEFER:
+			af_limits_hold(limits, irq->irq, AF_HOLD_INTERVAL);
+			break;
+		case AF_MOVE_FIGHT:
+			af_limits_hold(limits, irq->irq, AF_HOLD_FIGHT);
+			break;
+		}
+	}
+}
+
 const char *af_move_verdict_to_string(AfMoveVerdict verdict)
 {
 	switch (verdict) {

@@ -16,10 +16,16 @@
  *   repair and one correction after the driver's own write. Past that the
  *   IRQ is left alone until the next window, and the caller warns once.
  *
- * Pure bookkeeping: no clock, no I/O.
+ * Before each plan, af_move_guard_hold() turns both rules into the plan's
+ * limits (held IRQs), so that the planner decides with them and nothing
+ * edits its plan afterwards. Pure bookkeeping: no clock, no I/O.
  */
 
 #include <glib.h>
+
+#include "planlimits.h"
+#include "planner.h"
+#include "snapshot.h"
 
 #define AF_MOVE_GUARD_MAX_WRITES 2u
 
@@ -56,5 +62,17 @@ gboolean af_move_guard_record(AfMoveGuard *guard, guint irq, gint64 now_us);
 guint af_move_guard_writes(const AfMoveGuard *guard, guint irq);
 /* Forgets an IRQ that vanished (its number may be reused). */
 void af_move_guard_forget(AfMoveGuard *guard, guint irq);
+/*
+ * Holds in limits every IRQ of snapshot that may not be written now:
+ * written AF_MOVE_GUARD_MAX_WRITES times in this window (AF_HOLD_FIGHT),
+ * and, unless repair (the plan answers a hotplug, device, config, link or
+ * drift event), every IRQ that any move would be a load move for (it is
+ * served inside housekeeping, where previous, the last plan, put it)
+ * while its last write is younger than the minimum interval
+ * (AF_HOLD_INTERVAL). previous may be NULL.
+ */
+void af_move_guard_hold(const AfMoveGuard *guard, const AfSnapshot *snapshot,
+			const AfCpuSet *housekeeping, AfPlacement *previous, gboolean repair,
+			gint64 now_us, AfLimits *limits);
 /* "allow", "defer", "fight". */
 const char *af_move_verdict_to_string(AfMoveVerdict verdict);

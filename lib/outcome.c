@@ -110,16 +110,3 @@ gboolean af_backoff_is_ready(const AfBackoff *backoff, gint64 now_ms)
 {
 	return backoff->failures == 0 || now_ms >= backoff->retry_at_ms;
 }
-
-gboolean af_outcome_exclude_full_cpus(AfCpuSet *candidates, const AfCpuSet *full)
-{
-	g_autoptr(AfCpuSet) rest = NULL;
-
-	if (!af_cpuset_intersects(candidates, full))
-		return FALSE;
-	rest = af_cpuset_new_andnot(candidates, full);
-	if (af_cpuset_is_empty(rest))
-		return FALSE;
-	af_cpuset_assign(candidates, rest);
-	return TRUE;
-}

@@ -4,8 +4,8 @@
 /*
  * Outcomes of affinity writes: what a write's errno means for affinityd
  * (KERNEL.md "Write errors"), whether a plan entry needs a write at all,
- * the per-IRQ exponential backoff after unexpected failures, and taking
- * CPUs whose vectors ran out away from the next plan's candidates. Pure:
+ * and the per-IRQ exponential backoff after unexpected failures. (CPUs
+ * whose vectors ran out go to the next plan as limits: lib/limits.h.) Pure:
  * the clock comes in as now_ms. The daemon's apply.c is the stateful twin.
  */
 
@@ -54,11 +54,3 @@ guint af_backoff_delay_ms(guint failures);
 void af_backoff_record_failure(AfBackoff *backoff, gint64 now_ms);
 /* TRUE when a write may be tried at now_ms. */
 gboolean af_backoff_is_ready(const AfBackoff *backoff, gint64 now_ms);
-
-/*
- * Removes the full CPUs from candidates (the next plan's housekeeping
- * set), unless that would leave no candidate: then candidates stay as they
- * are, since a full CPU is still better than none. Returns TRUE when
- * candidates changed.
- */
-gboolean af_outcome_exclude_full_cpus(AfCpuSet *candidates, const AfCpuSet *full);

@@ -110,16 +110,19 @@ GPtrArray *af_plan_sorted_irqs(const AfSnapshot *snapshot)
 	return irqs;
 }
 
-AfCpuSet *af_plan_usable_housekeeping(const AfSnapshot *snapshot, const AfHousekeeping *hk)
+AfCpuSet *af_plan_usable_housekeeping(const AfSnapshot *snapshot, const AfHousekeeping *hk,
+				      const AfLimits *limits)
 {
-	AfCpuSet *cpus = af_cpuset_copy(hk->housekeeping);
+	return af_limits_usable_cpus(limits, hk->housekeeping, snapshot->online);
+}
 
-	if (!cpus)
-		return af_cpuset_new();
-	/* Defensive: housekeeping is online by construction, but never trust a stale set. */
-	if (!af_cpuset_is_empty(snapshot->online))
-		af_cpuset_and(cpus, snapshot->online);
-	return cpus;
+AfCpuSet *af_plan_allowed_cpus(const AfCpuSet *cpus, const AfRule *rule)
+{
+	AfCpuSet *allowed = af_cpuset_copy(cpus);
+
+	if (rule && rule->action == AF_RULE_PIN && af_cpuset_intersects(rule->cpus, allowed))
+		af_cpuset_and(allowed, rule->cpus);
+	return allowed;
 }
 
 const AfCpuSet *af_plan_counted_cpus(const AfIrq *irq)
@@ -139,8 +142,10 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
 }
 
 /*
- * The invariants every plan keeps (H = housekeeping within the online CPUs,
- * "counted" CPUs of an IRQ the plan does not place = af_plan_counted_cpus()):
+ * The invariants every plan keeps (H = the usable CPUs: housekeeping within
+ * the online CPUs minus the limits' excluded CPUs, unless none is left;
+ * H_all the same without exclusion; "counted" CPUs of an IRQ the plan does
+ * not place = af_plan_counted_cpus()):
  *  I1  one entry per snapshot IRQ, in ascending IRQ number, pointing at it;
  *      n_move/n_keep/n_skip count the entries' actions.
  *  I2  skip has no planned mask; move and keep have a non-empty one.
@@ -153,15 +158,20 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
  *      (a write that changes nothing is churn).
  *  I6  with a cap, every CPU given a planned IRQ serves at most
  *      max_irqs_per_cpu IRQs: planned masks plus counted CPUs of skips.
- *  I7  a movable IRQ that could be placed (not banned, affinity readable, H
- *      not empty) is skipped only when every CPU it may use is at the cap.
+ *  I7  a movable IRQ that could be placed (not banned, not held, affinity
+ *      readable, H not empty) is skipped only when every CPU it may use is
+ *      at the cap.
+ *  I8  a held IRQ is never moved: it is kept on its one CPU when that lies
+ *      inside H_all (and its pin rule's CPUs), else skipped.
  */
 
 typedef struct {
 	const AfSnapshot *snapshot;
 	const AfHousekeeping *hk;
 	const AfPolicy *policy;
-	AfCpuSet *housekeeping;
+	const AfLimits *limits;
+	AfCpuSet *housekeeping;	    /* H */
+	AfCpuSet *housekeeping_all; /* H_all */
 	guint cap;
 	guint *served;	   /* per CPU: planned entries + counted CPUs of skips */
 	guint *planned;	   /* per CPU: planned entries */
@@ -170,11 +180,44 @@ typedef struct {
 
 static AfCpuSet *allowed_cpus(const Checker *c, const AfRule *rule)
 {
-	AfCpuSet *allowed = af_cpuset_copy(c->housekeeping);
+	return af_plan_allowed_cpus(c->housekeeping, rule);
+}
 
-	if (rule && rule->action == AF_RULE_PIN && af_cpuset_intersects(rule->cpus, allowed))
-		af_cpuset_and(allowed, rule->cpus);
-	return allowed;
+/* I8: a held IRQ stays on its one CPU, or is skipped. */
+static char *check_held(Checker *c, const AfPlanEntry *entry, const AfRule *rule)
+{
+	const AfIrq *irq = entry->irq;
+	g_autoptr(AfCpuSet) allowed = NULL;
+
+	switch (entry->action) {
+	case AF_ACTION_MOVE:
+		return g_strdup_printf("IRQ %u: held but planned to move", irq->irq);
+	case AF_ACTION_SKIP:
+	case AF_ACTION_KEEP:
+		break;
+	}
+	allowed = af_plan_allowed_cpus(c->housekeeping_all, rule);
+	if (entry->action == AF_ACTION_SKIP) {
+		if (entry->planned)
+			return g_strdup_printf("IRQ %u: skip with a planned mask", irq->irq);
+		if (af_cpuset_count(irq->affinity) == 1 &&
+		    af_cpuset_is_subset(irq->affinity, allowed))
+			return g_strdup_printf("IRQ %u: held on a housekeeping CPU but skipped",
+					       irq->irq);
+		AF_CPUSET_FOREACH (cpu, af_plan_counted_cpus(irq))
+			c->served[cpu]++;
+		return NULL;
+	}
+	if (af_cpuset_count(entry->planned) != 1 ||
+	    !af_cpuset_equal(entry->planned, irq->affinity) ||
+	    !af_cpuset_is_subset(entry->planned, allowed))
+		return g_strdup_printf(
+			"IRQ %u: held but not kept on its one CPU inside housekeeping", irq->irq);
+	AF_CPUSET_FOREACH (cpu, entry->planned) {
+		c->served[cpu]++;
+		c->planned[cpu]++;
+	}
+	return NULL;
 }
 
 static char *check_skip(Checker *c, const AfPlanEntry *entry, const AfRule *rule)
@@ -232,6 +275,11 @@ static char *check_entry(Checker *c, const AfPlanEntry *entry)
 {
 	const AfRule *rule = af_plan_match_rule(c->policy, entry->irq);
 
+	if (af_irq_is_movable(entry->irq) && af_irq_has_handler(entry->irq) &&
+	    !(rule && rule->action == AF_RULE_BAN) && entry->irq->affinity &&
+	    !af_cpuset_is_empty(c->housekeeping) &&
+	    af_limits_is_held(c->limits, entry->irq->irq, NULL))
+		return check_held(c, entry, rule);
 	if (entry->action == AF_ACTION_SKIP)
 		return check_skip(c, entry, rule);
 	return check_placed(c, entry, rule);
@@ -284,23 +332,26 @@ static char *check_cap(Checker *c)
 }
 
 int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousekeeping *hk,
-		  const AfPolicy *policy, char **ret_message)
+		  const AfPolicy *policy, const AfLimits *limits, char **ret_message)
 {
 	g_autofree guint *served = g_new0(guint, AF_CPU_MAX);
 	g_autofree guint *planned = g_new0(guint, AF_CPU_MAX);
 	g_autoptr(GPtrArray) capped = g_ptr_array_new();
-	g_autoptr(AfCpuSet) housekeeping = NULL;
+	g_autoptr(AfCpuSet) housekeeping = NULL, housekeeping_all = NULL;
 	g_autofree char *message = NULL;
 	Checker c;
 
 	if (!plan || !snapshot || !hk || !policy)
 		return -EINVAL;
-	housekeeping = af_plan_usable_housekeeping(snapshot, hk);
+	housekeeping = af_plan_usable_housekeeping(snapshot, hk, limits);
+	housekeeping_all = af_plan_usable_housekeeping(snapshot, hk, NULL);
 	c = (Checker){
 		.snapshot = snapshot,
 		.hk = hk,
 		.policy = policy,
+		.limits = limits,
 		.housekeeping = housekeeping,
+		.housekeeping_all = housekeeping_all,
 		.cap = policy->max_irqs_per_cpu ? policy->max_irqs_per_cpu : G_MAXUINT,
 		.served = served,
 		.planned = planned,

@@ -17,8 +17,14 @@ void af_plan_entry_free(AfPlanEntry *entry);
 int af_plan_compare_irq(gconstpointer a, gconstpointer b);
 /* The snapshot's IRQs sorted by number, borrowed (whatever order it was filled in). */
 GPtrArray *af_plan_sorted_irqs(const AfSnapshot *snapshot);
-/* The housekeeping CPUs IRQs may go to: housekeeping within the snapshot's online CPUs. */
-AfCpuSet *af_plan_usable_housekeeping(const AfSnapshot *snapshot, const AfHousekeeping *hk);
+/*
+ * The CPUs IRQs may go to: af_limits_usable_cpus() of the housekeeping
+ * CPUs and the snapshot's online CPUs (limits may be NULL).
+ */
+AfCpuSet *af_plan_usable_housekeeping(const AfSnapshot *snapshot, const AfHousekeeping *hk,
+				      const AfLimits *limits);
+/* cpus narrowed to a pin rule's CPUs when the rule names some of them (rule may be NULL). */
+AfCpuSet *af_plan_allowed_cpus(const AfCpuSet *cpus, const AfRule *rule);
 /*
  * The CPUs an IRQ the plan does not place counts against the cap on:
  * effective when known, else a one-CPU affinity, else none (NULL).

@@ -68,6 +68,7 @@ typedef struct {
 	const AfPolicy *policy;
 	AfPlacement *previous;
 	AfLoad *load;
+	const AfLimits *limits;
 	AfCpuSet *housekeeping;
 	AfSpread *spread;
 	Cand *all;

@@ -181,6 +181,28 @@ static Cand *cand_for(Planner *p, const Item *item)
 	return cand;
 }
 
+/*
+ * A held IRQ stays where the kernel has it: kept on its one CPU when that
+ * is a housekeeping CPU it may use (excluded CPUs too: it holds its vector
+ * there already), else skipped; either way it counts where it is served.
+ */
+static void hold_entry(Planner *p, AfPlanEntry *entry, const AfRule *rule, AfHold why)
+{
+	const AfIrq *irq = entry->irq;
+	g_autoptr(AfCpuSet) all = af_plan_usable_housekeeping(p->snapshot, p->hk, NULL);
+	g_autoptr(AfCpuSet) allowed = af_plan_allowed_cpus(all, rule);
+	guint64 weight = p->load ? af_load_get(p->load, irq->irq) : irq->total;
+
+	if (af_cpuset_count(irq->affinity) != 1 || !af_cpuset_is_subset(irq->affinity, allowed)) {
+		skip_entry(p, entry, g_strdup(af_hold_to_reason(why)));
+		return;
+	}
+	entry->action = AF_ACTION_KEEP;
+	entry->planned = af_cpuset_copy(irq->affinity);
+	entry->reason = g_strdup(af_hold_to_reason(why));
+	af_spread_charge(p->spread, (guint)af_cpuset_first(irq->affinity), 1, weight);
+}
+
 /* Pass 1: skip what will not be written; the rest become items. */
 static void classify(Planner *p, GPtrArray *irqs)
 {
@@ -188,6 +210,7 @@ static void classify(Planner *p, GPtrArray *irqs)
 		const AfIrq *irq = irqs->pdata[i];
 		AfPlanEntry *entry = add_entry(p, irq);
 		const AfRule *rule;
+		AfHold why;
 		Item *item;
 
 		if (!af_irq_is_movable(irq)) {
@@ -212,6 +235,10 @@ static void classify(Planner *p, GPtrArray *irqs)
 		}
 		if (af_cpuset_is_empty(p->housekeeping)) {
 			skip_entry(p, entry, g_strdup("no housekeeping CPU online: left alone"));
+			continue;
+		}
+		if (af_limits_is_held(p->limits, irq->irq, &why)) {
+			hold_entry(p, entry, rule, why);
 			continue;
 		}
 		item = g_new0(Item, 1);
@@ -630,7 +657,7 @@ static void place_rest(Planner *p)
 }
 
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
-		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan)
+		    AfPlacement *previous, AfLoad *load, const AfLimits *limits, AfPlan **ret_plan)
 {
 	g_autoptr(GPtrArray) irqs = NULL;
 	Planner p = {
@@ -639,6 +666,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 		.policy = policy,
 		.previous = previous,
 		.load = load,
+		.limits = limits,
 		.load_gen = 1,
 	};
 	guint n_cpus;
@@ -648,7 +676,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	/* Sorted here so that the plan never depends on how the snapshot was filled. */
 	irqs = af_plan_sorted_irqs(snapshot);
 
-	p.housekeeping = af_plan_usable_housekeeping(snapshot, hk);
+	p.housekeeping = af_plan_usable_housekeeping(snapshot, hk, limits);
 	n_cpus = MAX(snapshot->nr_cpu_ids, (guint)(af_cpuset_last(p.housekeeping) + 1));
 	if (snapshot->topology)
 		n_cpus = MAX(n_cpus, snapshot->topology->n_cpus);

@@ -12,6 +12,7 @@
 
 #include "cpuset.h"
 #include "housekeeping.h"
+#include "planlimits.h"
 #include "policy.h"
 #include "snapshot.h"
 
@@ -56,7 +57,10 @@ void af_load_set(AfLoad *load, guint irq, guint64 count);
 guint64 af_load_get(const AfLoad *load, guint irq);
 
 /*
- * Plans every IRQ of the snapshot. previous and load may be NULL. IRQ
+ * Plans every IRQ of the snapshot. previous, load and limits may be NULL.
+ * IRQs go only to the usable CPUs (af_limits_usable_cpus); a held IRQ is
+ * kept where it is when that is one CPU inside housekeeping (and its pin
+ * rule's CPUs), else skipped, with the hold's reason. IRQ
  * weights (heavier placed first, a CPU's load first in its spread rank) come
  * from load, else from the snapshot's cumulative totals; only a measured
  * load (non-NULL) moves IRQs that sit on acceptable CPUs, past
@@ -68,7 +72,7 @@ guint64 af_load_get(const AfLoad *load, guint irq);
  * argument is NULL.
  */
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
-		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan);
+		    AfPlacement *previous, AfLoad *load, const AfLimits *limits, AfPlan **ret_plan);
 /* Frees; accepts NULL. */
 void af_plan_free(AfPlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPlan, af_plan_free)
@@ -78,15 +82,17 @@ const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq);
 AfPlacement *af_plan_placement(const AfPlan *plan);
 
 /*
- * Checks the plan's invariants: every movable IRQ has an entry that is move
- * or keep (unless a ban rule or an empty housekeeping set says skip), every
- * planned mask is non-empty and inside housekeeping (or the pin rule's
- * CPUs within it), no CPU carries more than max_irqs_per_cpu planned IRQs,
- * no unmovable IRQ is planned to move, keep means planned equals current.
- * Returns 0, or -EINVAL with the first broken invariant in *ret_message.
+ * Checks the plan's invariants (I1-I8 in plan.c) against the inputs it was
+ * made from: every movable IRQ has an entry that is move or keep (unless a
+ * ban rule, a hold or an empty housekeeping set says skip), every planned
+ * mask is non-empty and inside the usable CPUs (or the pin rule's CPUs
+ * within them), no CPU carries more than max_irqs_per_cpu planned IRQs, no
+ * unmovable or held IRQ is planned to move, keep means planned equals
+ * current. limits may be NULL. Returns 0, or -EINVAL with the first broken
+ * invariant in *ret_message.
  */
 int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousekeeping *hk,
-		  const AfPolicy *policy, char **ret_message);
+		  const AfPolicy *policy, const AfLimits *limits, char **ret_message);
 
 /* "move", "keep", "skip". */
 const char *af_action_to_string(AfAction action);

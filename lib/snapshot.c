@@ -192,7 +192,7 @@ static int refresh_irq(AfSysroot *sysroot, const AfIrq *old, const AfInterruptsR
 		for (guint i = 0; i < irq->n_counts; i++)
 			irq->total += irq->counts[i];
 	}
-	if (!irq->managed && learned && af_learned_contains(learned, irq->irq, irq->name)) {
+	if (!irq->managed && af_learned_contains(learned, irq->irq, irq->name)) {
 		irq->managed = TRUE;
 		irq->managed_source = AF_MANAGED_SOURCE_LEARNED;
 		g_free(irq->managed_detail);

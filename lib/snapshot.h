@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "cpuset.h"
 #include "irq.h"
+#include "learned.h"
 #include "sysroot.h"
 #include "topology.h"
 
@@ -29,13 +30,6 @@ typedef struct AfSnapshot {
 	GHashTable *by_irq;   /* IRQ number -> AfIrq* (borrowed from irqs) */
 	GPtrArray *warnings;  /* char*: what could not be read and what it means */
 } AfSnapshot;
-
-/*
- * The IRQs learned unmovable from earlier writes (EIO/EPERM), keyed by IRQ
- * number, valued by the IRQ's name when learned (a reused number with another
- * name is not the same IRQ). Kept by the daemon under its state directory.
- */
-typedef GHashTable AfLearned; /* GUINT_TO_POINTER(irq) -> char *name */
 
 /* An empty snapshot (no CPUs, no IRQs) to fill by hand. */
 AfSnapshot *af_snapshot_new(void);

@@ -20,7 +20,7 @@ AfState *af_state_new(void)
 {
 	AfState *state = g_new0(AfState, 1);
 
-	state->learned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	state->learned = af_learned_new();
 	state->originals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 						 (GDestroyNotify)original_free);
 	return state;
@@ -37,16 +37,14 @@ void af_state_free(AfState *state)
 
 gboolean af_state_is_unmovable(const AfState *state, guint irq, const char *name)
 {
-	const char *learned_name = g_hash_table_lookup(state->learned, GUINT_TO_POINTER(irq));
-
-	return learned_name && g_str_equal(learned_name, name ? name : "");
+	return af_learned_contains(state->learned, irq, name);
 }
 
 gboolean af_state_learn_unmovable(AfState *state, guint irq, const char *name)
 {
-	if (af_state_is_unmovable(state, irq, name))
+	if (af_learned_contains(state->learned, irq, name))
 		return FALSE;
-	g_hash_table_replace(state->learned, GUINT_TO_POINTER(irq), g_strdup(name ? name : ""));
+	af_learned_add(state->learned, irq, name);
 	return TRUE;
 }
 
@@ -108,7 +106,7 @@ static int parse_learned_line(GHashTable *learned, char *line)
 	r = parse_irq(&line, &irq);
 	if (r < 0)
 		return r;
-	g_hash_table_replace(learned, GUINT_TO_POINTER(irq), g_strdup(line));
+	af_learned_add(learned, irq, line);
 	return 0;
 }
 
@@ -160,8 +158,7 @@ static int parse_lines(const char *text, GHashTable *table, int (*parse_line)(GH
 
 int af_state_parse_learned(AfState *state, const char *text, guint *ret_line)
 {
-	g_autoptr(GHashTable) learned = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-							      g_free);
+	g_autoptr(GHashTable) learned = af_learned_new();
 	int r;
 
 	r = parse_lines(text, learned, parse_learned_line, ret_line);
@@ -193,10 +190,13 @@ static gint compare_uint(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-/* " NAME", or "" for a nameless IRQ, so that no line ends in a space. */
+/*
+ * " NAME", or "" for a nameless IRQ, so that no line ends in a space; line
+ * breaks in the name become spaces.
+ */
 static const char *name_suffix(const char *name, char **ret_buffer)
 {
-	*ret_buffer = *name ? g_strconcat(" ", name, NULL) : NULL;
+	*ret_buffer = *name ? g_strdelimit(g_strconcat(" ", name, NULL), "\r\n", ' ') : NULL;
 	return *ret_buffer ? *ret_buffer : "";
 }
 

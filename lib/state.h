@@ -17,14 +17,14 @@
  *     learned:    IRQ NAME            "27 virtio2-request"
  *     originals:  IRQ CPULIST NAME    "30 0-1 virtio0-requests"
  *
- * `learned` is the format of lib/learned.c (branch report), which dry-run
- * reads too; the learned functions here are its twin until that lands.
+ * The one parser and formatter of both files; every mode (dry-run too)
+ * reads them through daemon/statedir.c.
  */
 
 #include <glib.h>
 
 #include "cpuset.h"
-#include "snapshot.h"
+#include "learned.h"
 
 #define AF_STATE_LEARNED_FILE "learned"
 #define AF_STATE_ORIGINALS_FILE "originals"
@@ -35,7 +35,7 @@ typedef struct AfOriginal {
 } AfOriginal;
 
 typedef struct AfState {
-	AfLearned *learned;    /* GUINT_TO_POINTER(irq) -> char *name */
+	AfLearned *learned;    /* lib/learned.h */
 	GHashTable *originals; /* GUINT_TO_POINTER(irq) -> AfOriginal* */
 } AfState;
 
@@ -53,7 +53,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfState, af_state_free)
  */
 int af_state_parse_learned(AfState *state, const char *text, guint *ret_line);
 int af_state_parse_originals(AfState *state, const char *text, guint *ret_line);
-/* One file's text, with a comment header, in ascending IRQ order. */
+/*
+ * One file's text, with a comment header, in ascending IRQ order. A name
+ * cannot hold a newline in /proc/interrupts; one that does anyway is
+ * written with spaces, so that the file stays one IRQ a line.
+ */
 char *af_state_format_learned(const AfState *state);
 char *af_state_format_originals(const AfState *state);
 

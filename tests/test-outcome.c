@@ -128,38 +128,6 @@ static void test_backoff_sequence(void)
 	g_assert_cmpint(backoff.retry_at_ms, ==, AF_BACKOFF_MAX_MS);
 }
 
-typedef struct {
-	const char *candidates;
-	const char *full;
-	gboolean changed;
-	const char *result;
-} ExcludeCase;
-
-static const ExcludeCase exclude_cases[] = {
-	{ "0-3", "", FALSE, "0-3" },
-	{ "0-3", "1", TRUE, "0,2-3" },
-	{ "0-3", "4-7", FALSE, "0-3" },
-	{ "0-3", "2-5", TRUE, "0-1" },
-	{ "0-1", "0-1", FALSE, "0-1" }, /* all full: keep them rather than none */
-	{ "0", "0", FALSE, "0" },
-	{ "63-64", "64", TRUE, "63" },
-};
-
-static void test_exclude_full_cpus(void)
-{
-	for (guint i = 0; i < G_N_ELEMENTS(exclude_cases); i++) {
-		const ExcludeCase *c = &exclude_cases[i];
-		g_autoptr(AfCpuSet) candidates = parse_or_null(c->candidates);
-		g_autoptr(AfCpuSet) full = parse_or_null(c->full);
-		g_autofree char *result = NULL;
-
-		g_test_message("case %s minus %s", c->candidates, c->full);
-		g_assert_cmpint(af_outcome_exclude_full_cpus(candidates, full), ==, c->changed);
-		result = af_cpuset_format_list(candidates);
-		g_assert_cmpstr(result, ==, c->result);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -168,6 +136,5 @@ int main(int argc, char **argv)
 	g_test_add_func("/outcome/needs_write/table", test_needs_write);
 	g_test_add_func("/outcome/backoff_delay_ms/doubling", test_backoff_delay);
 	g_test_add_func("/outcome/backoff_record_failure/sequence", test_backoff_sequence);
-	g_test_add_func("/outcome/exclude_full_cpus/table", test_exclude_full_cpus);
 	return g_test_run();
 }

@@ -581,7 +581,7 @@ static void check_plan(Expect *e, const AfPlan *plan, const AfSnapshot *s, const
 			g_test_message("%u %s current %s -> %s %s: %s", x->irq->irq, x->irq->name,
 				       a, b, af_action_to_string(x->action), x->reason);
 		}
-	if (af_plan_check(plan, s, hk, policy, &message) < 0)
+	if (af_plan_check(plan, s, hk, policy, NULL, &message) < 0)
 		g_error("%s: plan invariant broken: %s", e->k->name, message);
 	g_assert_cmpuint(plan->entries->len, ==, s->irqs->len);
 	memset(e->served, 0, AF_CPU_MAX * sizeof(guint));
@@ -624,24 +624,24 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 	g_assert_true(af_cpuset_equal(hk->housekeeping, e->housekeeping));
 
 	s = build_snapshot(c, e->online, load);
-	g_assert_cmpint(af_plan_compute(s, hk, policy, NULL, load, &plan), ==, 0);
+	g_assert_cmpint(af_plan_compute(s, hk, policy, NULL, load, NULL, &plan), ==, 0);
 	af_test_dump_plan(plan);
 	check_plan(e, plan, s, hk, policy);
 	if (!af_cpuset_is_empty(e->housekeeping))
 		g_assert_cmpuint(plan->n_move + plan->n_keep, >, 0);
 
 	/* Same input, same plan: from the same snapshot and from one built again. */
-	g_assert_cmpint(af_plan_compute(s, hk, policy, NULL, load, &again), ==, 0);
+	g_assert_cmpint(af_plan_compute(s, hk, policy, NULL, load, NULL, &again), ==, 0);
 	af_test_assert_plans_equal(plan, again);
 	g_clear_pointer(&again, af_plan_free);
 	same = build_snapshot(c, e->online, NULL);
-	g_assert_cmpint(af_plan_compute(same, hk, policy, NULL, load, &again), ==, 0);
+	g_assert_cmpint(af_plan_compute(same, hk, policy, NULL, load, NULL, &again), ==, 0);
 	af_test_assert_plans_equal(plan, again);
 
 	/* Applied, the next plan on the same machine and load moves nothing. */
 	applied = build_snapshot(c, e->online, NULL);
 	previous = af_test_apply_plan(applied, plan);
-	g_assert_cmpint(af_plan_compute(applied, hk, policy, previous, load, &replan), ==, 0);
+	g_assert_cmpint(af_plan_compute(applied, hk, policy, previous, load, NULL, &replan), ==, 0);
 	af_test_dump_plan(replan);
 	check_plan(e, replan, applied, hk, policy);
 	/*

@@ -209,10 +209,10 @@ static AfPlan *plan_checked(Machine *m, AfPlacement *previous, AfLoad *load)
 	AfPlan *plan = NULL;
 	g_autofree char *message = NULL;
 
-	g_assert_cmpint(af_plan_compute(m->snapshot, m->hk, m->policy, previous, load, &plan), ==,
-			0);
+	g_assert_cmpint(af_plan_compute(m->snapshot, m->hk, m->policy, previous, load, NULL, &plan),
+			==, 0);
 	g_assert_nonnull(plan);
-	if (af_plan_check(plan, m->snapshot, m->hk, m->policy, &message) < 0)
+	if (af_plan_check(plan, m->snapshot, m->hk, m->policy, NULL, &message) < 0)
 		g_error("plan invariant broken: %s", message);
 	af_test_dump_plan(plan);
 	return plan;
@@ -986,7 +986,8 @@ static void test_check_catches(void)
 	/* Planned onto an isolated CPU: the checker must refuse. */
 	af_cpuset_clear(entry->planned);
 	af_cpuset_add(entry->planned, 3);
-	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==, -EINVAL);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, NULL, &message), ==,
+			-EINVAL);
 	g_assert_nonnull(strstr(message, "IRQ 1: planned outside housekeeping"));
 	g_clear_pointer(&message, g_free);
 	/* Keep while the mask differs: churn hidden as keep. */
@@ -995,8 +996,139 @@ static void test_check_catches(void)
 	entry->action = AF_ACTION_KEEP;
 	plan->n_keep = 1;
 	plan->n_move = 0;
-	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, &message), ==, -EINVAL);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, NULL, &message), ==,
+			-EINVAL);
 	g_assert_nonnull(strstr(message, "keep but planned differs"));
+}
+
+/* Plans with limits and checks the invariants against them. */
+static AfPlan *plan_limited(Machine *m, AfPlacement *previous, const AfLimits *limits)
+{
+	AfPlan *plan = NULL;
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(
+		af_plan_compute(m->snapshot, m->hk, m->policy, previous, NULL, limits, &plan), ==,
+		0);
+	if (af_plan_check(plan, m->snapshot, m->hk, m->policy, limits, &message) < 0)
+		g_error("plan invariant broken: %s", message);
+	return plan;
+}
+
+/*
+ * Held IRQs stay where the kernel has them: on their one housekeeping CPU
+ * (kept, and counted there), else skipped; the others are planned around
+ * them. Without the hold the same machine spreads all four.
+ */
+static void test_held(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfLimits) limits = af_limits_new();
+	g_autoptr(AfPlan) free_plan = NULL, plan = NULL;
+
+	add_irq(m, 10, "a", "0", "0");
+	add_irq(m, 11, "b", "0", "0");
+	add_irq(m, 12, "c", "0", "0");
+	add_irq(m, 13, "d", "0-3", "3"); /* the driver set every CPU: on isolated 3 */
+	/* Free, CPU 0 sheds its lightest (the lowest IRQ) and 13 leaves CPU 3. */
+	free_plan = plan_checked(m, NULL, NULL);
+	expect(free_plan, 10, AF_ACTION_MOVE, "2", "carried more than its share");
+	expect(free_plan, 13, AF_ACTION_MOVE, "1", "spread to CPU 1");
+
+	af_limits_hold(limits, 10, AF_HOLD_INTERVAL);
+	af_limits_hold(limits, 13, AF_HOLD_FIGHT);
+	plan = plan_limited(m, NULL, limits);
+	expect(plan, 10, AF_ACTION_KEEP, "0", "load move held: minimum move interval not over");
+	/* A wide mask is never "kept": it is no placement of ours, and would
+	 * count as CPUs the plan uses (apply writes repairs off others first). */
+	expect(plan, 13, AF_ACTION_SKIP, NULL, "held: another writer keeps changing it");
+	/* Held 10 counts on CPU 0 (3 IRQs over 3 CPUs): the others leave it. */
+	expect(plan, 11, AF_ACTION_MOVE, "1", "carried more than its share");
+	expect(plan, 12, AF_ACTION_MOVE, "2", "carried more than its share");
+	g_assert_cmpuint(plan->n_keep, ==, 1);
+	g_assert_cmpuint(plan->n_skip, ==, 1);
+	g_assert_cmpuint(plan->n_move, ==, 2);
+}
+
+/* A held IRQ on one isolated CPU is not kept there: skipped, with the hold's reason. */
+static void test_held_isolated(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfLimits) limits = af_limits_new();
+	g_autoptr(AfPlan) plan = NULL;
+
+	add_irq(m, 13, "d", "3", "3");
+	af_limits_hold(limits, 13, AF_HOLD_FIGHT);
+	plan = plan_limited(m, NULL, limits);
+	expect(plan, 13, AF_ACTION_SKIP, NULL, "held: another writer keeps changing it");
+}
+
+/*
+ * Excluded CPUs (out of vectors) get no IRQ, and IRQs on them move off;
+ * excluding every housekeeping CPU excludes none.
+ */
+static void test_excluded(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfLimits) limits = af_limits_new(), all = af_limits_new();
+	g_autoptr(AfCpuSet) full = cpus("1"), everything = cpus("0-2");
+	g_autoptr(AfPlan) plan = NULL, again = NULL;
+
+	add_irq(m, 20, "a", "1", "1");
+	add_irq(m, 21, "b", "0-3", "3");
+	add_irq(m, 22, "c", "0-3", "3");
+	af_limits_exclude(limits, full);
+	plan = plan_limited(m, NULL, limits);
+	expect(plan, 20, AF_ACTION_MOVE, "0", NULL);
+	expect(plan, 21, AF_ACTION_MOVE, "2", NULL);
+	expect(plan, 22, AF_ACTION_MOVE, "0", NULL);
+
+	af_limits_exclude(all, everything);
+	again = plan_limited(m, NULL, all);
+	expect(again, 20, AF_ACTION_KEEP, "1", "already on CPU 1");
+}
+
+/* The checker judges a plan by its limits: a held IRQ moved, or kept elsewhere, is refused. */
+static void test_check_catches_held(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfLimits) limits = af_limits_new();
+	g_autoptr(AfPlan) plan = NULL;
+	g_autofree char *message = NULL;
+	AfPlanEntry *entry;
+
+	add_irq(m, 1, "a", "0-3", "3");
+	add_irq(m, 2, "b", "1", "1");
+	plan = plan_checked(m, NULL, NULL);
+	af_limits_hold(limits, 1, AF_HOLD_FIGHT);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, limits, &message), ==,
+			-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 1: held but planned to move"));
+	g_clear_pointer(&message, g_free);
+
+	/* Held on its one housekeeping CPU, but "kept" on another. */
+	g_clear_pointer(&plan, af_plan_free);
+	g_hash_table_remove_all(limits->held);
+	af_limits_hold(limits, 2, AF_HOLD_INTERVAL);
+	plan = plan_limited(m, NULL, limits);
+	entry = (AfPlanEntry *)af_plan_lookup(plan, 2);
+	g_assert_cmpint(entry->action, ==, AF_ACTION_KEEP);
+	af_cpuset_clear(entry->planned);
+	af_cpuset_add(entry->planned, 2);
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, limits, &message), ==,
+			-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 2: held but not kept on its one CPU"));
+	g_clear_pointer(&message, g_free);
+
+	/* Skipped while it could be kept where it is. */
+	af_cpuset_free(entry->planned);
+	entry->planned = NULL;
+	entry->action = AF_ACTION_SKIP;
+	plan->n_keep--;
+	plan->n_skip++;
+	g_assert_cmpint(af_plan_check(plan, m->snapshot, m->hk, m->policy, limits, &message), ==,
+			-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 2: held on a housekeeping CPU but skipped"));
 }
 
 static void test_action_to_string(void)
@@ -1036,7 +1168,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/channel-pairs", test_channel_pairs);
 	g_test_add_func("/planner/compute/distinct-cores", test_distinct_cores);
 	g_test_add_func("/planner/compute/determinism", test_determinism);
+	g_test_add_func("/planner/compute/held", test_held);
+	g_test_add_func("/planner/compute/held-isolated", test_held_isolated);
+	g_test_add_func("/planner/compute/excluded", test_excluded);
 	g_test_add_func("/planner/check/catches", test_check_catches);
+	g_test_add_func("/planner/check/catches-held", test_check_catches_held);
 	g_test_add_func("/planner/action_to_string/all", test_action_to_string);
 	return g_test_run();
 }

@@ -13,7 +13,6 @@ typedef struct {
 	const char *expected; /* the formatted records (after the comment) when r == 0 */
 } ParseCase;
 
-/* The same cases as lib/learned.c's tests (branch report): one format. */
 static const ParseCase learned_cases[] = {
 	{ "", 0, 0, "" },
 	{ "\n\n# comment only\n", 0, 0, "" },
@@ -131,6 +130,22 @@ static void test_round_trip(void)
 	g_assert_cmpstr(originals_again, ==, originals);
 }
 
+/* A line break in a name would split the line: it is written as a space. */
+static void test_format_line_breaks(void)
+{
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfCpuSet) pair = af_cpuset_new_range(0, 1);
+	g_autofree char *learned = NULL, *originals = NULL;
+
+	af_state_learn_unmovable(state, 7, "odd\nname");
+	af_state_learn_unmovable(state, 8, "cr\rname");
+	af_state_remember_original(state, 7, "odd\nname", pair);
+	learned = af_state_format_learned(state);
+	originals = af_state_format_originals(state);
+	g_assert_cmpstr(skip_comment(learned), ==, "7 odd name\n8 cr name\n");
+	g_assert_cmpstr(skip_comment(originals), ==, "7 0-1 odd name\n");
+}
+
 static void test_unmovable_by_name(void)
 {
 	g_autoptr(AfState) state = af_state_new();
@@ -176,6 +191,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/state/parse_learned/table", test_parse_learned);
 	g_test_add_func("/state/parse_originals/table", test_parse_originals);
 	g_test_add_func("/state/format/round_trip", test_round_trip);
+	g_test_add_func("/state/format/line_breaks", test_format_line_breaks);
 	g_test_add_func("/state/learn_unmovable/by_name", test_unmovable_by_name);
 	g_test_add_func("/state/remember_original/first_wins", test_original_first_wins);
 	return g_test_run();

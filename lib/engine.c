@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+#include "engine.h"
+
+/* The configuration files given at open, read again on reload. */
+typedef struct EngineFiles {
+	char *config;
+	char *dropins;
+} EngineFiles;
+
+GQuark af_engine_error_quark(void)
+{
+	return g_quark_from_static_string("af-engine-error-quark");
+}
+
+/* What only engine.c sees, beside the public struct. */
+typedef struct EnginePrivate {
+	AfEngine pub;
+	EngineFiles files;
+} EnginePrivate;
+
+static EnginePrivate *private_of(AfEngine *engine)
+{
+	return (EnginePrivate *)engine;
+}
+
+/* A sysroot opened for --dry-run promises to write nothing: a write that slips through fails. */
+static int refuse_write(const char *path, const char *data, gpointer user_data)
+{
+	return -EROFS;
+}
+
+static int fail(GError **error, int r, const char *format, ...) G_GNUC_PRINTF(3, 4);
+static int fail(GError **error, int r, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	if (error)
+		*error = g_error_new_valist(AF_ENGINE_ERROR, -r, format, ap);
+	va_end(ap);
+	return r;
+}
+
+static int load_policy(const EngineFiles *files, AfPolicy **ret_policy, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	int r;
+
+	r = af_policy_load(files->config, files->dropins, ret_policy, &local);
+	if (r < 0) {
+		/* The policy's message already reads "PATH:LINE: reason" or "PATH: reason". */
+		if (local) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return r;
+		}
+		return fail(error, r, "Failed to load the configuration %s: %s", files->config,
+			    g_strerror(-r));
+	}
+	return 0;
+}
+
+int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **error)
+{
+	EnginePrivate *priv = g_new0(EnginePrivate, 1);
+	g_autoptr(AfEngine) engine = &priv->pub;
+	int r;
+
+	priv->files.config = g_strdup(setup->config);
+	priv->files.dropins = g_strdup(setup->dropins);
+	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
+	r = load_policy(&priv->files, &engine->policy, error);
+	if (r < 0)
+		return r;
+	r = af_sysroot_open(setup->root, &engine->sysroot);
+	if (r < 0)
+		return fail(error, r, "Failed to open %s: %s", setup->root, g_strerror(-r));
+	if (setup->read_only)
+		af_sysroot_set_write_filter(engine->sysroot, refuse_write, NULL);
+	*ret_engine = g_steal_pointer(&engine);
+	return 0;
+}
+
+void af_engine_free(AfEngine *engine)
+{
+	EnginePrivate *priv;
+
+	if (!engine)
+		return;
+	priv = private_of(engine);
+	af_plan_free(engine->plan);
+	af_housekeeping_free(engine->hk);
+	af_snapshot_free(engine->snapshot);
+	af_topology_free(engine->topology);
+	if (engine->placement)
+		g_hash_table_unref(engine->placement);
+	af_policy_free(engine->policy);
+	af_sysroot_free(engine->sysroot);
+	g_free(priv->files.config);
+	g_free(priv->files.dropins);
+	g_free(priv);
+}
+
+int af_engine_reload(AfEngine *engine, GError **error)
+{
+	AfPolicy *policy = NULL;
+	int r;
+
+	r = load_policy(&private_of(engine)->files, &policy, error);
+	if (r < 0)
+		return r;
+	af_policy_free(engine->policy);
+	engine->policy = policy;
+	return 0;
+}
+
+int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error)
+{
+	g_autoptr(AfSnapshot) snapshot = NULL;
+	g_autoptr(AfHousekeeping) hk = NULL;
+	int r = -ESTALE;
+
+	if (refresh && engine->snapshot)
+		r = af_snapshot_refresh(engine->sysroot, engine->snapshot, learned,
+					&engine->topology, &snapshot);
+	if (r == -ESTALE)
+		r = af_snapshot_read_cached(engine->sysroot, learned, &engine->topology, &snapshot);
+	if (r < 0)
+		return fail(error, r, "Failed to read the machine under %s: %s",
+			    af_sysroot_path(engine->sysroot), g_strerror(-r));
+	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
+				 engine->policy, &hk);
+	if (r < 0)
+		return fail(error, r, "Failed to work out the housekeeping CPUs: %s",
+			    g_strerror(-r));
+	/* The plan borrows the IRQs of the look it was made from. */
+	g_clear_pointer(&engine->plan, af_plan_free);
+	af_housekeeping_free(engine->hk);
+	engine->hk = g_steal_pointer(&hk);
+	af_snapshot_free(engine->snapshot);
+	engine->snapshot = g_steal_pointer(&snapshot);
+	return 0;
+}
+
+static void remember_placement(AfEngine *engine, const AfPlan *plan)
+{
+	g_hash_table_remove_all(engine->placement);
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *entry = plan->entries->pdata[i];
+
+		if (entry->planned)
+			g_hash_table_insert(engine->placement, GUINT_TO_POINTER(entry->irq->irq),
+					    af_cpuset_copy(entry->planned));
+	}
+}
+
+int af_engine_plan(AfEngine *engine, AfLoad *load, const AfLimits *limits, GError **error)
+{
+	g_autoptr(AfPlan) plan = NULL;
+	g_autofree char *broken = NULL;
+	int r;
+
+	if (!engine->snapshot || !engine->hk)
+		return fail(error, -ENODATA, "Failed to plan: the machine was not read");
+	r = af_plan_compute(engine->snapshot, engine->hk, engine->policy, engine->placement, load,
+			    limits, &plan);
+	if (r < 0)
+		return fail(error, r, "Failed to plan: %s", g_strerror(-r));
+	r = af_plan_check(plan, engine->snapshot, engine->hk, engine->policy, limits, &broken);
+	if (r < 0)
+		return fail(error, r, "Failed to plan: the plan breaks an invariant (%s)", broken);
+	remember_placement(engine, plan);
+	af_plan_free(engine->plan);
+	engine->plan = g_steal_pointer(&plan);
+	return 0;
+}

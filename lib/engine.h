@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * AfEngine: the one read -> plan pipeline that every mode runs. It owns the
+ * machine (a sysroot), the policy in force, hwloc's topology (kept while it
+ * knows every online CPU) and the last look: snapshot, housekeeping and the
+ * plan made from them. A mode opens it, reads, plans with the learned state,
+ * the measured load and its limits, and then does what only it does with
+ * the plan: --dry-run prints it, --oneshot applies it once, the daemon
+ * applies it and waits for the next event.
+ *
+ * Every plan the engine hands out passed af_plan_check() against the very
+ * inputs it was made from. Failures come back as a negative errno and one
+ * sentence in the GError (the policy's own "PATH:LINE: reason" included),
+ * for the mode to print or log the one way it logs. No main loop, no clock.
+ */
+
+#include <glib.h>
+
+#include "housekeeping.h"
+#include "planlimits.h"
+#include "planner.h"
+#include "policy.h"
+#include "snapshot.h"
+#include "sysroot.h"
+#include "topology.h"
+
+/*
+ * ENOSPC and EINVAL answers ask for a new plan at once; a kernel that keeps
+ * refusing gets this many in a row, in every mode.
+ */
+#define AF_ENGINE_MAX_WRITE_REPLANS 3u
+
+#define AF_ENGINE_ERROR (af_engine_error_quark())
+GQuark af_engine_error_quark(void);
+
+typedef struct AfEngineSetup {
+	const char *root;    /* "/" for this machine, or a tree (--sysroot) */
+	const char *config;  /* the main configuration file (missing: defaults) */
+	const char *dropins; /* its drop-in directory (may be NULL) */
+	gboolean read_only;  /* every write through the sysroot fails with EROFS */
+} AfEngineSetup;
+
+/* Read-only for everyone but engine.c. */
+typedef struct AfEngine {
+	AfSysroot *sysroot;
+	AfPolicy *policy;	/* the configuration in force */
+	AfTopology *topology;	/* hwloc's answer, kept while it knows every online CPU */
+	AfSnapshot *snapshot;	/* the last read; NULL before the first */
+	AfHousekeeping *hk;	/* of that read */
+	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
+	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
+} AfEngine;
+
+/* Loads the policy and opens the machine at setup->root. */
+int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **error);
+/* Frees; accepts NULL. */
+void af_engine_free(AfEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfEngine, af_engine_free)
+
+/*
+ * Loads the configuration again from the files given at open. On error the
+ * policy in force stays and the error says which file and line.
+ */
+int af_engine_reload(AfEngine *engine, GError **error);
+
+/*
+ * Reads the machine: with refresh and a last look, only what CPU hotplug,
+ * drivers and load change (af_snapshot_refresh), else, or when the IRQs
+ * are not the same any more, in full; then the housekeeping CPUs. learned
+ * (may be NULL) marks the IRQs refused earlier. On success the last plan
+ * is dropped (it described the last look); on failure nothing changes.
+ */
+int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
+
+/*
+ * Plans the last look with the last plan's placement as the previous one,
+ * load and limits (both may be NULL), and checks the plan's invariants.
+ * The plan becomes engine->plan (and its masks engine->placement). Fails
+ * with -ENODATA before a read and -EINVAL when the planner broke an
+ * invariant (a bug: that plan is never handed out).
+ */
+int af_engine_plan(AfEngine *engine, AfLoad *load, const AfLimits *limits, GError **error);

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "testutil.h"
+
+/*
+ * The engine on a real-kernel capture (Debian 6.1 under QEMU, the kernel
+ * doc's managed-IRQ example): open, read, plan, reload, and what stays
+ * when a step fails.
+ */
+
+typedef struct {
+	char *tree;   /* the unpacked capture */
+	char *config; /* a config file beside it (not created) */
+	char *dropins;
+} Fixture;
+
+static void fixture_set_up(Fixture *f, gconstpointer data)
+{
+	g_autofree char *tarball = af_test_fixture("sysroots/qemu-managed-doc-example.tar.gz");
+
+	af_test_extract(tarball, &f->tree);
+	f->config = g_build_filename(f->tree, "affinityd.conf", NULL);
+	f->dropins = g_build_filename(f->tree, "affinityd.conf.d", NULL);
+}
+
+static void fixture_tear_down(Fixture *f, gconstpointer data)
+{
+	af_test_rm_rf(f->tree);
+	g_free(f->tree);
+	g_free(f->config);
+	g_free(f->dropins);
+}
+
+static AfEngine *open_engine(Fixture *f, gboolean read_only)
+{
+	const AfEngineSetup setup = {
+		.root = f->tree,
+		.config = f->config,
+		.dropins = f->dropins,
+		.read_only = read_only,
+	};
+	g_autoptr(GError) error = NULL;
+	AfEngine *engine = NULL;
+
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, 0);
+	g_assert_no_error(error);
+	return engine;
+}
+
+static void write_config(Fixture *f, const char *text)
+{
+	g_assert_true(g_file_set_contents(f->config, text, -1, NULL));
+}
+
+/* Read and plan: the plan covers every IRQ and its masks are the next previous. */
+static void test_read_plan(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(GError) error = NULL;
+	guint planned = 0;
+
+	g_assert_null(engine->snapshot);
+	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, -ENODATA);
+	g_assert_error(error, AF_ENGINE_ERROR, ENODATA);
+	g_clear_error(&error);
+
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, 0);
+	g_assert_nonnull(engine->snapshot);
+	g_assert_nonnull(engine->hk);
+	g_assert_null(engine->plan);
+	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, 0);
+	g_assert_no_error(error);
+	g_assert_cmpuint(engine->plan->entries->len, ==, engine->snapshot->irqs->len);
+	for (guint i = 0; i < engine->plan->entries->len; i++) {
+		const AfPlanEntry *entry = engine->plan->entries->pdata[i];
+
+		if (!entry->planned)
+			continue;
+		planned++;
+		g_assert_true(af_cpuset_equal(
+			g_hash_table_lookup(engine->placement, GUINT_TO_POINTER(entry->irq->irq)),
+			entry->planned));
+	}
+	g_assert_cmpuint(planned, >, 0);
+	g_assert_cmpuint(g_hash_table_size(engine->placement), ==, planned);
+
+	/* A refresh reads the same IRQs; the plan of the last look is dropped. */
+	g_assert_cmpint(af_engine_read(engine, NULL, TRUE, &error), ==, 0);
+	g_assert_null(engine->plan);
+	g_assert_cmpuint(g_hash_table_size(engine->placement), ==, planned);
+	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, 0);
+	g_assert_cmpuint(engine->plan->entries->len, ==, engine->snapshot->irqs->len);
+}
+
+/* Limits reach the planner, and the checker judges the plan by them. */
+static void test_plan_limits(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfLimits) limits = af_limits_new();
+	g_autoptr(GError) error = NULL;
+	const AfPlanEntry *entry = NULL;
+	guint irq;
+
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, 0);
+	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, 0);
+	/* The first IRQ the free plan moves. */
+	for (guint i = 0; i < engine->plan->entries->len && !entry; i++)
+		if (((AfPlanEntry *)engine->plan->entries->pdata[i])->action == AF_ACTION_MOVE)
+			entry = engine->plan->entries->pdata[i];
+	g_assert_nonnull(entry);
+	irq = entry->irq->irq;
+	af_limits_hold(limits, irq, AF_HOLD_FIGHT);
+	/* The next plan replaces (and frees) the last one. */
+	g_assert_cmpint(af_engine_plan(engine, NULL, limits, &error), ==, 0);
+	entry = af_plan_lookup(engine->plan, irq);
+	g_assert_cmpint(entry->action, !=, AF_ACTION_MOVE);
+	g_assert_cmpstr(entry->reason, ==, "held: another writer keeps changing it");
+}
+
+/* A failed read leaves the last look and its plan as they were. */
+static void test_read_fails(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *interrupts = g_build_filename(f->tree, "proc", "interrupts", NULL);
+	const AfSnapshot *before;
+	const AfPlan *plan;
+
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, 0);
+	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, 0);
+	before = engine->snapshot;
+	plan = engine->plan;
+	g_assert_cmpint(g_unlink(interrupts), ==, 0);
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, -ENOENT);
+	g_assert_nonnull(strstr(error->message, "Failed to read the machine under"));
+	g_assert_true(engine->snapshot == before);
+	g_assert_true(engine->plan == plan);
+}
+
+/* A bad config at open fails with its file and line; at reload the running one stays. */
+static void test_config(Fixture *f, gconstpointer data)
+{
+	const AfEngineSetup setup = {.root = f->tree, .config = f->config, .dropins = f->dropins};
+	g_autoptr(AfEngine) engine = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *prefix = g_strdup_printf("%s:2: ", f->config);
+
+	write_config(f, "[cpus]\nisolated=nonsense\n");
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, -EINVAL);
+	g_assert_null(engine);
+	g_assert_true(g_str_has_prefix(error->message, prefix));
+	g_clear_error(&error);
+
+	write_config(f, "[cpus]\nisolated=3\n");
+	engine = open_engine(f, FALSE);
+	g_assert_true(af_cpuset_contains(engine->policy->isolated, 3));
+	write_config(f, "[cpus]\nisolated=nonsense\n");
+	g_assert_cmpint(af_engine_reload(engine, &error), ==, -EINVAL);
+	g_assert_true(g_str_has_prefix(error->message, prefix));
+	g_assert_true(af_cpuset_contains(engine->policy->isolated, 3));
+	g_clear_error(&error);
+	write_config(f, "[cpus]\nisolated=2\n");
+	g_assert_cmpint(af_engine_reload(engine, &error), ==, 0);
+	g_assert_true(af_cpuset_contains(engine->policy->isolated, 2));
+	g_assert_false(af_cpuset_contains(engine->policy->isolated, 3));
+}
+
+static void test_open_missing_root(Fixture *f, gconstpointer data)
+{
+	g_autofree char *missing = g_build_filename(f->tree, "missing", NULL);
+	const AfEngineSetup setup = {.root = missing, .config = f->config};
+	g_autoptr(AfEngine) engine = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, -ENOENT);
+	g_assert_error(error, AF_ENGINE_ERROR, ENOENT);
+	g_assert_true(g_str_has_prefix(error->message, "Failed to open "));
+}
+
+/* Read-only (dry-run): a write through the engine's sysroot fails before reaching the file. */
+static void test_read_only(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfEngine) writable = open_engine(f, FALSE);
+	g_autofree char *text = NULL, *path = g_build_filename(f->tree, "proc", "irq", "24",
+							       "smp_affinity_list", NULL);
+
+	g_assert_cmpint(af_sysroot_write(engine->sysroot, "/proc/irq/24/smp_affinity_list", "1\n"),
+			==, -EROFS);
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	g_assert_cmpstr(text, !=, "1\n");
+	g_assert_cmpint(
+		af_sysroot_write(writable->sysroot, "/proc/irq/24/smp_affinity_list", "1\n"), ==,
+		0);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+	ADD("/engine/plan/read-plan", test_read_plan);
+	ADD("/engine/plan/limits", test_plan_limits);
+	ADD("/engine/read/fails", test_read_fails);
+	ADD("/engine/open/config", test_config);
+	ADD("/engine/open/missing-root", test_open_missing_root);
+	ADD("/engine/open/read-only", test_read_only);
+#undef ADD
+	return g_test_run();
+}
