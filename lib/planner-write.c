@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "planner-state.h"
+#include "planner-write.h"
 
 static const AfCpuTopo *topo_of(const Planner *p, guint cpu)
 {
@@ -66,6 +66,17 @@ static char *describe_placement(const Planner *p, const Unit *unit, const Item *
 	return g_string_free(s, FALSE);
 }
 
+static char *describe_capped(const Planner *p, const Unit *unit)
+{
+	if (unit->cand->kind == CAND_PIN && !unit->cand->pin_fallback)
+		return g_strdup_printf("every CPU of rule %s serves max_irqs_per_cpu (%u) IRQs: "
+				       "left alone",
+				       unit->cand->rule->name, p->policy->max_irqs_per_cpu);
+	return g_strdup_printf("every housekeeping CPU serves max_irqs_per_cpu (%u) IRQs: "
+			       "left alone",
+			       p->policy->max_irqs_per_cpu);
+}
+
 static void write_unit(Planner *p, const Unit *unit)
 {
 	for (guint i = 0; i < unit->items->len; i++) {
@@ -74,16 +85,7 @@ static void write_unit(Planner *p, const Unit *unit)
 
 		if (unit->cpu < 0) {
 			entry->action = AF_ACTION_SKIP;
-			if (unit->cand->kind == CAND_PIN && !unit->cand->pin_fallback)
-				entry->reason = g_strdup_printf(
-					"every CPU of rule %s serves max_irqs_per_cpu (%u) IRQs: "
-					"left alone",
-					unit->cand->rule->name, p->policy->max_irqs_per_cpu);
-			else
-				entry->reason = g_strdup_printf(
-					"every housekeeping CPU serves max_irqs_per_cpu (%u) IRQs: "
-					"left alone",
-					p->policy->max_irqs_per_cpu);
+			entry->reason = describe_capped(p, unit);
 			continue;
 		}
 		entry->planned = af_cpuset_new();
@@ -95,12 +97,8 @@ static void write_unit(Planner *p, const Unit *unit)
 	}
 }
 
-void af_planner_write_entries(Planner *p)
+static void count_actions(AfPlan *plan)
 {
-	AfPlan *plan = p->plan;
-
-	for (guint i = 0; i < p->units->len; i++)
-		write_unit(p, p->units->pdata[i]);
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
 
@@ -118,21 +116,35 @@ void af_planner_write_entries(Planner *p)
 	}
 }
 
-void af_planner_write_warnings(Planner *p)
+static void write_warnings(Planner *p, guint n_capped)
 {
 	GPtrArray *warnings = p->plan->warnings;
 
 	if (af_cpuset_is_empty(p->housekeeping))
 		g_ptr_array_add(warnings, g_strdup("no housekeeping CPU: every online CPU is "
 						   "isolated, no IRQ is moved"));
-	if (p->n_cap_skipped > 0)
+	if (n_capped > 0)
 		g_ptr_array_add(warnings,
 				g_strdup_printf("%u placement(s) left alone: their CPUs all serve "
 						"max_irqs_per_cpu (%u) IRQs",
-						p->n_cap_skipped, p->policy->max_irqs_per_cpu));
+						n_capped, p->policy->max_irqs_per_cpu));
 	if (p->n_isolated_managed > 0)
 		g_ptr_array_add(warnings,
 				g_strdup_printf("%u kernel-managed IRQ(s) served by isolated CPUs, "
 						"which the kernel's managed_irq isolation cannot fix",
 						p->n_isolated_managed));
+}
+
+void af_planner_write(Planner *p)
+{
+	guint n_capped = 0;
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		const Unit *unit = p->units.all->pdata[i];
+
+		n_capped += unit->cpu < 0;
+		write_unit(p, unit);
+	}
+	count_actions(p->plan);
+	write_warnings(p, n_capped);
 }

@@ -2,12 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdlib.h>
 
+#include "planner-balance.h"
 #include "planner-private.h"
-#include "planner-state.h"
-#include "planner.h"
-#include "spread.h"
+#include "planner-write.h"
 
 /*
  * How a plan is made, in passes over the IRQs in ascending number:
@@ -28,21 +26,9 @@
  *     alternate until neither moves anything: the plan is a fixed point
  *     (both in planner-balance.c).
  *  7. Entries, reasons and warnings are written (planner-write.c).
+ * The counts every pass consults (IRQs and load per CPU, a device's units
+ * per core) change only through planner-units.c.
  */
-
-static void free_cand(Cand *cand)
-{
-	af_cpuset_free(cand->cpus);
-	if (cand->by_count)
-		g_array_unref(cand->by_count);
-	g_free(cand);
-}
-
-static void free_unit(Unit *unit)
-{
-	g_ptr_array_unref(unit->items);
-	g_free(unit);
-}
 
 static AfPlanEntry *add_entry(Planner *p, const AfIrq *irq)
 {
@@ -62,7 +48,7 @@ static void skip_entry(Planner *p, AfPlanEntry *entry, char *reason)
 	entry->action = AF_ACTION_SKIP;
 	entry->reason = reason;
 	AF_CPUSET_FOREACH (cpu, served)
-		af_spread_charge(p->spread, cpu, 1, weight);
+		af_spread_charge(p->units.spread, cpu, 1, weight);
 }
 
 static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
@@ -231,28 +217,18 @@ static const char *device_of(const AfIrq *irq)
 	return irq->device ? irq->device : irq->interface;
 }
 
-/* One more unit of device (NULL: none). */
-static void count_device_unit(Planner *p, const char *device)
-{
-	guint n;
-
-	if (!device)
-		return;
-	n = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, device));
-	g_hash_table_insert(p->device_units, (gpointer)device, GUINT_TO_POINTER(n + 1));
-}
-
 /* Pass 2: one unit per IRQ, except rx and tx of one channel share one. */
 static void group_units(Planner *p)
 {
 	g_autoptr(GHashTable) channels =
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
+	p->all = intern_cand(p, g_strdup("all"), CAND_ALL, af_cpuset_copy(p->housekeeping));
 	for (guint i = 0; i < p->items->len; i++) {
 		Item *item = p->items->pdata[i];
 		const char *device = device_of(item->irq);
 		Unit *unit = NULL;
-		char *key = NULL;
+		g_autofree char *key = NULL;
 
 		if (device && (item->irq->queue_kind == AF_QUEUE_RX ||
 			       item->irq->queue_kind == AF_QUEUE_TX)) {
@@ -260,22 +236,14 @@ static void group_units(Planner *p)
 					      (const void *)item->rule);
 			unit = g_hash_table_lookup(channels, key);
 		}
-		if (!unit) {
-			unit = g_new0(Unit, 1);
-			unit->items = g_ptr_array_new();
-			unit->cand = cand_for(p, item);
-			unit->device = device;
-			unit->first_irq = item->irq->irq;
-			unit->cpu = -1;
-			unit->evened_from = -1;
-			g_ptr_array_add(p->units, unit);
-			count_device_unit(p, device);
-			if (key)
-				g_hash_table_insert(channels, g_steal_pointer(&key), unit);
+		if (unit) {
+			g_ptr_array_add(unit->items, item);
+			unit->weight += item->weight;
+			continue;
 		}
-		g_free(key);
-		g_ptr_array_add(unit->items, item);
-		unit->weight += item->weight;
+		unit = af_units_add(&p->units, item, cand_for(p, item), device);
+		if (key)
+			g_hash_table_insert(channels, g_steal_pointer(&key), unit);
 	}
 }
 
@@ -301,138 +269,6 @@ static int current_cpu(const Planner *p, const Item *item, const Cand *cand)
 	return -1;
 }
 
-static GHashTable *avoid_of(Planner *p, const Unit *unit)
-{
-	GHashTable *avoid;
-
-	if (!unit->device || p->policy->mode != AF_PLACEMENT_SPREAD)
-		return NULL;
-	avoid = g_hash_table_lookup(p->avoid, unit->device);
-	if (!avoid) {
-		avoid = g_hash_table_new(g_direct_hash, g_direct_equal);
-		g_hash_table_insert(p->avoid, (gpointer)unit->device, avoid);
-	}
-	return avoid;
-}
-
-/* The units of the unit's device placed on a core so far (0 without a device). */
-guint af_planner_device_on_core(Planner *p, const Unit *unit, guint core)
-{
-	GHashTable *cores =
-		unit->device ? g_hash_table_lookup(p->device_cores, unit->device) : NULL;
-
-	return cores ? GPOINTER_TO_UINT(g_hash_table_lookup(cores, GUINT_TO_POINTER(core + 1))) : 0;
-}
-
-static void count_device_core(Planner *p, const Unit *unit, int cpu, int delta)
-{
-	guint core = af_spread_core_of(p->spread, (guint)cpu);
-	GHashTable *cores;
-
-	if (!unit->device)
-		return;
-	cores = g_hash_table_lookup(p->device_cores, unit->device);
-	if (!cores) {
-		cores = g_hash_table_new(g_direct_hash, g_direct_equal);
-		g_hash_table_insert(p->device_cores, (gpointer)unit->device, cores);
-	}
-	g_hash_table_insert(cores, GUINT_TO_POINTER(core + 1),
-			    GUINT_TO_POINTER(af_planner_device_on_core(p, unit, core) + delta));
-}
-
-void af_planner_settle_unit(Planner *p, Unit *unit, int cpu)
-{
-	GHashTable *avoid = avoid_of(p, unit);
-
-	unit->cpu = cpu;
-	af_spread_charge(p->spread, cpu, unit->items->len, unit->weight);
-	count_device_core(p, unit, cpu, 1);
-	if (avoid)
-		g_hash_table_add(avoid, GUINT_TO_POINTER(af_spread_core_of(p->spread, cpu) + 1));
-}
-
-/* Takes a settled unit off its CPU (the caller says where it goes). */
-void af_planner_unsettle_unit(Planner *p, Unit *unit)
-{
-	GHashTable *avoid = avoid_of(p, unit);
-	guint core = af_spread_core_of(p->spread, (guint)unit->cpu);
-
-	af_spread_uncharge(p->spread, unit->cpu, unit->items->len, unit->weight);
-	count_device_core(p, unit, unit->cpu, -1);
-	/* The core is free for the device's next pick again unless another of its queues is there.
-	 */
-	if (avoid && af_planner_device_on_core(p, unit, core) == 0)
-		g_hash_table_remove(avoid, GUINT_TO_POINTER(core + 1));
-	unit->cpu = -1;
-}
-
-/* The distinct cores of a candidate set, counted once. */
-static guint cores_of(Planner *p, Cand *cand)
-{
-	g_autoptr(GHashTable) cores = NULL;
-
-	if (cand->n_cores)
-		return cand->n_cores;
-	cores = g_hash_table_new(g_direct_hash, g_direct_equal);
-	AF_CPUSET_FOREACH (cpu, cand->cpus)
-		g_hash_table_add(cores,
-				 GUINT_TO_POINTER(af_spread_core_of(p->spread, (guint)cpu) + 1));
-	cand->n_cores = MAX(1u, g_hash_table_size(cores));
-	return cand->n_cores;
-}
-
-/* The cores holding more than n units of the unit's device. */
-static guint device_cores_over(Planner *p, const Unit *unit, guint n)
-{
-	GHashTable *cores = g_hash_table_lookup(p->device_cores, unit->device);
-	GHashTableIter iter;
-	gpointer count;
-	guint over = 0;
-
-	if (!cores)
-		return 0;
-	g_hash_table_iter_init(&iter, cores);
-	while (g_hash_table_iter_next(&iter, NULL, &count))
-		over += GPOINTER_TO_UINT(count) > n;
-	return over;
-}
-
-/*
- * Spread mode: queues of one device stay on distinct cores while there are
- * cores to spare, so a unit keeps its CPU only while that leaves the
- * device's units as even over the cores of its set as they can be: k units
- * over c cores, each core floor(k/c), and k mod c cores one more (after the
- * kernel's default put every queue on CPU 0, one of them stays).
- */
-static gboolean device_allows_keep(Planner *p, Unit *unit, int cpu)
-{
-	guint n_units, n_cores, on_core;
-
-	if (!unit->device || p->policy->mode != AF_PLACEMENT_SPREAD)
-		return TRUE;
-	n_units = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, unit->device));
-	n_cores = cores_of(p, unit->cand);
-	on_core = af_planner_device_on_core(p, unit, af_spread_core_of(p->spread, (guint)cpu));
-	if (on_core < n_units / n_cores)
-		return TRUE;
-	return on_core == n_units / n_cores && n_units % n_cores > 0 &&
-	       device_cores_over(p, unit, n_units / n_cores) < n_units % n_cores;
-}
-
-/* TRUE when every IRQ of the unit has exactly cpu as its affinity: keeping it costs no write. */
-gboolean af_planner_held_on(const Unit *unit, int cpu)
-{
-	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != cpu)
-			return FALSE;
-	}
-	return TRUE;
-}
-
-static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at);
-
 /*
  * TRUE when the unit's IRQs are not together now (a channel split under the
  * cap: one on a CPU, the other elsewhere or left alone outside the set).
@@ -447,6 +283,13 @@ static gboolean is_split(const Unit *unit)
 	return FALSE;
 }
 
+/* TRUE when the unit may stay on cpu: room for all its IRQs, its device as even as can be. */
+static gboolean may_stay(Planner *p, const Unit *unit, int cpu)
+{
+	return af_spread_has_room(p->units.spread, (guint)cpu, unit->items->len) &&
+	       af_units_may_keep(&p->units, unit, cpu);
+}
+
 /*
  * Pass 3: units on an acceptable CPU with room stay there. Units whose
  * affinity already is that one CPU (a plan applied, a driver's hint) claim
@@ -458,8 +301,8 @@ static gboolean is_split(const Unit *unit)
  */
 static void keep_current(Planner *p)
 {
-	for (guint i = 0; i < p->units->len; i++) {
-		Unit *unit = p->units->pdata[i];
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
 
 		unit->cpu = -1;
 		for (guint j = 0; j < unit->items->len; j++) {
@@ -469,105 +312,70 @@ static void keep_current(Planner *p)
 		}
 	}
 	for (guint pass = 0; pass < 2; pass++)
-		for (guint i = 0; i < p->units->len; i++) {
-			Unit *unit = p->units->pdata[i];
+		for (guint i = 0; i < p->units.all->len; i++) {
+			Unit *unit = p->units.all->pdata[i];
 			int cpu = -1;
 
 			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
 				cpu = ((Item *)unit->items->pdata[j])->current;
 			/* A channel split before that still cannot come together: each stays. */
 			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
-			    !af_spread_has_room(p->spread, cpu, unit->items->len)) {
-				guint first_single = p->units->len;
+			    !af_spread_has_room(p->units.spread, cpu, unit->items->len)) {
+				guint first_single = p->units.all->len;
 
-				split_unit(p, unit, NULL, 0);
+				af_units_split(&p->units, unit, NULL, 0);
 				/* Skipped in pass 0 as a pair: each part claims its CPU now. */
 				unit->resplit = TRUE;
-				for (guint k = first_single; k < p->units->len; k++)
-					((Unit *)p->units->pdata[k])->resplit = TRUE;
+				for (guint k = first_single; k < p->units.all->len; k++)
+					((Unit *)p->units.all->pdata[k])->resplit = TRUE;
 			}
 			if (unit->kept || cpu < 0 ||
-			    (!unit->resplit && af_planner_held_on(unit, cpu) != (pass == 0)) ||
-			    !af_spread_has_room(p->spread, cpu, unit->items->len) ||
-			    !device_allows_keep(p, unit, cpu))
+			    (!unit->resplit && af_units_held_on(unit, cpu) != (pass == 0)) ||
+			    !may_stay(p, unit, cpu))
 				continue;
 			unit->kept = TRUE;
-			af_planner_settle_unit(p, unit, cpu);
+			af_units_settle(&p->units, unit, cpu);
 		}
 }
 
-/* Heaviest first, then by IRQ number: the order units are placed or rebalanced in. */
-int af_planner_compare_units(gconstpointer a, gconstpointer b)
-{
-	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-
-	if (x->weight != y->weight)
-		return x->weight > y->weight ? -1 : 1;
-	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
-}
-
-/*
- * A new round for a device whose queues are on every core of the set: the
- * cores holding more of its units than the fewest any core of the set
- * holds stay avoided (units kept where they were may have filled some
- * cores beyond the others: the device's units end as even over the cores
- * as they can be, which is what the next plan's hysteresis keeps).
- */
-static void new_round(Planner *p, const Unit *unit, const Cand *cand, GHashTable *avoid)
-{
-	guint least = G_MAXUINT;
-
-	g_hash_table_remove_all(avoid);
-	AF_CPUSET_FOREACH (cpu, cand->cpus) {
-		guint core = af_spread_core_of(p->spread, (guint)cpu);
-
-		least = MIN(least, af_planner_device_on_core(p, unit, core));
-	}
-	AF_CPUSET_FOREACH (cpu, cand->cpus) {
-		guint core = af_spread_core_of(p->spread, (guint)cpu);
-
-		if (af_planner_device_on_core(p, unit, core) > least)
-			g_hash_table_add(avoid, GUINT_TO_POINTER(core + 1));
-	}
-}
-
+/* Picks the best CPU of cand for the unit, its device's cores avoided while it can. */
 static int pick_in(Planner *p, const Unit *unit, Cand *cand, GHashTable *avoid)
 {
+	AfSpread *spread = p->units.spread;
 	guint n_irqs = unit->items->len;
 	int cpu;
 
 	if (!cand->ranking)
-		cand->ranking = af_spread_set_new(p->spread, cand->cpus);
-	cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
+		cand->ranking = af_spread_set_new(spread, cand->cpus);
+	cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
 	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
 		/* Every core already has a queue of this device: start a new round. */
-		new_round(p, unit, cand, avoid);
-		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
+		af_units_new_round(&p->units, unit, cand);
+		cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
 	}
 	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
 		/* The least used cores are full: any core will do. */
 		g_hash_table_remove_all(avoid);
-		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
+		cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
 	}
 	return cpu;
 }
 
 /* The housekeeping CPU outside its node a unit is on now, if it has room there, else -1. */
-static int widened_current(Planner *p, Unit *unit)
+static int widened_current(Planner *p, const Unit *unit)
 {
 	int cpu = -1;
 
 	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
 		cpu = current_cpu(p, unit->items->pdata[i], p->all);
-	if (cpu < 0 || !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
-	    !device_allows_keep(p, unit, cpu))
+	if (cpu < 0 || !may_stay(p, unit, cpu))
 		return -1;
 	return cpu;
 }
 
 static int place_unit(Planner *p, Unit *unit)
 {
-	GHashTable *avoid = avoid_of(p, unit);
+	GHashTable *avoid = af_units_avoid(&p->units, unit);
 	int cpu = pick_in(p, unit, unit->cand, avoid);
 
 	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
@@ -580,68 +388,52 @@ static int place_unit(Planner *p, Unit *unit)
 	return cpu;
 }
 
-/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ (queue may be NULL). */
-static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
-{
-	for (guint j = 1; j < unit->items->len; j++) {
-		Item *item = unit->items->pdata[j];
-		Unit *single = g_new0(Unit, 1);
-
-		single->items = g_ptr_array_new();
-		g_ptr_array_add(single->items, item);
-		single->cand = unit->cand;
-		single->device = unit->device;
-		single->weight = item->weight;
-		single->first_irq = item->irq->irq;
-		single->cpu = -1;
-		single->evened_from = -1;
-		g_ptr_array_add(p->units, single);
-		count_device_unit(p, single->device);
-		if (queue)
-			g_ptr_array_insert(queue, at + j, single);
-	}
-	unit->weight = ((Item *)unit->items->pdata[0])->weight;
-	g_ptr_array_set_size(unit->items, 1);
-}
-
 /* Pass 4: everything not kept goes on the best candidate CPU. */
 static void place_rest(Planner *p)
 {
 	g_autoptr(GPtrArray) queue = g_ptr_array_new();
 
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->cpu < 0)
-			g_ptr_array_add(queue, p->units->pdata[i]);
-	g_ptr_array_sort(queue, af_planner_compare_units);
+	for (guint i = 0; i < p->units.all->len; i++)
+		if (((Unit *)p->units.all->pdata[i])->cpu < 0)
+			g_ptr_array_add(queue, p->units.all->pdata[i]);
+	g_ptr_array_sort(queue, af_units_compare_heaviest);
 	for (guint i = 0; i < queue->len; i++) {
 		Unit *unit = queue->pdata[i];
 		int cpu = place_unit(p, unit);
 
 		if (cpu < 0 && unit->items->len > 1) {
-			split_unit(p, unit, queue, i);
+			/* The channel fits on no CPU whole: its IRQs go one by one. */
+			af_units_split(&p->units, unit, queue, i);
 			cpu = place_unit(p, unit);
 		}
-		if (cpu < 0) {
-			p->n_cap_skipped++;
+		if (cpu < 0)
 			continue;
-		}
-		af_planner_settle_unit(p, unit, cpu);
+		af_units_settle(&p->units, unit, cpu);
 	}
+}
+
+/* The CPUs the spread ranking counts: every CPU number the machine or a plan can use. */
+static guint count_cpus(const AfSnapshot *snapshot, const AfCpuSet *housekeeping)
+{
+	guint n_cpus = MAX(snapshot->nr_cpu_ids, (guint)(af_cpuset_last(housekeeping) + 1));
+
+	if (snapshot->topology)
+		n_cpus = MAX(n_cpus, snapshot->topology->n_cpus);
+	return MIN(n_cpus, AF_CPU_MAX);
 }
 
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, AfPlan **ret_plan)
 {
 	g_autoptr(GPtrArray) irqs = NULL;
+	g_autoptr(AfSpread) spread = NULL;
 	Planner p = {
 		.snapshot = snapshot,
 		.hk = hk,
 		.policy = policy,
 		.previous = previous,
 		.load = load,
-		.load_gen = 1,
 	};
-	guint n_cpus;
 
 	if (!snapshot || !hk || !policy || !ret_plan || !snapshot->irqs)
 		return -EINVAL;
@@ -649,22 +441,13 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	irqs = af_plan_sorted_irqs(snapshot);
 
 	p.housekeeping = af_plan_usable_housekeeping(snapshot, hk);
-	n_cpus = MAX(snapshot->nr_cpu_ids, (guint)(af_cpuset_last(p.housekeeping) + 1));
-	if (snapshot->topology)
-		n_cpus = MAX(n_cpus, snapshot->topology->n_cpus);
-	n_cpus = MIN(n_cpus, AF_CPU_MAX);
-	p.spread = af_spread_new(snapshot->topology, n_cpus, policy->mode, policy->max_irqs_per_cpu,
-				 TRUE);
-	p.cands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)free_cand);
+	spread = af_spread_new(snapshot->topology, count_cpus(snapshot, p.housekeeping),
+			       policy->mode, policy->max_irqs_per_cpu, TRUE);
+	af_units_init(&p.units, spread, policy->mode == AF_PLACEMENT_SPREAD);
+	p.cands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					(GDestroyNotify)af_units_free_cand);
 	p.node_cands = g_new0(Cand *, snapshot->topology ? snapshot->topology->n_nodes : 0);
-	p.all = intern_cand(&p, g_strdup("all"), CAND_ALL, af_cpuset_copy(p.housekeeping));
 	p.items = g_ptr_array_new_with_free_func(g_free);
-	p.units = g_ptr_array_new_with_free_func((GDestroyNotify)free_unit);
-	p.avoid = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-					(GDestroyNotify)g_hash_table_unref);
-	p.device_cores = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-					       (GDestroyNotify)g_hash_table_unref);
-	p.device_units = g_hash_table_new(g_str_hash, g_str_equal);
 	p.plan = g_new0(AfPlan, 1);
 	p.plan->entries = g_ptr_array_new_full(irqs->len, (GDestroyNotify)af_plan_entry_free);
 	p.plan->warnings = g_ptr_array_new_with_free_func(g_free);
@@ -673,20 +456,15 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	group_units(&p);
 	keep_current(&p);
 	place_rest(&p);
-	af_spread_end_picks(p.spread);
+	af_spread_end_picks(spread);
 	if (policy->mode == AF_PLACEMENT_SPREAD)
 		af_planner_settle_spread(&p);
-	af_planner_write_entries(&p);
-	af_planner_write_warnings(&p);
+	af_planner_write(&p);
 
-	g_hash_table_unref(p.avoid);
-	g_hash_table_unref(p.device_cores);
-	g_hash_table_unref(p.device_units);
-	g_ptr_array_unref(p.units);
+	af_units_clear(&p.units);
 	g_ptr_array_unref(p.items);
 	g_free(p.node_cands);
 	g_hash_table_unref(p.cands);
-	af_spread_free(p.spread);
 	af_cpuset_free(p.housekeeping);
 	*ret_plan = g_steal_pointer(&p.plan);
 	return 0;
