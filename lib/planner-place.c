@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "planner-place.h"
+
+/* The CPU an IRQ is on now, if it is a single candidate CPU, else -1. */
+static int current_cpu(const Planner *p, const Item *item, const Cand *cand)
+{
+	const AfIrq *irq = item->irq;
+	const AfCpuSet *previous =
+		p->previous ? g_hash_table_lookup(p->previous, GUINT_TO_POINTER(irq->irq)) : NULL;
+	const AfCpuSet *now = irq->effective ? irq->effective : irq->affinity;
+
+	/* Our last plan wins while the kernel still shows it (effective may lag a move). */
+	if (af_cpuset_count(previous) == 1 && af_cpuset_equal(previous, irq->affinity) &&
+	    af_cpuset_contains(cand->cpus, af_cpuset_first(previous)))
+		return af_cpuset_first(previous);
+	/* A one-CPU mask is where the IRQ goes: on x86 a quiet IRQ shows its old
+	 * effective CPU until its next interrupt (after a restart, no last plan). */
+	if (af_cpuset_count(irq->affinity) == 1 &&
+	    af_cpuset_contains(cand->cpus, af_cpuset_first(irq->affinity)))
+		return af_cpuset_first(irq->affinity);
+	if (af_cpuset_count(now) == 1 && af_cpuset_contains(cand->cpus, af_cpuset_first(now)))
+		return af_cpuset_first(now);
+	return -1;
+}
+
+/*
+ * TRUE when the unit's IRQs are not together now (a channel split under the
+ * cap: one on a CPU, the other elsewhere or left alone outside the set).
+ */
+static gboolean is_split(const Unit *unit)
+{
+	int first = ((const Item *)unit->items->pdata[0])->current;
+
+	for (guint i = 1; i < unit->items->len; i++)
+		if (((const Item *)unit->items->pdata[i])->current != first)
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE when the unit may stay on cpu: room for all its IRQs, its device as even as can be. */
+static gboolean may_stay(Planner *p, const Unit *unit, int cpu)
+{
+	return af_spread_has_room(p->units.spread, (guint)cpu, unit->items->len) &&
+	       af_units_may_keep(&p->units, unit, cpu);
+}
+
+/*
+ * Pass 3: units on an acceptable CPU with room stay there. Units whose
+ * affinity already is that one CPU (a plan applied, a driver's hint) claim
+ * their places first, then those merely served there: when CPUs are at the
+ * cap, an IRQ left alone on its CPU never takes the place of one a plan
+ * put there (which would move them back and forth plan after plan). The
+ * IRQs of a channel split under the cap stay apart while they cannot come
+ * together (split units are appended, and so visited in this pass too).
+ */
+void af_planner_keep_current(Planner *p)
+{
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+
+		unit->cpu = -1;
+		for (guint j = 0; j < unit->items->len; j++) {
+			Item *item = unit->items->pdata[j];
+
+			item->current = current_cpu(p, item, unit->cand);
+		}
+	}
+	for (guint pass = 0; pass < 2; pass++)
+		for (guint i = 0; i < p->units.all->len; i++) {
+			Unit *unit = p->units.all->pdata[i];
+			int cpu = -1;
+
+			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
+				cpu = ((Item *)unit->items->pdata[j])->current;
+			/* A channel split before that still cannot come together: each stays. */
+			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
+			    !af_spread_has_room(p->units.spread, cpu, unit->items->len)) {
+				guint first_single = p->units.all->len;
+
+				af_units_split(&p->units, unit, NULL, 0);
+				/* Skipped in pass 0 as a pair: each part claims its CPU now. */
+				unit->resplit = TRUE;
+				for (guint k = first_single; k < p->units.all->len; k++)
+					((Unit *)p->units.all->pdata[k])->resplit = TRUE;
+			}
+			if (unit->kept || cpu < 0 ||
+			    (!unit->resplit && af_units_held_on(unit, cpu) != (pass == 0)) ||
+			    !may_stay(p, unit, cpu))
+				continue;
+			unit->kept = TRUE;
+			af_units_settle(&p->units, unit, cpu);
+		}
+}
+
+/* Picks the best CPU of cand for the unit, its device's cores avoided while it can. */
+static int pick_in(Planner *p, const Unit *unit, Cand *cand, GHashTable *avoid)
+{
+	AfSpread *spread = p->units.spread;
+	guint n_irqs = unit->items->len;
+	int cpu;
+
+	if (!cand->ranking)
+		cand->ranking = af_spread_set_new(spread, cand->cpus);
+	cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
+	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
+		/* Every core already has a queue of this device: start a new round. */
+		af_units_new_round(&p->units, unit, cand);
+		cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
+	}
+	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
+		/* The least used cores are full: any core will do. */
+		g_hash_table_remove_all(avoid);
+		cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
+	}
+	return cpu;
+}
+
+/* The housekeeping CPU outside its node a unit is on now, if it has room there, else -1. */
+static int widened_current(Planner *p, const Unit *unit)
+{
+	int cpu = -1;
+
+	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
+		cpu = current_cpu(p, unit->items->pdata[i], p->all);
+	if (cpu < 0 || !may_stay(p, unit, cpu))
+		return -1;
+	return cpu;
+}
+
+static int place_unit(Planner *p, Unit *unit)
+{
+	GHashTable *avoid = af_units_avoid(&p->units, unit);
+	int cpu = pick_in(p, unit, unit->cand, avoid);
+
+	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
+		/* Widened before, its node still full: it stays where the last widening put it. */
+		cpu = widened_current(p, unit);
+		if (cpu < 0)
+			cpu = pick_in(p, unit, p->all, avoid);
+		unit->widened = cpu >= 0;
+	}
+	return cpu;
+}
+
+void af_planner_place_rest(Planner *p)
+{
+	g_autoptr(GPtrArray) queue = g_ptr_array_new();
+
+	for (guint i = 0; i < p->units.all->len; i++)
+		if (((Unit *)p->units.all->pdata[i])->cpu < 0)
+			g_ptr_array_add(queue, p->units.all->pdata[i]);
+	g_ptr_array_sort(queue, af_units_compare_heaviest);
+	for (guint i = 0; i < queue->len; i++) {
+		Unit *unit = queue->pdata[i];
+		int cpu = place_unit(p, unit);
+
+		if (cpu < 0 && unit->items->len > 1) {
+			/* The channel fits on no CPU whole: its IRQs go one by one. */
+			af_units_split(&p->units, unit, queue, i);
+			cpu = place_unit(p, unit);
+		}
+		if (cpu < 0)
+			continue;
+		af_units_settle(&p->units, unit, cpu);
+	}
+}
