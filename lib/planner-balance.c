@@ -12,9 +12,15 @@ typedef struct {
 	AfSpread *spread;  /* the planner's */
 	guint64 threshold; /* the load gap that moves a unit (load pass) */
 	guint64 load_gen;  /* bumped by every move, from 1 */
-	GPtrArray *light;  /* Unit*, in the order evening out moves units in */
+	GArray *light;	   /* Light, in the order evening out moves units in */
 	GPtrArray *heavy;  /* Unit*, heaviest first: the order the load pass moves them in */
 } Balance;
+
+/* A settled unit, and whether every IRQ's affinity already is its CPU (no write). */
+typedef struct {
+	Unit *unit;
+	gboolean in_place;
+} Light;
 
 typedef struct {
 	guint count; /* IRQs on cpu when last looked at */
@@ -94,8 +100,8 @@ static int within_share(Balance *b, Cand *cand, guint n_irqs)
  */
 static int compare_light(gconstpointer a, gconstpointer b)
 {
-	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-	gboolean xs = x->in_place, ys = y->in_place;
+	const Unit *x = ((const Light *)a)->unit, *y = ((const Light *)b)->unit;
+	gboolean xs = ((const Light *)a)->in_place, ys = ((const Light *)b)->in_place;
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
@@ -110,8 +116,9 @@ static int compare_light(gconstpointer a, gconstpointer b)
  * share. Each such move takes an over-share CPU one step towards the share
  * and puts no CPU over it, so the result is stable: the next plan on the
  * same counts moves nothing. The lightest units go first (the load balance
- * stays), then those written anyway (b->light). Returns TRUE when a unit
- * moved.
+ * stays), then those written anyway (b->light). A unit kept where it was
+ * that moves is UNIT_EVENED (others keep their decision: they are written
+ * anyway). Returns TRUE when a unit moved.
  */
 static gboolean even_out(Balance *b)
 {
@@ -127,7 +134,7 @@ static gboolean even_out(Balance *b)
 			cand->counted = FALSE;
 		}
 	for (guint i = 0; i < b->light->len; i++) {
-		Unit *unit = b->light->pdata[i];
+		Unit *unit = g_array_index(b->light, Light, i).unit;
 		guint n = unit->items->len;
 		int from = unit->cpu, to;
 
@@ -138,9 +145,10 @@ static gboolean even_out(Balance *b)
 		to = within_share(b, unit->cand, n);
 		if (to < 0 || !af_units_may_move(&b->p->units, unit, from, to))
 			continue;
-		if (unit->kept)
+		if (unit->decision == UNIT_KEPT) {
+			unit->decision = UNIT_EVENED;
 			unit->evened_from = from; /* the reason to leave where it is */
-		unit->kept = FALSE;
+		}
 		af_units_move(&b->p->units, unit, to);
 		b->load_gen++;
 		moved = TRUE;
@@ -208,7 +216,8 @@ static int load_target(Balance *b, const Unit *unit)
  * sweep after sweep until none moves. Every move lowers the sum of the
  * squared CPU loads, so the sweeps end; a move back would need a gap above
  * the unit's weight the other way, which the move cannot leave: a plan
- * applied and planned again on the same load moves nothing.
+ * applied and planned again on the same load moves nothing. A unit that
+ * moves is UNIT_REBALANCED.
  */
 static void balance_load(Balance *b)
 {
@@ -231,9 +240,8 @@ static void balance_load(Balance *b)
 			to_load = af_spread_load(b->spread, (guint)to);
 			if (load <= to_load + b->threshold || unit->weight >= load - to_load)
 				continue;
-			unit->kept = FALSE;
-			unit->rebalanced = TRUE;
-			unit->evened_from = -1;
+			unit->was_widened |= unit->decision == UNIT_WIDENED;
+			unit->decision = UNIT_REBALANCED;
 			af_units_move(&b->p->units, unit, to);
 			b->load_gen++;
 			moved = TRUE;
@@ -250,7 +258,7 @@ static void balance_load(Balance *b)
  */
 void af_planner_settle_spread(Planner *p)
 {
-	g_autoptr(GPtrArray) light = g_ptr_array_new();
+	g_autoptr(GArray) light = g_array_new(FALSE, FALSE, sizeof(Light));
 	g_autoptr(GPtrArray) heavy = g_ptr_array_new();
 	Balance b = {
 		.p = p,
@@ -264,12 +272,13 @@ void af_planner_settle_spread(Planner *p)
 	/* The units settled, sorted once: none is settled or taken off from here on. */
 	for (guint i = 0; i < p->units.all->len; i++) {
 		Unit *unit = p->units.all->pdata[i];
+		Light l = {.unit = unit};
 
 		if (unit->cpu < 0)
 			continue;
 		/* Once, not in the comparison: a mask's count is a popcount of AF_CPU_MAX bits. */
-		unit->in_place = af_units_held_on(unit, unit->cpu);
-		g_ptr_array_add(light, unit);
+		l.in_place = af_units_held_on(unit, unit->cpu);
+		g_array_append_val(light, l);
 		g_ptr_array_add(heavy, unit);
 	}
 	if (weighted) {
@@ -277,7 +286,7 @@ void af_planner_settle_spread(Planner *p)
 		compute_threshold(&b);
 		balance_load(&b);
 	}
-	g_ptr_array_sort(light, compare_light);
+	g_array_sort(light, compare_light);
 	for (guint round = 0; round < SETTLE_ROUNDS; round++) {
 		/* Evening out moved nothing: the load pass before left nothing to move either. */
 		if (!even_out(&b))

@@ -9,5 +9,5 @@
 
 #include "planner-state.h"
 
-/* Moves settled units for load (rebalanced) and IRQ counts (evened_from). */
+/* Moves settled units for load (UNIT_REBALANCED) and IRQ counts (UNIT_EVENED). */
 void af_planner_settle_spread(Planner *p);

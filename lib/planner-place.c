@@ -60,38 +60,38 @@ void af_planner_keep_current(Planner *p)
 	for (guint i = 0; i < p->units.all->len; i++) {
 		Unit *unit = p->units.all->pdata[i];
 
-		unit->cpu = -1;
 		for (guint j = 0; j < unit->items->len; j++) {
 			Item *item = unit->items->pdata[j];
 
 			item->current = current_cpu(p, item, unit->cand);
 		}
 	}
-	for (guint pass = 0; pass < 2; pass++)
+	for (guint pass = 0; pass < 2; pass++) {
+		guint n_before = p->units.all->len;
+
 		for (guint i = 0; i < p->units.all->len; i++) {
 			Unit *unit = p->units.all->pdata[i];
 			int cpu = -1;
+			/* Parts of a unit split in this pass: each claims its CPU, held or not. */
+			gboolean resplit = i >= n_before;
 
 			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
 				cpu = ((Item *)unit->items->pdata[j])->current;
 			/* A channel split before that still cannot come together: each stays. */
-			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
+			if (pass == 1 && unit->decision != UNIT_KEPT && cpu >= 0 &&
+			    is_split(unit) &&
 			    !af_spread_has_room(p->units.spread, cpu, unit->items->len)) {
-				guint first_single = p->units.all->len;
-
 				af_units_split(&p->units, unit, NULL, 0);
-				/* Skipped in pass 0 as a pair: each part claims its CPU now. */
-				unit->resplit = TRUE;
-				for (guint k = first_single; k < p->units.all->len; k++)
-					((Unit *)p->units.all->pdata[k])->resplit = TRUE;
+				resplit = TRUE;
 			}
-			if (unit->kept || cpu < 0 ||
-			    (!unit->resplit && af_units_held_on(unit, cpu) != (pass == 0)) ||
+			if (unit->decision == UNIT_KEPT || cpu < 0 ||
+			    (!resplit && af_units_held_on(unit, cpu) != (pass == 0)) ||
 			    !may_stay(p, unit, cpu))
 				continue;
-			unit->kept = TRUE;
+			unit->decision = UNIT_KEPT;
 			af_units_settle(&p->units, unit, cpu);
 		}
+	}
 }
 
 /* Picks the best CPU of cand for the unit, its device's cores avoided while it can. */
@@ -129,17 +129,19 @@ static int widened_current(Planner *p, const Unit *unit)
 	return cpu;
 }
 
-static int place_unit(Planner *p, Unit *unit)
+/* The CPU a unit goes to, or -1; *ret_widened when outside its device-local set. */
+static int place_unit(Planner *p, const Unit *unit, gboolean *ret_widened)
 {
 	GHashTable *avoid = af_units_avoid(&p->units, unit);
 	int cpu = pick_in(p, unit, unit->cand, avoid);
 
+	*ret_widened = FALSE;
 	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
 		/* Widened before, its node still full: it stays where the last widening put it. */
 		cpu = widened_current(p, unit);
 		if (cpu < 0)
 			cpu = pick_in(p, unit, p->all, avoid);
-		unit->widened = cpu >= 0;
+		*ret_widened = cpu >= 0;
 	}
 	return cpu;
 }
@@ -154,15 +156,19 @@ void af_planner_place_rest(Planner *p)
 	g_ptr_array_sort(queue, af_units_compare_heaviest);
 	for (guint i = 0; i < queue->len; i++) {
 		Unit *unit = queue->pdata[i];
-		int cpu = place_unit(p, unit);
+		gboolean widened;
+		int cpu = place_unit(p, unit, &widened);
 
 		if (cpu < 0 && unit->items->len > 1) {
 			/* The channel fits on no CPU whole: its IRQs go one by one. */
 			af_units_split(&p->units, unit, queue, i);
-			cpu = place_unit(p, unit);
+			cpu = place_unit(p, unit, &widened);
 		}
-		if (cpu < 0)
+		if (cpu < 0) {
+			unit->decision = UNIT_CAPPED;
 			continue;
+		}
+		unit->decision = widened ? UNIT_WIDENED : UNIT_PLACED;
 		af_units_settle(&p->units, unit, cpu);
 	}
 }

@@ -50,6 +50,7 @@ Unit *af_units_add(Units *u, Item *item, Cand *cand, const char *device)
 	unit->weight = item->weight;
 	unit->first_irq = item->irq->irq;
 	unit->cpu = -1;
+	unit->decision = UNIT_UNDECIDED;
 	unit->evened_from = -1;
 	g_ptr_array_add(u->all, unit);
 	if (device) {

@@ -3,11 +3,12 @@
 
 /*
  * The planner's units and the books kept on them. Owns the types every
- * pass shares (candidate sets, items, units) and Units: the units, the
- * spread ranking they are charged on, and per device the number of its
- * units, the cores they hold and the cores its next pick avoids. The
- * passes change these counts only through this module, which calls nothing
- * of the planner above it. Not for use outside the planner.
+ * pass shares (candidate sets, items, units and what was decided for
+ * each) and Units: the units, the spread ranking they are charged on, and
+ * per device the number of its units, the cores they hold and the cores
+ * its next pick avoids. The passes change these counts only through this
+ * module, which calls nothing of the planner above it. Not for use outside
+ * the planner.
  */
 
 #include <glib.h>
@@ -48,6 +49,20 @@ typedef struct {
 	int current; /* the candidate CPU serving it now, -1 (pass 3) */
 } Item;
 
+/*
+ * What was decided for a unit, set by the pass that decides it; its
+ * entries' reasons are written from it alone (planner-write.c).
+ */
+typedef enum {
+	UNIT_UNDECIDED,	 /* before pass 4 has seen it */
+	UNIT_KEPT,	 /* pass 3: stays on the CPU serving it now */
+	UNIT_PLACED,	 /* pass 4: the best CPU of its candidate set */
+	UNIT_WIDENED,	 /* pass 4: its device-local set was full, the best of housekeeping */
+	UNIT_CAPPED,	 /* pass 4: every CPU it may use is at the cap: left alone */
+	UNIT_REBALANCED, /* pass 5: left a CPU loaded past the hysteresis */
+	UNIT_EVENED,	 /* pass 6: left the CPU it was kept on, over its set's share */
+} UnitDecision;
+
 /* What is placed on one CPU: one IRQ, or the rx and tx queues of one channel. */
 typedef struct {
 	GPtrArray *items; /* Item*, borrowed */
@@ -55,13 +70,10 @@ typedef struct {
 	const char *device; /* device (or interface) of a queue, for distinct cores */
 	guint64 weight;
 	guint first_irq;
-	int cpu;	  /* settled on, -1 while not */
-	gboolean kept;	  /* stays on its current CPU */
-	gboolean widened; /* device-local CPUs were full */
-	gboolean rebalanced;
-	gboolean resplit;  /* a channel split before, split again by hysteresis (pass 3) */
-	gboolean in_place; /* evening out: every IRQ's affinity already is cpu (no write) */
-	int evened_from;   /* the CPU it left because that carried over its share, -1 */
+	int cpu; /* settled on, -1 while not */
+	UnitDecision decision;
+	int evened_from;      /* UNIT_EVENED: the CPU it left */
+	gboolean was_widened; /* UNIT_REBALANCED: it was UNIT_WIDENED before (its reason says so) */
 } Unit;
 
 typedef struct {
@@ -80,7 +92,7 @@ void af_units_clear(Units *u);
 /* Frees a candidate set (a GDestroyNotify for the planner's table). */
 void af_units_free_cand(Cand *cand);
 
-/* A new unit of one item, appended; one more unit of device (NULL: none). */
+/* A new undecided unit of one item, appended; one more unit of device (NULL: none). */
 Unit *af_units_add(Units *u, Item *item, Cand *cand, const char *device);
 /* Splits a unit into one unit per item: the first keeps it, the others are appended. */
 void af_units_split(Units *u, Unit *unit, GPtrArray *queue, guint at);

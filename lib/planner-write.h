@@ -8,5 +8,5 @@
 
 #include "planner-state.h"
 
-/* Writes every unit's entries, the plan's counts and its warnings. */
+/* Writes every unit's entries from its decision, the plan's counts and its warnings. */
 void af_planner_write(Planner *p);

@@ -29,7 +29,8 @@
  *     alternate until neither moves anything: the plan is a fixed point
  *     (both in planner-balance.c).
  *  7. Entries, reasons and warnings are written (planner-write.c).
- * The counts every pass consults (IRQs and load per CPU, a device's units
+ * Each pass records what it decides for a unit in the unit (UnitDecision);
+ * the counts every pass consults (IRQs and load per CPU, a device's units
  * per core) change only through planner-units.c.
  */
 
