@@ -25,6 +25,16 @@ static int current_cpu(const Planner *p, const Item *item, const Cand *cand)
 	return -1;
 }
 
+/* The CPU the first of the unit's IRQs that has one is on now, or -1. */
+static int unit_current(const Unit *unit)
+{
+	int cpu = -1;
+
+	for (guint j = 0; j < unit->items->len && cpu < 0; j++)
+		cpu = ((const Item *)unit->items->pdata[j])->current;
+	return cpu;
+}
+
 /*
  * TRUE when the unit's IRQs are not together now (a channel split under the
  * cap: one on a CPU, the other elsewhere or left alone outside the set).
@@ -46,17 +56,97 @@ static gboolean may_stay(Planner *p, const Unit *unit, int cpu)
 	       af_units_may_keep(&p->units, unit, cpu);
 }
 
+static void keep(Planner *p, Unit *unit, int cpu)
+{
+	unit->decision = UNIT_KEPT;
+	af_units_settle(&p->units, unit, cpu);
+}
+
 /*
- * Pass 3: units on an acceptable CPU with room stay there. Units whose
- * affinity already is that one CPU (a plan applied, a driver's hint) claim
- * their places first, then those merely served there: when CPUs are at the
- * cap, an IRQ left alone on its CPU never takes the place of one a plan
- * put there (which would move them back and forth plan after plan). The
- * IRQs of a channel split under the cap stay apart while they cannot come
- * together (split units are appended, and so visited in this pass too).
+ * The first sweep: units whose affinity already is their one CPU (held
+ * there) claim it where it has room and their device allows. Returns the
+ * held units refused for want of room, for the check.
+ */
+static GPtrArray *keep_held(Planner *p)
+{
+	GPtrArray *refused = g_ptr_array_new();
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+		int cpu = unit_current(unit);
+
+		if (cpu < 0 || !af_units_held_on(unit, cpu))
+			continue;
+		if (!af_spread_has_room(p->units.spread, (guint)cpu, unit->items->len))
+			g_ptr_array_add(refused, unit);
+		else if (af_units_may_keep(&p->units, unit, cpu))
+			keep(p, unit, cpu);
+	}
+	return refused;
+}
+
+/*
+ * The second sweep: units merely served by their CPU (not held there) stay
+ * where there is room left. A channel split before that still cannot come
+ * together is split again, and each part claims its CPU, held or not: the
+ * parts are appended to the units, and so visited in this sweep too.
+ * Counts on each CPU the IRQs kept here that are not held there (served).
+ */
+static void keep_served(Planner *p, guint *served)
+{
+	guint n_before = p->units.all->len;
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+		int cpu = unit_current(unit);
+		gboolean resplit = i >= n_before, held;
+
+		if (unit->decision == UNIT_KEPT || cpu < 0)
+			continue;
+		if (is_split(unit) && !af_spread_has_room(p->units.spread, cpu, unit->items->len)) {
+			af_units_split(&p->units, unit, NULL, 0);
+			resplit = TRUE;
+		}
+		held = af_units_held_on(unit, cpu);
+		if ((!resplit && held) || !may_stay(p, unit, cpu))
+			continue;
+		keep(p, unit, cpu);
+		if (!held)
+			served[cpu] += unit->items->len;
+	}
+}
+
+/*
+ * The invariant of pass 3: a held unit refused for want of room on its CPU
+ * would be refused there even with every served unit taken off (its place
+ * was gone before any of them came).
+ */
+static void check_held_first(Planner *p, const GPtrArray *refused, const guint *served)
+{
+	for (guint i = 0; i < refused->len; i++) {
+		const Unit *unit = refused->pdata[i];
+		int cpu = unit_current(unit);
+		guint before = af_spread_count(p->units.spread, (guint)cpu) - served[cpu];
+
+		g_warn_if_fail(before + unit->items->len > p->policy->max_irqs_per_cpu);
+	}
+}
+
+/*
+ * Pass 3: units on an acceptable CPU with room stay there, in two sweeps
+ * over the units, by first IRQ. The invariant the sweeps keep: units whose
+ * affinity already is their one CPU (a plan applied, a driver's hint)
+ * claim their places before any unit merely served there, so when CPUs
+ * are at the cap, an IRQ left alone on its CPU never takes the place of
+ * one a plan put there (which would move them back and forth plan after
+ * plan). Checked after the sweeps: a held unit refused for want of room
+ * would be refused even with every served unit taken off its CPU.
  */
 void af_planner_keep_current(Planner *p)
 {
+	g_autofree guint *served = g_new0(guint, AF_CPU_MAX);
+	g_autoptr(GPtrArray) refused = NULL;
+
 	for (guint i = 0; i < p->units.all->len; i++) {
 		Unit *unit = p->units.all->pdata[i];
 
@@ -66,32 +156,9 @@ void af_planner_keep_current(Planner *p)
 			item->current = current_cpu(p, item, unit->cand);
 		}
 	}
-	for (guint pass = 0; pass < 2; pass++) {
-		guint n_before = p->units.all->len;
-
-		for (guint i = 0; i < p->units.all->len; i++) {
-			Unit *unit = p->units.all->pdata[i];
-			int cpu = -1;
-			/* Parts of a unit split in this pass: each claims its CPU, held or not. */
-			gboolean resplit = i >= n_before;
-
-			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
-				cpu = ((Item *)unit->items->pdata[j])->current;
-			/* A channel split before that still cannot come together: each stays. */
-			if (pass == 1 && unit->decision != UNIT_KEPT && cpu >= 0 &&
-			    is_split(unit) &&
-			    !af_spread_has_room(p->units.spread, cpu, unit->items->len)) {
-				af_units_split(&p->units, unit, NULL, 0);
-				resplit = TRUE;
-			}
-			if (unit->decision == UNIT_KEPT || cpu < 0 ||
-			    (!resplit && af_units_held_on(unit, cpu) != (pass == 0)) ||
-			    !may_stay(p, unit, cpu))
-				continue;
-			unit->decision = UNIT_KEPT;
-			af_units_settle(&p->units, unit, cpu);
-		}
-	}
+	refused = keep_held(p);
+	keep_served(p, served);
+	check_held_first(p, refused, served);
 }
 
 /* Picks the best CPU of cand for the unit, its device's cores avoided while it can. */
