@@ -94,7 +94,10 @@ void af_units_free_cand(Cand *cand);
 
 /* A new undecided unit of one item, appended; one more unit of device (NULL: none). */
 Unit *af_units_add(Units *u, Item *item, Cand *cand, const char *device);
-/* Splits a unit into one unit per item: the first keeps it, the others are appended. */
+/*
+ * Splits a unit into one unit per item: the first keeps the unit, the
+ * others are appended (and inserted into queue after at, when queue is set).
+ */
 void af_units_split(Units *u, Unit *unit, GPtrArray *queue, guint at);
 
 /* Puts a unit on cpu: charged there, its device's core counted and avoided. */
