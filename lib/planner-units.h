@@ -13,7 +13,8 @@
 
 #include <glib.h>
 
-#include "planner.h"
+#include "irq.h"
+#include "policy.h"
 #include "spread.h"
 
 typedef enum {
@@ -43,8 +44,8 @@ typedef struct {
 /* One IRQ the plan places. */
 typedef struct {
 	const AfIrq *irq;
-	AfPlanEntry *entry;
-	const AfRule *rule; /* a pin rule, or NULL */
+	struct AfPlanEntry *entry; /* its plan entry (planner.h): passes 1 and 7 write it */
+	const AfRule *rule;	   /* a pin rule, or NULL */
 	guint64 weight;
 	int current; /* the candidate CPU serving it now, -1 (pass 3) */
 } Item;
