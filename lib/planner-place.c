@@ -90,16 +90,15 @@ static GPtrArray *keep_held(Planner *p)
  * where there is room left. A channel split before that still cannot come
  * together is split again, and each part claims its CPU, held or not: the
  * parts are appended to the units, and so visited in this sweep too.
- * Counts on each CPU the IRQs kept here that are not held there (served).
  */
-static void keep_served(Planner *p, guint *served)
+static void keep_served(Planner *p)
 {
 	guint n_before = p->units.all->len;
 
 	for (guint i = 0; i < p->units.all->len; i++) {
 		Unit *unit = p->units.all->pdata[i];
 		int cpu = unit_current(unit);
-		gboolean resplit = i >= n_before, held;
+		gboolean resplit = i >= n_before;
 
 		if (unit->decision == UNIT_KEPT || cpu < 0)
 			continue;
@@ -107,22 +106,31 @@ static void keep_served(Planner *p, guint *served)
 			af_units_split(&p->units, unit, NULL, 0);
 			resplit = TRUE;
 		}
-		held = af_units_held_on(unit, cpu);
-		if ((!resplit && held) || !may_stay(p, unit, cpu))
+		if ((!resplit && af_units_held_on(unit, cpu)) || !may_stay(p, unit, cpu))
 			continue;
 		keep(p, unit, cpu);
-		if (!held)
-			served[cpu] += unit->items->len;
 	}
 }
 
 /*
  * The invariant of pass 3: a held unit refused for want of room on its CPU
- * would be refused there even with every served unit taken off (its place
- * was gone before any of them came).
+ * would be refused there even with every served unit (kept, not held
+ * there) taken off: its place was gone before any of them came. Only CPUs
+ * at the cap refuse, so the served IRQs are counted only then.
  */
-static void check_held_first(Planner *p, const GPtrArray *refused, const guint *served)
+static void check_held_first(Planner *p, const GPtrArray *refused)
 {
+	g_autofree guint *served = NULL;
+
+	if (refused->len == 0)
+		return;
+	served = g_new0(guint, AF_CPU_MAX);
+	for (guint i = 0; i < p->units.all->len; i++) {
+		const Unit *unit = p->units.all->pdata[i];
+
+		if (unit->decision == UNIT_KEPT && !af_units_held_on(unit, unit->cpu))
+			served[unit->cpu] += unit->items->len;
+	}
 	for (guint i = 0; i < refused->len; i++) {
 		const Unit *unit = refused->pdata[i];
 		int cpu = unit_current(unit);
@@ -144,7 +152,6 @@ static void check_held_first(Planner *p, const GPtrArray *refused, const guint *
  */
 void af_planner_keep_current(Planner *p)
 {
-	g_autofree guint *served = g_new0(guint, AF_CPU_MAX);
 	g_autoptr(GPtrArray) refused = NULL;
 
 	for (guint i = 0; i < p->units.all->len; i++) {
@@ -157,8 +164,8 @@ void af_planner_keep_current(Planner *p)
 		}
 	}
 	refused = keep_held(p);
-	keep_served(p, served);
-	check_held_first(p, refused, served);
+	keep_served(p);
+	check_held_first(p, refused);
 }
 
 /* Picks the best CPU of cand for the unit, its device's cores avoided while it can. */
