@@ -55,7 +55,7 @@ typedef struct {
  * entries' reasons are written from it alone (planner-write.c).
  */
 typedef enum {
-	UNIT_UNDECIDED,	 /* before pass 4 has seen it */
+	UNIT_UNDECIDED,	 /* not kept in pass 3, and pass 4 has not seen it yet */
 	UNIT_KEPT,	 /* pass 3: stays on the CPU serving it now */
 	UNIT_PLACED,	 /* pass 4: the best CPU of its candidate set */
 	UNIT_WIDENED,	 /* pass 4: its device-local set was full, the best of housekeeping */
@@ -77,9 +77,10 @@ typedef struct {
 	gboolean was_widened; /* UNIT_REBALANCED: it was UNIT_WIDENED before (its reason says so) */
 } Unit;
 
+/* The units and the counts kept as they settle and move. */
 typedef struct {
-	GPtrArray *all; /* Unit* (owned), by first IRQ, parts of split units appended */
-	AfSpread *spread;
+	GPtrArray *all;		  /* Unit* (owned), by first IRQ, parts of split units appended */
+	AfSpread *spread;	  /* the CPU ranking the units are charged on (borrowed) */
 	gboolean distinct_cores;  /* spread mode: queues of a device on distinct cores */
 	GHashTable *device_units; /* device -> number of its units */
 	GHashTable *device_cores; /* device -> (dense core + 1 -> its units settled there) */
