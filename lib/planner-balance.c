@@ -1,16 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "planner-state.h"
-
-/*
- * Passes 5 and 6 of the planner (planner.c): after placement, the load pass
- * and the evening out of IRQ counts, alternated until the plan is a fixed
- * point.
- */
+#include "planner-balance.h"
 
 /* Rounds of load balancing and evening out before the plan is taken as it is. */
 #define SETTLE_ROUNDS 8u
+
+/* The state of passes 5 and 6 over the planner's. */
+typedef struct {
+	Planner *p;
+	AfSpread *spread;  /* the planner's */
+	guint64 threshold; /* the load gap that moves a unit (load pass) */
+	guint64 load_gen;  /* bumped by every move, from 1 */
+	GArray *light;	   /* Light, in the order evening out moves units in */
+	GPtrArray *heavy;  /* Unit*, heaviest first: the order the load pass moves them in */
+} Balance;
+
+/* A settled unit, and whether every IRQ's affinity already is its CPU (no write). */
+typedef struct {
+	Unit *unit;
+	gboolean in_place;
+} Light;
+
+typedef struct {
+	guint count; /* IRQs on cpu when last looked at */
+	guint cpu;
+} CountEntry;
 
 /* The heap's order: fewer IRQs first, then the lower CPU number. */
 static gboolean count_before(const CountEntry *a, const CountEntry *b)
@@ -39,7 +54,7 @@ static void sift_down(GArray *heap, guint i)
 }
 
 /* The set's share (mean IRQs per CPU, rounded up) and its heap by count, once. */
-static void count_cand(Planner *p, Cand *cand)
+static void count_cand(Balance *b, Cand *cand)
 {
 	guint64 total = 0;
 	guint n = af_cpuset_count(cand->cpus);
@@ -47,7 +62,7 @@ static void count_cand(Planner *p, Cand *cand)
 	cand->counted = TRUE;
 	cand->by_count = g_array_sized_new(FALSE, FALSE, sizeof(CountEntry), n);
 	AF_CPUSET_FOREACH (cpu, cand->cpus) {
-		CountEntry e = {.count = af_spread_count(p->spread, (guint)cpu), .cpu = (guint)cpu};
+		CountEntry e = {.count = af_spread_count(b->spread, (guint)cpu), .cpu = (guint)cpu};
 
 		g_array_append_val(cand->by_count, e);
 		total += e.count;
@@ -62,18 +77,18 @@ static void count_cand(Planner *p, Cand *cand)
  * n_irqs more, else -1. Counts of the set's CPUs grow as units arrive: a top
  * entry whose count is stale is re-keyed until the top is true.
  */
-static int within_share(Planner *p, Cand *cand, guint n_irqs)
+static int within_share(Balance *b, Cand *cand, guint n_irqs)
 {
 	CountEntry *top;
 
 	if (cand->by_count->len == 0)
 		return -1;
 	top = &g_array_index(cand->by_count, CountEntry, 0);
-	while (top->count != af_spread_count(p->spread, top->cpu)) {
-		top->count = af_spread_count(p->spread, top->cpu);
+	while (top->count != af_spread_count(b->spread, top->cpu)) {
+		top->count = af_spread_count(b->spread, top->cpu);
 		sift_down(cand->by_count, 0);
 	}
-	if (top->count + n_irqs > cand->share || !af_spread_has_room(p->spread, top->cpu, n_irqs))
+	if (top->count + n_irqs > cand->share || !af_spread_has_room(b->spread, top->cpu, n_irqs))
 		return -1;
 	return (int)top->cpu;
 }
@@ -83,10 +98,10 @@ static int within_share(Planner *p, Cand *cand, guint n_irqs)
  * anyway (another target costs no extra write), then by IRQ number: the
  * order evening out moves units in.
  */
-static int compare_units_light(gconstpointer a, gconstpointer b)
+static int compare_light(gconstpointer a, gconstpointer b)
 {
-	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-	gboolean xs = x->in_place, ys = y->in_place;
+	const Unit *x = ((const Light *)a)->unit, *y = ((const Light *)b)->unit;
+	gboolean xs = ((const Light *)a)->in_place, ys = ((const Light *)b)->in_place;
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
@@ -95,65 +110,56 @@ static int compare_units_light(gconstpointer a, gconstpointer b)
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
 }
 
-/* A move that puts no more of the unit's device on the target core than it leaves on its own. */
-static gboolean device_allows_move(Planner *p, const Unit *unit, int from, int to)
-{
-	guint core_from = af_spread_core_of(p->spread, (guint)from);
-	guint core_to = af_spread_core_of(p->spread, (guint)to);
-
-	return !unit->device || core_from == core_to ||
-	       af_planner_device_on_core(p, unit, core_to) <
-		       af_planner_device_on_core(p, unit, core_from);
-}
-
 /*
  * Pass 6 (spread): a unit on a CPU with more IRQs than its set's share moves
  * to the CPU of the set with the fewest, when that one stays within the
  * share. Each such move takes an over-share CPU one step towards the share
  * and puts no CPU over it, so the result is stable: the next plan on the
  * same counts moves nothing. The lightest units go first (the load balance
- * stays), then those written anyway: placed is sorted so (compare_units_light).
- * Returns TRUE when a unit moved.
+ * stays), then those written anyway (b->light). A unit kept where it was
+ * that moves is UNIT_EVENED (others keep their decision: they are written
+ * anyway). Returns TRUE when a unit moved.
  */
-static gboolean even_out(Planner *p, GPtrArray *placed)
+static gboolean even_out(Balance *b)
 {
 	GHashTableIter iter;
 	Cand *cand;
 	gboolean moved = FALSE;
 
 	/* Shares and heaps from the counts now (the load pass may have moved units since). */
-	g_hash_table_iter_init(&iter, p->cands);
+	g_hash_table_iter_init(&iter, b->p->cands);
 	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cand))
 		if (cand->counted) {
 			g_clear_pointer(&cand->by_count, g_array_unref);
 			cand->counted = FALSE;
 		}
-	for (guint i = 0; i < placed->len; i++) {
-		Unit *unit = placed->pdata[i];
+	for (guint i = 0; i < b->light->len; i++) {
+		Unit *unit = g_array_index(b->light, Light, i).unit;
 		guint n = unit->items->len;
 		int from = unit->cpu, to;
 
 		if (!unit->cand->counted)
-			count_cand(p, unit->cand);
-		if (af_spread_count(p->spread, from) <= unit->cand->share)
+			count_cand(b, unit->cand);
+		if (af_spread_count(b->spread, from) <= unit->cand->share)
 			continue;
-		to = within_share(p, unit->cand, n);
-		if (to < 0 || !device_allows_move(p, unit, from, to))
+		to = within_share(b, unit->cand, n);
+		if (to < 0 || !af_units_may_move(&b->p->units, unit, from, to))
 			continue;
-		af_planner_unsettle_unit(p, unit);
-		if (unit->kept)
+		if (unit->decision == UNIT_KEPT) {
+			unit->decision = UNIT_EVENED;
 			unit->evened_from = from; /* the reason to leave where it is */
-		unit->kept = FALSE;
-		af_planner_settle_unit(p, unit, to);
-		p->load_gen++;
+		}
+		af_units_move(&b->p->units, unit, to);
+		b->load_gen++;
 		moved = TRUE;
 	}
 	return moved;
 }
 
 /* The load gap a move must beat: hysteresis_percent of the mean, at least min_load_rate. */
-static void compute_threshold(Planner *p)
+static void compute_threshold(Balance *b)
 {
+	const Planner *p = b->p;
 	guint64 total = 0;
 	guint n_housekeeping = af_cpuset_count(p->housekeeping);
 
@@ -161,20 +167,20 @@ static void compute_threshold(Planner *p)
 	if (n_housekeeping == 0)
 		return;
 	AF_CPUSET_FOREACH (cpu, p->housekeeping)
-		total += af_spread_load(p->spread, cpu);
-	p->threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
+		total += af_spread_load(b->spread, cpu);
+	b->threshold = total / n_housekeeping * p->policy->hysteresis_percent / 100;
 	/* Shares of a few interrupts are noise: moving a nearly idle IRQ buys nothing. */
-	p->threshold = MAX(p->threshold, (guint64)p->policy->min_load_rate);
+	b->threshold = MAX(b->threshold, (guint64)p->policy->min_load_rate);
 }
 
 /* The least loaded CPU of a set, recomputed after moves only when asked again. */
-static guint64 floor_of(Planner *p, Cand *cand)
+static guint64 floor_of(Balance *b, Cand *cand)
 {
-	if (cand->floor_gen != p->load_gen) {
+	if (cand->floor_gen != b->load_gen) {
 		cand->min_load = G_MAXUINT64;
 		AF_CPUSET_FOREACH (cpu, cand->cpus)
-			cand->min_load = MIN(cand->min_load, af_spread_load(p->spread, cpu));
-		cand->floor_gen = p->load_gen;
+			cand->min_load = MIN(cand->min_load, af_spread_load(b->spread, cpu));
+		cand->floor_gen = b->load_gen;
 	}
 	return cand->min_load;
 }
@@ -184,17 +190,17 @@ static guint64 floor_of(Planner *p, Cand *cand)
  * room that puts no more of its device on that core than it leaves on its
  * own (ties: the lowest CPU number), or -1.
  */
-static int load_target(Planner *p, const Unit *unit)
+static int load_target(Balance *b, const Unit *unit)
 {
 	guint64 best_load = G_MAXUINT64;
 	int best = -1;
 
 	AF_CPUSET_FOREACH (cpu, unit->cand->cpus) {
-		guint64 load = af_spread_load(p->spread, (guint)cpu);
+		guint64 load = af_spread_load(b->spread, (guint)cpu);
 
 		if (cpu == unit->cpu || load >= best_load ||
-		    !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
-		    !device_allows_move(p, unit, unit->cpu, cpu))
+		    !af_spread_has_room(b->spread, (guint)cpu, unit->items->len) ||
+		    !af_units_may_move(&b->p->units, unit, unit->cpu, cpu))
 			continue;
 		best = cpu;
 		best_load = load;
@@ -206,39 +212,38 @@ static int load_target(Planner *p, const Unit *unit)
  * Pass 5 (spread, measured load): a unit moves from its CPU to the least
  * loaded CPU of its set when that one is lighter by more than the
  * threshold and stays lighter than its CPU was (its weight is below the
- * gap), heaviest units first (placed is sorted so: af_planner_compare_units),
+ * gap), heaviest units first (b->heavy),
  * sweep after sweep until none moves. Every move lowers the sum of the
  * squared CPU loads, so the sweeps end; a move back would need a gap above
  * the unit's weight the other way, which the move cannot leave: a plan
- * applied and planned again on the same load moves nothing.
+ * applied and planned again on the same load moves nothing. A unit that
+ * moves is UNIT_REBALANCED.
  */
-static void balance_load(Planner *p, GPtrArray *placed)
+static void balance_load(Balance *b)
 {
 	for (gboolean moved = TRUE; moved;) {
 		moved = FALSE;
-		for (guint i = 0; i < placed->len; i++) {
-			Unit *unit = placed->pdata[i];
-			guint64 load = af_spread_load(p->spread, (guint)unit->cpu), to_load;
+		for (guint i = 0; i < b->heavy->len; i++) {
+			Unit *unit = b->heavy->pdata[i];
+			guint64 load = af_spread_load(b->spread, (guint)unit->cpu), to_load;
 			int to;
 
 			/* No CPU of the set is light enough: skip the scan. */
-			if (load <= floor_of(p, unit->cand) + p->threshold)
+			if (load <= floor_of(b, unit->cand) + b->threshold)
 				continue;
 			/* A unit widened out of its set stays where the widening put it. */
 			if (!af_cpuset_contains(unit->cand->cpus, (guint)unit->cpu))
 				continue;
-			to = load_target(p, unit);
+			to = load_target(b, unit);
 			if (to < 0)
 				continue;
-			to_load = af_spread_load(p->spread, (guint)to);
-			if (load <= to_load + p->threshold || unit->weight >= load - to_load)
+			to_load = af_spread_load(b->spread, (guint)to);
+			if (load <= to_load + b->threshold || unit->weight >= load - to_load)
 				continue;
-			af_planner_unsettle_unit(p, unit);
-			unit->kept = FALSE;
-			unit->rebalanced = TRUE;
-			unit->evened_from = -1;
-			af_planner_settle_unit(p, unit, to);
-			p->load_gen++;
+			unit->was_widened |= unit->decision == UNIT_WIDENED;
+			unit->decision = UNIT_REBALANCED;
+			af_units_move(&b->p->units, unit, to);
+			b->load_gen++;
 			moved = TRUE;
 		}
 	}
@@ -253,32 +258,40 @@ static void balance_load(Planner *p, GPtrArray *placed)
  */
 void af_planner_settle_spread(Planner *p)
 {
-	g_autoptr(GPtrArray) light = g_ptr_array_new();
-	g_autoptr(GPtrArray) heavy = NULL;
+	g_autoptr(GArray) light = g_array_new(FALSE, FALSE, sizeof(Light));
+	g_autoptr(GPtrArray) heavy = g_ptr_array_new();
+	Balance b = {
+		.p = p,
+		.spread = p->units.spread,
+		.load_gen = 1,
+		.light = light,
+		.heavy = heavy,
+	};
 	gboolean weighted = p->load != NULL;
 
-	/* The units placed, sorted once: none is placed or taken off from here on. */
-	for (guint i = 0; i < p->units->len; i++) {
-		Unit *unit = p->units->pdata[i];
+	/* The units settled, sorted once: none is settled or taken off from here on. */
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+		Light l = {.unit = unit};
 
 		if (unit->cpu < 0)
 			continue;
 		/* Once, not in the comparison: a mask's count is a popcount of AF_CPU_MAX bits. */
-		unit->in_place = af_planner_held_on(unit, unit->cpu);
-		g_ptr_array_add(light, unit);
+		l.in_place = af_units_held_on(unit, unit->cpu);
+		g_array_append_val(light, l);
+		g_ptr_array_add(heavy, unit);
 	}
 	if (weighted) {
-		heavy = g_ptr_array_copy(light, NULL, NULL);
-		g_ptr_array_sort(heavy, af_planner_compare_units);
-		compute_threshold(p);
-		balance_load(p, heavy);
+		g_ptr_array_sort(heavy, af_units_compare_heaviest);
+		compute_threshold(&b);
+		balance_load(&b);
 	}
-	g_ptr_array_sort(light, compare_units_light);
+	g_array_sort(light, compare_light);
 	for (guint round = 0; round < SETTLE_ROUNDS; round++) {
 		/* Evening out moved nothing: the load pass before left nothing to move either. */
-		if (!even_out(p, light))
+		if (!even_out(&b))
 			return;
 		if (weighted)
-			balance_load(p, heavy);
+			balance_load(&b);
 	}
 }

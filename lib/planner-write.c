@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "planner-state.h"
+#include "planner-write.h"
 
 static const AfCpuTopo *topo_of(const Planner *p, guint cpu)
 {
@@ -23,47 +23,104 @@ static void append_position(GString *s, const Planner *p, guint cpu)
 		g_string_append_printf(s, "%s node %d", topo->core >= 0 ? " of" : ",", topo->node);
 }
 
-static char *describe_placement(const Planner *p, const Unit *unit, const Item *item,
-				AfAction action)
+/* TRUE when the unit's reason says it was widened out of its device-local set. */
+static gboolean was_widened(const Unit *unit)
 {
-	GString *s = g_string_new(NULL);
+	switch (unit->decision) {
+	case UNIT_WIDENED:
+		return TRUE;
+	case UNIT_REBALANCED:
+		return unit->was_widened;
+	case UNIT_UNDECIDED:
+	case UNIT_KEPT:
+	case UNIT_PLACED:
+	case UNIT_CAPPED:
+	case UNIT_EVENED:
+		return FALSE;
+	}
+	return FALSE;
+}
+
+/* Where the unit goes and how it was chosen: the first part of a reason. */
+static void append_target(GString *s, const Planner *p, const Unit *unit, const Item *item,
+			  AfAction action)
+{
 	const Cand *cand = unit->cand;
 	gboolean local = cand->kind == CAND_NODE || cand->kind == CAND_LOCAL;
 	gboolean pinned = cand->kind == CAND_PIN && !cand->pin_fallback;
 
 	if (action == AF_ACTION_KEEP) {
-		g_string_printf(s, "already on CPU %d (housekeeping", unit->cpu);
+		g_string_append_printf(s, "already on CPU %d (housekeeping", unit->cpu);
 		if (local)
 			g_string_append(s, ", node-local");
 		if (pinned)
 			g_string_append_printf(s, ", rule %s", cand->rule->name);
 		g_string_append(s, ")");
-	} else if (unit->kept && item->current == unit->cpu) {
-		g_string_printf(s, "narrow to the CPU already serving it (CPU %d)", unit->cpu);
-	} else if (unit->kept) {
-		g_string_printf(s, "join its channel partner on CPU %d", unit->cpu);
+	} else if (unit->decision == UNIT_KEPT && item->current == unit->cpu) {
+		g_string_append_printf(s, "narrow to the CPU already serving it (CPU %d)",
+				       unit->cpu);
+	} else if (unit->decision == UNIT_KEPT) {
+		g_string_append_printf(s, "join its channel partner on CPU %d", unit->cpu);
 	} else if (pinned) {
-		g_string_printf(s, "pinned by rule %s to CPU %d", cand->rule->name, unit->cpu);
+		g_string_append_printf(s, "pinned by rule %s to CPU %d", cand->rule->name,
+				       unit->cpu);
 	} else {
 		gboolean pack = p->policy->mode == AF_PLACEMENT_PACK;
 
-		g_string_printf(s, "%s CPU %d", pack ? "pack onto" : "spread to", unit->cpu);
+		g_string_append_printf(s, "%s CPU %d", pack ? "pack onto" : "spread to", unit->cpu);
 		append_position(s, p, unit->cpu);
-		if (local && !unit->widened)
+		if (local && !was_widened(unit))
 			g_string_append(s, " (device local)");
 	}
-	if (action == AF_ACTION_MOVE && !unit->kept && unit->items->len > 1)
+	if (action == AF_ACTION_MOVE && unit->decision != UNIT_KEPT && unit->items->len > 1)
 		g_string_append(s, ", with its channel partner");
-	if (unit->widened)
+}
+
+/* Why the unit is where it is, from its decision (the part after the target). */
+static void append_decision(GString *s, const Unit *unit)
+{
+	if (was_widened(unit))
 		g_string_append(s, "; device-local CPUs full, widened to all housekeeping");
-	if (unit->rebalanced)
+	switch (unit->decision) {
+	case UNIT_REBALANCED:
 		g_string_append(s, "; its CPU was loaded past the hysteresis");
-	if (unit->evened_from >= 0)
+		break;
+	case UNIT_EVENED:
+		/* The share the last evening out counted. */
 		g_string_append_printf(s, "; CPU %d carried more than its share of IRQs (%u)",
-				       unit->evened_from, cand->share);
+				       unit->evened_from, unit->cand->share);
+		break;
+	case UNIT_UNDECIDED:
+	case UNIT_KEPT:
+	case UNIT_PLACED:
+	case UNIT_WIDENED:
+	case UNIT_CAPPED:
+		break;
+	}
+}
+
+static char *describe_placement(const Planner *p, const Unit *unit, const Item *item,
+				AfAction action)
+{
+	GString *s = g_string_new(NULL);
+	const Cand *cand = unit->cand;
+
+	append_target(s, p, unit, item, action);
+	append_decision(s, unit);
 	if (cand->pin_fallback)
 		g_string_append_printf(s, "; rule %s names no housekeeping CPU", cand->rule->name);
 	return g_string_free(s, FALSE);
+}
+
+static char *describe_capped(const Planner *p, const Unit *unit)
+{
+	if (unit->cand->kind == CAND_PIN && !unit->cand->pin_fallback)
+		return g_strdup_printf("every CPU of rule %s serves max_irqs_per_cpu (%u) IRQs: "
+				       "left alone",
+				       unit->cand->rule->name, p->policy->max_irqs_per_cpu);
+	return g_strdup_printf("every housekeeping CPU serves max_irqs_per_cpu (%u) IRQs: "
+			       "left alone",
+			       p->policy->max_irqs_per_cpu);
 }
 
 static void write_unit(Planner *p, const Unit *unit)
@@ -72,18 +129,9 @@ static void write_unit(Planner *p, const Unit *unit)
 		const Item *item = unit->items->pdata[i];
 		AfPlanEntry *entry = item->entry;
 
-		if (unit->cpu < 0) {
+		if (unit->decision == UNIT_CAPPED) {
 			entry->action = AF_ACTION_SKIP;
-			if (unit->cand->kind == CAND_PIN && !unit->cand->pin_fallback)
-				entry->reason = g_strdup_printf(
-					"every CPU of rule %s serves max_irqs_per_cpu (%u) IRQs: "
-					"left alone",
-					unit->cand->rule->name, p->policy->max_irqs_per_cpu);
-			else
-				entry->reason = g_strdup_printf(
-					"every housekeeping CPU serves max_irqs_per_cpu (%u) IRQs: "
-					"left alone",
-					p->policy->max_irqs_per_cpu);
+			entry->reason = describe_capped(p, unit);
 			continue;
 		}
 		entry->planned = af_cpuset_new();
@@ -95,12 +143,8 @@ static void write_unit(Planner *p, const Unit *unit)
 	}
 }
 
-void af_planner_write_entries(Planner *p)
+static void count_actions(AfPlan *plan)
 {
-	AfPlan *plan = p->plan;
-
-	for (guint i = 0; i < p->units->len; i++)
-		write_unit(p, p->units->pdata[i]);
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
 
@@ -118,21 +162,37 @@ void af_planner_write_entries(Planner *p)
 	}
 }
 
-void af_planner_write_warnings(Planner *p)
+static void write_warnings(Planner *p, guint n_capped)
 {
 	GPtrArray *warnings = p->plan->warnings;
 
 	if (af_cpuset_is_empty(p->housekeeping))
 		g_ptr_array_add(warnings, g_strdup("no housekeeping CPU: every online CPU is "
 						   "isolated, no IRQ is moved"));
-	if (p->n_cap_skipped > 0)
+	if (n_capped > 0)
 		g_ptr_array_add(warnings,
 				g_strdup_printf("%u placement(s) left alone: their CPUs all serve "
 						"max_irqs_per_cpu (%u) IRQs",
-						p->n_cap_skipped, p->policy->max_irqs_per_cpu));
+						n_capped, p->policy->max_irqs_per_cpu));
 	if (p->n_isolated_managed > 0)
 		g_ptr_array_add(warnings,
 				g_strdup_printf("%u kernel-managed IRQ(s) served by isolated CPUs, "
 						"which the kernel's managed_irq isolation cannot fix",
 						p->n_isolated_managed));
+}
+
+void af_planner_write(Planner *p)
+{
+	guint n_capped = 0;
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		const Unit *unit = p->units.all->pdata[i];
+
+		/* Pass 4 decides every unit. */
+		g_warn_if_fail(unit->decision != UNIT_UNDECIDED);
+		n_capped += unit->decision == UNIT_CAPPED;
+		write_unit(p, unit);
+	}
+	count_actions(p->plan);
+	write_warnings(p, n_capped);
 }

@@ -2,22 +2,24 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdlib.h>
 
+#include "planner-balance.h"
+#include "planner-group.h"
+#include "planner-place.h"
 #include "planner-private.h"
-#include "planner-state.h"
-#include "planner.h"
-#include "spread.h"
+#include "planner-write.h"
 
 /*
  * How a plan is made, in passes over the IRQs in ascending number:
  *  1. IRQs that will not be written (unmovable, banned, affinity unreadable,
- *     no housekeeping CPU) are skipped and charged on the CPUs serving them.
+ *     no housekeeping CPU) are skipped and charged on the CPUs serving them;
+ *     IRQs the limits hold are kept on their one CPU, else skipped.
  *  2. The rest become placement units: one IRQ, or the rx and tx queues of
- *     one channel, which must share a CPU.
+ *     one channel, which must share a CPU (both in planner-group.c).
  *  3. Hysteresis: a unit whose current CPU is a candidate with room stays.
  *  4. The others are placed, heaviest first then by IRQ number, on the best
- *     candidate CPU (spread.c), queues of one device on distinct cores.
+ *     candidate CPU (spread.c), queues of one device on distinct cores
+ *     (both in planner-place.c).
  *  5. Spread mode with a measured load: a unit moves to the least loaded
  *     CPU of its set when that one is lighter than its CPU by more than
  *     hysteresis_percent of the mean (and min_load_rate) and stays lighter
@@ -28,638 +30,26 @@
  *     alternate until neither moves anything: the plan is a fixed point
  *     (both in planner-balance.c).
  *  7. Entries, reasons and warnings are written (planner-write.c).
+ * Each pass records what it decides for a unit in the unit (UnitDecision);
+ * the counts every pass consults (IRQs and load per CPU, a device's units
+ * per core) change only through planner-units.c.
  */
 
-static void free_cand(Cand *cand)
+/* The CPUs the spread ranking counts: every CPU number the machine or a plan can use. */
+static guint count_cpus(const AfSnapshot *snapshot, const AfCpuSet *housekeeping)
 {
-	af_cpuset_free(cand->cpus);
-	if (cand->by_count)
-		g_array_unref(cand->by_count);
-	g_free(cand);
-}
-
-static void free_unit(Unit *unit)
-{
-	g_ptr_array_unref(unit->items);
-	g_free(unit);
-}
-
-static AfPlanEntry *add_entry(Planner *p, const AfIrq *irq)
-{
-	AfPlanEntry *entry = g_new0(AfPlanEntry, 1);
-
-	entry->irq = irq;
-	entry->warnings = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(p->plan->entries, entry);
-	return entry;
-}
-
-static void skip_entry(Planner *p, AfPlanEntry *entry, char *reason)
-{
-	const AfCpuSet *served = af_plan_counted_cpus(entry->irq);
-	guint64 weight = p->load ? af_load_get(p->load, entry->irq->irq) : entry->irq->total;
-
-	entry->action = AF_ACTION_SKIP;
-	entry->reason = reason;
-	AF_CPUSET_FOREACH (cpu, served)
-		af_spread_charge(p->spread, cpu, 1, weight);
-}
-
-static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
-{
-	const AfIrq *irq = entry->irq;
-	const AfCpuSet *serving = af_irq_serving_cpus(irq);
-	const char *source = af_managed_source_to_string(irq->managed_source);
-	g_autofree char *list = af_cpuset_format_list(serving);
-	g_autoptr(AfCpuSet) isolated = af_cpuset_copy(serving);
-
-	if (irq->per_cpu)
-		return g_strdup("per-CPU interrupt: never movable");
-	if (isolated)
-		af_cpuset_and(isolated, p->hk->isolated);
-	if (!af_cpuset_is_empty(isolated)) {
-		g_autofree char *iso = af_cpuset_format_list(isolated);
-
-		g_ptr_array_add(entry->warnings,
-				g_strdup_printf("served by isolated CPU%s %s; isolcpus=managed_irq "
-						"cannot move it",
-						af_cpuset_count(isolated) > 1 ? "s" : "", iso));
-		p->n_isolated_managed++;
-	}
-	if (af_cpuset_is_empty(serving))
-		return g_strdup_printf("kernel-managed%s%s%s: not served (no CPU of its mask is "
-				       "online)",
-				       source ? " (" : "", source ? source : "", source ? ")" : "");
-	return g_strdup_printf("kernel-managed%s%s%s: served by CPU%s %s", source ? " (" : "",
-			       source ? source : "", source ? ")" : "",
-			       af_cpuset_count(serving) > 1 ? "s" : "", list);
-}
-
-static Cand *intern_cand(Planner *p, char *key, CandKind kind, AfCpuSet *cpus)
-{
-	Cand *cand = g_hash_table_lookup(p->cands, key);
-
-	if (cand) {
-		g_free(key);
-		af_cpuset_free(cpus);
-		return cand;
-	}
-	cand = g_new0(Cand, 1);
-	cand->kind = kind;
-	cand->cpus = cpus;
-	g_hash_table_insert(p->cands, key, cand);
-	return cand;
-}
-
-static Cand *pin_cand(Planner *p, const AfRule *rule)
-{
-	g_autofree char *key = g_strdup_printf("pin:%p", (const void *)rule);
-	AfCpuSet *cpus;
-	Cand *cand = g_hash_table_lookup(p->cands, key);
-
-	if (cand)
-		return cand;
-	cpus = af_cpuset_copy(p->housekeeping);
-	if (rule->cpus)
-		af_cpuset_and(cpus, rule->cpus);
-	else
-		af_cpuset_clear(cpus);
-	cand = intern_cand(p, g_steal_pointer(&key), CAND_PIN, cpus);
-	cand->rule = rule;
-	if (af_cpuset_is_empty(cpus)) {
-		g_autofree char *list = af_cpuset_format_list(rule->cpus);
-
-		af_cpuset_assign(cand->cpus, p->housekeeping);
-		cand->pin_fallback = TRUE;
-		g_ptr_array_add(
-			p->plan->warnings,
-			g_strdup_printf("rule %s: none of its CPUs (%s) is a housekeeping CPU; "
-					"its IRQs go to housekeeping CPUs",
-					rule->name, list));
-	}
-	return cand;
-}
-
-/* The device's node CPUs (or local CPUs) within housekeeping, when numa_local. */
-static Cand *local_cand(Planner *p, const AfIrq *irq)
-{
-	const AfTopology *topology = p->snapshot->topology;
-	AfCpuSet *cpus;
-
-	if (topology && irq->numa_node >= 0 && (guint)irq->numa_node < topology->n_nodes &&
-	    topology->node_cpus && topology->node_cpus[irq->numa_node]) {
-		Cand **cand = &p->node_cands[irq->numa_node];
-
-		if (!*cand) {
-			cpus = af_cpuset_new_and(topology->node_cpus[irq->numa_node],
-						 p->housekeeping);
-			*cand = intern_cand(p, g_strdup_printf("node:%d", irq->numa_node),
-					    CAND_NODE, cpus);
-		}
-		return *cand;
-	}
-	if (irq->local_cpus) {
-		g_autofree char *list = af_cpuset_format_list(irq->local_cpus);
-
-		cpus = af_cpuset_new_and(irq->local_cpus, p->housekeeping);
-		return intern_cand(p, g_strdup_printf("local:%s", list), CAND_LOCAL, cpus);
-	}
-	return NULL;
-}
-
-static Cand *cand_for(Planner *p, const Item *item)
-{
-	Cand *cand;
-
-	if (item->rule)
-		return pin_cand(p, item->rule);
-	if (!p->policy->numa_local)
-		return p->all;
-	cand = local_cand(p, item->irq);
-	if (!cand || af_cpuset_is_empty(cand->cpus))
-		return p->all;
-	return cand;
-}
-
-/*
- * A held IRQ stays where the kernel has it: kept on its one CPU when that
- * is a housekeeping CPU it may use (excluded CPUs too: it holds its vector
- * there already), else skipped; either way it counts where it is served.
- */
-static void hold_entry(Planner *p, AfPlanEntry *entry, const AfRule *rule, AfHold why)
-{
-	const AfIrq *irq = entry->irq;
-	g_autoptr(AfCpuSet) all = af_plan_usable_housekeeping(p->snapshot, p->hk, NULL);
-	g_autoptr(AfCpuSet) allowed = af_plan_allowed_cpus(all, rule);
-	guint64 weight = p->load ? af_load_get(p->load, irq->irq) : irq->total;
-
-	if (af_cpuset_count(irq->affinity) != 1 || !af_cpuset_is_subset(irq->affinity, allowed)) {
-		skip_entry(p, entry, g_strdup(af_hold_to_reason(why)));
-		return;
-	}
-	entry->action = AF_ACTION_KEEP;
-	entry->planned = af_cpuset_copy(irq->affinity);
-	entry->reason = g_strdup(af_hold_to_reason(why));
-	af_spread_charge(p->spread, (guint)af_cpuset_first(irq->affinity), 1, weight);
-}
-
-/* Pass 1: skip what will not be written; the rest become items. */
-static void classify(Planner *p, GPtrArray *irqs)
-{
-	for (guint i = 0; i < irqs->len; i++) {
-		const AfIrq *irq = irqs->pdata[i];
-		AfPlanEntry *entry = add_entry(p, irq);
-		const AfRule *rule;
-		AfHold why;
-		Item *item;
-
-		if (!af_irq_is_movable(irq)) {
-			skip_entry(p, entry, describe_unmovable(p, entry));
-			continue;
-		}
-		if (!af_irq_has_handler(irq)) {
-			/* Not charged: it serves no CPU anything. */
-			entry->action = AF_ACTION_SKIP;
-			entry->reason = g_strdup("no handler (no driver requested it): nothing to "
-						 "place");
-			continue;
-		}
-		rule = af_plan_match_rule(p->policy, irq);
-		if (rule && rule->action == AF_RULE_BAN) {
-			skip_entry(p, entry, g_strdup_printf("banned by rule %s", rule->name));
-			continue;
-		}
-		if (!irq->affinity) {
-			skip_entry(p, entry, g_strdup("affinity unreadable: left alone"));
-			continue;
-		}
-		if (af_cpuset_is_empty(p->housekeeping)) {
-			skip_entry(p, entry, g_strdup("no housekeeping CPU online: left alone"));
-			continue;
-		}
-		if (af_limits_is_held(p->limits, irq->irq, &why)) {
-			hold_entry(p, entry, rule, why);
-			continue;
-		}
-		item = g_new0(Item, 1);
-		item->irq = irq;
-		item->entry = entry;
-		item->rule = rule;
-		item->weight = p->load ? af_load_get(p->load, irq->irq) : irq->total;
-		item->current = -1;
-		g_ptr_array_add(p->items, item);
-	}
-}
-
-static const char *device_of(const AfIrq *irq)
-{
-	if (irq->queue < 0)
-		return NULL;
-	return irq->device ? irq->device : irq->interface;
-}
-
-/* One more unit of device (NULL: none). */
-static void count_device_unit(Planner *p, const char *device)
-{
-	guint n;
-
-	if (!device)
-		return;
-	n = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, device));
-	g_hash_table_insert(p->device_units, (gpointer)device, GUINT_TO_POINTER(n + 1));
-}
-
-/* Pass 2: one unit per IRQ, except rx and tx of one channel share one. */
-static void group_units(Planner *p)
-{
-	g_autoptr(GHashTable) channels =
-		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
-	for (guint i = 0; i < p->items->len; i++) {
-		Item *item = p->items->pdata[i];
-		const char *device = device_of(item->irq);
-		Unit *unit = NULL;
-		char *key = NULL;
-
-		if (device && (item->irq->queue_kind == AF_QUEUE_RX ||
-			       item->irq->queue_kind == AF_QUEUE_TX)) {
-			key = g_strdup_printf("%s\n%d\n%p", device, item->irq->queue,
-					      (const void *)item->rule);
-			unit = g_hash_table_lookup(channels, key);
-		}
-		if (!unit) {
-			unit = g_new0(Unit, 1);
-			unit->items = g_ptr_array_new();
-			unit->cand = cand_for(p, item);
-			unit->device = device;
-			unit->first_irq = item->irq->irq;
-			unit->cpu = -1;
-			unit->evened_from = -1;
-			g_ptr_array_add(p->units, unit);
-			count_device_unit(p, device);
-			if (key)
-				g_hash_table_insert(channels, g_steal_pointer(&key), unit);
-		}
-		g_free(key);
-		g_ptr_array_add(unit->items, item);
-		unit->weight += item->weight;
-	}
-}
-
-/* The CPU an IRQ is on now, if it is a single candidate CPU, else -1. */
-static int current_cpu(const Planner *p, const Item *item, const Cand *cand)
-{
-	const AfIrq *irq = item->irq;
-	const AfCpuSet *previous =
-		p->previous ? g_hash_table_lookup(p->previous, GUINT_TO_POINTER(irq->irq)) : NULL;
-	const AfCpuSet *now = irq->effective ? irq->effective : irq->affinity;
-
-	/* Our last plan wins while the kernel still shows it (effective may lag a move). */
-	if (af_cpuset_count(previous) == 1 && af_cpuset_equal(previous, irq->affinity) &&
-	    af_cpuset_contains(cand->cpus, af_cpuset_first(previous)))
-		return af_cpuset_first(previous);
-	/* A one-CPU mask is where the IRQ goes: on x86 a quiet IRQ shows its old
-	 * effective CPU until its next interrupt (after a restart, no last plan). */
-	if (af_cpuset_count(irq->affinity) == 1 &&
-	    af_cpuset_contains(cand->cpus, af_cpuset_first(irq->affinity)))
-		return af_cpuset_first(irq->affinity);
-	if (af_cpuset_count(now) == 1 && af_cpuset_contains(cand->cpus, af_cpuset_first(now)))
-		return af_cpuset_first(now);
-	return -1;
-}
-
-static GHashTable *avoid_of(Planner *p, const Unit *unit)
-{
-	GHashTable *avoid;
-
-	if (!unit->device || p->policy->mode != AF_PLACEMENT_SPREAD)
-		return NULL;
-	avoid = g_hash_table_lookup(p->avoid, unit->device);
-	if (!avoid) {
-		avoid = g_hash_table_new(g_direct_hash, g_direct_equal);
-		g_hash_table_insert(p->avoid, (gpointer)unit->device, avoid);
-	}
-	return avoid;
-}
-
-/* The units of the unit's device placed on a core so far (0 without a device). */
-guint af_planner_device_on_core(Planner *p, const Unit *unit, guint core)
-{
-	GHashTable *cores =
-		unit->device ? g_hash_table_lookup(p->device_cores, unit->device) : NULL;
-
-	return cores ? GPOINTER_TO_UINT(g_hash_table_lookup(cores, GUINT_TO_POINTER(core + 1))) : 0;
-}
-
-static void count_device_core(Planner *p, const Unit *unit, int cpu, int delta)
-{
-	guint core = af_spread_core_of(p->spread, (guint)cpu);
-	GHashTable *cores;
-
-	if (!unit->device)
-		return;
-	cores = g_hash_table_lookup(p->device_cores, unit->device);
-	if (!cores) {
-		cores = g_hash_table_new(g_direct_hash, g_direct_equal);
-		g_hash_table_insert(p->device_cores, (gpointer)unit->device, cores);
-	}
-	g_hash_table_insert(cores, GUINT_TO_POINTER(core + 1),
-			    GUINT_TO_POINTER(af_planner_device_on_core(p, unit, core) + delta));
-}
-
-void af_planner_settle_unit(Planner *p, Unit *unit, int cpu)
-{
-	GHashTable *avoid = avoid_of(p, unit);
-
-	unit->cpu = cpu;
-	af_spread_charge(p->spread, cpu, unit->items->len, unit->weight);
-	count_device_core(p, unit, cpu, 1);
-	if (avoid)
-		g_hash_table_add(avoid, GUINT_TO_POINTER(af_spread_core_of(p->spread, cpu) + 1));
-}
-
-/* Takes a settled unit off its CPU (the caller says where it goes). */
-void af_planner_unsettle_unit(Planner *p, Unit *unit)
-{
-	GHashTable *avoid = avoid_of(p, unit);
-	guint core = af_spread_core_of(p->spread, (guint)unit->cpu);
-
-	af_spread_uncharge(p->spread, unit->cpu, unit->items->len, unit->weight);
-	count_device_core(p, unit, unit->cpu, -1);
-	/* The core is free for the device's next pick again unless another of its queues is there.
-	 */
-	if (avoid && af_planner_device_on_core(p, unit, core) == 0)
-		g_hash_table_remove(avoid, GUINT_TO_POINTER(core + 1));
-	unit->cpu = -1;
-}
-
-/* The distinct cores of a candidate set, counted once. */
-static guint cores_of(Planner *p, Cand *cand)
-{
-	g_autoptr(GHashTable) cores = NULL;
-
-	if (cand->n_cores)
-		return cand->n_cores;
-	cores = g_hash_table_new(g_direct_hash, g_direct_equal);
-	AF_CPUSET_FOREACH (cpu, cand->cpus)
-		g_hash_table_add(cores,
-				 GUINT_TO_POINTER(af_spread_core_of(p->spread, (guint)cpu) + 1));
-	cand->n_cores = MAX(1u, g_hash_table_size(cores));
-	return cand->n_cores;
-}
-
-/* The cores holding more than n units of the unit's device. */
-static guint device_cores_over(Planner *p, const Unit *unit, guint n)
-{
-	GHashTable *cores = g_hash_table_lookup(p->device_cores, unit->device);
-	GHashTableIter iter;
-	gpointer count;
-	guint over = 0;
-
-	if (!cores)
-		return 0;
-	g_hash_table_iter_init(&iter, cores);
-	while (g_hash_table_iter_next(&iter, NULL, &count))
-		over += GPOINTER_TO_UINT(count) > n;
-	return over;
-}
-
-/*
- * Spread mode: queues of one device stay on distinct cores while there are
- * cores to spare, so a unit keeps its CPU only while that leaves the
- * device's units as even over the cores of its set as they can be: k units
- * over c cores, each core floor(k/c), and k mod c cores one more (after the
- * kernel's default put every queue on CPU 0, one of them stays).
- */
-static gboolean device_allows_keep(Planner *p, Unit *unit, int cpu)
-{
-	guint n_units, n_cores, on_core;
-
-	if (!unit->device || p->policy->mode != AF_PLACEMENT_SPREAD)
-		return TRUE;
-	n_units = GPOINTER_TO_UINT(g_hash_table_lookup(p->device_units, unit->device));
-	n_cores = cores_of(p, unit->cand);
-	on_core = af_planner_device_on_core(p, unit, af_spread_core_of(p->spread, (guint)cpu));
-	if (on_core < n_units / n_cores)
-		return TRUE;
-	return on_core == n_units / n_cores && n_units % n_cores > 0 &&
-	       device_cores_over(p, unit, n_units / n_cores) < n_units % n_cores;
-}
-
-/* TRUE when every IRQ of the unit has exactly cpu as its affinity: keeping it costs no write. */
-gboolean af_planner_held_on(const Unit *unit, int cpu)
-{
-	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != cpu)
-			return FALSE;
-	}
-	return TRUE;
-}
-
-static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at);
-
-/*
- * TRUE when the unit's IRQs are not together now (a channel split under the
- * cap: one on a CPU, the other elsewhere or left alone outside the set).
- */
-static gboolean is_split(const Unit *unit)
-{
-	int first = ((const Item *)unit->items->pdata[0])->current;
-
-	for (guint i = 1; i < unit->items->len; i++)
-		if (((const Item *)unit->items->pdata[i])->current != first)
-			return TRUE;
-	return FALSE;
-}
-
-/*
- * Pass 3: units on an acceptable CPU with room stay there. Units whose
- * affinity already is that one CPU (a plan applied, a driver's hint) claim
- * their places first, then those merely served there: when CPUs are at the
- * cap, an IRQ left alone on its CPU never takes the place of one a plan
- * put there (which would move them back and forth plan after plan). The
- * IRQs of a channel split under the cap stay apart while they cannot come
- * together (split units are appended, and so visited in this pass too).
- */
-static void keep_current(Planner *p)
-{
-	for (guint i = 0; i < p->units->len; i++) {
-		Unit *unit = p->units->pdata[i];
-
-		unit->cpu = -1;
-		for (guint j = 0; j < unit->items->len; j++) {
-			Item *item = unit->items->pdata[j];
-
-			item->current = current_cpu(p, item, unit->cand);
-		}
-	}
-	for (guint pass = 0; pass < 2; pass++)
-		for (guint i = 0; i < p->units->len; i++) {
-			Unit *unit = p->units->pdata[i];
-			int cpu = -1;
-
-			for (guint j = 0; j < unit->items->len && cpu < 0; j++)
-				cpu = ((Item *)unit->items->pdata[j])->current;
-			/* A channel split before that still cannot come together: each stays. */
-			if (pass == 1 && !unit->kept && cpu >= 0 && is_split(unit) &&
-			    !af_spread_has_room(p->spread, cpu, unit->items->len)) {
-				guint first_single = p->units->len;
-
-				split_unit(p, unit, NULL, 0);
-				/* Skipped in pass 0 as a pair: each part claims its CPU now. */
-				unit->resplit = TRUE;
-				for (guint k = first_single; k < p->units->len; k++)
-					((Unit *)p->units->pdata[k])->resplit = TRUE;
-			}
-			if (unit->kept || cpu < 0 ||
-			    (!unit->resplit && af_planner_held_on(unit, cpu) != (pass == 0)) ||
-			    !af_spread_has_room(p->spread, cpu, unit->items->len) ||
-			    !device_allows_keep(p, unit, cpu))
-				continue;
-			unit->kept = TRUE;
-			af_planner_settle_unit(p, unit, cpu);
-		}
-}
-
-/* Heaviest first, then by IRQ number: the order units are placed or rebalanced in. */
-int af_planner_compare_units(gconstpointer a, gconstpointer b)
-{
-	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
-
-	if (x->weight != y->weight)
-		return x->weight > y->weight ? -1 : 1;
-	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
-}
-
-/*
- * A new round for a device whose queues are on every core of the set: the
- * cores holding more of its units than the fewest any core of the set
- * holds stay avoided (units kept where they were may have filled some
- * cores beyond the others: the device's units end as even over the cores
- * as they can be, which is what the next plan's hysteresis keeps).
- */
-static void new_round(Planner *p, const Unit *unit, const Cand *cand, GHashTable *avoid)
-{
-	guint least = G_MAXUINT;
-
-	g_hash_table_remove_all(avoid);
-	AF_CPUSET_FOREACH (cpu, cand->cpus) {
-		guint core = af_spread_core_of(p->spread, (guint)cpu);
-
-		least = MIN(least, af_planner_device_on_core(p, unit, core));
-	}
-	AF_CPUSET_FOREACH (cpu, cand->cpus) {
-		guint core = af_spread_core_of(p->spread, (guint)cpu);
-
-		if (af_planner_device_on_core(p, unit, core) > least)
-			g_hash_table_add(avoid, GUINT_TO_POINTER(core + 1));
-	}
-}
-
-static int pick_in(Planner *p, const Unit *unit, Cand *cand, GHashTable *avoid)
-{
-	guint n_irqs = unit->items->len;
-	int cpu;
-
-	if (!cand->ranking)
-		cand->ranking = af_spread_set_new(p->spread, cand->cpus);
-	cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
-	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
-		/* Every core already has a queue of this device: start a new round. */
-		new_round(p, unit, cand, avoid);
-		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
-	}
-	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
-		/* The least used cores are full: any core will do. */
-		g_hash_table_remove_all(avoid);
-		cpu = af_spread_pick(p->spread, cand->ranking, n_irqs, avoid);
-	}
-	return cpu;
-}
-
-/* The housekeeping CPU outside its node a unit is on now, if it has room there, else -1. */
-static int widened_current(Planner *p, Unit *unit)
-{
-	int cpu = -1;
-
-	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
-		cpu = current_cpu(p, unit->items->pdata[i], p->all);
-	if (cpu < 0 || !af_spread_has_room(p->spread, (guint)cpu, unit->items->len) ||
-	    !device_allows_keep(p, unit, cpu))
-		return -1;
-	return cpu;
-}
-
-static int place_unit(Planner *p, Unit *unit)
-{
-	GHashTable *avoid = avoid_of(p, unit);
-	int cpu = pick_in(p, unit, unit->cand, avoid);
-
-	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
-		/* Widened before, its node still full: it stays where the last widening put it. */
-		cpu = widened_current(p, unit);
-		if (cpu < 0)
-			cpu = pick_in(p, unit, p->all, avoid);
-		unit->widened = cpu >= 0;
-	}
-	return cpu;
-}
-
-/* Splits a unit whose channel does not fit on one CPU into one unit per IRQ (queue may be NULL). */
-static void split_unit(Planner *p, Unit *unit, GPtrArray *queue, guint at)
-{
-	for (guint j = 1; j < unit->items->len; j++) {
-		Item *item = unit->items->pdata[j];
-		Unit *single = g_new0(Unit, 1);
-
-		single->items = g_ptr_array_new();
-		g_ptr_array_add(single->items, item);
-		single->cand = unit->cand;
-		single->device = unit->device;
-		single->weight = item->weight;
-		single->first_irq = item->irq->irq;
-		single->cpu = -1;
-		single->evened_from = -1;
-		g_ptr_array_add(p->units, single);
-		count_device_unit(p, single->device);
-		if (queue)
-			g_ptr_array_insert(queue, at + j, single);
-	}
-	unit->weight = ((Item *)unit->items->pdata[0])->weight;
-	g_ptr_array_set_size(unit->items, 1);
-}
-
-/* Pass 4: everything not kept goes on the best candidate CPU. */
-static void place_rest(Planner *p)
-{
-	g_autoptr(GPtrArray) queue = g_ptr_array_new();
-
-	for (guint i = 0; i < p->units->len; i++)
-		if (((Unit *)p->units->pdata[i])->cpu < 0)
-			g_ptr_array_add(queue, p->units->pdata[i]);
-	g_ptr_array_sort(queue, af_planner_compare_units);
-	for (guint i = 0; i < queue->len; i++) {
-		Unit *unit = queue->pdata[i];
-		int cpu = place_unit(p, unit);
-
-		if (cpu < 0 && unit->items->len > 1) {
-			split_unit(p, unit, queue, i);
-			cpu = place_unit(p, unit);
-		}
-		if (cpu < 0) {
-			p->n_cap_skipped++;
-			continue;
-		}
-		af_planner_settle_unit(p, unit, cpu);
-	}
+	guint n_cpus = MAX(snapshot->nr_cpu_ids, (guint)(af_cpuset_last(housekeeping) + 1));
+
+	if (snapshot->topology)
+		n_cpus = MAX(n_cpus, snapshot->topology->n_cpus);
+	return MIN(n_cpus, AF_CPU_MAX);
 }
 
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, const AfLimits *limits, AfPlan **ret_plan)
 {
 	g_autoptr(GPtrArray) irqs = NULL;
+	g_autoptr(AfSpread) spread = NULL;
 	Planner p = {
 		.snapshot = snapshot,
 		.hk = hk,
@@ -667,9 +57,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 		.previous = previous,
 		.load = load,
 		.limits = limits,
-		.load_gen = 1,
 	};
-	guint n_cpus;
 
 	if (!snapshot || !hk || !policy || !ret_plan || !snapshot->irqs)
 		return -EINVAL;
@@ -677,44 +65,30 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	irqs = af_plan_sorted_irqs(snapshot);
 
 	p.housekeeping = af_plan_usable_housekeeping(snapshot, hk, limits);
-	n_cpus = MAX(snapshot->nr_cpu_ids, (guint)(af_cpuset_last(p.housekeeping) + 1));
-	if (snapshot->topology)
-		n_cpus = MAX(n_cpus, snapshot->topology->n_cpus);
-	n_cpus = MIN(n_cpus, AF_CPU_MAX);
-	p.spread = af_spread_new(snapshot->topology, n_cpus, policy->mode, policy->max_irqs_per_cpu,
-				 TRUE);
-	p.cands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)free_cand);
+	spread = af_spread_new(snapshot->topology, count_cpus(snapshot, p.housekeeping),
+			       policy->mode, policy->max_irqs_per_cpu, TRUE);
+	af_units_init(&p.units, spread, policy->mode == AF_PLACEMENT_SPREAD);
+	p.cands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					(GDestroyNotify)af_units_free_cand);
 	p.node_cands = g_new0(Cand *, snapshot->topology ? snapshot->topology->n_nodes : 0);
-	p.all = intern_cand(&p, g_strdup("all"), CAND_ALL, af_cpuset_copy(p.housekeeping));
 	p.items = g_ptr_array_new_with_free_func(g_free);
-	p.units = g_ptr_array_new_with_free_func((GDestroyNotify)free_unit);
-	p.avoid = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-					(GDestroyNotify)g_hash_table_unref);
-	p.device_cores = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-					       (GDestroyNotify)g_hash_table_unref);
-	p.device_units = g_hash_table_new(g_str_hash, g_str_equal);
 	p.plan = g_new0(AfPlan, 1);
 	p.plan->entries = g_ptr_array_new_full(irqs->len, (GDestroyNotify)af_plan_entry_free);
 	p.plan->warnings = g_ptr_array_new_with_free_func(g_free);
 
-	classify(&p, irqs);
-	group_units(&p);
-	keep_current(&p);
-	place_rest(&p);
-	af_spread_end_picks(p.spread);
+	af_planner_classify(&p, irqs);
+	af_planner_group_units(&p);
+	af_planner_keep_current(&p);
+	af_planner_place_rest(&p);
+	af_spread_end_picks(spread);
 	if (policy->mode == AF_PLACEMENT_SPREAD)
 		af_planner_settle_spread(&p);
-	af_planner_write_entries(&p);
-	af_planner_write_warnings(&p);
+	af_planner_write(&p);
 
-	g_hash_table_unref(p.avoid);
-	g_hash_table_unref(p.device_cores);
-	g_hash_table_unref(p.device_units);
-	g_ptr_array_unref(p.units);
+	af_units_clear(&p.units);
 	g_ptr_array_unref(p.items);
 	g_free(p.node_cands);
 	g_hash_table_unref(p.cands);
-	af_spread_free(p.spread);
 	af_cpuset_free(p.housekeeping);
 	*ret_plan = g_steal_pointer(&p.plan);
 	return 0;

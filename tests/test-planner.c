@@ -781,6 +781,36 @@ static void test_load_within_hysteresis(void)
 	expect(plan, 91, AF_ACTION_KEEP, "1", NULL);
 }
 
+static void test_load_hysteresis_gap(void)
+{
+	g_autoptr(Machine) m = machine_new(1, 1, 2, 1, "", "");
+	g_autoptr(AfLoad) load = af_load_new();
+	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(AfPlan) lower = NULL;
+
+	/* CPU 0 at 9700/s (8500 + 1200), CPU 1 at 8000/s: a gap of 1700, past
+	 * min_load_rate (1000). Moving IRQ 91 (1200/s, below the gap) would
+	 * lower the sum of squares (9700^2 + 8000^2 > 8500^2 + 9200^2), and
+	 * the counts stay within the share (2) either way: only the
+	 * hysteresis, 25 % of the mean 8850 = 2212, holds it. */
+	m->policy->min_load_rate = AF_DEFAULT_MIN_LOAD_RATE;
+	add_irq(m, 90, "a", "0", "0");
+	add_irq(m, 91, "b", "0", "0");
+	add_irq(m, 92, "c", "1", "1");
+	af_load_set(load, 90, 8500);
+	af_load_set(load, 91, 1200);
+	af_load_set(load, 92, 8000);
+	plan = plan_checked(m, NULL, load);
+	expect(plan, 91, AF_ACTION_KEEP, "0", NULL);
+	g_assert_cmpuint(plan->n_move, ==, 0);
+	/* At 10 % (885, so min_load_rate's 1000) the same gap moves it: nothing
+	 * but the hysteresis held it. */
+	m->policy->hysteresis_percent = 10;
+	lower = plan_checked(m, NULL, load);
+	expect(lower, 91, AF_ACTION_MOVE, "1", "loaded past the hysteresis");
+	expect(lower, 90, AF_ACTION_KEEP, "0", NULL);
+}
+
 /* Applies a plan, plans again with it as previous and asserts nothing moves, twice. */
 static void assert_fixed_point(Machine *m, const AfPlan *plan, AfLoad *load)
 {
@@ -1163,6 +1193,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/load-floor", test_load_floor);
 	g_test_add_func("/planner/compute/load", test_load);
 	g_test_add_func("/planner/compute/load-within-hysteresis", test_load_within_hysteresis);
+	g_test_add_func("/planner/compute/load-hysteresis-gap", test_load_hysteresis_gap);
 	g_test_add_func("/planner/compute/load-fixed-point", test_load_fixed_point);
 	g_test_add_func("/planner/compute/cap-split-fixed-point", test_cap_split_fixed_point);
 	g_test_add_func("/planner/compute/channel-pairs", test_channel_pairs);

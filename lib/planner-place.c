@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "planner-place.h"
+
+/* The CPU an IRQ is on now, if it is a single candidate CPU, else -1. */
+static int current_cpu(const Planner *p, const Item *item, const Cand *cand)
+{
+	const AfIrq *irq = item->irq;
+	const AfCpuSet *previous =
+		p->previous ? g_hash_table_lookup(p->previous, GUINT_TO_POINTER(irq->irq)) : NULL;
+	const AfCpuSet *now = irq->effective ? irq->effective : irq->affinity;
+
+	/* Our last plan wins while the kernel still shows it (effective may lag a move). */
+	if (af_cpuset_count(previous) == 1 && af_cpuset_equal(previous, irq->affinity) &&
+	    af_cpuset_contains(cand->cpus, af_cpuset_first(previous)))
+		return af_cpuset_first(previous);
+	/* A one-CPU mask is where the IRQ goes: on x86 a quiet IRQ shows its old
+	 * effective CPU until its next interrupt (after a restart, no last plan). */
+	if (af_cpuset_count(irq->affinity) == 1 &&
+	    af_cpuset_contains(cand->cpus, af_cpuset_first(irq->affinity)))
+		return af_cpuset_first(irq->affinity);
+	if (af_cpuset_count(now) == 1 && af_cpuset_contains(cand->cpus, af_cpuset_first(now)))
+		return af_cpuset_first(now);
+	return -1;
+}
+
+/* The CPU the first of the unit's IRQs that has one is on now, or -1. */
+static int unit_current(const Unit *unit)
+{
+	int cpu = -1;
+
+	for (guint j = 0; j < unit->items->len && cpu < 0; j++)
+		cpu = ((const Item *)unit->items->pdata[j])->current;
+	return cpu;
+}
+
+/*
+ * TRUE when the unit's IRQs are not together now (a channel split under the
+ * cap: one on a CPU, the other elsewhere or left alone outside the set).
+ */
+static gboolean is_split(const Unit *unit)
+{
+	int first = ((const Item *)unit->items->pdata[0])->current;
+
+	for (guint i = 1; i < unit->items->len; i++)
+		if (((const Item *)unit->items->pdata[i])->current != first)
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE when the unit may stay on cpu: room for all its IRQs, its device as even as can be. */
+static gboolean may_stay(Planner *p, const Unit *unit, int cpu)
+{
+	return af_spread_has_room(p->units.spread, (guint)cpu, unit->items->len) &&
+	       af_units_may_keep(&p->units, unit, cpu);
+}
+
+static void keep(Planner *p, Unit *unit, int cpu)
+{
+	unit->decision = UNIT_KEPT;
+	af_units_settle(&p->units, unit, cpu);
+}
+
+/*
+ * The first sweep: units whose affinity already is their one CPU (held
+ * there) claim it where it has room and their device allows. Returns the
+ * held units refused for want of room, for the check.
+ */
+static GPtrArray *keep_held(Planner *p)
+{
+	GPtrArray *refused = g_ptr_array_new();
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+		int cpu = unit_current(unit);
+
+		if (cpu < 0 || !af_units_held_on(unit, cpu))
+			continue;
+		if (!af_spread_has_room(p->units.spread, (guint)cpu, unit->items->len))
+			g_ptr_array_add(refused, unit);
+		else if (af_units_may_keep(&p->units, unit, cpu))
+			keep(p, unit, cpu);
+	}
+	return refused;
+}
+
+/*
+ * The second sweep: units merely served by their CPU (not held there) stay
+ * where there is room left. A channel split before that still cannot come
+ * together is split again, and each part claims its CPU, held or not: the
+ * parts are appended to the units, and so visited in this sweep too.
+ */
+static void keep_served(Planner *p)
+{
+	guint n_before = p->units.all->len;
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+		int cpu = unit_current(unit);
+		gboolean resplit = i >= n_before;
+
+		if (unit->decision == UNIT_KEPT || cpu < 0)
+			continue;
+		if (is_split(unit) && !af_spread_has_room(p->units.spread, cpu, unit->items->len)) {
+			af_units_split(&p->units, unit, NULL, 0);
+			resplit = TRUE;
+		}
+		if ((!resplit && af_units_held_on(unit, cpu)) || !may_stay(p, unit, cpu))
+			continue;
+		keep(p, unit, cpu);
+	}
+}
+
+/*
+ * The invariant of pass 3: a held unit refused for want of room on its CPU
+ * would be refused there even with every served unit (kept, not held
+ * there) taken off: its place was gone before any of them came. Only CPUs
+ * at the cap refuse, so the served IRQs are counted only then.
+ */
+static void check_held_first(Planner *p, const GPtrArray *refused)
+{
+	g_autofree guint *served = NULL;
+
+	if (refused->len == 0)
+		return;
+	served = g_new0(guint, AF_CPU_MAX);
+	for (guint i = 0; i < p->units.all->len; i++) {
+		const Unit *unit = p->units.all->pdata[i];
+
+		if (unit->decision == UNIT_KEPT && !af_units_held_on(unit, unit->cpu))
+			served[unit->cpu] += unit->items->len;
+	}
+	for (guint i = 0; i < refused->len; i++) {
+		const Unit *unit = refused->pdata[i];
+		int cpu = unit_current(unit);
+		guint before = af_spread_count(p->units.spread, (guint)cpu) - served[cpu];
+
+		g_warn_if_fail(before + unit->items->len > p->policy->max_irqs_per_cpu);
+	}
+}
+
+/*
+ * Pass 3: units on an acceptable CPU with room stay there, in two sweeps
+ * over the units, by first IRQ. The invariant the sweeps keep: units whose
+ * affinity already is their one CPU (a plan applied, a driver's hint)
+ * claim their places before any unit merely served there, so when CPUs
+ * are at the cap, an IRQ left alone on its CPU never takes the place of
+ * one a plan put there (which would move them back and forth plan after
+ * plan). Checked after the sweeps: a held unit refused for want of room
+ * would be refused even with every served unit taken off its CPU.
+ */
+void af_planner_keep_current(Planner *p)
+{
+	g_autoptr(GPtrArray) refused = NULL;
+
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+
+		for (guint j = 0; j < unit->items->len; j++) {
+			Item *item = unit->items->pdata[j];
+
+			item->current = current_cpu(p, item, unit->cand);
+		}
+	}
+	refused = keep_held(p);
+	keep_served(p);
+	check_held_first(p, refused);
+}
+
+/* Picks the best CPU of cand for the unit, its device's cores avoided while it can. */
+static int pick_in(Planner *p, const Unit *unit, Cand *cand, GHashTable *avoid)
+{
+	AfSpread *spread = p->units.spread;
+	guint n_irqs = unit->items->len;
+	int cpu;
+
+	if (!cand->ranking)
+		cand->ranking = af_spread_set_new(spread, cand->cpus);
+	cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
+	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
+		/* Every core already has a queue of this device: start a new round. */
+		af_units_new_round(&p->units, unit, cand);
+		cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
+	}
+	if (cpu < 0 && avoid && g_hash_table_size(avoid) > 0) {
+		/* The least used cores are full: any core will do. */
+		g_hash_table_remove_all(avoid);
+		cpu = af_spread_pick(spread, cand->ranking, n_irqs, avoid);
+	}
+	return cpu;
+}
+
+/* The housekeeping CPU outside its node a unit is on now, if it has room there, else -1. */
+static int widened_current(Planner *p, const Unit *unit)
+{
+	int cpu = -1;
+
+	for (guint i = 0; i < unit->items->len && cpu < 0; i++)
+		cpu = current_cpu(p, unit->items->pdata[i], p->all);
+	if (cpu < 0 || !may_stay(p, unit, cpu))
+		return -1;
+	return cpu;
+}
+
+/* The CPU a unit goes to, or -1; *ret_widened when outside its device-local set. */
+static int place_unit(Planner *p, const Unit *unit, gboolean *ret_widened)
+{
+	GHashTable *avoid = af_units_avoid(&p->units, unit);
+	int cpu = pick_in(p, unit, unit->cand, avoid);
+
+	*ret_widened = FALSE;
+	if (cpu < 0 && (unit->cand->kind == CAND_NODE || unit->cand->kind == CAND_LOCAL)) {
+		/* Widened before, its node still full: it stays where the last widening put it. */
+		cpu = widened_current(p, unit);
+		if (cpu < 0)
+			cpu = pick_in(p, unit, p->all, avoid);
+		*ret_widened = cpu >= 0;
+	}
+	return cpu;
+}
+
+void af_planner_place_rest(Planner *p)
+{
+	g_autoptr(GPtrArray) queue = g_ptr_array_new();
+
+	for (guint i = 0; i < p->units.all->len; i++)
+		if (((Unit *)p->units.all->pdata[i])->cpu < 0)
+			g_ptr_array_add(queue, p->units.all->pdata[i]);
+	g_ptr_array_sort(queue, af_units_compare_heaviest);
+	for (guint i = 0; i < queue->len; i++) {
+		Unit *unit = queue->pdata[i];
+		gboolean widened;
+		int cpu = place_unit(p, unit, &widened);
+
+		if (cpu < 0 && unit->items->len > 1) {
+			/* The channel fits on no CPU whole: its IRQs go one by one. */
+			af_units_split(&p->units, unit, queue, i);
+			cpu = place_unit(p, unit, &widened);
+		}
+		if (cpu < 0) {
+			unit->decision = UNIT_CAPPED;
+			continue;
+		}
+		unit->decision = widened ? UNIT_WIDENED : UNIT_PLACED;
+		af_units_settle(&p->units, unit, cpu);
+	}
+}
