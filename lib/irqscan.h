@@ -2,12 +2,12 @@
 #pragma once
 
 /*
- * The daemon's periodic look at /proc/interrupts, kept cheap: one parse of
- * one file into per-IRQ totals and per-CPU totals (numbered IRQ rows only;
- * the architecture rows NMI, LOC, ... are not device IRQs), and the
- * difference between two looks: which IRQs appeared or vanished and how
- * many interrupts each IRQ and each CPU served in between. Pure: text in,
- * numbers out.
+ * The daemon's periodic look at /proc/interrupts, kept cheap: the rows of
+ * the one parser (interrupts.h, streamed, nothing kept per row) reduced to
+ * per-IRQ and per-CPU totals (numbered IRQ rows only; the architecture rows
+ * NMI, LOC, ... are not device IRQs), and the difference between two
+ * looks: which IRQs appeared or vanished and how many interrupts each IRQ
+ * and each CPU served in between. Pure: text in, numbers out.
  */
 
 #include <glib.h>
@@ -36,9 +36,11 @@ typedef struct AfIrqDelta {
 } AfIrqDelta;
 
 /*
- * Parses /proc/interrupts text. Columns are mapped by the header's CPU
- * names (an offline CPU has no column). Returns -EINVAL when the header is
- * missing or a numbered row has no count for a column.
+ * Reduces /proc/interrupts text, parsed by af_interrupts_parse_each() under
+ * its rule (interrupts.h: a short row counts 0 for its missing columns),
+ * to per-IRQ and per-CPU totals. Columns are mapped by the header's CPU
+ * names (an offline CPU has no column; CPUs from AF_CPU_MAX on are
+ * dropped). Returns -EINVAL when the header is missing.
  */
 int af_irqscan_parse(const char *text, AfIrqSample **ret_sample);
 void af_irqscan_sample_free(AfIrqSample *sample);
