@@ -179,3 +179,13 @@ gboolean af_irqscan_load_shifted(const guint64 *then, guint n_then, const guint6
 	}
 	return FALSE;
 }
+
+AfIrqScanNews af_irqscan_health_note(AfIrqScanHealth *health, int r)
+{
+	gboolean failing = r < 0;
+
+	if (failing == health->failing)
+		return AF_IRQSCAN_NEWS_NONE;
+	health->failing = failing;
+	return failing ? AF_IRQSCAN_NEWS_FAILING : AF_IRQSCAN_NEWS_RECOVERED;
+}

@@ -68,3 +68,20 @@ gboolean af_irqscan_delta_changed_set(const AfIrqDelta *delta);
  */
 gboolean af_irqscan_load_shifted(const guint64 *then, guint n_then, const guint64 *now,
 				 guint n_now, guint percent);
+
+/*
+ * Whether the scans could read /proc/interrupts, so that a failure is told
+ * once and the recovery once, not at every scan. Zeroed: reading.
+ */
+typedef struct AfIrqScanHealth {
+	gboolean failing;
+} AfIrqScanHealth;
+
+typedef enum {
+	AF_IRQSCAN_NEWS_NONE,	   /* as the scan before (or a first scan that read) */
+	AF_IRQSCAN_NEWS_FAILING,   /* the first failure since the start or a success */
+	AF_IRQSCAN_NEWS_RECOVERED, /* the first success after failures */
+} AfIrqScanNews;
+
+/* Notes one scan's result (0 or a negative errno) and says what is new about it. */
+AfIrqScanNews af_irqscan_health_note(AfIrqScanHealth *health, int r);

@@ -169,6 +169,34 @@ static void test_load_shifted(void)
 	g_assert_false(af_irqscan_load_shifted(NULL, 0, even, 4, 0));
 }
 
+/* A run of failed scans is told once, its end once; a different errno is the same run. */
+static void test_health_note(void)
+{
+	static const struct {
+		int r;
+		AfIrqScanNews news;
+	} steps[] = {
+		{ 0, AF_IRQSCAN_NEWS_NONE },
+		{ 0, AF_IRQSCAN_NEWS_NONE },
+		{ -ENOENT, AF_IRQSCAN_NEWS_FAILING },
+		{ -ENOENT, AF_IRQSCAN_NEWS_NONE },
+		{ -EINVAL, AF_IRQSCAN_NEWS_NONE },
+		{ 0, AF_IRQSCAN_NEWS_RECOVERED },
+		{ 0, AF_IRQSCAN_NEWS_NONE },
+		{ -EINVAL, AF_IRQSCAN_NEWS_FAILING },
+		{ 0, AF_IRQSCAN_NEWS_RECOVERED },
+	};
+	AfIrqScanHealth health = { 0 }, from_failure = { 0 };
+
+	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_test_message("step %u: %d", i, steps[i].r);
+		g_assert_cmpint(af_irqscan_health_note(&health, steps[i].r), ==, steps[i].news);
+	}
+	/* A daemon whose very first scan fails says so. */
+	g_assert_cmpint(af_irqscan_health_note(&from_failure, -EACCES), ==, AF_IRQSCAN_NEWS_FAILING);
+	g_assert_cmpint(af_irqscan_health_note(&from_failure, -EACCES), ==, AF_IRQSCAN_NEWS_NONE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -180,5 +208,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/irqscan/diff/same-and-reused", test_diff_same_and_reused);
 	g_test_add_func("/irqscan/diff/columns-changed", test_diff_columns_changed);
 	g_test_add_func("/irqscan/load_shifted/cases", test_load_shifted);
+	g_test_add_func("/irqscan/health_note/once", test_health_note);
 	return g_test_run();
 }
