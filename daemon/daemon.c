@@ -244,7 +244,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		return r;
 	}
 	r = af_housekeeping_read(daemon->sysroot, snapshot->cmdline, snapshot->online,
-				 daemon->policy, &hk);
+				 snapshot->possible, daemon->policy, &hk);
 	if (r < 0) {
 		g_warning("Failed to compute the housekeeping CPUs: %s", g_strerror(-r));
 		return r;

@@ -89,7 +89,8 @@ int af_mode_dry_run(const AfOptions *options)
 			options->sysroot, g_strerror(-r));
 		return 1;
 	}
-	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, policy, &hk);
+	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,
+				 policy, &hk);
 	if (r < 0) {
 		fprintf(stderr, "affinityd: Failed to work out the housekeeping CPUs: %s\n",
 			g_strerror(-r));

@@ -75,8 +75,8 @@ static int read_and_plan(Oneshot *o)
 			     af_sysroot_path(o->sysroot), g_strerror(-r));
 		return r;
 	}
-	r = af_housekeeping_read(o->sysroot, o->snapshot->cmdline, o->snapshot->online, o->policy,
-				 &o->hk);
+	r = af_housekeeping_read(o->sysroot, o->snapshot->cmdline, o->snapshot->online,
+				 o->snapshot->possible, o->policy, &o->hk);
 	if (r < 0) {
 		af_log_error("Failed to find the housekeeping CPUs: %s", g_strerror(-r));
 		return r;
