@@ -300,8 +300,7 @@ int af_sysroot_exists(AfSysroot *sysroot, const char *path)
 	return af_sysroot_mode(sysroot, path, &mode);
 }
 
-/* One write() of data into an existing file; its errno is the verdict. */
-static int write_file(AfSysroot *sysroot, const char *path, const char *data)
+int af_sysroot_write_raw(AfSysroot *sysroot, const char *path, const char *data)
 {
 	size_t len = strlen(data);
 	ssize_t n;
@@ -393,7 +392,7 @@ static int write_set(AfSysroot *sysroot, const char *dir, const char *name, gboo
 		hex ? af_cpuset_format_mask(set, nr_cpu_ids) : af_cpuset_format_list(set);
 	g_autofree char *data = g_strconcat(text, "\n", NULL);
 
-	return write_file(sysroot, path, data);
+	return af_sysroot_write_raw(sysroot, path, data);
 }
 
 /* The CPU now serving the IRQ, as x86 picks it (see above). */
@@ -465,11 +464,13 @@ int af_sysroot_write(AfSysroot *sysroot, const char *path, const char *data)
 		r = sysroot->write_filter(path, data, sysroot->write_filter_data);
 		if (r < 0)
 			return r;
+		if (r == AF_SYSROOT_WRITE_HANDLED)
+			return 0;
 	}
 	if (!sysroot->live && parse_irq_affinity_path(path, &w)) {
 		r = write_irq_affinity_in_tree(sysroot, &w, data);
 		g_free(w.dir);
 		return r;
 	}
-	return write_file(sysroot, path, data);
+	return af_sysroot_write_raw(sysroot, path, data);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,6 +124,55 @@ static void test_write_and_filter(void)
 	g_assert_cmpint(af_sysroot_write(sr, "/sys/bus/pci/devices/0000:00:04.0/numa_node", "0"), ==, -EIO);
 	g_assert_cmpint(af_sysroot_write(sr, "/sys/bus/pci/devices/0000:00:04.0/local_cpus", "1"), ==, 0);
 	g_assert_cmpuint(calls, ==, 2);
+	remove_tree(root);
+}
+
+typedef struct {
+	AfSysroot *sysroot;
+	guint calls;
+} Doubler;
+
+/* Writes numa_node itself (twice the value, through the raw write), lets the rest go on. */
+static int write_doubled(const char *path, const char *data, gpointer user_data)
+{
+	Doubler *d = user_data;
+	g_autofree char *twice = NULL;
+	int r;
+
+	d->calls++;
+	if (!g_str_has_suffix(path, "numa_node"))
+		return 0;
+	twice = g_strdup_printf("%d\n", 2 * atoi(data));
+	r = af_sysroot_write_raw(d->sysroot, path, twice);
+	return r < 0 ? r : AF_SYSROOT_WRITE_HANDLED;
+}
+
+/* A filter can do the write itself; its raw write does not come back through it. */
+static void test_write_filter_handled(void)
+{
+	static const char node_path[] = "/sys/bus/pci/devices/0000:00:04.0/numa_node";
+	static const char list_path[] = "/sys/bus/pci/devices/0000:00:04.0/local_cpulist";
+	g_autofree char *root = make_tree();
+	g_autoptr(AfSysroot) sr = NULL;
+	g_autofree char *node = NULL, *list = NULL;
+	Doubler d = {0};
+
+	g_assert_cmpint(af_sysroot_open(root, &sr), ==, 0);
+	d.sysroot = sr;
+	af_sysroot_set_write_filter(sr, write_doubled, &d);
+	g_assert_cmpint(af_sysroot_write(sr, node_path, "3\n"), ==, 0);
+	g_assert_cmpuint(d.calls, ==, 1);
+	g_assert_cmpint(af_sysroot_read_string(sr, node_path, &node), ==, 0);
+	g_assert_cmpstr(node, ==, "6");
+	/* Go on: the file gets the data as given. */
+	g_assert_cmpint(af_sysroot_write(sr, list_path, "3\n"), ==, 0);
+	g_assert_cmpuint(d.calls, ==, 2);
+	g_assert_cmpint(af_sysroot_read_string(sr, list_path, &list), ==, 0);
+	g_assert_cmpstr(list, ==, "3");
+	/* The raw write's own errors: a missing file is not created. */
+	g_assert_cmpint(af_sysroot_write(sr, "/sys/numa_node", "1"), ==, -ENOENT);
+	g_assert_cmpint(af_sysroot_write_raw(sr, "/sys/newfile", "1"), ==, -ENOENT);
+	g_assert_cmpuint(d.calls, ==, 3);
 	remove_tree(root);
 }
 
@@ -305,6 +355,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sysroot/read/escape_stays_inside", test_escape_stays_inside);
 	g_test_add_func("/sysroot/list/sorted", test_list_sorted);
 	g_test_add_func("/sysroot/write/filter", test_write_and_filter);
+	g_test_add_func("/sysroot/write/filter_handled", test_write_filter_handled);
 	g_test_add_func("/sysroot/write/irq_in_tree", test_irq_write_in_tree);
 	g_test_add_func("/sysroot/write/irq_read_only", test_irq_write_read_only);
 	g_test_add_func("/sysroot/write/irq_lone_file", test_irq_write_lone_file);
