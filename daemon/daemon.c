@@ -6,6 +6,7 @@
 
 #include "apply.h"
 #include "context.h"
+#include "fakekernel.h"
 #include "log.h"
 #include "modes.h"
 #include "outcome.h"
@@ -414,7 +415,7 @@ static int daemon_start(AfDaemon *daemon)
 		fprintf(stderr, "affinityd: %s\n", error ? error->message : g_strerror(-r));
 		return r;
 	}
-	r = af_sysroot_open(daemon->options->sysroot, &daemon->sysroot);
+	r = af_fakekernel_open_sysroot(daemon->options->sysroot, &daemon->sysroot);
 	if (r < 0) {
 		fprintf(stderr, "affinityd: cannot open %s: %s\n", daemon->options->sysroot,
 			g_strerror(-r));

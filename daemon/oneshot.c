@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "apply.h"
+#include "fakekernel.h"
 #include "housekeeping.h"
 #include "log.h"
 #include "modes.h"
@@ -51,7 +52,7 @@ static int open_all(const AfOptions *options, Oneshot *o)
 		af_log_error("%s", error ? error->message : g_strerror(-r));
 		return r;
 	}
-	r = af_sysroot_open(options->sysroot, &o->sysroot);
+	r = af_fakekernel_open_sysroot(options->sysroot, &o->sysroot);
 	if (r < 0) {
 		af_log_error("Failed to open sysroot %s: %s", options->sysroot, g_strerror(-r));
 		return r;

@@ -76,11 +76,9 @@ int af_sysroot_exists(AfSysroot *sysroot, const char *path);
 int af_sysroot_mode(AfSysroot *sysroot, const char *path, mode_t *ret_mode);
 /*
  * Writes data to an existing file in one write(), as a shell's "echo >"
- * does; returns the kernel's errno of the open or the write. In a tree
- * other than "/", a write of /proc/irq/N/smp_affinity(_list) is played as
- * the kernel does it: refused with the kernel's errno (EINVAL, ERANGE,
- * EOVERFLOW, EPERM for a 0444 file), else both files and the effective
- * CPU follow (see sysroot.c), so readers of either file agree.
+ * does, after the write filter (if any) let it go on; returns the filter's
+ * errno, or the kernel's errno of the open or the write. A tree plays the
+ * kernel's answers only with the fake kernel as its filter (fakekernel.h).
  */
 int af_sysroot_write(AfSysroot *sysroot, const char *path, const char *data);
 /* The same write to the file itself, past the write filter: for filters. */
