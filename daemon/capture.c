@@ -340,7 +340,8 @@ static int record_reads(const char *source, GPtrArray **ret_paths)
 	r = af_snapshot_read(sysroot, NULL, &snapshot);
 	if (r < 0)
 		return r;
-	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, policy, &hk);
+	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,
+				 policy, &hk);
 	if (r < 0)
 		return r;
 	af_sysroot_set_recorder(sysroot, NULL);

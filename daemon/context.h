@@ -42,6 +42,7 @@ typedef struct AfDaemon {
 	AfLoad *load;           /* IRQ -> interrupts/s over the last scan interval, or NULL */
 	AfIrqSample *sample;    /* the last /proc/interrupts look */
 	gint64 sample_us;       /* its monotonic time */
+	AfIrqScanHealth scan_health; /* whether the scans read it, to tell a change once */
 	guint64 *cpu_load_at_plan; /* per-CPU interrupts/s of the interval the last shift used */
 	guint n_cpu_load_at_plan;
 

@@ -70,17 +70,47 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
 	daemon->n_cpu_load_at_plan = delta->n_cpus;
 }
 
+/*
+ * Tells a failing /proc/interrupts once, when the scans start failing, and
+ * once when they read again: in between the daemon sees no new IRQs and no
+ * load, which the operator must know, but not every interval_ms.
+ */
+static void tell_health(AfDaemon *daemon, int r, const char *reason)
+{
+	g_autofree char *path = af_sysroot_host_path(daemon->engine->sysroot, "/proc/interrupts");
+
+	switch (af_irqscan_health_note(&daemon->scan_health, r)) {
+	case AF_IRQSCAN_NEWS_NONE:
+		break;
+	case AF_IRQSCAN_NEWS_FAILING:
+		g_warning("Failed to read %s, not following new IRQs and load until it reads "
+			  "again: %s",
+			  path, reason);
+		break;
+	case AF_IRQSCAN_NEWS_RECOVERED:
+		g_message("%s reads again: following new IRQs and load", path);
+		break;
+	}
+}
+
 void af_daemon_scan(AfDaemon *daemon)
 {
 	g_autofree char *text = NULL;
 	g_autoptr(AfIrqSample) sample = NULL;
 	g_autoptr(AfIrqDelta) delta = NULL;
 	gint64 now_us = g_get_monotonic_time();
+	const char *reason = NULL;
 	int r;
 
 	r = af_sysroot_read(daemon->engine->sysroot, "/proc/interrupts", &text, NULL);
-	if (r >= 0)
+	if (r < 0)
+		reason = g_strerror(-r);
+	else {
 		r = af_irqscan_parse(text, &sample);
+		if (r < 0)
+			reason = "no header naming the CPUs";
+	}
+	tell_health(daemon, r, reason);
 	if (r < 0) {
 		g_debug("Scan of /proc/interrupts failed: %s", g_strerror(-r));
 		return;

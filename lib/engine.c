@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "engine.h"
+#include "fakekernel.h"
 
 /* The configuration files given at open, read again on reload. */
 typedef struct EngineFiles {
@@ -76,7 +77,10 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 	r = load_policy(&priv->files, &engine->policy, error);
 	if (r < 0)
 		return r;
-	r = af_sysroot_open(setup->root, &engine->sysroot);
+	/* A copied tree has no kernel to keep its IRQ files in step: the fake
+	 * kernel plays it for the modes that write. */
+	r = setup->read_only ? af_sysroot_open(setup->root, &engine->sysroot)
+			     : af_fakekernel_open_sysroot(setup->root, &engine->sysroot);
 	if (r < 0)
 		return fail(error, r, "Failed to open %s: %s", setup->root, g_strerror(-r));
 	if (setup->read_only)
@@ -133,7 +137,7 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 		return fail(error, r, "Failed to read the machine under %s: %s",
 			    af_sysroot_path(engine->sysroot), g_strerror(-r));
 	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
-				 engine->policy, &hk);
+				 snapshot->possible, engine->policy, &hk);
 	if (r < 0)
 		return fail(error, r, "Failed to work out the housekeeping CPUs: %s",
 			    g_strerror(-r));

@@ -39,7 +39,8 @@ typedef struct AfEngineSetup {
 	const char *root;    /* "/" for this machine, or a tree (--sysroot) */
 	const char *config;  /* the main configuration file (missing: defaults) */
 	const char *dropins; /* its drop-in directory (may be NULL) */
-	gboolean read_only;  /* every write through the sysroot fails with EROFS */
+	gboolean read_only;  /* every write through the sysroot fails with EROFS; else a
+				tree other than "/" gets the fake kernel (fakekernel.h) */
 } AfEngineSetup;
 
 /* Read-only for everyone but engine.c. */

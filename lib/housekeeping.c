@@ -73,17 +73,17 @@ static AfCpuSet *read_optional_list(AfHousekeeping *hk, AfSysroot *sysroot, cons
  * Newest kernels list the housekeeping CPUs themselves: every possible
  * (or online) CPU outside that list is isolated.
  */
-static AfCpuSet *read_sysfs_housekeeping(AfHousekeeping *hk, AfSysroot *sysroot)
+static AfCpuSet *read_sysfs_housekeeping(AfHousekeeping *hk, AfSysroot *sysroot,
+					 const AfCpuSet *possible)
 {
 	g_autoptr(AfCpuSet) housekeeping = NULL;
-	g_autoptr(AfCpuSet) possible = NULL;
 	AfCpuSet *all;
 
 	housekeeping = read_optional_list(hk, sysroot, CPU_DIR "/housekeeping");
 	if (!housekeeping)
 		return NULL;
 	all = af_cpuset_copy(hk->online);
-	if (af_sysroot_read_cpulist(sysroot, CPU_DIR "/possible", &possible) == 0)
+	if (possible)
 		af_cpuset_or(all, possible);
 	af_cpuset_andnot(all, housekeeping);
 	return all;
@@ -119,7 +119,7 @@ static AfHousekeeping *new_housekeeping(const AfCpuSet *online)
 }
 
 int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfCpuSet *online,
-			 const AfPolicy *policy, AfHousekeeping **ret_hk)
+			 const AfCpuSet *possible, const AfPolicy *policy, AfHousekeeping **ret_hk)
 {
 	g_autoptr(AfHousekeeping) hk = NULL;
 
@@ -132,7 +132,8 @@ int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfC
 		   read_optional_list(hk, sysroot, CPU_DIR "/isolated"));
 	add_source(hk, AF_HK_SOURCE_SYSFS_NOHZ_FULL,
 		   read_optional_list(hk, sysroot, CPU_DIR "/nohz_full"));
-	add_source(hk, AF_HK_SOURCE_SYSFS_HOUSEKEEPING, read_sysfs_housekeeping(hk, sysroot));
+	add_source(hk, AF_HK_SOURCE_SYSFS_HOUSEKEEPING,
+		   read_sysfs_housekeeping(hk, sysroot, possible));
 	add_cmdline_sources(hk, cmdline);
 	/* 6.8+: CPUs of isolated cpuset partitions; the kernel keeps
 	 * unbound work, but not IRQs, off them. */

@@ -50,16 +50,19 @@ typedef struct AfHousekeeping {
 
 /*
  * Computes housekeeping from the parsed command line, the sysfs/cgroup files
- * under sysroot and the policy. Never fails on a missing file (an absent
- * source is no source); fails only when online is empty (-EINVAL).
- * cmdline and policy may be NULL (no such source). Every set of the result
- * is non-NULL. A file that does not parse, or reads as "(null)" or empty
- * (nohz_full on kernels without nohz_full=), is no source; the unparsable
- * one is also warned. irqaffinity= isolates the online CPUs outside it.
- * When nothing is left, housekeeping is empty and a warning says why.
+ * under sysroot and the policy. online and possible are the caller's (the
+ * snapshot's, cpus.h: this module reads no CPU list of its own); possible
+ * only widens what the sysfs housekeeping file isolates. Never fails on a
+ * missing file (an absent source is no source); fails only when online is
+ * empty (-EINVAL). cmdline, possible and policy may be NULL (no such
+ * source). Every set of the result is non-NULL. A file that does not
+ * parse, or reads as "(null)" or empty (nohz_full on kernels without
+ * nohz_full=), is no source; the unparsable one is also warned.
+ * irqaffinity= isolates the online CPUs outside it. When nothing is left,
+ * housekeeping is empty and a warning says why.
  */
 int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfCpuSet *online,
-			 const AfPolicy *policy, AfHousekeeping **ret_hk);
+			 const AfCpuSet *possible, const AfPolicy *policy, AfHousekeeping **ret_hk);
 /* Frees; accepts NULL. */
 void af_housekeeping_free(AfHousekeeping *hk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfHousekeeping, af_housekeeping_free)

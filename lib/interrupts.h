@@ -2,11 +2,25 @@
 #pragma once
 
 /*
- * AfInterrupts: the text of /proc/interrupts, parsed. Owns the column
- * mapping (the header names only the online CPUs, "CPU0 CPU1 CPU3" when CPU2
- * is offline) and the split of each numbered row into counts, chip, hwirq,
- * trigger and action names. Architecture rows (NMI, LOC, ERR, ...) and lines
- * that do not parse are skipped and counted. Pure text in, structure out.
+ * The one parser of /proc/interrupts, and of /sys/kernel/irq/N/per_cpu_count.
+ * Owns the column mapping (the header names only the online CPUs, "CPU0 CPU1
+ * CPU3" when CPU2 is offline) and the split of each numbered row into counts,
+ * chip, hwirq, trigger and action names. Pure text in, rows out: streamed row
+ * by row into one reused row (af_interrupts_parse_each, for the daemon's
+ * periodic scan), or gathered into an AfInterrupts (af_interrupts_parse).
+ *
+ * One rule for every reader of the file:
+ * - The first non-blank line is the header: "CPUn" words, at least one, in
+ *   ascending CPU order. Without it no count can be given to a CPU: the text
+ *   is refused (-EINVAL) and no row is handed on.
+ * - "N:" rows are IRQs. Their counts are read word by word, one per column,
+ *   while the words are numbers. A short row (fewer counts than columns) is
+ *   kept, its missing counts 0; a row without a single count is skipped.
+ * - Rows labelled by a word (NMI, LOC, ERR, MIS, ...) are per-CPU architecture
+ *   counters, not IRQs: left out quietly.
+ * - Any other line, and an IRQ number seen before (the first row counts), is
+ *   skipped and counted (n_skipped).
+ * - Counts of CPUs at or above nr_cpu_ids are read and dropped.
  */
 
 #include <glib.h>
@@ -30,10 +44,26 @@ typedef struct AfInterrupts {
 } AfInterrupts;
 
 /*
- * Parses /proc/interrupts text; counts are stored for CPUs below
- * nr_cpu_ids (columns of higher CPUs are read and dropped). Returns -EINVAL
- * when there is no header naming at least one CPU.
+ * What a streamed parse hands on; either function may be NULL. header runs
+ * once, before any row, with the CPU of each column (valid until the parse
+ * returns). row runs for every IRQ row kept, in text order; the row, its
+ * counts and its strings are the parser's and are overwritten by the next
+ * row: copy what you keep.
  */
+typedef struct AfInterruptsHandler {
+	void (*header)(const guint *column_cpus, guint n_columns, gpointer user_data);
+	void (*row)(const AfInterruptsRow *row, gpointer user_data);
+} AfInterruptsHandler;
+
+/*
+ * Parses /proc/interrupts text row by row into handler, without a copy of
+ * the text or an allocation per row; *ret_n_skipped (may be NULL) counts
+ * the lines skipped. Returns -EINVAL when there is no header (nothing was
+ * handed on then).
+ */
+int af_interrupts_parse_each(const char *text, guint nr_cpu_ids, const AfInterruptsHandler *handler,
+			     gpointer user_data, guint *ret_n_skipped);
+/* The same, gathered: rows with counts of CPUs below nr_cpu_ids; -EINVAL without a header. */
 int af_interrupts_parse(const char *text, guint nr_cpu_ids, AfInterrupts **ret_interrupts);
 /* Frees; accepts NULL. */
 void af_interrupts_free(AfInterrupts *interrupts);

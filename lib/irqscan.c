@@ -1,72 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cpuset.h"
+#include "interrupts.h"
 #include "irqscan.h"
 
-/* Parses "CPU0 CPU1 CPU3" into the column -> CPU number map. */
-static int parse_header(const char *line, GArray *columns)
-{
-	g_auto(GStrv) tokens = g_strsplit_set(line, " \t", -1);
-	guint64 cpu;
-	char *end;
+/* The sample being gathered and the header's columns (the parser's, while it runs). */
+typedef struct Reduce {
+	AfIrqSample *sample;
+	const guint *column_cpus;
+	guint n_columns;
+} Reduce;
 
-	for (char **t = tokens; *t; t++) {
-		if (!**t)
-			continue;
-		if (!g_str_has_prefix(*t, "CPU"))
-			return -EINVAL;
-		cpu = g_ascii_strtoull(*t + 3, &end, 10);
-		if (end == *t + 3 || *end || cpu >= AF_CPU_MAX)
-			return -EINVAL;
-		g_array_append_val(columns, (guint){ (guint)cpu });
-	}
-	return columns->len ? 0 : -EINVAL;
+static void reduce_header(const guint *column_cpus, guint n_columns, gpointer user_data)
+{
+	Reduce *reduce = user_data;
+	AfIrqSample *sample = reduce->sample;
+
+	reduce->column_cpus = column_cpus;
+	reduce->n_columns = n_columns;
+	/* Ascending: the last column kept is the highest CPU. */
+	for (guint i = 0; i < n_columns; i++)
+		if (column_cpus[i] < AF_CPU_MAX) {
+			af_cpuset_add(sample->columns, column_cpus[i]);
+			sample->n_cpus = column_cpus[i] + 1;
+		}
+	sample->cpu_totals = g_new0(guint64, MAX(sample->n_cpus, 1));
 }
 
-/* Skips blanks; returns the next token's start. */
-static const char *skip_blanks(const char *p)
+static void reduce_row(const AfInterruptsRow *row, gpointer user_data)
 {
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
+	Reduce *reduce = user_data;
+	AfIrqSample *sample = reduce->sample;
+	AfIrqCount count = {.irq = row->irq, .total = row->total};
 
-/*
- * One "N: c0 c1 ... chip hwirq name" row. Rows that are not numbered are
- * left out (*ret_numbered FALSE).
- */
-static int parse_row(const char *line, const GArray *columns, AfIrqSample *sample,
-		     gboolean *ret_numbered)
-{
-	AfIrqCount count = { 0 };
-	const char *p = skip_blanks(line);
-	guint64 irq, value;
-	char *end;
+	/* Per column, not per CPU: a row is as long as the online CPUs. */
+	for (guint i = 0; i < reduce->n_columns; i++) {
+		guint cpu = reduce->column_cpus[i];
 
-	irq = g_ascii_strtoull(p, &end, 10);
-	if (end == p || *end != ':' || irq > G_MAXUINT) {
-		*ret_numbered = FALSE;
-		return 0;
-	}
-	count.irq = (guint)irq;
-	p = end + 1;
-	for (guint i = 0; i < columns->len; i++) {
-		p = skip_blanks(p);
-		if (!g_ascii_isdigit(*p))
-			return -EINVAL;
-		value = g_ascii_strtoull(p, &end, 10);
-		p = end;
-		count.total += value;
-		sample->cpu_totals[g_array_index(columns, guint, i)] += value;
+		if (cpu < sample->n_cpus)
+			sample->cpu_totals[cpu] += row->counts[cpu];
 	}
 	g_array_append_val(sample->irqs, count);
-	*ret_numbered = TRUE;
-	return 0;
 }
 
 static int compare_counts(gconstpointer a, gconstpointer b)
@@ -78,34 +53,16 @@ static int compare_counts(gconstpointer a, gconstpointer b)
 
 int af_irqscan_parse(const char *text, AfIrqSample **ret_sample)
 {
-	g_autoptr(GArray) columns = g_array_new(FALSE, FALSE, sizeof(guint));
-	g_autoptr(AfIrqSample) sample = NULL;
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	gboolean numbered;
-	guint max_cpu = 0;
+	static const AfInterruptsHandler handler = {.header = reduce_header, .row = reduce_row};
+	g_autoptr(AfIrqSample) sample = g_new0(AfIrqSample, 1);
+	Reduce reduce = {.sample = sample};
 	int r;
 
-	if (!lines[0])
-		return -EINVAL;
-	r = parse_header(lines[0], columns);
-	if (r < 0)
-		return r;
-	for (guint i = 0; i < columns->len; i++)
-		max_cpu = MAX(max_cpu, g_array_index(columns, guint, i));
-	sample = g_new0(AfIrqSample, 1);
 	sample->irqs = g_array_new(FALSE, FALSE, sizeof(AfIrqCount));
 	sample->columns = af_cpuset_new();
-	for (guint i = 0; i < columns->len; i++)
-		af_cpuset_add(sample->columns, g_array_index(columns, guint, i));
-	sample->n_cpus = max_cpu + 1;
-	sample->cpu_totals = g_new0(guint64, sample->n_cpus);
-	for (char **l = lines + 1; *l; l++) {
-		if (!*skip_blanks(*l))
-			continue;
-		r = parse_row(*l, columns, sample, &numbered);
-		if (r < 0)
-			return r;
-	}
+	r = af_interrupts_parse_each(text, AF_CPU_MAX, &handler, &reduce, NULL);
+	if (r < 0)
+		return r;
 	/* The kernel prints rows in IRQ order; sorting keeps diff linear anyway. */
 	g_array_sort(sample->irqs, compare_counts);
 	*ret_sample = g_steal_pointer(&sample);
@@ -221,4 +178,14 @@ gboolean af_irqscan_load_shifted(const guint64 *then, guint n_then, const guint6
 			return TRUE;
 	}
 	return FALSE;
+}
+
+AfIrqScanNews af_irqscan_health_note(AfIrqScanHealth *health, int r)
+{
+	gboolean failing = r < 0;
+
+	if (failing == health->failing)
+		return AF_IRQSCAN_NEWS_NONE;
+	health->failing = failing;
+	return failing ? AF_IRQSCAN_NEWS_FAILING : AF_IRQSCAN_NEWS_RECOVERED;
 }

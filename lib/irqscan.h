@@ -2,12 +2,12 @@
 #pragma once
 
 /*
- * The daemon's periodic look at /proc/interrupts, kept cheap: one parse of
- * one file into per-IRQ totals and per-CPU totals (numbered IRQ rows only;
- * the architecture rows NMI, LOC, ... are not device IRQs), and the
- * difference between two looks: which IRQs appeared or vanished and how
- * many interrupts each IRQ and each CPU served in between. Pure: text in,
- * numbers out.
+ * The daemon's periodic look at /proc/interrupts, kept cheap: the rows of
+ * the one parser (interrupts.h, streamed, nothing kept per row) reduced to
+ * per-IRQ and per-CPU totals (numbered IRQ rows only; the architecture rows
+ * NMI, LOC, ... are not device IRQs), and the difference between two
+ * looks: which IRQs appeared or vanished and how many interrupts each IRQ
+ * and each CPU served in between. Pure: text in, numbers out.
  */
 
 #include <glib.h>
@@ -36,9 +36,11 @@ typedef struct AfIrqDelta {
 } AfIrqDelta;
 
 /*
- * Parses /proc/interrupts text. Columns are mapped by the header's CPU
- * names (an offline CPU has no column). Returns -EINVAL when the header is
- * missing or a numbered row has no count for a column.
+ * Reduces /proc/interrupts text, parsed by af_interrupts_parse_each() under
+ * its rule (interrupts.h: a short row counts 0 for its missing columns),
+ * to per-IRQ and per-CPU totals. Columns are mapped by the header's CPU
+ * names (an offline CPU has no column; CPUs from AF_CPU_MAX on are
+ * dropped). Returns -EINVAL when the header is missing.
  */
 int af_irqscan_parse(const char *text, AfIrqSample **ret_sample);
 void af_irqscan_sample_free(AfIrqSample *sample);
@@ -66,3 +68,20 @@ gboolean af_irqscan_delta_changed_set(const AfIrqDelta *delta);
  */
 gboolean af_irqscan_load_shifted(const guint64 *then, guint n_then, const guint64 *now,
 				 guint n_now, guint percent);
+
+/*
+ * Whether the scans could read /proc/interrupts, so that a failure is told
+ * once and the recovery once, not at every scan. Zeroed: reading.
+ */
+typedef struct AfIrqScanHealth {
+	gboolean failing;
+} AfIrqScanHealth;
+
+typedef enum {
+	AF_IRQSCAN_NEWS_NONE,	   /* as the scan before (or a first scan that read) */
+	AF_IRQSCAN_NEWS_FAILING,   /* the first failure since the start or a success */
+	AF_IRQSCAN_NEWS_RECOVERED, /* the first success after failures */
+} AfIrqScanNews;
+
+/* Notes one scan's result (0 or a negative errno) and says what is new about it. */
+AfIrqScanNews af_irqscan_health_note(AfIrqScanHealth *health, int r);

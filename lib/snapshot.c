@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 
+#include "cpus.h"
 #include "interrupts.h"
 #include "inventory.h"
 #include "learned.h"
@@ -71,37 +72,22 @@ static void warn(AfSnapshot *snapshot, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Online is required; possible and present fall back on what is known. */
+/* The CPU lists (cpus.h): online is required, possible and present fall back. */
 static int read_cpus(AfSysroot *sysroot, AfSnapshot *snapshot)
 {
-	static const char dir[] = "/sys/devices/system/cpu/";
-	g_autoptr(AfCpuSet) online = NULL, possible = NULL, present = NULL;
+	g_autoptr(AfCpus) cpus = NULL;
 	int r;
 
-	r = af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/online", &online);
+	r = af_cpus_read(sysroot, &cpus);
 	if (r < 0)
 		return r;
-	if (af_cpuset_is_empty(online))
-		return -ENODATA;
-	r = af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/present", &present);
-	if (r < 0) {
-		warn(snapshot, "cannot read %spresent (%s): using the online CPUs", dir, g_strerror(-r));
-		present = af_cpuset_copy(online);
-	}
-	r = af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/possible", &possible);
-	if (r < 0) {
-		warn(snapshot, "cannot read %spossible (%s): using present and online CPUs", dir,
-		     g_strerror(-r));
-		possible = af_cpuset_new_or(online, present);
-	}
-	/* A CPU online but not "possible" would be a kernel bug; keep masks wide enough. */
-	af_cpuset_or(possible, online);
-	af_cpuset_assign(snapshot->online, online);
-	af_cpuset_assign(snapshot->present, present);
-	af_cpuset_assign(snapshot->possible, possible);
-	af_cpuset_free(snapshot->offline);
-	snapshot->offline = af_cpuset_new_andnot(possible, online);
-	snapshot->nr_cpu_ids = (guint)af_cpuset_last(possible) + 1;
+	af_cpuset_assign(snapshot->online, cpus->online);
+	af_cpuset_assign(snapshot->present, cpus->present);
+	af_cpuset_assign(snapshot->possible, cpus->possible);
+	af_cpuset_assign(snapshot->offline, cpus->offline);
+	snapshot->nr_cpu_ids = cpus->nr_cpu_ids;
+	for (guint i = 0; i < cpus->warnings->len; i++)
+		warn(snapshot, "%s", (const char *)cpus->warnings->pdata[i]);
 	return 0;
 }
 

@@ -300,8 +300,7 @@ int af_sysroot_exists(AfSysroot *sysroot, const char *path)
 	return af_sysroot_mode(sysroot, path, &mode);
 }
 
-/* One write() of data into an existing file; its errno is the verdict. */
-static int write_file(AfSysroot *sysroot, const char *path, const char *data)
+int af_sysroot_write_raw(AfSysroot *sysroot, const char *path, const char *data)
 {
 	size_t len = strlen(data);
 	ssize_t n;
@@ -320,156 +319,16 @@ static int write_file(AfSysroot *sysroot, const char *path, const char *data)
 	return r;
 }
 
-/*
- * A copied tree has no kernel behind it: writing smp_affinity_list would
- * leave smp_affinity (and effective_affinity) as they were, and whoever
- * reads the other file would see a move that never happened. For trees
- * other than "/" the write of an IRQ's affinity is therefore played as the
- * kernel does it (kernel/irq/proc.c write_irq_affinity, KERNEL.md):
- *
- * - a file without write permission (mode 0444, kernels >= 6.12 for IRQs
- *   user space may not move) is -EPERM, even for root;
- * - the text is parsed as the file's form: garbage is -EINVAL, a CPU at or
- *   beyond nr_cpu_ids (possible's last + 1) is -ERANGE for a list and
- *   -EOVERFLOW for a mask, a mask without an online CPU is -EINVAL; none
- *   of these write anything;
- * - the file written, then its twin, show the new mask as the kernel
- *   prints it (a cpulist; a hex mask nr_cpu_ids bits wide);
- * - effective_affinity(_list) follows as on x86 with interrupt remapping:
- *   the serving CPU stays if it is still in the mask and online, else the
- *   first online CPU of the mask serves (the kernel takes the one with
- *   the most free vectors; a tree does not know them).
- *
- * The live machine never takes this path: its kernel does all of it.
- */
-typedef struct TreeIrqWrite {
-	char *dir;    /* "proc/irq/N" */
-	gboolean hex; /* smp_affinity, not smp_affinity_list */
-} TreeIrqWrite;
-
-/* TRUE when path names /proc/irq/N/smp_affinity or /proc/irq/N/smp_affinity_list. */
-static gboolean parse_irq_affinity_path(const char *path, TreeIrqWrite *ret)
-{
-	const char *p = relative(path), *file;
-	guint64 irq;
-	char *end;
-
-	if (!g_str_has_prefix(p, "proc/irq/") || !g_ascii_isdigit(p[strlen("proc/irq/")]))
-		return FALSE;
-	irq = g_ascii_strtoull(p + strlen("proc/irq/"), &end, 10);
-	if (*end != '/' || irq > G_MAXUINT)
-		return FALSE;
-	file = end + 1;
-	if (!g_str_equal(file, "smp_affinity") && !g_str_equal(file, "smp_affinity_list"))
-		return FALSE;
-	ret->dir = g_strndup(p, (gsize)(end - p));
-	ret->hex = g_str_equal(file, "smp_affinity");
-	return TRUE;
-}
-
-/* The tree's nr_cpu_ids: possible's last CPU + 1, else what the mask file's width says. */
-static guint tree_nr_cpu_ids(AfSysroot *sysroot, const char *dir)
-{
-	g_autoptr(AfCpuSet) possible = NULL;
-	g_autofree char *path = g_strconcat(dir, "/smp_affinity", NULL), *text = NULL;
-	guint digits = 0;
-
-	if (af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/possible", &possible) == 0 &&
-	    !af_cpuset_is_empty(possible))
-		return (guint)af_cpuset_last(possible) + 1;
-	if (af_sysroot_read_string(sysroot, path, &text) < 0)
-		return AF_CPU_MAX;
-	for (const char *c = text; *c; c++)
-		digits += g_ascii_isxdigit(*c) ? 1 : 0;
-	return digits ? MIN(digits * 4, (guint)AF_CPU_MAX) : AF_CPU_MAX;
-}
-
-/* Writes set into dir/name in the file's form, if the file exists; its errno otherwise. */
-static int write_set(AfSysroot *sysroot, const char *dir, const char *name, gboolean hex,
-		     const AfCpuSet *set, guint nr_cpu_ids)
-{
-	g_autofree char *path = g_strconcat(dir, "/", name, NULL);
-	g_autofree char *text =
-		hex ? af_cpuset_format_mask(set, nr_cpu_ids) : af_cpuset_format_list(set);
-	g_autofree char *data = g_strconcat(text, "\n", NULL);
-
-	return write_file(sysroot, path, data);
-}
-
-/* The CPU now serving the IRQ, as x86 picks it (see above). */
-static void follow_effective(AfSysroot *sysroot, const char *dir, const AfCpuSet *usable,
-			     guint nr_cpu_ids)
-{
-	g_autofree char *list_path = g_strconcat(dir, "/effective_affinity_list", NULL);
-	g_autofree char *hex_path = g_strconcat(dir, "/effective_affinity", NULL);
-	g_autoptr(AfCpuSet) now = NULL, serving = af_cpuset_new();
-	int cpu = -1;
-
-	if (af_sysroot_read_cpumask(sysroot, hex_path, &now) < 0 &&
-	    af_sysroot_read_cpulist(sysroot, list_path, &now) < 0)
-		return; /* the tree's kernel shows no effective affinity */
-	AF_CPUSET_FOREACH(c, now)
-		if (af_cpuset_contains(usable, (guint)c)) {
-			cpu = c;
-			break;
-		}
-	if (cpu < 0)
-		cpu = af_cpuset_first(usable);
-	af_cpuset_add(serving, (guint)cpu);
-	(void)write_set(sysroot, dir, "effective_affinity", TRUE, serving, nr_cpu_ids);
-	(void)write_set(sysroot, dir, "effective_affinity_list", FALSE, serving, nr_cpu_ids);
-}
-
-static int write_irq_affinity_in_tree(AfSysroot *sysroot, const TreeIrqWrite *w, const char *data)
-{
-	g_autoptr(AfCpuSet) set = NULL, online = NULL, usable = NULL;
-	g_autofree char *path =
-		g_strconcat(w->dir, w->hex ? "/smp_affinity" : "/smp_affinity_list", NULL);
-	guint nr_cpu_ids;
-	mode_t mode;
-	int r;
-
-	r = af_sysroot_mode(sysroot, path, &mode);
-	if (r < 0)
-		return r;
-	if ((mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0)
-		return -EPERM;
-	r = w->hex ? af_cpuset_parse_mask(data, &set) : af_cpuset_parse_list(data, &set);
-	if (r < 0)
-		return r == -ERANGE && w->hex ? -EOVERFLOW : r;
-	nr_cpu_ids = tree_nr_cpu_ids(sysroot, w->dir);
-	if (!af_cpuset_is_empty(set) && af_cpuset_last(set) >= (int)nr_cpu_ids)
-		return w->hex ? -EOVERFLOW : -ERANGE;
-	if (af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/online", &online) < 0)
-		online = af_cpuset_copy(set); /* a tree without it: take the mask as online */
-	usable = af_cpuset_new_and(set, online);
-	if (af_cpuset_is_empty(usable))
-		return -EINVAL;
-	/* The file written gives the verdict (gone, read-only to this user). */
-	r = write_set(sysroot, w->dir, w->hex ? "smp_affinity" : "smp_affinity_list", w->hex, set,
-		      nr_cpu_ids);
-	if (r < 0)
-		return r;
-	(void)write_set(sysroot, w->dir, w->hex ? "smp_affinity_list" : "smp_affinity", !w->hex,
-			set, nr_cpu_ids);
-	follow_effective(sysroot, w->dir, usable, nr_cpu_ids);
-	return 0;
-}
-
 int af_sysroot_write(AfSysroot *sysroot, const char *path, const char *data)
 {
-	TreeIrqWrite w = { 0 };
 	int r;
 
 	if (sysroot->write_filter) {
 		r = sysroot->write_filter(path, data, sysroot->write_filter_data);
 		if (r < 0)
 			return r;
+		if (r == AF_SYSROOT_WRITE_HANDLED)
+			return 0;
 	}
-	if (!sysroot->live && parse_irq_affinity_path(path, &w)) {
-		r = write_irq_affinity_in_tree(sysroot, &w, data);
-		g_free(w.dir);
-		return r;
-	}
-	return write_file(sysroot, path, data);
+	return af_sysroot_write_raw(sysroot, path, data);
 }

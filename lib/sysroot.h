@@ -19,11 +19,15 @@
 typedef struct AfSysroot AfSysroot;
 
 /*
- * Called before every write with the path and data; returns 0 to let the
- * write go on, or a negative errno to fail it without writing. Tests use it
- * to play a kernel that refuses writes.
+ * Called before every write with the path and data. Returns a negative
+ * errno to fail the write without writing, 0 to let it go on to the file,
+ * or AF_SYSROOT_WRITE_HANDLED when the filter did the write itself, with
+ * af_sysroot_write_raw() (which does not call the filter again). Tests use
+ * it to play a kernel that refuses writes; the fake kernel (fakekernel.h)
+ * plays one that carries them out.
  */
 typedef int (*AfSysrootWriteFilter)(const char *path, const char *data, gpointer user_data);
+#define AF_SYSROOT_WRITE_HANDLED 1
 
 /* Opens the tree rooted at path ("/" for the live machine). */
 int af_sysroot_open(const char *path, AfSysroot **ret_sysroot);
@@ -72,10 +76,10 @@ int af_sysroot_exists(AfSysroot *sysroot, const char *path);
 int af_sysroot_mode(AfSysroot *sysroot, const char *path, mode_t *ret_mode);
 /*
  * Writes data to an existing file in one write(), as a shell's "echo >"
- * does; returns the kernel's errno of the open or the write. In a tree
- * other than "/", a write of /proc/irq/N/smp_affinity(_list) is played as
- * the kernel does it: refused with the kernel's errno (EINVAL, ERANGE,
- * EOVERFLOW, EPERM for a 0444 file), else both files and the effective
- * CPU follow (see sysroot.c), so readers of either file agree.
+ * does, after the write filter (if any) let it go on; returns the filter's
+ * errno, or the kernel's errno of the open or the write. A tree plays the
+ * kernel's answers only with the fake kernel as its filter (fakekernel.h).
  */
 int af_sysroot_write(AfSysroot *sysroot, const char *path, const char *data);
+/* The same write to the file itself, past the write filter: for filters. */
+int af_sysroot_write_raw(AfSysroot *sysroot, const char *path, const char *data);

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "apply.h"
+#include "fakekernel.h"
 #include "log.h"
 #include "policy.h"
 
@@ -39,19 +40,26 @@ static guint irq_of_path(const char *path)
 	return p ? (guint)strtoul(p + 5, NULL, 10) : G_MAXUINT;
 }
 
-/* Counts every attempt and answers as the kernel of this test would. */
+/*
+ * Counts every attempt and answers as the kernel of this test would: its
+ * refusals first, then the fake kernel of copied trees for the rest.
+ */
 static int filter_write(const char *path, const char *data, gpointer user_data)
 {
 	Fixture *f = user_data;
 	guint irq = irq_of_path(path);
 	gpointer key = GUINT_TO_POINTER(irq);
+	int refused;
 
 	f->n_writes++;
 	g_array_append_val(f->order, irq);
 	g_hash_table_insert(
 		f->writes, key,
 		GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->writes, key)) + 1));
-	return GPOINTER_TO_INT(g_hash_table_lookup(f->refuse, key));
+	refused = GPOINTER_TO_INT(g_hash_table_lookup(f->refuse, key));
+	if (refused < 0)
+		return refused;
+	return af_fakekernel_filter(path, data, f->sysroot);
 }
 
 static guint writes_of(Fixture *f, guint irq)

@@ -12,7 +12,7 @@
 #   d) the state directory in use: --state-dir, else (live machine only) the
 #      config's state_dir, else systemd's $STATE_DIRECTORY, else the built-in
 #      default; a --sysroot tree never uses $STATE_DIRECTORY.
-# The copy plays the kernel's side of each write (lib/sysroot.c: both
+# The copy plays the kernel's side of each write (lib/fakekernel.c: both
 # affinity files and the effective CPU follow), so the daemon runs the same
 # code as on the live machine. Prints TAP.
 set -u

@@ -56,41 +56,43 @@ typedef struct {
 	const char *config_isolated, *config_banned;
 	const char *isolated, *housekeeping, *sources;
 	guint n_warnings;
+	const char *possible; /* the caller's possible CPUs; NULL: none given */
 } Case;
 
 static const Case cases[] = {
 	{ "nothing isolated: no file, no parameter", { NULL }, "quiet", "0-3", NULL, NULL, "",
-	  "0-3", "", 0 },
+	  "0-3", "", 0, NULL },
 	/* An empty isolated file is what a kernel without isolcpus= shows. */
 	{ "empty files", { CPU "isolated", "\n", CPU "nohz_full", "\n", NULL }, "", "0-3", NULL,
-	  NULL, "", "0-3", "", 0 },
+	  NULL, "", "0-3", "", 0, NULL },
 	/* Without nohz_full= some kernels print "(null)", space-padded. */
 	{ "nohz_full (null)", { CPU "nohz_full", "  (null)\n", NULL }, "", "0-3", NULL, NULL, "",
-	  "0-3", "", 0 },
+	  "0-3", "", 0, NULL },
 	{ "nohz_full set", { CPU "nohz_full", "2-3\n", NULL }, "nohz_full=2-3", "0-3", NULL, NULL,
-	  "2-3", "0-1", "sysfs_nohz_full=2-3 cmdline_nohz_full=2-3", 0 },
+	  "2-3", "0-1", "sysfs_nohz_full=2-3 cmdline_nohz_full=2-3", 0, NULL },
 	/* isolated may hold offline CPUs; housekeeping is online only. */
 	{ "offline isolated CPUs", { CPU "isolated", "6-9\n", NULL }, "", "0-7", NULL, NULL, "6-9",
-	  "0-5", "sysfs_isolated=6-9", 0 },
-	/* housekeeping file: possible (0-7) or online CPUs outside it. */
-	{ "sysfs housekeeping", { CPU "housekeeping", "0-1\n", CPU "possible", "0-7\n", NULL }, "",
-	  "0-5", NULL, NULL, "2-7", "0-1", "sysfs_housekeeping=2-7", 0 },
+	  "0-5", "sysfs_isolated=6-9", 0, NULL },
+	/* housekeeping file: possible (0-7) or online CPUs outside it. possible is
+	 * the caller's: the tree's file (0-15) is not read again. */
+	{ "sysfs housekeeping", { CPU "housekeeping", "0-1\n", CPU "possible", "0-15\n", NULL },
+	  "", "0-5", NULL, NULL, "2-7", "0-1", "sysfs_housekeeping=2-7", 0, "0-7" },
 	{ "sysfs housekeeping without possible", { CPU "housekeeping", "0,3\n", NULL }, "", "0-3",
-	  NULL, NULL, "1-2", "0,3", "sysfs_housekeeping=1-2", 0 },
+	  NULL, NULL, "1-2", "0,3", "sysfs_housekeeping=1-2", 0, NULL },
 	{ "cgroup isolated partition", { "sys/fs/cgroup/cpuset.cpus.isolated", "4-5\n", NULL }, "",
-	  "0-7", NULL, NULL, "4-5", "0-3,6-7", "cgroup_isolated=4-5", 0 },
+	  "0-7", NULL, NULL, "4-5", "0-3,6-7", "cgroup_isolated=4-5", 0, NULL },
 	{ "cgroup without isolated partitions", { "sys/fs/cgroup/cpuset.cpus.isolated", "\n", NULL },
-	  "", "0-7", NULL, NULL, "", "0-7", "", 0 },
+	  "", "0-7", NULL, NULL, "", "0-7", "", 0, NULL },
 	{ "config lists", { NULL }, "", "0-7", "3", "6-7", "3,6-7", "0-2,4-5",
-	  "config_isolated=3 config_banned=6-7", 0 },
+	  "config_isolated=3 config_banned=6-7", 0, NULL },
 	/* An empty config list is no source. */
-	{ "empty config list", { NULL }, "", "0-7", "", NULL, "", "0-7", "", 0 },
+	{ "empty config list", { NULL }, "", "0-7", "", NULL, "", "0-7", "", 0, NULL },
 	/* irqaffinity=0-1: the kernel adds the boot CPU (0), the other
 	 * online CPUs are off limits. */
 	{ "irqaffinity", { NULL }, "irqaffinity=1", "0-3", NULL, NULL, "2-3", "0-1",
-	  "irqaffinity=2-3", 0 },
+	  "irqaffinity=2-3", 0, NULL },
 	{ "io_queue", { NULL }, "isolcpus=io_queue,2", "0-3", NULL, NULL, "2", "0-1,3",
-	  "isolcpus_io_queue=2", 0 },
+	  "isolcpus_io_queue=2", 0, NULL },
 	/* Sources in their fixed order, whatever the text order. */
 	{ "every source", { CPU "isolated", "1\n", CPU "nohz_full", "2\n",
 			    "sys/fs/cgroup/cpuset.cpus.isolated", "9\n", NULL },
@@ -99,20 +101,20 @@ static const Case cases[] = {
 	  "sysfs_isolated=1 sysfs_nohz_full=2 isolcpus_domain=1 isolcpus_managed_irq=3 "
 	  "isolcpus_io_queue=4 cmdline_nohz_full=2 irqaffinity=11 cgroup_isolated=9 "
 	  "config_isolated=5 config_banned=10",
-	  0 },
+	  0, NULL },
 	/* Nothing left: housekeeping stays empty and the reason is warned. */
 	{ "every CPU isolated", { CPU "isolated", "1-3\n", NULL }, "", "1-3", NULL, NULL, "1-3",
-	  "", "sysfs_isolated=1-3", 1 },
+	  "", "sysfs_isolated=1-3", 1, NULL },
 	{ "every CPU isolated by config", { NULL }, "", "0-1", "0", "1", "0-1", "",
-	  "config_isolated=0 config_banned=1", 1 },
+	  "config_isolated=0 config_banned=1", 1, NULL },
 	/* A file that is not a CPU list is warned about and skipped. */
 	{ "garbage isolated", { CPU "isolated", "zero-three\n", NULL }, "", "0-3", NULL, NULL, "",
-	  "0-3", "", 1 },
+	  "0-3", "", 1, NULL },
 	{ "garbage cgroup", { "sys/fs/cgroup/cpuset.cpus.isolated", "4-2\n", NULL }, "", "0-7",
-	  NULL, NULL, "", "0-7", "", 1 },
+	  NULL, NULL, "", "0-7", "", 1, NULL },
 	/* A directory where a file should be: read error, warned. */
 	{ "unreadable isolated", { CPU "isolated/x", "", NULL }, "", "0-3", NULL, NULL, "", "0-3",
-	  "", 1 },
+	  "", 1, NULL },
 };
 
 static void run_case(const Case *c)
@@ -121,7 +123,7 @@ static void run_case(const Case *c)
 	g_autofree char *root = g_dir_make_tmp("af-hk-XXXXXX", &error);
 	g_autoptr(AfSysroot) sysroot = NULL;
 	g_autoptr(AfCmdline) cmdline = NULL;
-	g_autoptr(AfCpuSet) online = NULL;
+	g_autoptr(AfCpuSet) online = NULL, possible = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
 	g_autofree char *sources = NULL;
 	AfPolicy *policy;
@@ -133,8 +135,10 @@ static void run_case(const Case *c)
 	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
 	cmdline = af_cmdline_parse(c->cmdline, 64);
 	g_assert_cmpint(af_cpuset_parse_list(c->online, &online), ==, 0);
+	if (c->possible)
+		g_assert_cmpint(af_cpuset_parse_list(c->possible, &possible), ==, 0);
 	policy = new_policy(c->config_isolated, c->config_banned);
-	g_assert_cmpint(af_housekeeping_read(sysroot, cmdline, online, policy, &hk), ==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, cmdline, online, possible, policy, &hk), ==, 0);
 	free_policy(policy);
 
 	sources = format_sources(hk);
@@ -175,7 +179,7 @@ static void test_read_qemu_capture(void)
 	g_assert_cmpuint(cmdline->warnings->len, ==, 0);
 	g_assert_cmpint(af_sysroot_read_cpulist(sysroot, "/sys/devices/system/cpu/online", &online),
 			==, 0);
-	g_assert_cmpint(af_housekeeping_read(sysroot, cmdline, online, NULL, &hk), ==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, cmdline, online, online, NULL, &hk), ==, 0);
 
 	assert_cpulist(hk->online, "0-7");
 	assert_cpulist(af_housekeeping_source(hk, AF_HK_SOURCE_SYSFS_ISOLATED), "2-7");
@@ -210,7 +214,7 @@ static void test_read_no_cmdline_no_policy(void)
 	g_assert_no_error(error);
 	af_test_write_file(root, CPU "isolated", "3\n");
 	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
-	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, &hk), ==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, NULL, &hk), ==, 0);
 	assert_cpulist(hk->housekeeping, "0-2");
 	assert_cpulist(hk->managed_irq_isolated, "");
 	af_test_rm_rf(root);
@@ -224,9 +228,9 @@ static void test_read_no_online(void)
 	AfHousekeeping *hk = NULL;
 
 	g_assert_cmpint(af_sysroot_open("/", &sysroot), ==, 0);
-	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, &hk), ==, -EINVAL);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, online, NULL, &hk), ==, -EINVAL);
 	g_assert_null(hk);
-	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, NULL, NULL, &hk), ==, -EINVAL);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, NULL, NULL, NULL, &hk), ==, -EINVAL);
 	g_assert_null(hk);
 	af_housekeeping_free(NULL);
 }

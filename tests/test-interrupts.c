@@ -38,6 +38,8 @@ static void test_parse_row_table(void)
 		{ " 50:    0  0   dummy  foo bar", "dummy", NULL, NULL, "foo bar", 0, 0 },
 		/* row that ends after the counts */
 		{ " 51:    7  8", NULL, NULL, NULL, "", 7, 8 },
+		/* short row: kept, the missing count 0, the tail still split */
+		{ " 53:    9   IO-APIC   1-edge   y", "IO-APIC", "1", "edge", "y", 9, 0 },
 		/* largest 64-bit count */
 		{ " 52:    18446744073709551615  0   PCI-MSI 1-edge   x", "PCI-MSI", "1", "edge", "x", G_MAXUINT64, 0 },
 	};
@@ -123,6 +125,8 @@ static void test_parse_bad_header(void)
 {
 	const char *cases[] = {
 		"", "\n\n", " 1: 1 2 IO-APIC 1-edge x\n", "CPU0 CPUx\n", "CPU\n", "CPU0 GPU1\n",
+		/* the kernel names each online CPU once, ascending */
+		"CPU0 CPU0\n", "CPU1 CPU0\n",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -131,6 +135,93 @@ static void test_parse_bad_header(void)
 		g_assert_cmpint(af_interrupts_parse(cases[i], 8, &in), ==, -EINVAL);
 		g_assert_null(in);
 	}
+}
+
+/* What a streamed parse handed on, copied at each call. */
+typedef struct {
+	guint n_headers;
+	guint n_columns_at_header;
+	guint rows_before_header;
+	GString *seen; /* "irq:c0,c1,c2,c3:chip:hwirq:trigger:name;" per row */
+	const AfInterruptsRow *first_row;
+	gboolean same_row; /* every row was handed in the same (reused) struct */
+} Stream;
+
+static void stream_header(const guint *column_cpus, guint n_columns, gpointer user_data)
+{
+	Stream *st = user_data;
+
+	st->n_headers++;
+	st->n_columns_at_header = n_columns;
+	g_assert_cmpuint(column_cpus[n_columns - 1], ==, 3);
+}
+
+static void stream_row(const AfInterruptsRow *row, gpointer user_data)
+{
+	Stream *st = user_data;
+
+	if (st->n_headers == 0)
+		st->rows_before_header++;
+	if (!st->first_row)
+		st->first_row = row;
+	else if (st->first_row != row)
+		st->same_row = FALSE;
+	g_assert_cmpuint(row->n_counts, ==, 4);
+	g_string_append_printf(st->seen,
+			       "%u:%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
+			       ",%" G_GUINT64_FORMAT "=%" G_GUINT64_FORMAT ":%s:%s:%s:%s;",
+			       row->irq, row->counts[0], row->counts[1], row->counts[2],
+			       row->counts[3], row->total, row->chip ? row->chip : "-",
+			       row->hwirq ? row->hwirq : "-", row->trigger ? row->trigger : "-",
+			       row->name);
+}
+
+/*
+ * One row reused for every row: a short row after a full one has its
+ * missing counts 0 again, a tail without hwirq has none, CPU 2 (offline,
+ * no column) stays 0; the header comes first, once.
+ */
+static void test_parse_each_reused_row(void)
+{
+	static const AfInterruptsHandler handler = {.header = stream_header, .row = stream_row};
+	const char *text = "      CPU0  CPU1  CPU3\n"
+			   " 24:   100   200   300   PCI-MSI 1-edge   alpha\n"
+			   "NMI:     1     1     1   Non-maskable interrupts\n"
+			   " 25:     5   IO-APIC   2-fasteoi   beta\n"
+			   " 26:     7     8     9   dummy  gamma\n"
+			   " 27:\n"
+			   " 28:     1     2\n";
+	Stream st = {.seen = g_string_new(NULL), .same_row = TRUE};
+	guint n_skipped = 99;
+
+	g_assert_cmpint(af_interrupts_parse_each(text, 4, &handler, &st, &n_skipped), ==, 0);
+	g_assert_cmpuint(st.n_headers, ==, 1);
+	g_assert_cmpuint(st.n_columns_at_header, ==, 3);
+	g_assert_cmpuint(st.rows_before_header, ==, 0);
+	g_assert_true(st.same_row);
+	g_assert_cmpstr(st.seen->str, ==,
+			"24:100,200,0,300=600:PCI-MSI:1:edge:alpha;"
+			"25:5,0,0,0=5:IO-APIC:2:fasteoi:beta;"
+			"26:7,8,0,9=24:dummy:-:-:gamma;"
+			"28:1,2,0,0=3:-:-:-:;");
+	g_assert_cmpuint(n_skipped, ==, 1); /* 27: without a count */
+	g_string_free(st.seen, TRUE);
+}
+
+/* Without a header nothing is handed on, and the count is not written. */
+static void test_parse_each_no_header(void)
+{
+	static const AfInterruptsHandler handler = {.header = stream_header, .row = stream_row};
+	Stream st = {.seen = g_string_new(NULL), .same_row = TRUE};
+	guint n_skipped = 99;
+
+	g_assert_cmpint(af_interrupts_parse_each(" 24: 1 2 PCI-MSI 1-edge x\n CPU0\n", 4, &handler,
+						 &st, &n_skipped),
+			==, -EINVAL);
+	g_assert_cmpuint(st.n_headers, ==, 0);
+	g_assert_cmpstr(st.seen->str, ==, "");
+	g_assert_cmpuint(n_skipped, ==, 99);
+	g_string_free(st.seen, TRUE);
 }
 
 static void test_per_cpu_count_table(void)
@@ -174,6 +265,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/interrupts/parse/narrow", test_parse_narrow);
 	g_test_add_func("/interrupts/parse/skips", test_parse_skips);
 	g_test_add_func("/interrupts/parse/bad-header", test_parse_bad_header);
+	g_test_add_func("/interrupts/parse_each/reused-row", test_parse_each_reused_row);
+	g_test_add_func("/interrupts/parse_each/no-header", test_parse_each_no_header);
 	g_test_add_func("/interrupts/parse_per_cpu_count/table", test_per_cpu_count_table);
 	return g_test_run();
 }

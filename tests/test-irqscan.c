@@ -50,8 +50,7 @@ static void test_parse_bad(void)
 		"",
 		"  0:  1 2\n",                        /* no header */
 		"   CPU0   CPUx\n",                  /* garbage CPU name */
-		"   CPU0   CPU8192\n",               /* beyond AF_CPU_MAX */
-		"   CPU0   CPU1\n 5:   3   IO-APIC\n", /* a missing column */
+		"   CPU0   CPU0\n",                  /* a CPU named twice */
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -60,6 +59,30 @@ static void test_parse_bad(void)
 		g_assert_cmpint(af_irqscan_parse(cases[i], &s), ==, -EINVAL);
 		g_assert_null(s);
 	}
+}
+
+/*
+ * The parser's one rule (interrupts.h), not a stricter one: a short row is
+ * kept with its missing counts 0, a column beyond AF_CPU_MAX is dropped,
+ * a repeated IRQ counts once.
+ */
+static void test_parse_one_rule(void)
+{
+	g_autoptr(AfIrqSample) s = NULL;
+
+	g_assert_cmpint(af_irqscan_parse("   CPU0   CPU1   CPU8192\n"
+					 " 5:   3   IO-APIC   5-edge   short\n"
+					 " 6:   1   2   4   IO-APIC   6-edge   wide\n"
+					 " 6:   9   9   9   IO-APIC   6-edge   again\n",
+					 &s),
+			==, 0);
+	g_assert_cmpuint(s->irqs->len, ==, 2);
+	g_assert_cmpuint(count_of(s->irqs, 5), ==, 3);
+	g_assert_cmpuint(count_of(s->irqs, 6), ==, 3);
+	g_assert_cmpuint(s->n_cpus, ==, 2);
+	g_assert_cmpuint(s->cpu_totals[0], ==, 4);
+	g_assert_cmpuint(s->cpu_totals[1], ==, 2);
+	g_assert_cmpuint(af_cpuset_count(s->columns), ==, 2);
 }
 
 static void test_parse_edges(void)
@@ -146,15 +169,45 @@ static void test_load_shifted(void)
 	g_assert_false(af_irqscan_load_shifted(NULL, 0, even, 4, 0));
 }
 
+/* A run of failed scans is told once, its end once; a different errno is the same run. */
+static void test_health_note(void)
+{
+	static const struct {
+		int r;
+		AfIrqScanNews news;
+	} steps[] = {
+		{ 0, AF_IRQSCAN_NEWS_NONE },
+		{ 0, AF_IRQSCAN_NEWS_NONE },
+		{ -ENOENT, AF_IRQSCAN_NEWS_FAILING },
+		{ -ENOENT, AF_IRQSCAN_NEWS_NONE },
+		{ -EINVAL, AF_IRQSCAN_NEWS_NONE },
+		{ 0, AF_IRQSCAN_NEWS_RECOVERED },
+		{ 0, AF_IRQSCAN_NEWS_NONE },
+		{ -EINVAL, AF_IRQSCAN_NEWS_FAILING },
+		{ 0, AF_IRQSCAN_NEWS_RECOVERED },
+	};
+	AfIrqScanHealth health = { 0 }, from_failure = { 0 };
+
+	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_test_message("step %u: %d", i, steps[i].r);
+		g_assert_cmpint(af_irqscan_health_note(&health, steps[i].r), ==, steps[i].news);
+	}
+	/* A daemon whose very first scan fails says so. */
+	g_assert_cmpint(af_irqscan_health_note(&from_failure, -EACCES), ==, AF_IRQSCAN_NEWS_FAILING);
+	g_assert_cmpint(af_irqscan_health_note(&from_failure, -EACCES), ==, AF_IRQSCAN_NEWS_NONE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/irqscan/parse/offline-column", test_parse);
 	g_test_add_func("/irqscan/parse/bad", test_parse_bad);
+	g_test_add_func("/irqscan/parse/one-rule", test_parse_one_rule);
 	g_test_add_func("/irqscan/parse/edges", test_parse_edges);
 	g_test_add_func("/irqscan/diff/added-removed-counts", test_diff);
 	g_test_add_func("/irqscan/diff/same-and-reused", test_diff_same_and_reused);
 	g_test_add_func("/irqscan/diff/columns-changed", test_diff_columns_changed);
 	g_test_add_func("/irqscan/load_shifted/cases", test_load_shifted);
+	g_test_add_func("/irqscan/health_note/once", test_health_note);
 	return g_test_run();
 }

@@ -619,8 +619,9 @@ static void run_case(const Capture *c, const char *capture_name, const Case *k)
 	policy->isolated = af_cpuset_copy(e->isolated);
 	policy->max_irqs_per_cpu = e->cap;
 	/* Housekeeping through the real path: the capture's files, its cmdline, the config. */
-	g_assert_cmpint(af_housekeeping_read(c->sysroot, c->cmdline, e->online, policy, &hk), ==,
-			0);
+	g_assert_cmpint(
+		af_housekeeping_read(c->sysroot, c->cmdline, e->online, c->possible, policy, &hk),
+		==, 0);
 	g_assert_true(af_cpuset_equal(hk->housekeeping, e->housekeeping));
 
 	s = build_snapshot(c, e->online, load);
