@@ -13,6 +13,7 @@
 #include "apply.h"
 #include "debounce.h"
 #include "engine.h"
+#include "events.h"
 #include "inotify.h"
 #include "irqscan.h"
 #include "moveguard.h"

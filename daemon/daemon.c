@@ -20,14 +20,6 @@
  * back), then applies the plan as it is.
  */
 
-/* Events after which the write budget per IRQ starts again. */
-#define WINDOW_EVENTS                                                                              \
-	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DEVICE | AF_EVENT_CONFIG |          \
-	 AF_EVENT_START)
-/* Events whose moves are repairs, never held by the minimum move interval. */
-#define REPAIR_EVENTS (WINDOW_EVENTS | AF_EVENT_LINK | AF_EVENT_DRIFT)
-/* Events that move IRQs but neither add nor remove IRQs or devices: a refresh will do. */
-#define REFRESH_EVENTS (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD)
 /* Drivers (virtio-net) re-set their affinity right after hotplug: look again. */
 #define VERIFY_AFTER_HOTPLUG_MS 250
 
@@ -176,13 +168,13 @@ static void compute_limits(AfDaemon *daemon, AfEventFlags flags, gint64 now_us, 
 {
 	const AfEngine *engine = daemon->engine;
 
-	if (flags & WINDOW_EVENTS) {
+	if (flags & AF_EVENT_WINDOW) {
 		af_move_guard_open_window(daemon->guard);
 		g_hash_table_remove_all(daemon->fight_warned);
 	}
 	af_limits_exclude(limits, af_apply_full_cpus(daemon->apply));
 	af_move_guard_hold(daemon->guard, engine->snapshot, engine->hk->housekeeping,
-			   engine->placement, (flags & REPAIR_EVENTS) != 0, now_us, limits);
+			   engine->placement, (flags & AF_EVENT_REPAIR) != 0, now_us, limits);
 	warn_fights(daemon, limits);
 	daemon->counters.deferred += af_limits_count_held(limits, AF_HOLD_INTERVAL);
 }
@@ -198,13 +190,13 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	int r;
 
 	/* Learned unmovable IRQs are skipped (and reported) by the plan. */
-	r = af_engine_read(engine, daemon->statedir->state->learned, !(flags & ~REFRESH_EVENTS),
+	r = af_engine_read(engine, daemon->statedir->state->learned, !(flags & ~AF_EVENT_REFRESH),
 			   &error);
 	if (r < 0) {
 		g_warning("%s", error->message);
 		return r;
 	}
-	if (flags & (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE))
+	if (flags & AF_EVENT_HOTPLUG)
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
 	compute_limits(daemon, flags, now_us, limits);
 	r = af_engine_plan(engine, daemon->load, limits, &error);
@@ -237,7 +229,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		daemon->write_replans = 0;
 	}
 	arm_retry(daemon, now_us);
-	if ((flags & (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE)) && !daemon->verify_source)
+	if ((flags & AF_EVENT_HOTPLUG) && !daemon->verify_source)
 		daemon->verify_source = g_timeout_add(VERIFY_AFTER_HOTPLUG_MS, on_verify, daemon);
 	return 0;
 }

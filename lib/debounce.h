@@ -20,18 +20,7 @@
 
 #include <glib.h>
 
-/* What changed; the daemon ORs these together. */
-typedef enum {
-	AF_EVENT_CPU_OFFLINE = 1 << 0, /* urgent: repair isolation */
-	AF_EVENT_CPU_ONLINE = 1 << 1,  /* re-spread onto the new CPU */
-	AF_EVENT_DEVICE = 1 << 2,      /* pci/net/queue add, remove, move */
-	AF_EVENT_LINK = 1 << 3,        /* rtnetlink link change */
-	AF_EVENT_IRQS = 1 << 4,        /* the scan saw IRQs appear or vanish */
-	AF_EVENT_LOAD = 1 << 5,        /* the scan measured a new load interval */
-	AF_EVENT_CONFIG = 1 << 6,      /* reload: new policy */
-	AF_EVENT_DRIFT = 1 << 7,       /* someone else changed an affinity */
-	AF_EVENT_START = 1 << 8,       /* the first plan */
-} AfEventFlags;
+#include "events.h"
 
 /* An ordinary event never waits longer than this many debounce delays. */
 #define AF_DEBOUNCE_MAX_FACTOR 5
@@ -67,11 +56,3 @@ gint64 af_debounce_deadline_us(const AfDebounce *debounce);
  * written) when nothing is pending or it is too early.
  */
 gboolean af_debounce_take(AfDebounce *debounce, gint64 now_us, AfEventFlags *ret_flags);
-/* "cpu-offline,device", for logs; flags 0 gives "". */
-char *af_event_flags_to_string(AfEventFlags flags);
-/*
- * What a uevent means for placement: cpu offline/remove -> CPU_OFFLINE,
- * cpu online/add -> CPU_ONLINE, pci/net/queues add/remove/move/bind/unbind
- * -> DEVICE, anything else (change, other subsystems) -> 0 (ignore).
- */
-AfEventFlags af_event_from_uevent(const char *subsystem, const char *action);

@@ -105,53 +105,6 @@ static void test_take_nothing(void)
 	g_assert_cmpuint(flags, ==, AF_EVENT_START);
 }
 
-static void test_flags_to_string(void)
-{
-	static const struct {
-		AfEventFlags flags;
-		const char *text;
-	} cases[] = {
-		{0, ""},
-		{AF_EVENT_CPU_OFFLINE, "cpu-offline"},
-		{AF_EVENT_START | AF_EVENT_CPU_OFFLINE, "cpu-offline,start"},
-		{AF_EVENT_LINK | AF_EVENT_DEVICE | AF_EVENT_DRIFT, "device,link,drift"},
-		{1u << 30, ""}, /* unknown bits print nothing */
-	};
-
-	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *s = af_event_flags_to_string(cases[i].flags);
-
-		g_assert_cmpstr(s, ==, cases[i].text);
-	}
-}
-
-static void test_from_uevent(void)
-{
-	static const struct {
-		const char *subsystem, *action;
-		AfEventFlags flags;
-	} cases[] = {
-		{"cpu", "offline", AF_EVENT_CPU_OFFLINE},
-		{"cpu", "remove", AF_EVENT_CPU_OFFLINE},
-		{"cpu", "online", AF_EVENT_CPU_ONLINE},
-		{"cpu", "add", AF_EVENT_CPU_ONLINE},
-		{"cpu", "change", 0},
-		{"pci", "bind", AF_EVENT_DEVICE},
-		{"pci", "change", 0},
-		{"net", "move", AF_EVENT_DEVICE},
-		{"queues", "add", AF_EVENT_DEVICE},
-		{"queues", "remove", AF_EVENT_DEVICE},
-		{"block", "add", 0},
-		{"", "", 0},
-		{NULL, "add", 0},
-		{"cpu", NULL, 0},
-	};
-
-	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
-		g_assert_cmpuint(af_event_from_uevent(cases[i].subsystem, cases[i].action), ==,
-				 cases[i].flags);
-}
-
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -160,7 +113,5 @@ int main(int argc, char **argv)
 	g_test_add_func("/debounce/mark/offline-urgent", test_offline_urgent);
 	g_test_add_func("/debounce/mark/offline-pulls-in", test_offline_pulls_in);
 	g_test_add_func("/debounce/take/nothing", test_take_nothing);
-	g_test_add_func("/debounce/flags_to_string/cases", test_flags_to_string);
-	g_test_add_func("/debounce/from_uevent/cases", test_from_uevent);
 	return g_test_run();
 }

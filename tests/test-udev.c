@@ -4,7 +4,7 @@
 #include <sched.h>
 #include <stdlib.h>
 
-#include "debounce.h"
+#include "events.h"
 #include "udev.h"
 
 /*
