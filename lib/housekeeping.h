@@ -13,12 +13,7 @@
 
 #include "cmdline.h"
 #include "cpuset.h"
-/* policy.h's opening comment holds "conf.d/" "*.conf" (-Wcomment); that
- * header is the policy area's to fix: until then, silence it here. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "policy.h"
-#pragma GCC diagnostic pop
 #include "sysroot.h"
 
 typedef struct AfHkSource {
