@@ -4,170 +4,72 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "fakemachine.h"
 #include "report.h"
 
 /*
- * A machine like the QEMU capture of tests/fixtures: 8 CPUs, 2-7 isolated,
- * a legacy IRQ the kernel left on an isolated CPU, a network queue already
- * in place, two managed virtio-scsi queues (one served by isolated CPU 4)
- * and the cascade IRQ with nothing readable.
+ * A machine like the QEMU capture of tests/fixtures: 8 CPUs booted with
+ * isolcpus=domain,2-7 isolcpus=managed_irq,1-3,5-7 irqaffinity=0,1 (CPU 0
+ * alone for IRQs), a legacy IRQ the kernel left on an isolated CPU, a
+ * network queue already in place, two managed virtio-scsi queues (one
+ * served by isolated CPU 4) and the cascade IRQ with nothing readable.
+ * The plan is written by hand: the report shows what it is given.
  */
 typedef struct {
-	AfSnapshot *snapshot;
-	AfHousekeeping *hk;
+	AfFakeMachine *machine;
+	AfSnapshot *snapshot; /* the machine's */
+	AfHousekeeping *hk;   /* the machine's */
 	AfPlan *plan;
 } Fixture;
 
-static AfCpuSet *set_of(const char *list)
-{
-	AfCpuSet *set = NULL;
-
-	g_assert_cmpint(af_cpuset_parse_list(list, &set), ==, 0);
-	return set;
-}
-
-static AfIrq *add_irq(AfSnapshot *snapshot, guint number, const char *name, const char *affinity,
-		      const char *effective)
-{
-	AfIrq *irq = af_irq_new(number);
-
-	irq->name = g_strdup(name);
-	irq->affinity = affinity ? set_of(affinity) : NULL;
-	irq->effective = effective ? set_of(effective) : NULL;
-	af_snapshot_add_irq(snapshot, irq);
-	return irq;
-}
-
-static void add_entry(AfPlan *plan, const AfIrq *irq, AfAction action, const char *planned,
-		      const char *reason, const char *warning)
-{
-	AfPlanEntry *entry = g_new0(AfPlanEntry, 1);
-
-	entry->irq = irq;
-	entry->action = action;
-	entry->planned = planned ? set_of(planned) : NULL;
-	entry->reason = g_strdup(reason);
-	entry->warnings = g_ptr_array_new_with_free_func(g_free);
-	if (warning)
-		g_ptr_array_add(entry->warnings, g_strdup(warning));
-	g_ptr_array_add(plan->entries, entry);
-}
-
-static void add_source(AfHousekeeping *hk, const char *name, const char *list)
-{
-	AfHkSource *source = g_new0(AfHkSource, 1);
-
-	source->name = g_strdup(name);
-	source->cpus = set_of(list);
-	g_ptr_array_add(hk->sources, source);
-}
-
-/* The report only reads these; the test owns and frees its hand-built ones. */
-static void free_source(gpointer data)
-{
-	AfHkSource *source = data;
-
-	g_free(source->name);
-	af_cpuset_free(source->cpus);
-	g_free(source);
-}
-
-static void free_entry(gpointer data)
-{
-	AfPlanEntry *entry = data;
-
-	af_cpuset_free(entry->planned);
-	g_free(entry->reason);
-	g_ptr_array_unref(entry->warnings);
-	g_free(entry);
-}
-
 static void fixture_empty(Fixture *f)
 {
-	f->snapshot = af_snapshot_new();
-	f->hk = g_new0(AfHousekeeping, 1);
-	f->hk->online = set_of("0-7");
-	f->hk->isolated = af_cpuset_new();
-	f->hk->housekeeping = set_of("0-7");
-	f->hk->sources = g_ptr_array_new_with_free_func(free_source);
-	f->hk->warnings = g_ptr_array_new_with_free_func(g_free);
-	f->plan = g_new0(AfPlan, 1);
-	f->plan->entries = g_ptr_array_new_with_free_func(free_entry);
-	f->plan->warnings = g_ptr_array_new_with_free_func(g_free);
+	f->machine = af_fake_machine_new("pack:1 core:8 pu:1", "", "");
+	f->snapshot = f->machine->snapshot;
+	f->hk = f->machine->hk;
+	f->plan = af_plan_new();
 }
 
 static void fixture_qemu(Fixture *f)
 {
-	AfSnapshot *s;
+	const AfFakeDevice net = {"0000:00:03.0", "virtio-pci", AF_IRQ_CLASS_NETWORK, 0, "eth0"};
+	const AfFakeDevice scsi = {"0000:00:05.0", "virtio-pci", AF_IRQ_CLASS_STORAGE, -1, NULL};
+	AfFakeMachine *m;
 	AfIrq *i8042, *rx, *q0, *q1, *cascade;
+	AfPlanEntry *entry;
 
 	fixture_empty(f);
-	s = f->snapshot;
-	af_cpuset_assign(f->hk->isolated, f->hk->online);
-	af_cpuset_remove(f->hk->isolated, 0);
-	af_cpuset_remove(f->hk->isolated, 1);
-	af_cpuset_andnot(f->hk->housekeeping, f->hk->isolated);
-	add_source(f->hk, "isolcpus_domain", "2-7");
-	add_source(f->hk, "isolcpus_managed_irq", "1-3,5-7");
-	add_source(f->hk, "irqaffinity", "2-7");
+	m = f->machine;
+	af_fake_machine_boot(m, "isolcpus=domain,2-7 isolcpus=managed_irq,1-3,5-7 irqaffinity=0,1");
+	f->hk = m->hk;
 
-	i8042 = add_irq(s, 1, "i8042", "0-7", "3");
+	i8042 = af_fake_add_irq(m, 1, "i8042", "0-7", "3");
 	i8042->trigger = g_strdup("edge");
-	rx = add_irq(s, 24, "virtio0-input.0", "0", "0");
-	rx->msi = TRUE;
-	rx->device = g_strdup("0000:00:03.0");
-	rx->driver = g_strdup("virtio-pci");
-	rx->class = AF_IRQ_CLASS_NETWORK;
-	rx->numa_node = 0;
-	rx->interface = g_strdup("eth0");
-	rx->queue = 0;
-	rx->queue_kind = AF_QUEUE_RX;
-	q0 = add_irq(s, 27, "virtio2-request", "0-3", "0");
-	q1 = add_irq(s, 28, "virtio2-request", "4-7", "4");
-	for (AfIrq **q = (AfIrq *[]){ q0, q1, NULL }; *q; q++) {
-		(*q)->msi = TRUE;
-		(*q)->device = g_strdup("0000:00:05.0");
-		(*q)->driver = g_strdup("virtio-pci");
-		(*q)->class = AF_IRQ_CLASS_STORAGE;
-		(*q)->managed = TRUE;
-		(*q)->managed_source = AF_MANAGED_SOURCE_HEURISTIC;
-		(*q)->queue_kind = AF_QUEUE_COMBINED;
-	}
-	q0->queue = 0;
-	q1->queue = 1;
-	cascade = add_irq(s, 2, "", NULL, NULL);
-	cascade->per_cpu = TRUE;
+	rx = af_fake_add_queue(m, &net, 24, "virtio0-input.0", 0, AF_QUEUE_RX, "0", "0");
+	q0 = af_fake_add_managed(m, &scsi, 27, "virtio2-request", 0, "0-3", "0");
+	q1 = af_fake_add_managed(m, &scsi, 28, "virtio2-request", 1, "4-7", "4");
+	cascade = af_fake_add_per_cpu(m, 2, "", NULL, NULL);
 
-	g_ptr_array_add(s->warnings, g_strdup("debugfs is not mounted: managed IRQs are guessed"));
-	g_ptr_array_add(s->cmdline->warnings,
+	g_ptr_array_add(f->snapshot->warnings,
+			g_strdup("debugfs is not mounted: managed IRQs are guessed"));
+	g_ptr_array_add(f->snapshot->cmdline->warnings,
 			g_strdup("debugfs is not mounted: managed IRQs are guessed"));
 	g_ptr_array_add(f->hk->warnings, g_strdup("CPU 1 is isolated for managed IRQs only"));
 	g_ptr_array_add(f->plan->warnings, g_strdup("2 managed IRQs cannot be moved"));
 
 	/* Entries in ascending IRQ order, as the planner gives them. */
-	add_entry(f->plan, i8042, AF_ACTION_MOVE, "0", "served by isolated CPU 3", NULL);
-	add_entry(f->plan, cascade, AF_ACTION_SKIP, NULL, "per-CPU interrupt", NULL);
-	add_entry(f->plan, rx, AF_ACTION_KEEP, "0", "already on housekeeping CPU 0", NULL);
-	add_entry(f->plan, q0, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)", NULL);
-	add_entry(f->plan, q1, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)",
-		  "managed IRQ served by isolated CPU 4");
-	f->plan->n_move = 1;
-	f->plan->n_keep = 1;
-	f->plan->n_skip = 3;
+	af_fake_plan_add(f->plan, i8042, AF_ACTION_MOVE, "0", "served by isolated CPU 3");
+	af_fake_plan_add(f->plan, cascade, AF_ACTION_SKIP, NULL, "per-CPU interrupt");
+	af_fake_plan_add(f->plan, rx, AF_ACTION_KEEP, "0", "already on housekeeping CPU 0");
+	af_fake_plan_add(f->plan, q0, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)");
+	entry = af_fake_plan_add(f->plan, q1, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)");
+	g_ptr_array_add(entry->warnings, g_strdup("managed IRQ served by isolated CPU 4"));
 }
 
 static void fixture_clear(Fixture *f)
 {
-	g_ptr_array_unref(f->plan->entries);
-	g_ptr_array_unref(f->plan->warnings);
-	g_free(f->plan);
-	af_cpuset_free(f->hk->online);
-	af_cpuset_free(f->hk->isolated);
-	af_cpuset_free(f->hk->housekeeping);
-	g_ptr_array_unref(f->hk->sources);
-	g_ptr_array_unref(f->hk->warnings);
-	g_free(f->hk);
-	af_snapshot_free(f->snapshot);
+	af_plan_free(f->plan);
+	af_fake_machine_free(f->machine);
 }
 
 /* ---- JSON ---- */
@@ -317,8 +219,8 @@ static void test_json_fields(void)
 	cpus = json_object_get_object_member(o, "cpus");
 	assert_members(cpus, cpus_members);
 	assert_string(cpus, "online", "0-7");
-	assert_string(cpus, "isolated", "2-7");
-	assert_string(cpus, "housekeeping", "0-1");
+	assert_string(cpus, "isolated", "1-7");
+	assert_string(cpus, "housekeeping", "0");
 	sources = json_object_get_object_member(cpus, "sources");
 	assert_members(sources, source_names);
 	assert_string(sources, "isolcpus_domain", "2-7");
@@ -398,8 +300,8 @@ static void test_json_escaping(void)
 	JsonObject *entry;
 
 	fixture_empty(&f);
-	irq = add_irq(f.snapshot, 9, "acpi \"x\"\t\\", "0", NULL);
-	add_entry(f.plan, irq, AF_ACTION_KEEP, "0", "line\nbreak", NULL);
+	irq = af_fake_add_irq(f.machine, 9, "acpi \"x\"\t\\", "0", NULL);
+	af_fake_plan_add(f.plan, irq, AF_ACTION_KEEP, "0", "line\nbreak");
 	text = af_report_format_json(f.snapshot, f.hk, f.plan);
 	root = parse_json(text);
 	entry = json_array_get_object_element(
@@ -483,8 +385,8 @@ static void test_table_sections(void)
 		"",
 		"CPUs:",
 		"  online                0-7",
-		"  isolated              2-7",
-		"  housekeeping          0-1",
+		"  isolated              1-7",
+		"  housekeeping          0",
 		"Isolation sources:",
 		"  isolcpus_domain       2-7",
 		"  isolcpus_managed_irq  1-3,5-7",
@@ -544,8 +446,9 @@ static void test_table_control_characters(void)
 	g_autofree char *text = NULL;
 
 	fixture_empty(&f);
-	irq = add_irq(f.snapshot, 9, "bad\tname\033[2J", "0", NULL);
-	add_entry(f.plan, irq, AF_ACTION_KEEP, "0", "ok", "odd\nwarning");
+	irq = af_fake_add_irq(f.machine, 9, "bad\tname\033[2J", "0", NULL);
+	g_ptr_array_add(af_fake_plan_add(f.plan, irq, AF_ACTION_KEEP, "0", "ok")->warnings,
+			g_strdup("odd\nwarning"));
 	text = af_report_format_table(f.snapshot, f.hk, f.plan);
 	g_assert_nonnull(strstr(text, "9    bad?name?[2J  -/-"));
 	g_assert_nonnull(strstr(text, "  IRQ 9 (bad?name?[2J): odd?warning\n"));
@@ -564,9 +467,9 @@ static void test_table_not_served(void)
 	g_autoptr(JsonNode) root = NULL;
 
 	fixture_empty(&f);
-	irq = add_irq(f.snapshot, 40, "nvme0q3", "4-7", "");
+	irq = af_fake_add_irq(f.machine, 40, "nvme0q3", "4-7", "");
 	irq->managed = TRUE;
-	add_entry(f.plan, irq, AF_ACTION_SKIP, NULL, "kernel-managed", NULL);
+	af_fake_plan_add(f.plan, irq, AF_ACTION_SKIP, NULL, "kernel-managed");
 	text = af_report_format_table(f.snapshot, f.hk, f.plan);
 	g_assert_nonnull(strstr(text, "  4-7 (eff none) -> -  "));
 	json = af_report_format_json(f.snapshot, f.hk, f.plan);
