@@ -379,8 +379,7 @@ static void test_fixture_golden(void)
 	tree_extract(&t, FIXTURE);
 	dry_run(t.root, TRUE, t.config, t.state_dir, &run);
 	g_assert_cmpint(run.status, ==, 0);
-	golden_path = g_build_filename(g_getenv("AF_TOP_SRCDIR") ? g_getenv("AF_TOP_SRCDIR") : "..",
-				       "tests", "golden", FIXTURE ".json", NULL);
+	golden_path = g_test_build_filename(G_TEST_DIST, "golden", FIXTURE ".json", NULL);
 	if (regenerate && g_str_equal(regenerate, "1")) {
 		g_autoptr(GError) error = NULL;
 
