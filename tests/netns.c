@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "netns.h"
+#include "testutil.h"
 
 #define WAIT_S 10
 
@@ -46,7 +47,7 @@ gboolean af_test_link_del(const char *name)
 
 	if (status == 0)
 		return TRUE;
-	g_test_fail_printf("\"%s\" failed (wait status %d)", command, status);
+	af_test_fail("\"%s\" failed (wait status %d)", command, status);
 	return FALSE;
 }
 
@@ -101,7 +102,7 @@ gboolean af_test_events_wait(const AfTestEvents *events, const char *text)
 	for (guint i = 0; i < events->texts->len; i++)
 		g_string_append_printf(seen, "%s\"%s\"", i ? ", " : "",
 				       (const char *)events->texts->pdata[i]);
-	g_test_fail_printf("no \"%s\" within %d s; seen: %s", text, WAIT_S,
-			   seen->len ? seen->str : "nothing");
+	af_test_fail("no \"%s\" within %d s; seen: %s", text, WAIT_S,
+		     seen->len ? seen->str : "nothing");
 	return FALSE;
 }

@@ -134,6 +134,7 @@ static void test_load_save(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/learned/parse/cases", test_parse);
 	g_test_add_func("/learned/contains/name", test_contains);
 	g_test_add_func("/learned/format/round_trip", test_format);

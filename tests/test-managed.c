@@ -258,6 +258,7 @@ static void test_detect_learned(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/managed/parse_debugfs/table", test_parse_debugfs_table);
 	g_test_add_func("/managed/release_has_readonly_mode/table", test_release_table);
 	g_test_add_func("/managed/guess/table", test_guess_table);

@@ -64,6 +64,7 @@ static void test_verdict_to_string(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/moveguard/check/load-waits-repair-does-not", test_load_waits_repair_does_not);
 	g_test_add_func("/moveguard/check/fight-stops", test_fight_stops);
 	g_test_add_func("/moveguard/forget/reused-number", test_forget);

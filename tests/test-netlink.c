@@ -44,6 +44,7 @@ static void test_change_to_string(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	/* Everything after this runs in a fresh, empty network namespace. */
 	af_test_netns_enter();
 	g_test_add_func("/netlink/watch/veth-new-and-del", test_veth_new_and_del);

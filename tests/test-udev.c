@@ -46,6 +46,7 @@ static void test_kernel_group_veth(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	/* Everything after this runs in a fresh, empty network namespace. */
 	af_test_netns_enter();
 	g_test_add_func("/udev/watch/kernel-group-veth", test_kernel_group_veth);
