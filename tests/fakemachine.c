@@ -269,16 +269,5 @@ AfPlanEntry *af_fake_plan_add(AfPlan *plan, const AfIrq *irq, AfAction action, c
 	entry->action = action;
 	entry->planned = planned ? af_fake_cpus(planned) : NULL;
 	entry->reason = g_strdup(reason);
-	switch (action) {
-	case AF_ACTION_MOVE:
-		plan->n_move++;
-		break;
-	case AF_ACTION_KEEP:
-		plan->n_keep++;
-		break;
-	case AF_ACTION_SKIP:
-		plan->n_skip++;
-		break;
-	}
 	return entry;
 }

@@ -121,6 +121,6 @@ void af_fake_set_load(AfFakeMachine *m, guint irq, guint64 rate);
 
 /* Plans the machine with its load: af_plan_compute()'s result. */
 int af_fake_plan(const AfFakeMachine *m, AfPlacement *previous, AfPlan **ret_plan);
-/* Appends an entry to a hand-written plan and counts its action; planned NULL for none. */
+/* Appends an entry to a hand-written plan (planned NULL for none); the counts are the caller's. */
 AfPlanEntry *af_fake_plan_add(AfPlan *plan, const AfIrq *irq, AfAction action, const char *planned,
 			      const char *reason);

@@ -65,6 +65,9 @@ static void fixture_qemu(Fixture *f)
 	af_fake_plan_add(f->plan, q0, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)");
 	entry = af_fake_plan_add(f->plan, q1, AF_ACTION_SKIP, NULL, "kernel-managed (heuristic)");
 	g_ptr_array_add(entry->warnings, g_strdup("managed IRQ served by isolated CPU 4"));
+	f->plan->n_move = 1;
+	f->plan->n_keep = 1;
+	f->plan->n_skip = 3;
 }
 
 static void fixture_clear(Fixture *f)
