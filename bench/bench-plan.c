@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include "fakemachine.h"
 #include "planner.h"
 #include "testutil.h"
 
@@ -28,132 +29,98 @@ static const Size sizes[] = {
 #define CORES_PER_CACHE 8u
 #define CPUS_PER_NODE 128u
 
-/* x86 numbering: CPU c < n_cores is thread 0 of core c, c + n_cores its sibling. */
-static AfTopology *generate_topology(guint n_cpus)
-{
-	AfTopology *t = g_new0(AfTopology, 1);
-	guint n_cores = n_cpus / THREADS;
-	guint cores_per_node = MAX(1u, MIN(n_cpus, CPUS_PER_NODE) / THREADS);
-
-	t->n_cpus = n_cpus;
-	t->cpus = g_new0(AfCpuTopo, n_cpus);
-	t->known = af_cpuset_new_range(0, n_cpus - 1);
-	t->n_nodes = MAX(1u, n_cores / cores_per_node);
-	t->node_cpus = g_new0(AfCpuSet *, t->n_nodes);
-	for (guint node = 0; node < t->n_nodes; node++)
-		t->node_cpus[node] = af_cpuset_new();
-	for (guint cpu = 0; cpu < n_cpus; cpu++) {
-		guint core = cpu % n_cores;
-		guint node = MIN(core / cores_per_node, t->n_nodes - 1);
-
-		t->cpus[cpu] = (AfCpuTopo){node, node, core / CORES_PER_CACHE, core, cpu / n_cores};
-		af_cpuset_add(t->node_cpus[node], cpu);
-	}
-	t->n_packages = t->n_nodes;
-	t->n_caches = (n_cores + CORES_PER_CACHE - 1) / CORES_PER_CACHE;
-	t->n_cores = n_cores;
-	return t;
-}
-
-static AfIrq *new_irq(guint number, const char *affinity_first_last, guint first, guint last)
-{
-	AfIrq *irq = g_new0(AfIrq, 1);
-
-	irq->irq = number;
-	irq->name = g_strdup(affinity_first_last);
-	irq->numa_node = -1;
-	irq->queue = -1;
-	irq->affinity = af_cpuset_new_range(first, last);
-	return irq;
-}
-
 /*
- * Per size: an eighth of the IRQs are managed NVMe queues one per CPU, 16
- * legacy IRQs, the rest NIC queues of 32 channels per NIC, NICs spread
- * over the nodes, every other NIC with rx/tx pairs; a third of them
- * currently served by some CPU. Thread 1 of every core and the upper half
- * of each node's cores are isolated.
+ * Thread 1 of every core and the upper half of each node's cores are
+ * isolated (by the config).
  */
-static AfSnapshot *generate_snapshot(guint n_cpus, guint n_irqs)
+static void isolate(AfFakeMachine *m)
 {
-	AfSnapshot *s = g_new0(AfSnapshot, 1);
-	guint n_managed = n_irqs / 8, n_legacy = MIN(16u, n_irqs / 4), number = 16;
-
-	s->nr_cpu_ids = n_cpus;
-	s->possible = af_cpuset_new_range(0, n_cpus - 1);
-	s->online = af_cpuset_copy(s->possible);
-	s->offline = af_cpuset_new();
-	s->topology = generate_topology(n_cpus);
-	s->irqs = g_ptr_array_new();
-	s->by_irq = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (guint i = 0; i < n_legacy; i++) {
-		AfIrq *irq = new_irq(i, "legacy", 0, n_cpus - 1);
-
-		irq->effective = af_cpuset_new_range(0, 0);
-		g_ptr_array_add(s->irqs, irq);
-	}
-	for (guint i = 0; i < n_managed; i++) {
-		AfIrq *irq = new_irq(number++, "nvme", i % n_cpus, i % n_cpus);
-
-		irq->device = g_strdup_printf("0000:%02x:00.0", 0x80 + i / 64);
-		irq->managed = TRUE;
-		irq->managed_source = AF_MANAGED_SOURCE_HEURISTIC;
-		irq->effective = af_cpuset_copy(irq->affinity);
-		irq->queue = i % 64;
-		irq->queue_kind = AF_QUEUE_COMBINED;
-		g_ptr_array_add(s->irqs, irq);
-	}
-	for (guint i = 0; s->irqs->len < n_irqs; i++) {
-		guint nic = i / 32;
-		gboolean pairs = nic % 2;
-		AfIrq *irq = new_irq(number++, "nic", 0, n_cpus - 1);
-
-		irq->device = g_strdup_printf("0000:%04x:00.0", nic);
-		irq->numa_node = (int)(nic % s->topology->n_nodes);
-		irq->queue = pairs ? (int)(i % 32) / 2 : (int)(i % 32);
-		irq->queue_kind = !pairs ? AF_QUEUE_COMBINED : i % 2 ? AF_QUEUE_TX : AF_QUEUE_RX;
-		if (i % 3 == 0)
-			irq->effective = af_cpuset_new_range((i * 7) % n_cpus, (i * 7) % n_cpus);
-		g_ptr_array_add(s->irqs, irq);
-	}
-	for (guint i = 0; i < s->irqs->len; i++) {
-		AfIrq *irq = s->irqs->pdata[i];
-
-		g_hash_table_insert(s->by_irq, GUINT_TO_POINTER(irq->irq), irq);
-	}
-	return s;
-}
-
-static AfHousekeeping *generate_housekeeping(const AfSnapshot *s)
-{
-	AfHousekeeping *hk = g_new0(AfHousekeeping, 1);
-	const AfTopology *t = s->topology;
+	const AfTopology *t = m->snapshot->topology;
 	guint cores_per_node = t->n_cores / t->n_nodes;
+	g_autoptr(AfCpuSet) isolated = af_cpuset_new();
 
-	hk->online = af_cpuset_copy(s->online);
-	hk->isolated = af_cpuset_new();
 	for (guint cpu = 0; cpu < t->n_cpus; cpu++) {
 		const AfCpuTopo *c = &t->cpus[cpu];
 
 		if (c->thread > 0 || (guint)c->core % cores_per_node >= MAX(1u, cores_per_node / 2))
-			af_cpuset_add(hk->isolated, cpu);
+			af_cpuset_add(isolated, cpu);
 	}
-	hk->housekeeping = af_cpuset_new_andnot(hk->online, hk->isolated);
-	hk->managed_irq_isolated = af_cpuset_new();
-	return hk;
+	af_fake_machine_isolate(m, isolated);
 }
 
-static AfPolicy *default_policy(void)
+/*
+ * An eighth of the IRQs are managed NVMe queues one per CPU, 16 legacy
+ * IRQs, the rest NIC queues of 32 channels per NIC, NICs spread over the
+ * nodes, every other NIC with rx/tx pairs; a third of them currently
+ * served by some CPU.
+ */
+static void add_irqs(AfFakeMachine *m, guint n_cpus, guint n_irqs)
 {
-	AfPolicy *policy = g_new0(AfPolicy, 1);
+	guint n_managed = n_irqs / 8, n_legacy = MIN(16u, n_irqs / 4), number = 16;
+	g_autofree char *all = g_strdup_printf("0-%u", n_cpus - 1);
 
-	policy->mode = AF_PLACEMENT_SPREAD;
-	policy->numa_local = TRUE;
-	policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
-	policy->hysteresis_percent = AF_DEFAULT_HYSTERESIS_PERCENT;
-	policy->min_load_rate = AF_DEFAULT_MIN_LOAD_RATE;
-	policy->rules = g_ptr_array_new();
-	return policy;
+	for (guint i = 0; i < n_legacy; i++)
+		af_fake_add_irq(m, i, "legacy", all, "0");
+	for (guint i = 0; i < n_managed; i++) {
+		g_autofree char *address = g_strdup_printf("0000:%02x:00.0", 0x80 + i / 64);
+		g_autofree char *cpu = g_strdup_printf("%u", i % n_cpus);
+		const AfFakeDevice nvme = {address, NULL, AF_IRQ_CLASS_OTHER, -1, NULL};
+
+		af_fake_add_managed(m, &nvme, number++, "nvme", (int)(i % 64), cpu, cpu);
+	}
+	for (guint i = 0; m->snapshot->irqs->len < n_irqs; i++) {
+		guint nic = i / 32;
+		gboolean pairs = nic % 2;
+		g_autofree char *address = g_strdup_printf("0000:%04x:00.0", nic);
+		g_autofree char *served =
+			i % 3 == 0 ? g_strdup_printf("%u", (i * 7) % n_cpus) : NULL;
+		const AfFakeDevice eth = {address, NULL, AF_IRQ_CLASS_OTHER,
+					  (int)(nic % m->snapshot->topology->n_nodes), NULL};
+
+		af_fake_add_queue(m, &eth, number++, "nic",
+				  pairs ? (int)(i % 32) / 2 : (int)(i % 32),
+				  !pairs  ? AF_QUEUE_COMBINED
+				  : i % 2 ? AF_QUEUE_TX
+					  : AF_QUEUE_RX,
+				  all, served);
+	}
+}
+
+/*
+ * Interrupts per second: NIC queues 1000-7000 in a per-queue pattern
+ * (some channels hot), managed NVMe queues 500, legacy IRQs 10.
+ */
+static void add_load(AfFakeMachine *m)
+{
+	for (guint i = 0; i < m->snapshot->irqs->len; i++) {
+		const AfIrq *irq = m->snapshot->irqs->pdata[i];
+		guint64 rate = irq->managed ? 500
+			       : irq->queue < 0
+				       ? 10
+				       : 1000u * (1u + ((guint)irq->queue * 5u + irq->irq) % 7u);
+
+		af_fake_set_load(m, irq->irq, rate);
+	}
+}
+
+/*
+ * The machine of a size: two threads per core numbered as x86 does, 8
+ * cores per last-level cache, a node per 128 CPUs; then its isolation,
+ * IRQs and load.
+ */
+static AfFakeMachine *generate_machine(guint n_cpus, guint n_irqs)
+{
+	guint cores_per_node = MAX(1u, MIN(n_cpus, CPUS_PER_NODE) / THREADS);
+	guint n_nodes = MAX(1u, n_cpus / THREADS / cores_per_node);
+	guint cores_per_cache = MIN(CORES_PER_CACHE, cores_per_node);
+	g_autofree char *topology = af_fake_x86_topology(n_nodes, cores_per_node / cores_per_cache,
+							 cores_per_cache, THREADS);
+	AfFakeMachine *m = af_fake_machine_new(topology, "", "");
+
+	isolate(m);
+	add_irqs(m, n_cpus, n_irqs);
+	add_load(m);
+	return m;
 }
 
 static long peak_rss_kib(void)
@@ -169,26 +136,6 @@ static int compare_gint64(const void *a, const void *b)
 	gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/*
- * Interrupts per second: NIC queues 1000-7000 in a per-queue pattern
- * (some channels hot), managed NVMe queues 500, legacy IRQs 10.
- */
-static AfLoad *generate_load(const AfSnapshot *s)
-{
-	AfLoad *load = af_load_new();
-
-	for (guint i = 0; i < s->irqs->len; i++) {
-		const AfIrq *irq = s->irqs->pdata[i];
-		guint64 rate = irq->managed ? 500
-			       : irq->queue < 0
-				       ? 10
-				       : 1000u * (1u + ((guint)irq->queue * 5u + irq->irq) % 7u);
-
-		af_load_set(load, irq->irq, rate);
-	}
-	return load;
 }
 
 typedef struct {
@@ -212,9 +159,11 @@ static int served_cpu(const AfIrq *irq, const AfCpuSet *planned)
 }
 
 /* Quality of a placement; plan NULL means the kernel's default (every IRQ where it is now). */
-static Quality measure(const AfPlan *plan, const AfSnapshot *s, const AfHousekeeping *hk,
-		       const AfLoad *load)
+static Quality measure(const AfPlan *plan, const AfFakeMachine *m)
 {
+	const AfSnapshot *s = m->snapshot;
+	const AfHousekeeping *hk = m->hk;
+	const AfLoad *load = m->load;
 	g_autofree guint *irqs = g_new0(guint, s->nr_cpu_ids);
 	g_autofree guint64 *loads = g_new0(guint64, s->nr_cpu_ids);
 	guint n_local = 0, n_with_node = 0, total = 0, n_hk = af_cpuset_count(hk->housekeeping);
@@ -259,8 +208,8 @@ static void print_row(guint n_cpus, guint n_irqs, const char *what, const char *
 }
 
 /* Median of n_runs af_plan_compute() calls in ms; the last plan in *ret_plan. */
-static double time_plan(const AfSnapshot *s, const AfHousekeeping *hk, const AfPolicy *policy,
-			AfPlacement *previous, AfLoad *load, guint n_runs, AfPlan **ret_plan)
+static double time_plan(const AfFakeMachine *m, AfPlacement *previous, guint n_runs,
+			AfPlan **ret_plan)
 {
 	gint64 times_us[5];
 	AfPlan *plan = NULL;
@@ -271,7 +220,7 @@ static double time_plan(const AfSnapshot *s, const AfHousekeeping *hk, const AfP
 		af_plan_free(plan);
 		plan = NULL;
 		start = g_get_monotonic_time();
-		if (af_plan_compute(s, hk, policy, previous, load, NULL, &plan) < 0)
+		if (af_fake_plan(m, previous, &plan) < 0)
 			exit(1);
 		times_us[run] = g_get_monotonic_time() - start;
 	}
@@ -282,23 +231,20 @@ static double time_plan(const AfSnapshot *s, const AfHousekeeping *hk, const AfP
 
 static int run_one(guint n_cpus, guint n_irqs)
 {
-	AfSnapshot *s = generate_snapshot(n_cpus, n_irqs);
-	AfHousekeeping *hk = generate_housekeeping(s);
-	AfPolicy *policy = default_policy();
-	AfLoad *load = generate_load(s);
+	AfFakeMachine *m = generate_machine(n_cpus, n_irqs);
 	guint n_runs = n_irqs >= 32768 ? 3 : 5;
-	Quality kernel = measure(NULL, s, hk, load), planned;
+	Quality kernel = measure(NULL, m), planned;
 	AfPlan *plan = NULL, *replan = NULL;
 	AfPlacement *previous;
 	double plan_ms, replan_ms;
 	char plan_text[32], replan_text[48], rss_text[32];
 
-	plan_ms = time_plan(s, hk, policy, NULL, load, n_runs, &plan);
+	plan_ms = time_plan(m, NULL, n_runs, &plan);
 	af_test_dump_plan(plan);
-	planned = measure(plan, s, hk, load);
+	planned = measure(plan, m);
 	/* The same machine with the plan applied: the daemon's next plan, same load. */
-	previous = af_test_apply_plan(s, plan);
-	replan_ms = time_plan(s, hk, policy, previous, load, n_runs, &replan);
+	previous = af_test_apply_plan(m->snapshot, plan);
+	replan_ms = time_plan(m, previous, n_runs, &replan);
 	af_test_dump_plan(replan);
 	g_snprintf(plan_text, sizeof(plan_text), "%.2f", plan_ms);
 	g_snprintf(replan_text, sizeof(replan_text), "%.2f/%u", replan_ms, replan->n_move);

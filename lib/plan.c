@@ -26,6 +26,26 @@ void af_plan_free(AfPlan *plan)
 	g_free(plan);
 }
 
+AfPlan *af_plan_new(void)
+{
+	AfPlan *plan = g_new0(AfPlan, 1);
+
+	plan->entries = g_ptr_array_new_with_free_func((GDestroyNotify)af_plan_entry_free);
+	plan->warnings = g_ptr_array_new_with_free_func(g_free);
+	return plan;
+}
+
+AfPlanEntry *af_plan_add_entry(AfPlan *plan, const AfIrq *irq)
+{
+	AfPlanEntry *entry = g_new0(AfPlanEntry, 1);
+
+	entry->irq = irq;
+	entry->action = AF_ACTION_SKIP;
+	entry->warnings = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(plan->entries, entry);
+	return entry;
+}
+
 AfPlacement *af_placement_new(void)
 {
 	return g_hash_table_new(g_direct_hash, g_direct_equal);

@@ -76,6 +76,13 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 /* Frees; accepts NULL. */
 void af_plan_free(AfPlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPlan, af_plan_free)
+/* An empty plan (no entries, no warnings, counts 0) to write by hand: tests, tools. */
+AfPlan *af_plan_new(void);
+/*
+ * Appends an entry for irq (skip, nothing planned, no reason yet) and returns
+ * it to fill in; ascending IRQ order and the counts are the caller's to keep.
+ */
+AfPlanEntry *af_plan_add_entry(AfPlan *plan, const AfIrq *irq);
 /* The entry of one IRQ, or NULL. */
 const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq);
 /* The plan as a previous placement: every entry's planned mask (borrowed from the plan). */

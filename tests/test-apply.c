@@ -636,6 +636,7 @@ static void test_state_choose(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	af_log_init(TRUE, FALSE);
 	ADD("/apply/plan/writes_moves", test_writes_moves);
 	ADD("/apply/plan/repairs_first", test_repairs_first);

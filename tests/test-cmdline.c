@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "testutil.h"
 
 /*
  * Expected sets follow the kernel's parsers: next_arg() and parse_args()
@@ -97,8 +98,8 @@ static void assert_set(const AfCpuSet *set, const char *expected, const char *te
 	g_autofree char *got = set ? af_cpuset_format_list(set) : NULL;
 
 	if (g_strcmp0(got, expected) != 0)
-		g_error("\"%s\": %s is %s, expected %s", text, what, got ? got : "absent",
-			expected ? expected : "absent");
+		af_test_fail("\"%s\": %s is %s, expected %s", text, what, got ? got : "absent",
+			     expected ? expected : "absent");
 }
 
 static void test_parse_table(void)
@@ -113,9 +114,10 @@ static void test_parse_table(void)
 		assert_set(cmdline->nohz_full, c->nohz_full, c->text, "nohz_full");
 		assert_set(cmdline->irqaffinity, c->irqaffinity, c->text, "irqaffinity");
 		if (cmdline->warnings->len != c->n_warnings)
-			g_error("\"%s\": %u warnings, expected %u (first: %s)", c->text,
-				cmdline->warnings->len, c->n_warnings,
-				cmdline->warnings->len ? (char *)cmdline->warnings->pdata[0] : "-");
+			af_test_fail("\"%s\": %u warnings, expected %u (first: %s)", c->text,
+				     cmdline->warnings->len, c->n_warnings,
+				     cmdline->warnings->len ? (char *)cmdline->warnings->pdata[0]
+							    : "-");
 	}
 }
 
@@ -141,6 +143,7 @@ static void test_parse_null(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/cmdline/parse/table", test_parse_table);
 	g_test_add_func("/cmdline/parse/warning-text", test_parse_warning_text);
 	g_test_add_func("/cmdline/parse/null", test_parse_null);

@@ -232,6 +232,7 @@ static void test_foreach(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/cpuset/parse_list/table", test_parse_list);
 	g_test_add_func("/cpuset/parse_mask/table", test_parse_mask);
 	g_test_add_func("/cpuset/parse_mask/range", test_parse_mask_range);

@@ -108,6 +108,7 @@ static void test_take_nothing(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/debounce/mark/burst-one-replan", test_burst_one_replan);
 	g_test_add_func("/debounce/mark/trailing-and-cap", test_trailing_and_cap);
 	g_test_add_func("/debounce/mark/offline-urgent", test_offline_urgent);

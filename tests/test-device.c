@@ -120,6 +120,7 @@ static void test_class_table(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/device/read/tree", test_read_tree);
 	g_test_add_func("/device/read/no-pci", test_read_no_pci);
 	g_test_add_func("/device/class/table", test_class_table);

@@ -238,6 +238,7 @@ static void test_read_no_online(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/housekeeping/read/table", test_read_table);
 	g_test_add_func("/housekeeping/read/qemu-capture", test_read_qemu_capture);
 	g_test_add_func("/housekeeping/read/no-cmdline-no-policy", test_read_no_cmdline_no_policy);

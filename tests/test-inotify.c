@@ -135,6 +135,7 @@ static void test_missing_dir(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add("/inotify/watch/write-in-place", Fixture, NULL, setup, test_write_in_place,
 		   teardown);
 	g_test_add("/inotify/watch/rename-over", Fixture, NULL, setup, test_rename_over, teardown);

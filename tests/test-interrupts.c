@@ -260,6 +260,7 @@ static void test_per_cpu_count_table(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/interrupts/parse/row-table", test_parse_row_table);
 	g_test_add_func("/interrupts/parse/offline-columns", test_parse_offline_columns);
 	g_test_add_func("/interrupts/parse/narrow", test_parse_narrow);

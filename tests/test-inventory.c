@@ -157,6 +157,7 @@ static void test_number_queues(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/inventory/read_irqs/interfaces", test_read_interfaces);
 	g_test_add_func("/inventory/read_irqs/proc-irq-only", test_read_proc_irq_only);
 	g_test_add_func("/inventory/number_queues/virtio-scsi", test_number_queues);

@@ -69,6 +69,7 @@ static void test_to_string(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/irq/new/defaults", test_new_defaults);
 	g_test_add_func("/irq/is_movable/table", test_is_movable_table);
 	g_test_add_func("/irq/serving_cpus/effective-first", test_serving_cpus);

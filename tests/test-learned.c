@@ -33,6 +33,7 @@ static void test_add_replaces(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/learned/contains/name", test_contains);
 	g_test_add_func("/learned/add/replaces", test_add_replaces);
 	return g_test_run();

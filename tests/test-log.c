@@ -93,6 +93,7 @@ static void test_glib_messages(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/log/stream_is_journal/table", test_stream_is_journal);
 	g_test_add_func("/log/move/stderr_lines", test_stderr_lines);
 	g_test_add_func("/log/debug/enabled", test_debug);

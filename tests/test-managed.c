@@ -3,6 +3,7 @@
 
 #include <errno.h>
 
+#include "fakemachine.h"
 #include "inventory-tree.h"
 #include "managed.h"
 
@@ -44,19 +45,6 @@ static void test_release_table(void)
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
 		g_assert_cmpint(af_managed_release_has_readonly_mode(cases[i].release), ==, cases[i].expect);
-}
-
-static AfIrq *make_irq(guint number, const char *name, const char *device, const char *driver,
-		       AfIrqClass class, const char *mask)
-{
-	AfIrq *irq = af_irq_new(number);
-
-	irq->name = g_strdup(name);
-	irq->device = g_strdup(device);
-	irq->driver = g_strdup(driver);
-	irq->class = class;
-	g_assert_cmpint(af_cpuset_parse_list(mask, &irq->affinity), ==, 0);
-	return irq;
 }
 
 /* The heuristic on 8 possible CPUs: which vectors it calls managed. */
@@ -115,9 +103,11 @@ static void test_guess_table(void)
 
 	/* Each x86 legacy case on its own: IRQ numbers repeat across them. */
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-		AfIrq *irq = make_irq(cases[i].irq, cases[i].name, cases[i].device, cases[i].driver,
-				      cases[i].class, cases[i].mask);
+		const AfFakeDevice device = {cases[i].device, cases[i].driver, cases[i].class, -1,
+					     NULL};
+		AfIrq *irq = af_fake_irq_new(cases[i].irq, cases[i].name, cases[i].mask, NULL);
 
+		af_fake_irq_set_device(irq, &device);
 		irq->chip = g_strdup(cases[i].chip);
 		g_ptr_array_add(irqs, irq);
 	}
@@ -153,13 +143,27 @@ static char *make_tree(void)
 
 static GPtrArray *nvme_irqs(void)
 {
+	static const AfFakeDevice nvme = {"0000:42:00.0", "nvme", AF_IRQ_CLASS_STORAGE, -1, NULL};
+	static const AfFakeDevice eth = {"0000:3b:00.0", "e1000e", AF_IRQ_CLASS_NETWORK, -1, NULL};
+	static const struct {
+		guint irq;
+		const char *name;
+		const AfFakeDevice *device;
+		const char *mask;
+	} rows[] = {
+		{40, "nvme0q0", &nvme, "0-7"}, {41, "nvme0q1", &nvme, "0-3"},
+		{42, "nvme0q2", &nvme, "4-7"}, {43, "eth0", &eth, "0-7"},
+		{44, "weird", NULL, "0-7"},
+	};
 	GPtrArray *irqs = g_ptr_array_new_with_free_func((GDestroyNotify)af_irq_free);
 
-	g_ptr_array_add(irqs, make_irq(40, "nvme0q0", "0000:42:00.0", "nvme", AF_IRQ_CLASS_STORAGE, "0-7"));
-	g_ptr_array_add(irqs, make_irq(41, "nvme0q1", "0000:42:00.0", "nvme", AF_IRQ_CLASS_STORAGE, "0-3"));
-	g_ptr_array_add(irqs, make_irq(42, "nvme0q2", "0000:42:00.0", "nvme", AF_IRQ_CLASS_STORAGE, "4-7"));
-	g_ptr_array_add(irqs, make_irq(43, "eth0", "0000:3b:00.0", "e1000e", AF_IRQ_CLASS_NETWORK, "0-7"));
-	g_ptr_array_add(irqs, make_irq(44, "weird", NULL, NULL, AF_IRQ_CLASS_OTHER, "0-7"));
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+		AfIrq *irq = af_fake_irq_new(rows[i].irq, rows[i].name, rows[i].mask, NULL);
+
+		if (rows[i].device)
+			af_fake_irq_set_device(irq, rows[i].device);
+		g_ptr_array_add(irqs, irq);
+	}
 	return irqs;
 }
 
@@ -254,6 +258,7 @@ static void test_detect_learned(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/managed/parse_debugfs/table", test_parse_debugfs_table);
 	g_test_add_func("/managed/release_has_readonly_mode/table", test_release_table);
 	g_test_add_func("/managed/guess/table", test_guess_table);

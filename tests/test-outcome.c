@@ -131,6 +131,7 @@ static void test_backoff_sequence(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/outcome/from_errno/table", test_from_errno);
 	g_test_add_func("/outcome/to_string/names", test_to_string);
 	g_test_add_func("/outcome/needs_write/table", test_needs_write);

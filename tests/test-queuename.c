@@ -110,6 +110,7 @@ static void test_owner_is_interface_table(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/queuename/parse/table", test_parse_table);
 	g_test_add_func("/queuename/owner_is_interface/table", test_owner_is_interface_table);
 	return g_test_run();

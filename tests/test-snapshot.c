@@ -455,6 +455,7 @@ static void test_read_live(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/snapshot/read/fixture-irqs", test_read_fixture_irqs);
 	g_test_add_func("/snapshot/read/fixture-request-queues", test_read_fixture_request_queues);
 	g_test_add_func("/snapshot/read/fixture-other-devices", test_read_fixture_other_devices);

@@ -188,6 +188,7 @@ static void test_original_first_wins(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
 	g_test_add_func("/state/parse_learned/table", test_parse_learned);
 	g_test_add_func("/state/parse_originals/table", test_parse_originals);
 	g_test_add_func("/state/format/round_trip", test_round_trip);

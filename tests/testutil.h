@@ -3,14 +3,22 @@
 
 /*
  * Test helpers shared by the unit tests: fixture paths, unpacking fixture
- * tarballs into temporary directories, copying and removing trees. They
- * abort the test (g_assert) on any failure: they only touch test data.
+ * tarballs into temporary directories, copying and removing trees. Those
+ * that make or remove test data abort the program on any failure
+ * (g_error): no case can go on without its tree. The plan comparison is a
+ * check: it fails the case and goes on.
  */
 
 #include <glib.h>
 
 #include "planner.h"
 
+/*
+ * Fails the current test case and goes on: the text is logged (as a failed
+ * g_assert_*() logs its own) and ends the case's "not ok" line, unless a
+ * later failure replaces it there.
+ */
+void af_test_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
 /* Absolute path of a file under tests/fixtures/ (needs G_TEST_SRCDIR or srcdir). */
 char *af_test_fixture(const char *relative);
 /*
