@@ -178,7 +178,7 @@ static Quality measure(const AfPlan *plan, const AfFakeMachine *m)
 		if (cpu < 0)
 			continue;
 		irqs[cpu]++;
-		loads[cpu] += af_load_get(load, irq->irq);
+		loads[cpu] += af_plan_load_get(load, irq->irq);
 		if (!af_irq_is_movable(irq))
 			continue;
 		q.on_isolated += !af_cpuset_contains(hk->housekeeping, (guint)cpu);

@@ -279,7 +279,7 @@ static gboolean learn_from(AfApply *apply, const AfApplyItem *item, gint64 now_m
 			backoff = g_new0(AfBackoff, 1);
 			g_hash_table_insert(apply->backoff, key, backoff);
 		}
-		af_backoff_record_failure(backoff, now_ms);
+		af_outcome_backoff_record_failure(backoff, now_ms);
 		return FALSE;
 	case AF_OUTCOME_INVALID:
 	case AF_OUTCOME_DEFERRED:
@@ -377,7 +377,7 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 			continue;
 		item = item_new(irq->irq, irq->name, irq->device, entry->planned, entry->reason);
 		backoff = g_hash_table_lookup(apply->backoff, GUINT_TO_POINTER(irq->irq));
-		if (backoff && !af_backoff_is_ready(backoff, now_ms))
+		if (backoff && !af_outcome_backoff_is_ready(backoff, now_ms))
 			item->outcome = AF_OUTCOME_DEFERRED;
 		g_ptr_array_add(result->items, item);
 	}

@@ -61,7 +61,7 @@ static void on_uevent(const AfUevent *event, gpointer user_data)
 static void on_link(const AfLinkEvent *event, gpointer user_data)
 {
 	g_autofree char *what = g_strdup_printf("link %s %s", event->name ? event->name : "?",
-						af_link_change_to_string(event->change));
+						af_link_watch_change_to_string(event->change));
 
 	af_daemon_mark(user_data, AF_EVENT_LINK, what);
 }

@@ -39,14 +39,14 @@ static void describe_set_change(AfDaemon *daemon, const AfIrqDelta *delta)
 
 static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapsed_us)
 {
-	AfLoad *load = af_load_new();
+	AfLoad *load = af_plan_load_new();
 	g_autofree guint64 *rates = g_new0(guint64, MAX(delta->n_cpus, 1));
 	guint64 floor = daemon->engine->policy->min_load_rate;
 
 	for (guint i = 0; i < delta->counts->len; i++) {
 		const AfIrqCount *c = &g_array_index(delta->counts, AfIrqCount, i);
 
-		af_load_set(load, c->irq, per_second(c->total, elapsed_us));
+		af_plan_load_set(load, c->irq, per_second(c->total, elapsed_us));
 	}
 	for (guint cpu = 0; cpu < delta->n_cpus; cpu++)
 		rates[cpu] = per_second(delta->cpu_counts[cpu], elapsed_us);

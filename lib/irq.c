@@ -81,7 +81,7 @@ const char *af_irq_class_to_string(AfIrqClass class)
 	g_assert_not_reached();
 }
 
-const char *af_managed_source_to_string(AfManagedSource source)
+const char *af_irq_managed_source_to_string(AfManagedSource source)
 {
 	switch (source) {
 	case AF_MANAGED_SOURCE_NONE:
@@ -98,7 +98,7 @@ const char *af_managed_source_to_string(AfManagedSource source)
 	g_assert_not_reached();
 }
 
-const char *af_queue_kind_to_string(AfQueueKind kind)
+const char *af_irq_queue_kind_to_string(AfQueueKind kind)
 {
 	switch (kind) {
 	case AF_QUEUE_NONE:

@@ -84,6 +84,6 @@ const AfCpuSet *af_irq_serving_cpus(const AfIrq *irq);
 /* "network", "storage", "other". */
 const char *af_irq_class_to_string(AfIrqClass class);
 /* "debugfs", "mode", "learned", "heuristic", or NULL for NONE. */
-const char *af_managed_source_to_string(AfManagedSource source);
+const char *af_irq_managed_source_to_string(AfManagedSource source);
 /* "rx", "tx", "combined", or NULL for NONE. */
-const char *af_queue_kind_to_string(AfQueueKind kind);
+const char *af_irq_queue_kind_to_string(AfQueueKind kind);

@@ -128,7 +128,7 @@ void af_move_guard_hold(const AfMoveGuard *guard, const AfSnapshot *snapshot,
 	}
 }
 
-const char *af_move_verdict_to_string(AfMoveVerdict verdict)
+const char *af_move_guard_verdict_to_string(AfMoveVerdict verdict)
 {
 	switch (verdict) {
 	case AF_MOVE_ALLOW:

@@ -75,4 +75,4 @@ void af_move_guard_hold(const AfMoveGuard *guard, const AfSnapshot *snapshot,
 			const AfCpuSet *housekeeping, AfPlacement *previous, gboolean repair,
 			gint64 now_us, AfLimits *limits);
 /* "allow", "defer", "fight". */
-const char *af_move_verdict_to_string(AfMoveVerdict verdict);
+const char *af_move_guard_verdict_to_string(AfMoveVerdict verdict);

@@ -87,7 +87,7 @@ gboolean af_outcome_needs_write(AfAction action, const AfCpuSet *planned, const 
 	return !af_cpuset_equal(planned, current);
 }
 
-guint af_backoff_delay_ms(guint failures)
+guint af_outcome_backoff_delay_ms(guint failures)
 {
 	guint delay_ms = AF_BACKOFF_FIRST_MS;
 
@@ -99,14 +99,14 @@ guint af_backoff_delay_ms(guint failures)
 	return MIN(delay_ms, AF_BACKOFF_MAX_MS);
 }
 
-void af_backoff_record_failure(AfBackoff *backoff, gint64 now_ms)
+void af_outcome_backoff_record_failure(AfBackoff *backoff, gint64 now_ms)
 {
 	if (backoff->failures < G_MAXUINT)
 		backoff->failures++;
-	backoff->retry_at_ms = now_ms + af_backoff_delay_ms(backoff->failures);
+	backoff->retry_at_ms = now_ms + af_outcome_backoff_delay_ms(backoff->failures);
 }
 
-gboolean af_backoff_is_ready(const AfBackoff *backoff, gint64 now_ms)
+gboolean af_outcome_backoff_is_ready(const AfBackoff *backoff, gint64 now_ms)
 {
 	return backoff->failures == 0 || now_ms >= backoff->retry_at_ms;
 }

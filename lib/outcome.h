@@ -49,8 +49,8 @@ const char *af_outcome_to_string(AfOutcome outcome);
 gboolean af_outcome_needs_write(AfAction action, const AfCpuSet *planned, const AfCpuSet *current);
 
 /* The delay after the given number of consecutive failures (0 for none). */
-guint af_backoff_delay_ms(guint failures);
+guint af_outcome_backoff_delay_ms(guint failures);
 /* Counts one more failure at now_ms and sets the next retry time. */
-void af_backoff_record_failure(AfBackoff *backoff, gint64 now_ms);
+void af_outcome_backoff_record_failure(AfBackoff *backoff, gint64 now_ms);
 /* TRUE when a write may be tried at now_ms. */
-gboolean af_backoff_is_ready(const AfBackoff *backoff, gint64 now_ms);
+gboolean af_outcome_backoff_is_ready(const AfBackoff *backoff, gint64 now_ms);

@@ -46,29 +46,29 @@ AfPlanEntry *af_plan_add_entry(AfPlan *plan, const AfIrq *irq)
 	return entry;
 }
 
-AfPlacement *af_placement_new(void)
+AfPlacement *af_plan_placement_new(void)
 {
 	return g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
-AfLoad *af_load_new(void)
+AfLoad *af_plan_load_new(void)
 {
 	return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 }
 
-void af_load_set(AfLoad *load, guint irq, guint64 count)
+void af_plan_load_set(AfLoad *load, guint irq, guint64 count)
 {
 	g_hash_table_replace(load, GUINT_TO_POINTER(irq), g_memdup2(&count, sizeof(count)));
 }
 
-guint64 af_load_get(const AfLoad *load, guint irq)
+guint64 af_plan_load_get(const AfLoad *load, guint irq)
 {
 	const guint64 *count = g_hash_table_lookup((GHashTable *)load, GUINT_TO_POINTER(irq));
 
 	return count ? *count : 0;
 }
 
-const char *af_action_to_string(AfAction action)
+const char *af_plan_action_to_string(AfAction action)
 {
 	switch (action) {
 	case AF_ACTION_MOVE:
@@ -102,7 +102,7 @@ const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq)
 
 AfPlacement *af_plan_placement(const AfPlan *plan)
 {
-	AfPlacement *placement = af_placement_new();
+	AfPlacement *placement = af_plan_placement_new();
 
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *e = plan->entries->pdata[i];
@@ -265,7 +265,7 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 
 	if (af_cpuset_is_empty(entry->planned))
 		return g_strdup_printf("IRQ %u: %s with an empty planned mask", irq->irq,
-				       af_action_to_string(entry->action));
+				       af_plan_action_to_string(entry->action));
 	if (!af_irq_is_movable(irq))
 		return g_strdup_printf("IRQ %u: unmovable but planned", irq->irq);
 	if (rule && rule->action == AF_RULE_BAN)
@@ -282,7 +282,7 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 									   : "housekeeping");
 	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
 		return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", irq->irq,
-				       af_action_to_string(entry->action),
+				       af_plan_action_to_string(entry->action),
 				       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");
 	AF_CPUSET_FOREACH (cpu, entry->planned) {
 		c->served[cpu]++;

@@ -72,7 +72,7 @@ AfCpuSet *af_limits_usable_cpus(const AfLimits *limits, const AfCpuSet *housekee
 	return cpus;
 }
 
-const char *af_hold_to_reason(AfHold why)
+const char *af_limits_hold_reason(AfHold why)
 {
 	switch (why) {
 	case AF_HOLD_INTERVAL:

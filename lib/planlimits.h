@@ -54,4 +54,4 @@ guint af_limits_count_held(const AfLimits *limits, AfHold why);
 AfCpuSet *af_limits_usable_cpus(const AfLimits *limits, const AfCpuSet *housekeeping,
 				const AfCpuSet *online);
 /* The reason a held IRQ's plan entry gives: "held: ...". */
-const char *af_hold_to_reason(AfHold why);
+const char *af_limits_hold_reason(AfHold why);

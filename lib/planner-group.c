@@ -17,7 +17,7 @@ static AfPlanEntry *add_entry(Planner *p, const AfIrq *irq)
 static void skip_entry(Planner *p, AfPlanEntry *entry, char *reason)
 {
 	const AfCpuSet *served = af_plan_counted_cpus(entry->irq);
-	guint64 weight = p->load ? af_load_get(p->load, entry->irq->irq) : entry->irq->total;
+	guint64 weight = p->load ? af_plan_load_get(p->load, entry->irq->irq) : entry->irq->total;
 
 	entry->action = AF_ACTION_SKIP;
 	entry->reason = reason;
@@ -35,15 +35,15 @@ static void hold_entry(Planner *p, AfPlanEntry *entry, const AfRule *rule, AfHol
 	const AfIrq *irq = entry->irq;
 	g_autoptr(AfCpuSet) all = af_plan_usable_housekeeping(p->snapshot, p->hk, NULL);
 	g_autoptr(AfCpuSet) allowed = af_plan_allowed_cpus(all, rule);
-	guint64 weight = p->load ? af_load_get(p->load, irq->irq) : irq->total;
+	guint64 weight = p->load ? af_plan_load_get(p->load, irq->irq) : irq->total;
 
 	if (af_cpuset_count(irq->affinity) != 1 || !af_cpuset_is_subset(irq->affinity, allowed)) {
-		skip_entry(p, entry, g_strdup(af_hold_to_reason(why)));
+		skip_entry(p, entry, g_strdup(af_limits_hold_reason(why)));
 		return;
 	}
 	entry->action = AF_ACTION_KEEP;
 	entry->planned = af_cpuset_copy(irq->affinity);
-	entry->reason = g_strdup(af_hold_to_reason(why));
+	entry->reason = g_strdup(af_limits_hold_reason(why));
 	af_spread_charge(p->units.spread, (guint)af_cpuset_first(irq->affinity), 1, weight);
 }
 
@@ -51,7 +51,7 @@ static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
 {
 	const AfIrq *irq = entry->irq;
 	const AfCpuSet *serving = af_irq_serving_cpus(irq);
-	const char *source = af_managed_source_to_string(irq->managed_source);
+	const char *source = af_irq_managed_source_to_string(irq->managed_source);
 	g_autofree char *list = af_cpuset_format_list(serving);
 	g_autoptr(AfCpuSet) isolated = af_cpuset_copy(serving);
 
@@ -204,7 +204,7 @@ void af_planner_classify(Planner *p, GPtrArray *irqs)
 		item->irq = irq;
 		item->entry = entry;
 		item->rule = rule;
-		item->weight = p->load ? af_load_get(p->load, irq->irq) : irq->total;
+		item->weight = p->load ? af_plan_load_get(p->load, irq->irq) : irq->total;
 		item->current = -1;
 		g_ptr_array_add(p->items, item);
 	}

@@ -39,22 +39,22 @@ typedef struct AfPlan {
 /*
  * Previous placement: IRQ number -> AfCpuSet* the daemon last planned
  * (borrowed). Load: IRQ number -> guint64 interrupts per second over the
- * last interval (GUINT_TO_POINTER keys, values via af_load_*); NULL means
+ * last interval (GUINT_TO_POINTER keys, values via af_plan_load_*); NULL means
  * use the snapshot's cumulative counts.
  */
 typedef GHashTable AfPlacement;
 typedef GHashTable AfLoad;
 
 /* An empty placement table (values borrowed); free with g_hash_table_unref(). */
-AfPlacement *af_placement_new(void);
+AfPlacement *af_plan_placement_new(void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPlacement, g_hash_table_unref)
 /* An empty load table; free with g_hash_table_unref(). */
-AfLoad *af_load_new(void);
+AfLoad *af_plan_load_new(void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfLoad, g_hash_table_unref)
 /* Sets one IRQ's count (replacing any). */
-void af_load_set(AfLoad *load, guint irq, guint64 count);
+void af_plan_load_set(AfLoad *load, guint irq, guint64 count);
 /* One IRQ's count, 0 when absent. */
-guint64 af_load_get(const AfLoad *load, guint irq);
+guint64 af_plan_load_get(const AfLoad *load, guint irq);
 
 /*
  * Plans every IRQ of the snapshot. previous, load and limits may be NULL.
@@ -102,4 +102,4 @@ int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousek
 		  const AfPolicy *policy, const AfLimits *limits, char **ret_message);
 
 /* "move", "keep", "skip". */
-const char *af_action_to_string(AfAction action);
+const char *af_plan_action_to_string(AfAction action);

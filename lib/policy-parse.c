@@ -491,7 +491,7 @@ static void put_rule(AfPolicy *policy, AfRule *rule)
 
 		if (g_str_equal(old->name, rule->name)) {
 			policy->rules->pdata[i] = rule;
-			af_rule_free(old);
+			af_policy_rule_free(old);
 			return;
 		}
 	}

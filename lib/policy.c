@@ -24,11 +24,11 @@ AfPolicy *af_policy_new(void)
 	policy->debounce_ms = AF_DEFAULT_DEBOUNCE_MS;
 	policy->restore_on_exit = FALSE;
 	policy->state_dir = g_strdup(AF_DEFAULT_STATE_DIR);
-	policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_rule_free);
+	policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	return policy;
 }
 
-void af_rule_free(AfRule *rule)
+void af_policy_rule_free(AfRule *rule)
 {
 	if (!rule)
 		return;
@@ -77,7 +77,7 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	copy->isolated = af_cpuset_copy(policy->isolated);
 	copy->banned = af_cpuset_copy(policy->banned);
 	copy->state_dir = g_strdup(policy->state_dir);
-	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_rule_free);
+	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
 	return copy;

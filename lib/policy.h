@@ -74,8 +74,8 @@ AfPolicy *af_policy_new(void);
 /* Frees; accepts NULL. */
 void af_policy_free(AfPolicy *policy);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfPolicy, af_policy_free)
-void af_rule_free(AfRule *rule);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfRule, af_rule_free)
+void af_policy_rule_free(AfRule *rule);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfRule, af_policy_rule_free)
 /* A deep copy; NULL gives NULL. */
 AfPolicy *af_policy_copy(const AfPolicy *policy);
 /* TRUE when every field and every rule, in order, are the same. */

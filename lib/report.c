@@ -116,7 +116,7 @@ static Row *make_row(const AfPlanEntry *entry)
 		g_free(row->planned);
 		row->planned = g_strdup("(none)");
 	}
-	row->cells[COL_ACTION] = g_strdup(af_action_to_string(entry->action));
+	row->cells[COL_ACTION] = g_strdup(af_plan_action_to_string(entry->action));
 	row->cells[COL_REASON] = sanitize(entry->reason ? entry->reason : "");
 	return g_steal_pointer(&row);
 }
@@ -364,14 +364,15 @@ static void add_irq(JsonBuilder *b, const AfPlanEntry *entry)
 	add_int_or_null(b, "queue", irq->queue);
 	json_builder_set_member_name(b, "managed");
 	json_builder_add_boolean_value(b, irq->managed);
-	add_string_or_null(b, "managed_source", af_managed_source_to_string(irq->managed_source));
+	add_string_or_null(b, "managed_source",
+			   af_irq_managed_source_to_string(irq->managed_source));
 	json_builder_set_member_name(b, "movable");
 	json_builder_add_boolean_value(b, af_irq_is_movable(irq));
 	add_cpuset_or_null(b, "current", irq->affinity);
 	add_cpuset_or_null(b, "effective", irq->effective);
 	add_cpuset_or_null(b, "planned", entry->planned);
 	json_builder_set_member_name(b, "action");
-	json_builder_add_string_value(b, af_action_to_string(entry->action));
+	json_builder_add_string_value(b, af_plan_action_to_string(entry->action));
 	json_builder_set_member_name(b, "reason");
 	json_builder_add_string_value(b, entry->reason ? entry->reason : "");
 	add_string_array(b, "warnings", entry->warnings);

@@ -253,8 +253,8 @@ AfIrq *af_fake_add_managed(AfFakeMachine *m, const AfFakeDevice *device, guint n
 void af_fake_set_load(AfFakeMachine *m, guint irq, guint64 rate)
 {
 	if (!m->load)
-		m->load = af_load_new();
-	af_load_set(m->load, irq, rate);
+		m->load = af_plan_load_new();
+	af_plan_load_set(m->load, irq, rate);
 }
 
 int af_fake_plan(const AfFakeMachine *m, AfPlacement *previous, AfPlan **ret_plan)

@@ -55,15 +55,16 @@ static void test_to_string(void)
 	g_assert_cmpstr(af_irq_class_to_string(AF_IRQ_CLASS_OTHER), ==, "other");
 	g_assert_cmpstr(af_irq_class_to_string(AF_IRQ_CLASS_NETWORK), ==, "network");
 	g_assert_cmpstr(af_irq_class_to_string(AF_IRQ_CLASS_STORAGE), ==, "storage");
-	g_assert_null(af_managed_source_to_string(AF_MANAGED_SOURCE_NONE));
-	g_assert_cmpstr(af_managed_source_to_string(AF_MANAGED_SOURCE_DEBUGFS), ==, "debugfs");
-	g_assert_cmpstr(af_managed_source_to_string(AF_MANAGED_SOURCE_MODE), ==, "mode");
-	g_assert_cmpstr(af_managed_source_to_string(AF_MANAGED_SOURCE_LEARNED), ==, "learned");
-	g_assert_cmpstr(af_managed_source_to_string(AF_MANAGED_SOURCE_HEURISTIC), ==, "heuristic");
-	g_assert_null(af_queue_kind_to_string(AF_QUEUE_NONE));
-	g_assert_cmpstr(af_queue_kind_to_string(AF_QUEUE_RX), ==, "rx");
-	g_assert_cmpstr(af_queue_kind_to_string(AF_QUEUE_TX), ==, "tx");
-	g_assert_cmpstr(af_queue_kind_to_string(AF_QUEUE_COMBINED), ==, "combined");
+	g_assert_null(af_irq_managed_source_to_string(AF_MANAGED_SOURCE_NONE));
+	g_assert_cmpstr(af_irq_managed_source_to_string(AF_MANAGED_SOURCE_DEBUGFS), ==, "debugfs");
+	g_assert_cmpstr(af_irq_managed_source_to_string(AF_MANAGED_SOURCE_MODE), ==, "mode");
+	g_assert_cmpstr(af_irq_managed_source_to_string(AF_MANAGED_SOURCE_LEARNED), ==, "learned");
+	g_assert_cmpstr(af_irq_managed_source_to_string(AF_MANAGED_SOURCE_HEURISTIC), ==,
+			"heuristic");
+	g_assert_null(af_irq_queue_kind_to_string(AF_QUEUE_NONE));
+	g_assert_cmpstr(af_irq_queue_kind_to_string(AF_QUEUE_RX), ==, "rx");
+	g_assert_cmpstr(af_irq_queue_kind_to_string(AF_QUEUE_TX), ==, "tx");
+	g_assert_cmpstr(af_irq_queue_kind_to_string(AF_QUEUE_COMBINED), ==, "combined");
 }
 
 int main(int argc, char **argv)

@@ -57,9 +57,9 @@ static void test_forget(void)
 
 static void test_verdict_to_string(void)
 {
-	g_assert_cmpstr(af_move_verdict_to_string(AF_MOVE_ALLOW), ==, "allow");
-	g_assert_cmpstr(af_move_verdict_to_string(AF_MOVE_DEFER), ==, "defer");
-	g_assert_cmpstr(af_move_verdict_to_string(AF_MOVE_FIGHT), ==, "fight");
+	g_assert_cmpstr(af_move_guard_verdict_to_string(AF_MOVE_ALLOW), ==, "allow");
+	g_assert_cmpstr(af_move_guard_verdict_to_string(AF_MOVE_DEFER), ==, "defer");
+	g_assert_cmpstr(af_move_guard_verdict_to_string(AF_MOVE_FIGHT), ==, "fight");
 }
 
 static AfIrq *add_irq(AfSnapshot *s, guint number, const char *affinity, const char *effective)
@@ -82,7 +82,7 @@ static void test_hold(void)
 	g_autoptr(AfMoveGuard) g = af_move_guard_new(60000);
 	g_autoptr(AfSnapshot) s = af_snapshot_new();
 	g_autoptr(AfCpuSet) housekeeping = af_cpuset_new_range(0, 3);
-	g_autoptr(AfPlacement) previous = af_placement_new();
+	g_autoptr(AfPlacement) previous = af_plan_placement_new();
 	g_autoptr(AfCpuSet) one = af_cpuset_new_range(1, 1);
 	g_autoptr(AfLimits) quiet = af_limits_new(), repair = af_limits_new();
 	AfHold why;

@@ -103,7 +103,8 @@ static void test_backoff_delay(void)
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_test_message("case %u failures", cases[i].failures);
-		g_assert_cmpuint(af_backoff_delay_ms(cases[i].failures), ==, cases[i].delay_ms);
+		g_assert_cmpuint(af_outcome_backoff_delay_ms(cases[i].failures), ==,
+				 cases[i].delay_ms);
 	}
 }
 
@@ -111,19 +112,19 @@ static void test_backoff_sequence(void)
 {
 	AfBackoff backoff = { 0 };
 
-	g_assert_true(af_backoff_is_ready(&backoff, 0));
-	af_backoff_record_failure(&backoff, 10000);
+	g_assert_true(af_outcome_backoff_is_ready(&backoff, 0));
+	af_outcome_backoff_record_failure(&backoff, 10000);
 	g_assert_cmpuint(backoff.failures, ==, 1);
-	g_assert_false(af_backoff_is_ready(&backoff, 10000));
-	g_assert_false(af_backoff_is_ready(&backoff, 10999));
-	g_assert_true(af_backoff_is_ready(&backoff, 11000));
-	af_backoff_record_failure(&backoff, 11000);
-	g_assert_false(af_backoff_is_ready(&backoff, 12999));
-	g_assert_true(af_backoff_is_ready(&backoff, 13000));
+	g_assert_false(af_outcome_backoff_is_ready(&backoff, 10000));
+	g_assert_false(af_outcome_backoff_is_ready(&backoff, 10999));
+	g_assert_true(af_outcome_backoff_is_ready(&backoff, 11000));
+	af_outcome_backoff_record_failure(&backoff, 11000);
+	g_assert_false(af_outcome_backoff_is_ready(&backoff, 12999));
+	g_assert_true(af_outcome_backoff_is_ready(&backoff, 13000));
 
 	/* The count saturates instead of wrapping back to "no failure". */
 	backoff.failures = G_MAXUINT;
-	af_backoff_record_failure(&backoff, 0);
+	af_outcome_backoff_record_failure(&backoff, 0);
 	g_assert_cmpuint(backoff.failures, ==, G_MAXUINT);
 	g_assert_cmpint(backoff.retry_at_ms, ==, AF_BACKOFF_MAX_MS);
 }

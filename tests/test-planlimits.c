@@ -89,9 +89,9 @@ static void test_hold(void)
 
 static void test_hold_reasons(void)
 {
-	g_assert_cmpstr(af_hold_to_reason(AF_HOLD_INTERVAL), ==,
+	g_assert_cmpstr(af_limits_hold_reason(AF_HOLD_INTERVAL), ==,
 			"load move held: minimum move interval not over");
-	g_assert_cmpstr(af_hold_to_reason(AF_HOLD_FIGHT), ==,
+	g_assert_cmpstr(af_limits_hold_reason(AF_HOLD_FIGHT), ==,
 			"held: another writer keeps changing it");
 }
 

@@ -392,7 +392,8 @@ static void fail_entry(const Expect *e, const AfPlanEntry *entry, const char *fo
 	what = g_strdup_vprintf(format, ap);
 	va_end(ap);
 	af_test_fail("%s/%s: IRQ %u (%s, %s \"%s\"): %s", e->name, e->k->name, entry->irq->irq,
-		     entry->irq->name, af_action_to_string(entry->action), entry->reason, what);
+		     entry->irq->name, af_plan_action_to_string(entry->action), entry->reason,
+		     what);
 }
 
 static void check_entry(const Expect *e, const AfPlanEntry *entry)
@@ -506,7 +507,7 @@ static void check_plan(Expect *e, const AfPlan *plan, const AfFakeMachine *m)
 			g_autofree char *a = af_cpuset_format_list(x->irq->affinity);
 			g_autofree char *b = af_cpuset_format_list(x->planned);
 			g_test_message("%u %s current %s -> %s %s: %s", x->irq->irq, x->irq->name,
-				       a, b, af_action_to_string(x->action), x->reason);
+				       a, b, af_plan_action_to_string(x->action), x->reason);
 		}
 	if (af_plan_check(plan, m->snapshot, m->hk, m->policy, NULL, &message) < 0)
 		af_test_fail("%s/%s: plan invariant broken: %s", e->name, e->k->name, message);

@@ -79,7 +79,7 @@ static const AfPlanEntry *entry_of(const AfPlan *plan, guint irq, gboolean place
 		af_test_fail("IRQ %u: not in the plan", irq);
 	else if (placed && !entry->planned)
 		af_test_fail("IRQ %u: %s \"%s\", expected a placement", irq,
-			     af_action_to_string(entry->action), entry->reason);
+			     af_plan_action_to_string(entry->action), entry->reason);
 	else
 		return entry;
 	return NULL;
@@ -96,8 +96,8 @@ static void expect(const AfPlan *plan, guint irq, AfAction action, const char *p
 		return;
 	if (entry->action != action || (reason && !strstr(entry->reason, reason)))
 		af_test_fail("IRQ %u: %s \"%s\", expected %s \"%s\"", irq,
-			     af_action_to_string(entry->action), entry->reason,
-			     af_action_to_string(action), reason ? reason : "");
+			     af_plan_action_to_string(entry->action), entry->reason,
+			     af_plan_action_to_string(action), reason ? reason : "");
 	list = af_cpuset_format_list(entry->planned);
 	if (planned)
 		g_assert_cmpstr(list, ==, planned);
@@ -410,7 +410,7 @@ static void test_cap(void)
 static void test_hysteresis(void)
 {
 	g_autoptr(AfFakeMachine) m = machine_new(1, 1, 8, 1, "", "");
-	g_autoptr(AfPlacement) previous = af_placement_new();
+	g_autoptr(AfPlacement) previous = af_plan_placement_new();
 	g_autoptr(AfCpuSet) six = af_fake_cpus("6");
 	g_autoptr(AfPlan) plan = NULL;
 
@@ -640,8 +640,8 @@ static void test_load(void)
 	expect(plan, 108, AF_ACTION_MOVE, "0", "CPU 3 carried more");
 	for (guint cpu = 0; cpu < 4; cpu++)
 		g_assert_cmpuint(n_on(plan, cpu), ==, 4);
-	g_assert_cmpuint(af_load_get(m->load, 80), ==, 100);
-	g_assert_cmpuint(af_load_get(m->load, 99), ==, 0);
+	g_assert_cmpuint(af_plan_load_get(m->load, 80), ==, 100);
+	g_assert_cmpuint(af_plan_load_get(m->load, 99), ==, 0);
 }
 
 static void test_load_within_hysteresis(void)
@@ -1038,9 +1038,9 @@ static void test_check_catches_held(void)
 
 static void test_action_to_string(void)
 {
-	g_assert_cmpstr(af_action_to_string(AF_ACTION_MOVE), ==, "move");
-	g_assert_cmpstr(af_action_to_string(AF_ACTION_KEEP), ==, "keep");
-	g_assert_cmpstr(af_action_to_string(AF_ACTION_SKIP), ==, "skip");
+	g_assert_cmpstr(af_plan_action_to_string(AF_ACTION_MOVE), ==, "move");
+	g_assert_cmpstr(af_plan_action_to_string(AF_ACTION_KEEP), ==, "keep");
+	g_assert_cmpstr(af_plan_action_to_string(AF_ACTION_SKIP), ==, "skip");
 }
 
 int main(int argc, char **argv)

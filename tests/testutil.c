@@ -157,7 +157,7 @@ void af_test_dump_plan(const AfPlan *plan)
 						      : g_strdup("-");
 
 		g_string_append_printf(text, "%u %s %s %s\n", e->irq->irq,
-				       af_action_to_string(e->action), planned, e->reason);
+				       af_plan_action_to_string(e->action), planned, e->reason);
 		for (guint j = 0; j < e->warnings->len; j++)
 			g_string_append_printf(text, "  warning %s\n",
 					       (const char *)e->warnings->pdata[j]);

@@ -19,8 +19,8 @@ typedef void (*AfConfigCallback)(const char *path, gpointer user_data);
 typedef struct AfConfigWatch AfConfigWatch;
 
 /* Watches config_path's directory and dropin_dir. 0 or a negative errno. */
-int af_config_watch_new(const char *config_path, const char *dropin_dir,
-			AfConfigCallback callback, gpointer user_data, AfConfigWatch **ret_watch);
+int af_config_watch_new(const char *config_path, const char *dropin_dir, AfConfigCallback callback,
+			gpointer user_data, AfConfigWatch **ret_watch);
 /* Detaches and frees; accepts NULL. */
 void af_config_watch_free(AfConfigWatch *watch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfConfigWatch, af_config_watch_free)

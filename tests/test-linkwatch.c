@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "netlink.h"
+#include "linkwatch.h"
 #include "netns.h"
 
 /*
@@ -11,7 +11,7 @@
 
 static void on_link(const AfLinkEvent *event, gpointer user_data)
 {
-	af_test_events_add(user_data, "%s %s", af_link_change_to_string(event->change),
+	af_test_events_add(user_data, "%s %s", af_link_watch_change_to_string(event->change),
 			   event->name ? event->name : "?");
 }
 
@@ -36,9 +36,9 @@ static void test_veth_new_and_del(void)
 
 static void test_change_to_string(void)
 {
-	g_assert_cmpstr(af_link_change_to_string(AF_LINK_NEW), ==, "new");
-	g_assert_cmpstr(af_link_change_to_string(AF_LINK_DEL), ==, "del");
-	g_assert_cmpstr(af_link_change_to_string(AF_LINK_OVERRUN), ==, "overrun");
+	g_assert_cmpstr(af_link_watch_change_to_string(AF_LINK_NEW), ==, "new");
+	g_assert_cmpstr(af_link_watch_change_to_string(AF_LINK_DEL), ==, "del");
+	g_assert_cmpstr(af_link_watch_change_to_string(AF_LINK_OVERRUN), ==, "overrun");
 }
 
 int main(int argc, char **argv)
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 	/* Everything after this runs in a fresh, empty network namespace. */
 	af_test_netns_enter();
-	g_test_add_func("/netlink/watch/veth-new-and-del", test_veth_new_and_del);
-	g_test_add_func("/netlink/change_to_string/all", test_change_to_string);
+	g_test_add_func("/linkwatch/watch/veth-new-and-del", test_veth_new_and_del);
+	g_test_add_func("/linkwatch/change_to_string/all", test_change_to_string);
 	return g_test_run();
 }

@@ -6,18 +6,18 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "inotify.h"
+#include "configwatch.h"
 
 #define DIR_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
 
 struct AfConfigWatch {
 	int fd;
 	int config_dir_wd;
-	int dropin_wd;          /* -1 while the drop-in directory does not exist */
+	int dropin_wd; /* -1 while the drop-in directory does not exist */
 	char *config_dir;
 	char *config_name;
 	char *dropin_dir;
-	char *dropin_name;      /* the drop-in directory's name in its parent */
+	char *dropin_name;	       /* the drop-in directory's name in its parent */
 	gboolean dropin_in_config_dir; /* "affinityd.conf.d" beside the file */
 	guint source;
 	AfConfigCallback callback;
@@ -27,9 +27,9 @@ struct AfConfigWatch {
 static void watch_dropin(AfConfigWatch *watch)
 {
 	/* IN_DELETE_SELF/IN_MOVE_SELF: the directory itself went away. */
-	watch->dropin_wd = inotify_add_watch(watch->fd, watch->dropin_dir,
-					     DIR_EVENTS | IN_DELETE_SELF | IN_MOVE_SELF |
-						     IN_ONLYDIR);
+	watch->dropin_wd =
+		inotify_add_watch(watch->fd, watch->dropin_dir,
+				  DIR_EVENTS | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
 	if (watch->dropin_wd < 0)
 		g_debug("Not watching %s yet: %s", watch->dropin_dir, g_strerror(errno));
 }
@@ -91,8 +91,8 @@ static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
-int af_config_watch_new(const char *config_path, const char *dropin_dir,
-			AfConfigCallback callback, gpointer user_data, AfConfigWatch **ret_watch)
+int af_config_watch_new(const char *config_path, const char *dropin_dir, AfConfigCallback callback,
+			gpointer user_data, AfConfigWatch **ret_watch)
 {
 	g_autoptr(AfConfigWatch) watch = g_new0(AfConfigWatch, 1);
 	g_autofree char *dropin_parent = g_path_get_dirname(dropin_dir);
@@ -110,8 +110,8 @@ int af_config_watch_new(const char *config_path, const char *dropin_dir,
 	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (watch->fd < 0)
 		return -errno;
-	watch->config_dir_wd = inotify_add_watch(watch->fd, watch->config_dir,
-						 DIR_EVENTS | IN_ONLYDIR);
+	watch->config_dir_wd =
+		inotify_add_watch(watch->fd, watch->config_dir, DIR_EVENTS | IN_ONLYDIR);
 	if (watch->config_dir_wd < 0)
 		return -errno;
 	watch_dropin(watch);

@@ -12,15 +12,15 @@
 #include <glib.h>
 
 typedef enum {
-	AF_LINK_NEW,     /* RTM_NEWLINK: added or changed */
-	AF_LINK_DEL,     /* RTM_DELLINK */
+	AF_LINK_NEW,	 /* RTM_NEWLINK: added or changed */
+	AF_LINK_DEL,	 /* RTM_DELLINK */
 	AF_LINK_OVERRUN, /* the socket lost messages: anything may have changed */
 } AfLinkChange;
 
 typedef struct AfLinkEvent {
 	AfLinkChange change;
-	int ifindex;       /* 0 for AF_LINK_OVERRUN */
-	const char *name;  /* NULL when the message had none */
+	int ifindex;	  /* 0 for AF_LINK_OVERRUN */
+	const char *name; /* NULL when the message had none */
 } AfLinkEvent;
 
 typedef void (*AfLinkCallback)(const AfLinkEvent *event, gpointer user_data);
@@ -33,4 +33,4 @@ int af_link_watch_new(AfLinkCallback callback, gpointer user_data, AfLinkWatch *
 void af_link_watch_free(AfLinkWatch *watch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfLinkWatch, af_link_watch_free)
 /* "new", "del", "overrun". */
-const char *af_link_change_to_string(AfLinkChange change);
+const char *af_link_watch_change_to_string(AfLinkChange change);

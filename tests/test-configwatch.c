@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
-#include "inotify.h"
+#include "configwatch.h"
 
 /* Real files in a temporary directory, changed the ways editors and tools do. */
 
@@ -32,7 +32,8 @@ static void setup(Fixture *f, gconstpointer data)
 	f->config = g_build_filename(f->dir, "affinityd.conf", NULL);
 	f->dropins = g_build_filename(f->dir, "affinityd.conf.d", NULL);
 	f->seen = g_ptr_array_new_with_free_func(g_free);
-	g_assert_cmpint(af_config_watch_new(f->config, f->dropins, on_changed, f, &f->watch), ==, 0);
+	g_assert_cmpint(af_config_watch_new(f->config, f->dropins, on_changed, f, &f->watch), ==,
+			0);
 }
 
 static void teardown(Fixture *f, gconstpointer data)
@@ -136,13 +137,14 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_set_nonfatal_assertions();
-	g_test_add("/inotify/watch/write-in-place", Fixture, NULL, setup, test_write_in_place,
+	g_test_add("/configwatch/watch/write-in-place", Fixture, NULL, setup, test_write_in_place,
 		   teardown);
-	g_test_add("/inotify/watch/rename-over", Fixture, NULL, setup, test_rename_over, teardown);
-	g_test_add("/inotify/watch/dropin-created-later", Fixture, NULL, setup,
+	g_test_add("/configwatch/watch/rename-over", Fixture, NULL, setup, test_rename_over,
+		   teardown);
+	g_test_add("/configwatch/watch/dropin-created-later", Fixture, NULL, setup,
 		   test_dropin_created_later, teardown);
-	g_test_add("/inotify/watch/dropin-removed-and-back", Fixture, NULL, setup,
+	g_test_add("/configwatch/watch/dropin-removed-and-back", Fixture, NULL, setup,
 		   test_dropin_removed_and_back, teardown);
-	g_test_add_func("/inotify/new/missing-dir", test_missing_dir);
+	g_test_add_func("/configwatch/new/missing-dir", test_missing_dir);
 	return g_test_run();
 }

@@ -8,7 +8,7 @@
 #include <netlink/route/link.h>
 #include <netlink/socket.h>
 
-#include "netlink.h"
+#include "linkwatch.h"
 
 struct AfLinkWatch {
 	struct nl_sock *sock;
@@ -37,7 +37,7 @@ static void on_link_object(struct nl_object *object, void *arg)
 
 static int on_valid(struct nl_msg *msg, void *arg)
 {
-	ParseState state = { .watch = arg };
+	ParseState state = {.watch = arg};
 
 	switch (nlmsg_hdr(msg)->nlmsg_type) {
 	case RTM_NEWLINK:
@@ -62,7 +62,7 @@ static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
 	r = nl_recvmsgs_default(watch->sock);
 	if (r < 0 && r != -NLE_AGAIN) {
 		/* ENOBUFS (NLE_NOMEM) and friends: messages were dropped. */
-		const AfLinkEvent event = { .change = AF_LINK_OVERRUN };
+		const AfLinkEvent event = {.change = AF_LINK_OVERRUN};
 
 		g_debug("rtnetlink receive: %s", nl_geterror(r));
 		watch->callback(&event, watch->user_data);
@@ -128,7 +128,7 @@ void af_link_watch_free(AfLinkWatch *watch)
 	g_free(watch);
 }
 
-const char *af_link_change_to_string(AfLinkChange change)
+const char *af_link_watch_change_to_string(AfLinkChange change)
 {
 	switch (change) {
 	case AF_LINK_NEW:
