@@ -5,42 +5,14 @@
 # Every write goes through --sysroot into the copy. Prints TAP.
 set -u
 
-top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
-affinityd=$top_builddir/daemon/affinityd
-fixture=$top_srcdir/tests/fixtures/sysroots/qemu-managed-doc-example.tar.gz
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-reload-XXXXXX")
-pid=
+. "$(dirname "$0")/lib.sh"
+log=$tmp/log
 listener=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-	[ -n "$listener" ] && kill -KILL "$listener" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Waits (a failure guard, not a measurement) until the log has a line matching $1.
-wait_for() {
-	i=0
-	while ! grep -q -- "$1" "$tmp/log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-count() { grep -c -- "$1" "$tmp/log" 2>/dev/null || true; }
+trap 'cleanup; [ -n "$listener" ] && kill -KILL "$listener" 2>/dev/null' EXIT
 
 echo "1..13"
 mkdir "$tmp/root" "$tmp/etc" "$tmp/state"
-tar -C "$tmp/root" --no-same-owner -xzf "$fixture"
+unpack_fixture "$tmp/root"
 conf=$tmp/etc/affinityd.conf
 # exec: in the background, $! must be the daemon itself, not a subshell.
 run() {

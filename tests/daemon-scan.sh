@@ -7,44 +7,15 @@
 set -u
 unset STATE_DIRECTORY
 
-top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
-affinityd=$top_builddir/daemon/affinityd
-fixture=$top_srcdir/tests/fixtures/sysroots/qemu-managed-doc-example.tar.gz
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-scan-XXXXXX") || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
+. "$(dirname "$0")/lib.sh"
 log=$tmp/log
-# Waits (a failure guard, not a measurement) until the log has $2 lines matching $1.
-wait_for() {
-	i=0
-	while [ "$(count "$1")" -lt "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-count() { c=$(grep -c -- "$1" "$log" 2>/dev/null); echo "${c:-0}"; }
 # Lets the daemon scan a few more times (interval_ms=100 below).
 scans() { sleep 0.6; }
 
 root=$tmp/root
 file=$root/proc/interrupts
 mkdir "$root" "$tmp/state"
-tar -C "$root" --no-same-owner -xzf "$fixture"
+unpack_fixture "$root"
 printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\n' > "$tmp/affinityd.conf"
 failing="Failed to read $file, not following new IRQs and load"
 back="$file reads again"

@@ -19,28 +19,10 @@ set -u
 # The tests choose the state directory; systemd's is not theirs.
 unset STATE_DIRECTORY
 
-top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
-affinityd=$top_builddir/daemon/affinityd
-fixture=$top_srcdir/tests/fixtures/sysroots/qemu-managed-doc-example.tar.gz
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-daemon-XXXXXX") || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
 
 root=$tmp/root
 conf=$tmp/affinityd.conf
-log=
 
 # Starts the daemon in the background on the copy; its log is $tmp/$1.log.
 start() {
@@ -52,17 +34,6 @@ start() {
 		--config "$conf" "$@") > "$log" 2>&1 &
 	pid=$!
 }
-# Waits (a failure guard, not a measurement) until the log has $2 lines matching $1.
-wait_for() {
-	i=0
-	while [ "$(count "$1")" -lt "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-count() { c=$(grep -c -- "$1" "$log" 2>/dev/null); echo "${c:-0}"; }
 # Stops the daemon with signal $1; the exit status is in $status.
 stop() {
 	kill "-$1" "$pid"
@@ -91,7 +62,7 @@ moved_irq=1
 fresh_root() {
 	rm -rf "$root"
 	mkdir "$root"
-	tar -C "$root" --no-same-owner -xzf "$fixture"
+	unpack_fixture "$root"
 }
 
 echo "1..30"
