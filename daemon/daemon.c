@@ -328,16 +328,11 @@ static void daemon_clear(AfDaemon *daemon)
 static int daemon_start(AfDaemon *daemon)
 {
 	const AfOptions *options = daemon->options;
-	const AfEngineSetup setup = {
-		.root = options->sysroot,
-		.config = options->config,
-		.dropins = options->config_dropins,
-	};
 	g_autoptr(GError) error = NULL;
 	const AfPolicy *policy;
 	int r;
 
-	r = af_engine_open(&setup, &daemon->engine, &error);
+	r = af_engine_open(&options->engine, &daemon->engine, &error);
 	if (r < 0) {
 		af_log_error("%s", error->message);
 		return r;

@@ -23,12 +23,6 @@ static int print_all(const char *text)
 
 int af_mode_dry_run(const AfOptions *options)
 {
-	const AfEngineSetup setup = {
-		.root = options->sysroot,
-		.config = options->config,
-		.dropins = options->config_dropins,
-		.read_only = TRUE,
-	};
 	g_autoptr(AfEngine) engine = NULL;
 	g_autoptr(AfStateDir) statedir = NULL;
 	g_autoptr(GError) error = NULL;
@@ -36,7 +30,7 @@ int af_mode_dry_run(const AfOptions *options)
 
 	/* The operator reads the plan on stdout and any complaint on stderr. */
 	af_log_init(TRUE, options->debug);
-	if (af_engine_open(&setup, &engine, &error) < 0) {
+	if (af_engine_open(&options->engine, &engine, &error) < 0) {
 		af_log_error("%s", error->message);
 		return 1;
 	}

@@ -72,6 +72,12 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 	if (!o->config)
 		o->config = g_build_filename(AF_SYSCONFDIR, "affinityd", "affinityd.conf", NULL);
 	o->config_dropins = g_strconcat(o->config, ".d", NULL);
+	o->engine = (AfEngineSetup){
+		.root = o->sysroot,
+		.config = o->config,
+		.dropins = o->config_dropins,
+		.read_only = o->mode == AF_MODE_DRY_RUN,
+	};
 	return 0;
 }
 

@@ -94,18 +94,13 @@ static guint count_misplaced(Oneshot *o)
 
 int af_mode_oneshot(const AfOptions *options)
 {
-	const AfEngineSetup setup = {
-		.root = options->sysroot,
-		.config = options->config,
-		.dropins = options->config_dropins,
-	};
 	g_autoptr(GError) error = NULL;
 	Oneshot o = { 0 };
 	guint misplaced;
 	int status = EXIT_FAILURE;
 
 	af_log_init(options->foreground, options->debug);
-	if (af_engine_open(&setup, &o.engine, &error) < 0) {
+	if (af_engine_open(&options->engine, &o.engine, &error) < 0) {
 		af_log_error("%s", error->message);
 		goto out;
 	}

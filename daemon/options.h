@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "engine.h"
+
 typedef enum {
 	AF_MODE_DAEMON,  /* default: run until SIGTERM */
 	AF_MODE_DRY_RUN, /* --dry-run: plan, print, write nothing */
@@ -23,4 +25,5 @@ typedef struct AfOptions {
 	char *state_dir;      /* --state-dir DIR; NULL: af_statedir_choose() decides */
 	gboolean foreground;  /* --foreground: plain stderr logging even under the journal */
 	gboolean debug;       /* --debug */
+	AfEngineSetup engine; /* what every mode opens its engine with (borrows the above) */
 } AfOptions;
