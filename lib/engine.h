@@ -10,6 +10,9 @@
  * the plan: --dry-run prints it, --oneshot applies it once, the daemon
  * applies it and waits for the next event.
  *
+ * Run-time bans (lib/bans.h), when a mode gives them, are isolation
+ * sources of every read's housekeeping, one per owner ("ban:OWNER").
+ *
  * Every plan the engine hands out passed af_plan_check() against the very
  * inputs it was made from. Failures come back as a negative errno and one
  * sentence in the GError (the policy's own "PATH:LINE: reason" included),
@@ -18,6 +21,7 @@
 
 #include <glib.h>
 
+#include "bans.h"
 #include "housekeeping.h"
 #include "planlimits.h"
 #include "planner.h"
@@ -52,6 +56,7 @@ typedef struct AfEngine {
 	AfHousekeeping *hk;	/* of that read */
 	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
+	const AfBans *bans;	/* borrowed (af_engine_set_bans); NULL: none */
 } AfEngine;
 
 /* Loads the policy and opens the machine at setup->root. */
@@ -67,9 +72,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfEngine, af_engine_free)
 int af_engine_reload(AfEngine *engine, GError **error);
 
 /*
+ * The run-time bans every later read adds to housekeeping (borrowed: they
+ * must outlive the engine or be unset with NULL). The last look is not
+ * changed: the next af_engine_read() takes a changed table in.
+ */
+void af_engine_set_bans(AfEngine *engine, const AfBans *bans);
+
+/*
  * Reads the machine: with refresh and a last look, only what CPU hotplug,
  * drivers and load change (af_snapshot_refresh), else, or when the IRQs
- * are not the same any more, in full; then the housekeeping CPUs. learned
+ * are not the same any more, in full; then the housekeeping CPUs, bans
+ * included. learned
  * (may be NULL) marks the IRQs refused earlier. On success the last plan
  * is dropped (it described the last look); on failure nothing changes.
  */

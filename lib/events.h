@@ -23,17 +23,18 @@ typedef enum {
 	AF_EVENT_CONFIG = 1 << 6,      /* reload: new policy */
 	AF_EVENT_DRIFT = 1 << 7,       /* someone else changed an affinity */
 	AF_EVENT_START = 1 << 8,       /* the first plan */
+	AF_EVENT_BAN = 1 << 9,	       /* a run-time ban came, changed or went (bans.h) */
 } AfEventFlags;
 
 /* Events after which the move guard's write budget per IRQ starts again. */
 #define AF_EVENT_WINDOW                                                                            \
 	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DEVICE | AF_EVENT_CONFIG |          \
-	 AF_EVENT_START)
+	 AF_EVENT_START | AF_EVENT_BAN)
 /* Events whose moves are repairs, never held by the minimum move interval. */
 #define AF_EVENT_REPAIR (AF_EVENT_WINDOW | AF_EVENT_LINK | AF_EVENT_DRIFT)
 /* Events that move IRQs but neither add nor remove IRQs or devices: a refresh will do. */
 #define AF_EVENT_REFRESH                                                                           \
-	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD)
+	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD | AF_EVENT_BAN)
 /* CPU hotplug either way. */
 #define AF_EVENT_HOTPLUG (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE)
 

@@ -106,6 +106,15 @@ static void add_cmdline_sources(AfHousekeeping *hk, const AfCmdline *cmdline)
 		af_cpuset_assign(hk->managed_irq_isolated, cmdline->isolcpus_managed_irq);
 }
 
+static void warn_none_left(AfHousekeeping *hk)
+{
+	g_autofree char *text = af_cpuset_format_list(hk->online);
+
+	g_ptr_array_add(hk->warnings, g_strdup_printf("Every online CPU (%s) is isolated: no CPU "
+						      "is left for IRQs, so none will be moved",
+						      text));
+}
+
 static AfHousekeeping *new_housekeeping(const AfCpuSet *online)
 {
 	AfHousekeeping *hk = g_new0(AfHousekeeping, 1);
@@ -144,16 +153,23 @@ int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfC
 		add_copy(hk, AF_HK_SOURCE_CONFIG_BANNED, policy->banned);
 	}
 	hk->housekeeping = af_cpuset_new_andnot(hk->online, hk->isolated);
-	if (af_cpuset_is_empty(hk->housekeeping)) {
-		g_autofree char *text = af_cpuset_format_list(hk->online);
-
-		g_ptr_array_add(hk->warnings,
-				g_strdup_printf("Every online CPU (%s) is isolated: no CPU is left "
-						"for IRQs, so none will be moved",
-						text));
-	}
+	if (af_cpuset_is_empty(hk->housekeeping))
+		warn_none_left(hk);
 	*ret_hk = g_steal_pointer(&hk);
 	return 0;
+}
+
+void af_housekeeping_add_source(AfHousekeeping *hk, const char *name, const AfCpuSet *cpus)
+{
+	gboolean had_cpus = !af_cpuset_is_empty(hk->housekeeping);
+
+	g_assert(!af_housekeeping_source(hk, name));
+	if (af_cpuset_is_empty(cpus))
+		return;
+	add_copy(hk, name, cpus);
+	af_cpuset_andnot(hk->housekeeping, cpus);
+	if (had_cpus && af_cpuset_is_empty(hk->housekeeping))
+		warn_none_left(hk);
 }
 
 void af_housekeeping_free(AfHousekeeping *hk)

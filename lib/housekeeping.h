@@ -6,7 +6,8 @@
  * isolated CPU came from. Isolation sources: /sys/devices/system/cpu/isolated,
  * .../nohz_full, .../housekeeping (newest kernels; CPUs outside it count as
  * isolated), isolcpus= and irqaffinity= and nohz_full= on /proc/cmdline, the
- * cgroup v2 root cpuset.cpus.isolated, and the config's [cpus] lists.
+ * cgroup v2 root cpuset.cpus.isolated, the config's [cpus] lists, and
+ * sources the caller adds after the read (run-time bans, lib/bans.h).
  */
 
 #include <glib.h>
@@ -61,5 +62,12 @@ int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfC
 /* Frees; accepts NULL. */
 void af_housekeeping_free(AfHousekeeping *hk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfHousekeeping, af_housekeeping_free)
+/*
+ * Adds a source the files do not show (a run-time ban, "ban:OWNER") after
+ * af_housekeeping_read: its CPUs (may be NULL or empty: no source) join
+ * isolated and leave housekeeping; the warning that no CPU is left is added
+ * if this source took the last one. A name already present is a caller bug.
+ */
+void af_housekeeping_add_source(AfHousekeeping *hk, const char *name, const AfCpuSet *cpus);
 /* The CPUs of one named source, or NULL when that source isolates none. */
 const AfCpuSet *af_housekeeping_source(const AfHousekeeping *hk, const char *name);

@@ -220,6 +220,53 @@ static void test_read_no_cmdline_no_policy(void)
 	af_test_rm_rf(root);
 }
 
+/*
+ * Sources added after the read (run-time bans): each named, after the
+ * files' sources, taking its CPUs out of housekeeping; the one that takes
+ * the last CPU brings the warning, once.
+ */
+static void test_add_source(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *root = g_dir_make_tmp("af-hk-XXXXXX", &error);
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfCpuSet) online = af_cpuset_new_range(0, 7);
+	g_autoptr(AfCpuSet) a = af_cpuset_new_range(4, 5);
+	g_autoptr(AfCpuSet) b = af_cpuset_new_range(5, 6);
+	g_autoptr(AfCpuSet) most = af_cpuset_new_range(2, 3);
+	g_autoptr(AfCpuSet) rest = af_cpuset_new_range(0, 1);
+	g_autoptr(AfCpuSet) empty = af_cpuset_new();
+	g_autoptr(AfHousekeeping) hk = NULL;
+	g_autofree char *sources = NULL;
+
+	g_assert_no_error(error);
+	af_test_write_file(root, CPU "isolated", "7\n");
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, NULL, &hk), ==, 0);
+	af_housekeeping_add_source(hk, "ban:tuned", a);
+	af_housekeeping_add_source(hk, "ban:crio", b);
+	af_housekeeping_add_source(hk, "ban:none", empty);
+	af_housekeeping_add_source(hk, "ban:null", NULL);
+	sources = format_sources(hk);
+	g_assert_cmpstr(sources, ==, "sysfs_isolated=7 ban:tuned=4-5 ban:crio=5-6");
+	assert_cpulist(hk->isolated, "4-7");
+	assert_cpulist(hk->housekeeping, "0-3");
+	assert_cpulist(af_housekeeping_source(hk, "ban:crio"), "5-6");
+	g_assert_null(af_housekeeping_source(hk, "ban:none"));
+	g_assert_cmpuint(hk->warnings->len, ==, 0);
+
+	af_housekeeping_add_source(hk, "ban:most", most);
+	g_assert_cmpuint(hk->warnings->len, ==, 0);
+	af_housekeeping_add_source(hk, "ban:last", rest);
+	assert_cpulist(hk->housekeeping, "");
+	g_assert_cmpuint(hk->warnings->len, ==, 1);
+	g_assert_true(
+		g_str_has_prefix(g_ptr_array_index(hk->warnings, 0), "Every online CPU (0-7)"));
+	af_housekeeping_add_source(hk, "ban:again", rest);
+	g_assert_cmpuint(hk->warnings->len, ==, 1);
+	af_test_rm_rf(root);
+}
+
 /* No online CPU is a caller's inconsistency: -EINVAL, output untouched. */
 static void test_read_no_online(void)
 {
@@ -243,5 +290,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/housekeeping/read/qemu-capture", test_read_qemu_capture);
 	g_test_add_func("/housekeeping/read/no-cmdline-no-policy", test_read_no_cmdline_no_policy);
 	g_test_add_func("/housekeeping/read/no-online", test_read_no_online);
+	g_test_add_func("/housekeeping/add_source/after-read", test_add_source);
 	return g_test_run();
 }
