@@ -107,6 +107,8 @@ int af_mode_oneshot(const AfOptions *options)
 	o.statedir = af_statedir_open_for(options->state_dir, o.engine->policy->state_dir,
 					  o.engine->sysroot, FALSE);
 	o.apply = af_apply_new(o.engine->sysroot, o.statedir);
+	/* Persistent bans hold in every mode, as the daemon would honour them. */
+	af_engine_set_bans(o.engine, o.statedir->state->bans);
 	for (guint attempt = 0;; attempt++) {
 		g_autoptr(AfApplyResult) result = NULL;
 

@@ -12,8 +12,8 @@
 
 static void go_in_memory(AfStateDir *statedir, const char *why)
 {
-	af_log_warning("State directory %s is not usable (%s): learned IRQs and original "
-		       "affinities are kept in memory only and lost on exit",
+	af_log_warning("State directory %s is not usable (%s): learned IRQs, original "
+		       "affinities and persistent bans are kept in memory only and lost on exit",
 		       statedir->path, why);
 	g_clear_pointer(&statedir->path, g_free);
 }
@@ -54,6 +54,7 @@ static void load_state(AfStateDir *statedir)
 {
 	load_file(statedir, AF_STATE_LEARNED_FILE, af_state_parse_learned);
 	load_file(statedir, AF_STATE_ORIGINALS_FILE, af_state_parse_originals);
+	load_file(statedir, AF_STATE_BANS_FILE, af_state_parse_bans);
 }
 
 AfStateDir *af_statedir_open(const char *path)
@@ -123,8 +124,8 @@ AfStateDir *af_statedir_open_for(const char *option, const char *configured,
 		return af_statedir_open_readonly(path);
 	}
 	if (!path) {
-		af_log_info("No --state-dir for sysroot %s: learned IRQs and original affinities "
-			    "are kept in memory only",
+		af_log_info("No --state-dir for sysroot %s: learned IRQs, original affinities "
+			    "and persistent bans are kept in memory only",
 			    af_sysroot_path(sysroot));
 		return af_statedir_open(NULL);
 	}
@@ -164,15 +165,19 @@ static int save_file(AfStateDir *statedir, const char *name, const char *text)
 
 int af_statedir_save(AfStateDir *statedir)
 {
-	g_autofree char *learned = NULL, *originals = NULL;
+	g_autofree char *learned = NULL, *originals = NULL, *bans = NULL;
 	int r;
 
 	if (!statedir->path || statedir->read_only)
 		return 0;
 	learned = af_state_format_learned(statedir->state);
 	originals = af_state_format_originals(statedir->state);
+	bans = af_state_format_bans(statedir->state);
 	r = save_file(statedir, AF_STATE_LEARNED_FILE, learned);
 	if (r < 0)
 		return r;
-	return save_file(statedir, AF_STATE_ORIGINALS_FILE, originals);
+	r = save_file(statedir, AF_STATE_ORIGINALS_FILE, originals);
+	if (r < 0)
+		return r;
+	return save_file(statedir, AF_STATE_BANS_FILE, bans);
 }

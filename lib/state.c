@@ -23,6 +23,7 @@ AfState *af_state_new(void)
 	state->learned = af_learned_new();
 	state->originals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 						 (GDestroyNotify)original_free);
+	state->bans = af_bans_new();
 	return state;
 }
 
@@ -32,6 +33,7 @@ void af_state_free(AfState *state)
 		return;
 	g_hash_table_unref(state->learned);
 	g_hash_table_unref(state->originals);
+	af_bans_free(state->bans);
 	g_free(state);
 }
 
@@ -98,7 +100,7 @@ static int parse_irq(char **p, guint *ret_irq)
 	return 0;
 }
 
-static int parse_learned_line(GHashTable *learned, char *line)
+static int parse_learned_line(gpointer learned, char *line)
 {
 	guint irq;
 	int r;
@@ -110,7 +112,7 @@ static int parse_learned_line(GHashTable *learned, char *line)
 	return 0;
 }
 
-static int parse_original_line(GHashTable *originals, char *line)
+static int parse_original_line(gpointer originals, char *line)
 {
 	g_autoptr(AfCpuSet) affinity = NULL;
 	AfOriginal *original;
@@ -133,8 +135,25 @@ static int parse_original_line(GHashTable *originals, char *line)
 	return 0;
 }
 
+/* "OWNER CPULIST": one owner once, a non-empty list. */
+static int parse_ban_line(gpointer bans, char *line)
+{
+	g_autoptr(AfCpuSet) cpus = NULL;
+	char *space = strchr(line, ' ');
+
+	if (!space)
+		return -EINVAL;
+	*space = '\0';
+	if (!af_bans_owner_is_valid(line) || af_bans_lookup(bans, line))
+		return -EINVAL;
+	if (af_cpuset_parse_list(space + 1, &cpus) < 0 || af_cpuset_is_empty(cpus))
+		return -EINVAL;
+	af_bans_set(bans, line, cpus, TRUE);
+	return 0;
+}
+
 /* Runs parse_line on every record line of text into table; the first bad line fails. */
-static int parse_lines(const char *text, GHashTable *table, int (*parse_line)(GHashTable *, char *),
+static int parse_lines(const char *text, gpointer table, int (*parse_line)(gpointer, char *),
 		       guint *ret_line)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
@@ -180,6 +199,19 @@ int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
 		return r;
 	g_hash_table_unref(state->originals);
 	state->originals = g_steal_pointer(&originals);
+	return 0;
+}
+
+int af_state_parse_bans(AfState *state, const char *text, guint *ret_line)
+{
+	g_autoptr(AfBans) bans = af_bans_new();
+	int r;
+
+	r = parse_lines(text, bans, parse_ban_line, ret_line);
+	if (r < 0)
+		return r;
+	af_bans_free(state->bans);
+	state->bans = g_steal_pointer(&bans);
 	return 0;
 }
 
@@ -231,5 +263,24 @@ char *af_state_format_originals(const AfState *state)
 				       name_suffix(original->name, &buffer));
 	}
 	g_list_free(keys);
+	return g_string_free(out, FALSE);
+}
+
+char *af_state_format_bans(const AfState *state)
+{
+	GString *out =
+		g_string_new("# CPUs kept free of IRQs at run time, by owner (affinityctl ban "
+			     "--persist): OWNER CPULIST\n");
+	g_autoptr(GPtrArray) bans = af_bans_list(state->bans);
+
+	for (guint i = 0; i < bans->len; i++) {
+		const AfBan *ban = g_ptr_array_index(bans, i);
+		g_autofree char *list = NULL;
+
+		if (!ban->persist)
+			continue;
+		list = af_cpuset_format_list(ban->cpus);
+		g_string_append_printf(out, "%s %s\n", ban->owner, list);
+	}
 	return g_string_free(out, FALSE);
 }

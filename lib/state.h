@@ -2,32 +2,36 @@
 #pragma once
 
 /*
- * AfState: what affinityd must remember across restarts, kept in two files
+ * AfState: what affinityd must remember across restarts, kept in three files
  * of the state directory (/var/lib/affinityd): `learned`, the IRQs learned
- * unmovable from EIO/EPERM writes, and `originals`, each IRQ's ORIGINAL
+ * unmovable from EIO/EPERM writes, `originals`, each IRQ's ORIGINAL
  * affinity from before affinityd first wrote it, so that a restore after a
- * crash and restart still puts back the true originals. Both are keyed by
- * IRQ number and name: a number reused by another IRQ is not the same IRQ.
+ * crash and restart still puts back the true originals, and `bans`, the
+ * persistent run-time bans (lib/bans.h). The first two are keyed by IRQ
+ * number and name: a number reused by another IRQ is not the same IRQ.
  * Text in, text out; the daemon reads and writes the files.
  *
- * Both files hold one IRQ a line, the name last (the rest of the line: it
- * may hold spaces, or be absent for a nameless IRQ); blank lines and lines
- * starting with '#' are ignored:
+ * learned and originals hold one IRQ a line, the name last (the rest of the
+ * line: it may hold spaces, or be absent for a nameless IRQ); bans one owner
+ * a line. Blank lines and lines starting with '#' are ignored:
  *
  *     learned:    IRQ NAME            "27 virtio2-request"
  *     originals:  IRQ CPULIST NAME    "30 0-1 virtio0-requests"
+ *     bans:       OWNER CPULIST       "tuned 4-7"
  *
- * The one parser and formatter of both files; every mode (dry-run too)
+ * The one parser and formatter of these files; every mode (dry-run too)
  * reads them through daemon/statedir.c.
  */
 
 #include <glib.h>
 
+#include "bans.h"
 #include "cpuset.h"
 #include "learned.h"
 
 #define AF_STATE_LEARNED_FILE "learned"
 #define AF_STATE_ORIGINALS_FILE "originals"
+#define AF_STATE_BANS_FILE "bans"
 
 typedef struct AfOriginal {
 	char *name;         /* the IRQ's name when its original was taken */
@@ -37,6 +41,7 @@ typedef struct AfOriginal {
 typedef struct AfState {
 	AfLearned *learned;    /* lib/learned.h */
 	GHashTable *originals; /* GUINT_TO_POINTER(irq) -> AfOriginal* */
+	AfBans *bans;	       /* every run-time ban; the persistent ones are saved */
 } AfState;
 
 /* An empty state. */
@@ -46,13 +51,15 @@ void af_state_free(AfState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfState, af_state_free)
 
 /*
- * Parse one file's text into state, replacing what state held of that kind.
- * Return 0, or -EINVAL with the 1-based number of the first bad line in
- * *ret_line (may be NULL), state unchanged: a bad IRQ number, and for
- * originals a bad or empty CPU list.
+ * Parse one file's text into state, replacing what state held of that kind
+ * (for bans: every ban; those read are persistent). Return 0, or -EINVAL
+ * with the 1-based number of the first bad line in *ret_line (may be NULL),
+ * state unchanged: a bad IRQ number, for originals a bad or empty CPU list,
+ * for bans an invalid owner, an owner given twice, or a bad or empty CPU list.
  */
 int af_state_parse_learned(AfState *state, const char *text, guint *ret_line);
 int af_state_parse_originals(AfState *state, const char *text, guint *ret_line);
+int af_state_parse_bans(AfState *state, const char *text, guint *ret_line);
 /*
  * One file's text, with a comment header, in ascending IRQ order. A name
  * cannot hold a newline in /proc/interrupts; one that does anyway is
@@ -60,6 +67,8 @@ int af_state_parse_originals(AfState *state, const char *text, guint *ret_line);
  */
 char *af_state_format_learned(const AfState *state);
 char *af_state_format_originals(const AfState *state);
+/* The bans file: the persistent bans only, in owner order. */
+char *af_state_format_bans(const AfState *state);
 
 /* TRUE when this IRQ (number and name) was learned unmovable. */
 gboolean af_state_is_unmovable(const AfState *state, guint irq, const char *name);

@@ -53,6 +53,21 @@ static const ParseCase originals_cases[] = {
 	{ "-1 0 a\n", -EINVAL, 1, NULL },
 };
 
+static const ParseCase bans_cases[] = {
+	{ "", 0, 0, "" },
+	{ "tuned 4-7\n", 0, 0, "tuned 4-7\n" },
+	{ "tuned 7,4,5,6", 0, 0, "tuned 4-7\n" },                  /* no final newline */
+	{ "crio@pod 1\r\n# c\n\na.b:c-d 8191\n", 0, 0, "a.b:c-d 8191\ncrio@pod 1\n" },
+	{ "tuned  4-7 \n", 0, 0, "tuned 4-7\n" },                 /* blanks around the list */
+	{ "tuned\n", -EINVAL, 1, NULL },                           /* no CPU list */
+	{ "tuned \n", -EINVAL, 1, NULL },                          /* an empty one */
+	{ "tuned 4-x\n", -EINVAL, 1, NULL },
+	{ "tuned 8192\n", -EINVAL, 1, NULL },
+	{ "a 1\nbad/owner 1\n", -EINVAL, 2, NULL },
+	{ " tuned 1\n", -EINVAL, 1, NULL },                        /* no owner before the blank */
+	{ "tuned 1\ncrio 2\ntuned 3\n", -EINVAL, 3, NULL },       /* an owner twice */
+};
+
 /* The records of a formatted file: everything after the comment line. */
 static const char *skip_comment(const char *text)
 {
@@ -100,6 +115,63 @@ static void test_parse_learned(void)
 static void test_parse_originals(void)
 {
 	check_parse(originals_cases, G_N_ELEMENTS(originals_cases), TRUE);
+}
+
+static guint count_lines(const char *text)
+{
+	guint n = 0;
+
+	for (const char *p = text; p && *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* The bans file: on failure the bans held before stay; every ban read is persistent. */
+static void test_parse_bans(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(bans_cases); i++) {
+		const ParseCase *c = &bans_cases[i];
+		g_autoptr(AfState) state = af_state_new();
+		g_autoptr(AfCpuSet) zero = af_cpuset_new_range(0, 0);
+		g_autofree char *escaped = g_strescape(c->text, NULL);
+		g_autofree char *text = NULL;
+		guint line = 0;
+		int r;
+
+		g_test_message("case %u: \"%s\"", i, escaped);
+		af_bans_set(state->bans, "before", zero, TRUE);
+		r = af_state_parse_bans(state, c->text, &line);
+		g_assert_cmpint(r, ==, c->r);
+		if (r < 0) {
+			g_assert_cmpuint(line, ==, c->line);
+			g_assert_nonnull(af_bans_lookup(state->bans, "before"));
+			continue;
+		}
+		g_assert_null(af_bans_lookup(state->bans, "before"));
+		text = af_state_format_bans(state);
+		g_assert_cmpstr(skip_comment(text), ==, c->expected);
+		/* One ban a line of the formatted file. */
+		g_assert_cmpuint(af_bans_count(state->bans), ==, count_lines(c->expected));
+	}
+}
+
+/* Only persistent bans are written; the others end with the run. */
+static void test_format_bans_persistent(void)
+{
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfState) again = af_state_new();
+	g_autoptr(AfCpuSet) a = af_cpuset_new_range(4, 7);
+	g_autoptr(AfCpuSet) b = af_cpuset_new_range(2, 2);
+	g_autofree char *text = NULL;
+
+	af_bans_set(state->bans, "tuned", a, TRUE);
+	af_bans_set(state->bans, "socket:intel_lpmd", b, FALSE);
+	text = af_state_format_bans(state);
+	g_assert_cmpstr(skip_comment(text), ==, "tuned 4-7\n");
+	g_assert_cmpint(af_state_parse_bans(again, text, NULL), ==, 0);
+	g_assert_cmpuint(af_bans_count(again->bans), ==, 1);
+	g_assert_true(af_bans_lookup(again->bans, "tuned")->persist);
+	g_assert_true(af_cpuset_equal(af_bans_lookup(again->bans, "tuned")->cpus, a));
 }
 
 static void test_round_trip(void)
@@ -191,6 +263,8 @@ int main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 	g_test_add_func("/state/parse_learned/table", test_parse_learned);
 	g_test_add_func("/state/parse_originals/table", test_parse_originals);
+	g_test_add_func("/state/parse_bans/table", test_parse_bans);
+	g_test_add_func("/state/format_bans/persistent_only", test_format_bans_persistent);
 	g_test_add_func("/state/format/round_trip", test_round_trip);
 	g_test_add_func("/state/format/line_breaks", test_format_line_breaks);
 	g_test_add_func("/state/learn_unmovable/by_name", test_unmovable_by_name);
