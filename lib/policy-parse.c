@@ -23,6 +23,7 @@ typedef enum {
 	KIND_UINT,
 	KIND_MODE,
 	KIND_PATH,
+	KIND_PATH_OR_EMPTY, /* an absolute path, or nothing (NULL): off */
 } ValueKind;
 
 typedef struct {
@@ -49,9 +50,10 @@ static const KeySpec policy_keys[] = {
 	{ "daemon", "debounce_ms", KIND_UINT, FIELD(debounce_ms), 0, 10000 },
 	{ "daemon", "restore_on_exit", KIND_BOOL, FIELD(restore_on_exit), 0, 0 },
 	{ "daemon", "state_dir", KIND_PATH, FIELD(state_dir), 0, 0 },
+	{ "compat", "irqbalance_socket", KIND_PATH_OR_EMPTY, FIELD(irqbalance_socket), 0, 0 },
 };
 
-static const char *const plain_groups[] = { "cpus", "placement", "daemon" };
+static const char *const plain_groups[] = { "cpus", "placement", "daemon", "compat" };
 static const char *const rule_keys[] = { "action", "irq", "driver", "interface", "name", "cpus" };
 
 typedef struct {
@@ -173,7 +175,7 @@ static int scan_group_line(GPtrArray *sections, const char *text, const char *or
 	if (!is_known_group(group))
 		return fail(error, G_KEY_FILE_ERROR_GROUP_NOT_FOUND, origin, line,
 			    "unknown group [%s]; valid groups: [cpus], [placement], [daemon], "
-			    "[rule:NAME]",
+			    "[compat], [rule:NAME]",
 			    group);
 	if (g_str_equal(group, RULE_PREFIX))
 		return fail(error, G_KEY_FILE_ERROR_PARSE, origin, line,
@@ -376,6 +378,12 @@ static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry
 	case KIND_MODE:
 		r = parse_mode(entry, origin, field, error);
 		break;
+	case KIND_PATH_OR_EMPTY:
+		if (!*entry->value) {
+			g_clear_pointer((char **)field, g_free);
+			break;
+		}
+		/* fall through */
 	case KIND_PATH:
 		if (!g_path_is_absolute(entry->value))
 			return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,

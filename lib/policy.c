@@ -47,6 +47,7 @@ void af_policy_free(AfPolicy *policy)
 	af_cpuset_free(policy->isolated);
 	af_cpuset_free(policy->banned);
 	g_free(policy->state_dir);
+	g_free(policy->irqbalance_socket);
 	if (policy->rules)
 		g_ptr_array_unref(policy->rules);
 	g_free(policy);
@@ -77,6 +78,7 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	copy->isolated = af_cpuset_copy(policy->isolated);
 	copy->banned = af_cpuset_copy(policy->banned);
 	copy->state_dir = g_strdup(policy->state_dir);
+	copy->irqbalance_socket = g_strdup(policy->irqbalance_socket);
 	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
@@ -100,7 +102,9 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	    a->hysteresis_percent != b->hysteresis_percent || a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
 	    a->min_move_interval_ms != b->min_move_interval_ms ||
 	    a->debounce_ms != b->debounce_ms || a->restore_on_exit != b->restore_on_exit ||
-	    g_strcmp0(a->state_dir, b->state_dir) != 0 || a->rules->len != b->rules->len)
+	    g_strcmp0(a->state_dir, b->state_dir) != 0 ||
+	    g_strcmp0(a->irqbalance_socket, b->irqbalance_socket) != 0 ||
+	    a->rules->len != b->rules->len)
 		return FALSE;
 	for (guint i = 0; i < a->rules->len; i++)
 		if (!rules_equal(g_ptr_array_index(a->rules, i), g_ptr_array_index(b->rules, i)))

@@ -54,6 +54,8 @@ typedef struct AfPolicy {
 	guint debounce_ms;            /* [daemon] debounce_ms: events -> one replan */
 	gboolean restore_on_exit;     /* [daemon] restore_on_exit */
 	char *state_dir;              /* [daemon] state_dir */
+	char *irqbalance_socket;      /* [compat] irqbalance_socket: the directory of
+					 irqbalance's socket, NULL (empty value): none */
 	GPtrArray *rules;             /* AfRule*, in file order */
 } AfPolicy;
 

@@ -35,6 +35,8 @@ static char *format_field(const AfPolicy *p, const char *field)
 		return g_strdup(p->restore_on_exit ? "true" : "false");
 	if (g_str_equal(field, "state_dir"))
 		return g_strdup(p->state_dir);
+	if (g_str_equal(field, "irqbalance_socket"))
+		return g_strdup(p->irqbalance_socket ? p->irqbalance_socket : "(off)");
 	g_assert_not_reached();
 }
 
@@ -54,6 +56,7 @@ static void test_new_defaults(void)
 	g_assert_cmpuint(p->debounce_ms, ==, 20);
 	g_assert_false(p->restore_on_exit);
 	g_assert_cmpstr(p->state_dir, ==, AF_LOCALSTATEDIR "/lib/affinityd");
+	g_assert_null(p->irqbalance_socket);
 	g_assert_cmpuint(p->rules->len, ==, 0);
 }
 
@@ -90,6 +93,10 @@ static const GoodCase good_cases[] = {
 	{ "[daemon]\nstate_dir=/run/affinityd\n", "state_dir", "/run/affinityd" },
 	/* Indented header, CRLF, a GKeyFile escape for a space. */
 	{ "  [daemon]  \r\n\tstate_dir = /srv/a\\sb\r\n", "state_dir", "/srv/a b" },
+	{ "[compat]\nirqbalance_socket=/run/irqbalance\n", "irqbalance_socket", "/run/irqbalance" },
+	/* Empty: off. */
+	{ "[compat]\nirqbalance_socket=\n", "irqbalance_socket", "(off)" },
+	{ "[compat]\nirqbalance_socket=  \n", "irqbalance_socket", "(off)" },
 	/* Comments, blank lines, a commented key and empty groups are ignored. */
 	{ "# top\n\n[cpus]\n  # indented\n[daemon]\n#interval_ms=5\ninterval_ms=250\n",
 	  "interval_ms", "250" },
@@ -132,7 +139,7 @@ static const ErrorCase error_cases[] = {
 	{ "[cpus]\r\n\r\nbogus\r\n", G_KEY_FILE_ERROR_PARSE, "t.conf:3: syntax error: expected" },
 	{ "\n\n[cpu]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
 	  "t.conf:3: unknown group [cpu]; valid groups: [cpus], [placement], [daemon], "
-	  "[rule:NAME]" },
+	  "[compat], [rule:NAME]" },
 	{ "[Cpus]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "t.conf:1: unknown group [Cpus]" },
 	{ "[rule:]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: [rule:] needs a name" },
 	{ "[daemon]\n\ninterval=5\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
@@ -183,6 +190,10 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: debounce_ms: '10001' is out of range 0..10000" },
 	{ "[daemon]\nstate_dir=var/lib\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: 'var/lib' is not an absolute path" },
+	{ "[compat]\nirqbalance_socket=run\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: irqbalance_socket: 'run' is not an absolute path" },
+	{ "[compat]\nsocket=/run\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+	  "t.conf:2: unknown key 'socket' in [compat]; valid keys: irqbalance_socket" },
 	{ "[daemon]\nstate_dir=/a\\qb\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: invalid escape sequence" },
 	{ "[cpus]\nisolated=1-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -351,6 +362,16 @@ static void test_copy_equal(void)
 	af_cpuset_add(rule->cpus, 3);
 	g_assert_false(af_policy_equal(p, copy));
 	g_assert_null(af_policy_copy(NULL));
+
+	/* The socket's directory is copied and compared, NULL (off) included. */
+	g_assert_cmpint(af_policy_merge_data(p, "[compat]\nirqbalance_socket=/run/x\n", "c", NULL),
+			==, 0);
+	g_clear_pointer(&copy, af_policy_free);
+	copy = af_policy_copy(p);
+	g_assert_cmpstr(copy->irqbalance_socket, ==, "/run/x");
+	g_assert_true(af_policy_equal(p, copy));
+	g_clear_pointer(&copy->irqbalance_socket, g_free);
+	g_assert_false(af_policy_equal(p, copy));
 }
 
 /* Load: files in a temporary directory. */
@@ -562,6 +583,7 @@ static void test_match_table(void)
 static const char *const all_keys[] = {
 	"isolated", "banned", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
 	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
+	"irqbalance_socket",
 };
 
 static char *read_default_conf(void)
