@@ -247,3 +247,20 @@ void af_log_restore(guint irq, const char *name, const AfCpuSet *from, const AfC
 					  f_from, f_to, "AFFINITYD_REASON=restore" },
 		   6);
 }
+
+void af_log_ban(const char *owner, const AfCpuSet *cpus, gboolean persist)
+{
+	g_autofree char *list = cpus ? af_cpuset_format_list(cpus) : NULL;
+	g_autofree char *message = NULL, *f_owner = NULL, *f_cpus = NULL;
+
+	if (cpus)
+		message = g_strdup_printf("Ban by %s: CPUs %s kept free of IRQs%s", owner, list,
+					  persist ? " (persistent)" : "");
+	else
+		message = g_strdup_printf("Ban by %s lifted", owner);
+	f_owner = field_or_null("AFFINITYD_OWNER", owner);
+	f_cpus = field_or_null("AFFINITYD_CPUS", list);
+	log_fields(LOG_INFO, message,
+		   (const char *const[]){ "MESSAGE_ID=" AF_LOG_MESSAGE_ID_BAN, f_owner, f_cpus },
+		   3);
+}

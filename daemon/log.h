@@ -21,6 +21,7 @@
 #define AF_LOG_MESSAGE_ID_UNMOVABLE "656a2232a4974db6a4a11fbf25175a45"
 #define AF_LOG_MESSAGE_ID_WRITE_FAILED "4648157a14f34aa2a902963c07f7d381"
 #define AF_LOG_MESSAGE_ID_RESTORE "b4bc69ae1b9c4226939cf7c38e1bcb57"
+#define AF_LOG_MESSAGE_ID_BAN "0cd790457110434580de5ba2923eae7c"
 
 /*
  * Chooses the journal or stderr (stderr always with foreground); debug (or
@@ -51,3 +52,5 @@ void af_log_unmovable(guint irq, const char *name, const char *device, int error
 void af_log_write_failed(guint irq, const char *name, const AfCpuSet *to, int error);
 /* An IRQ got its original affinity back. */
 void af_log_restore(guint irq, const char *name, const AfCpuSet *from, const AfCpuSet *to);
+/* owner banned cpus (kept across restarts when persist), or lifted its ban (cpus NULL). */
+void af_log_ban(const char *owner, const AfCpuSet *cpus, gboolean persist);

@@ -45,6 +45,9 @@ static void test_stderr_lines(void)
 		af_log_unmovable(27, "virtio2-request", NULL, -EPERM);
 		af_log_debug("hidden without --debug");
 		af_log_info("state kept in memory");
+		af_log_ban("tuned", to, TRUE);
+		af_log_ban("socket:intel_lpmd", from, FALSE);
+		af_log_ban("tuned", NULL, FALSE);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -54,7 +57,10 @@ static void test_stderr_lines(void)
 				  "ignoring: Input/output error\n"
 				  "affinityd: IRQ 27 (virtio2-request) cannot be moved (Operation "
 				  "not permitted): it will not be written again\n"
-				  "affinityd: state kept in memory\n");
+				  "affinityd: state kept in memory\n"
+				  "affinityd: Ban by tuned: CPUs 1 kept free of IRQs (persistent)\n"
+				  "affinityd: Ban by socket:intel_lpmd: CPUs 0-1 kept free of IRQs\n"
+				  "affinityd: Ban by tuned lifted\n");
 }
 
 static void test_debug(void)
