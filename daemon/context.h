@@ -30,7 +30,10 @@ typedef struct AfDaemonCounters {
 	guint64 deferred; /* load moves held back by the minimum interval */
 	guint64 fights;   /* IRQs given up on in an event window */
 	guint64 reloads;  /* configurations loaded after start-up */
+	guint64 bans;     /* bans set or lifted */
 } AfDaemonCounters;
+
+typedef struct AfDbus AfDbus;
 
 typedef struct AfDaemon {
 	const AfOptions *options;
@@ -51,6 +54,7 @@ typedef struct AfDaemon {
 	AfDebounce debounce;
 	guint debounce_source;
 	gboolean reload_pending;   /* SIGHUP or the config changed */
+	char *reload_error;        /* why the last reload was refused; NULL when it was taken */
 	char *last_event;          /* "cpu2 offline", for STATUS= */
 
 	/* Writes: minimum interval, fights after hotplug. */
@@ -62,6 +66,7 @@ typedef struct AfDaemon {
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
 	AfConfigWatch *config_watch;
+	AfDbus *dbus;              /* the D-Bus API, NULL without a bus */
 	guint scan_source;
 	guint scan_interval_ms;
 	guint watchdog_source;
@@ -79,6 +84,32 @@ typedef struct AfDaemon {
 
 /* daemon.c: notes an event (what: one line for STATUS=) and schedules the replan. */
 void af_daemon_mark(AfDaemon *daemon, AfEventFlags flags, const char *what);
+
+/*
+ * ban.c: run-time bans (the D-Bus API, the irqbalance socket). Sets
+ * owner's ban to cpus, saves the state when it is or was persistent, and
+ * marks AF_EVENT_BAN: 1 when the ban changed (a replan follows), 0 when it
+ * was already so. Refuses (-EINVAL, error in the G_DBUS_ERROR domain) an
+ * invalid owner, an empty set, CPUs beyond the possible ones and a ban
+ * that would leave no online CPU for IRQs.
+ */
+int af_daemon_ban(AfDaemon *daemon, const char *owner, const AfCpuSet *cpus, gboolean persist,
+		  GError **error);
+/* Lifts owner's ban (1, a replan follows); -ENOENT (G_DBUS_ERROR_INVALID_ARGS) when it holds none. */
+int af_daemon_unban(AfDaemon *daemon, const char *owner, GError **error);
+
+/*
+ * dbus.c: org.affinityd1 on the system bus (or options->bus); none for a
+ * --sysroot tree without --bus. Failures are logged; the daemon runs on.
+ */
+void af_daemon_start_dbus(AfDaemon *daemon);
+void af_daemon_stop_dbus(AfDaemon *daemon);
+/*
+ * After each debounced replan (r its result, writes the affinities it
+ * wrote): properties changed, PlacementChanged, and the answers of the
+ * calls that waited for it.
+ */
+void af_daemon_dbus_replanned(AfDaemon *daemon, int r, guint64 writes);
 
 /* signals.c: SIGTERM/SIGINT quit, SIGHUP reload. */
 void af_daemon_add_signals(AfDaemon *daemon);

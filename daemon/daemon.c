@@ -234,16 +234,18 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	return 0;
 }
 
-/* Reads the configuration again; on error the running one stays. */
+/* Reads the configuration again; on error the running one stays (and reload_error says why). */
 static void reload_config(AfDaemon *daemon)
 {
 	const AfPolicy *policy;
 	g_autoptr(GError) error = NULL;
 
 	daemon->reload_pending = FALSE;
+	g_clear_pointer(&daemon->reload_error, g_free);
 	if (af_engine_reload(daemon->engine, &error) < 0) {
 		g_warning("Failed to reload the configuration, keeping the running one: %s",
 			  error->message);
+		daemon->reload_error = g_strdup(error->message);
 		return;
 	}
 	g_message("Configuration reloaded");
@@ -260,6 +262,8 @@ static gboolean on_debounce(gpointer user_data)
 	gint64 now_us = g_get_monotonic_time();
 	AfEventFlags flags;
 	gboolean reloading;
+	guint64 writes = daemon->counters.writes;
+	int r;
 
 	daemon->debounce_source = 0;
 	if (!af_debounce_take(&daemon->debounce, now_us, &flags)) {
@@ -272,7 +276,8 @@ static gboolean on_debounce(gpointer user_data)
 		af_daemon_notify_reloading(daemon);
 		reload_config(daemon);
 	}
-	(void)replan(daemon, flags);
+	r = replan(daemon, flags);
+	af_daemon_dbus_replanned(daemon, r, daemon->counters.writes - writes);
 	if (reloading)
 		af_daemon_notify_ready(daemon);
 	else
@@ -312,6 +317,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->udev, af_udev_watch_free);
 	g_clear_pointer(&daemon->links, af_link_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
+	af_daemon_stop_dbus(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
@@ -321,6 +327,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->guard, af_move_guard_free);
 	g_clear_pointer(&daemon->fight_warned, g_hash_table_unref);
 	g_clear_pointer(&daemon->last_event, g_free);
+	g_clear_pointer(&daemon->reload_error, g_free);
 	g_clear_pointer(&daemon->engine, af_engine_free);
 	g_clear_pointer(&daemon->loop, g_main_loop_unref);
 }
@@ -341,6 +348,8 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->statedir = af_statedir_open_for(options->state_dir, policy->state_dir,
 						daemon->engine->sysroot, FALSE);
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
+	/* Bans kept from an earlier run hold from the first plan on. */
+	af_engine_set_bans(daemon->engine, daemon->statedir->state->bans);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
@@ -364,6 +373,9 @@ static int daemon_start(AfDaemon *daemon)
 	}
 	af_daemon_start_scan(daemon);
 	af_daemon_start_watchdog(daemon);
+	/* Orders from outside once there is a plan to answer with (and after
+	 * hwloc's first load: GDBus starts a thread). */
+	af_daemon_start_dbus(daemon);
 	af_daemon_notify_ready(daemon);
 	g_message("Started: %u IRQs placed, %u written",
 		  daemon->engine->plan->n_move + daemon->engine->plan->n_keep,

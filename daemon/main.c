@@ -14,6 +14,7 @@ static void options_clear(AfOptions *o)
 	g_free(o->config);
 	g_free(o->config_dropins);
 	g_free(o->state_dir);
+	g_free(o->bus);
 }
 
 static int parse_options(int argc, char **argv, AfOptions *o)
@@ -34,6 +35,10 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 		  "State directory (default: the config's state_dir, else $STATE_DIRECTORY, "
 		  "else " AF_LOCALSTATEDIR "/lib/affinityd)",
 		  "DIR" },
+		{ "bus", 0, 0, G_OPTION_ARG_STRING, &o->bus,
+		  "Serve the D-Bus API on the bus at ADDRESS, or \"none\" (default: the system "
+		  "bus; none with --sysroot)",
+		  "ADDRESS" },
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &o->foreground,
 		  "Log plain lines to stderr, not to the journal", NULL },
 		{ "debug", 'd', 0, G_OPTION_ARG_NONE, &o->debug, "Log debug messages", NULL },
@@ -64,6 +69,10 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 	}
 	if (o->json && !dry_run) {
 		fprintf(stderr, "affinityd: --json needs --dry-run\n");
+		return -1;
+	}
+	if (o->bus && (dry_run || oneshot)) {
+		fprintf(stderr, "affinityd: --bus is for the daemon, not --dry-run or --oneshot\n");
 		return -1;
 	}
 	o->mode = dry_run ? AF_MODE_DRY_RUN : oneshot ? AF_MODE_ONESHOT : AF_MODE_DAEMON;

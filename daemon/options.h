@@ -23,6 +23,8 @@ typedef struct AfOptions {
 	char *config;         /* --config FILE, default SYSCONFDIR/affinityd/affinityd.conf */
 	char *config_dropins; /* the drop-in directory: CONFIG".d" */
 	char *state_dir;      /* --state-dir DIR; NULL: af_statedir_choose() decides */
+	char *bus;            /* --bus ADDRESS for the D-Bus API, "none"; NULL: the system bus
+				 on the live machine, none for a --sysroot tree */
 	gboolean foreground;  /* --foreground: plain stderr logging even under the journal */
 	gboolean debug;       /* --debug */
 	AfEngineSetup engine; /* what every mode opens its engine with (borrows the above) */
