@@ -34,6 +34,7 @@ typedef struct AfDaemonCounters {
 } AfDaemonCounters;
 
 typedef struct AfDbus AfDbus;
+typedef struct AfIrqbServer AfIrqbServer;
 
 typedef struct AfDaemon {
 	const AfOptions *options;
@@ -67,6 +68,7 @@ typedef struct AfDaemon {
 	AfLinkWatch *links;
 	AfConfigWatch *config_watch;
 	AfDbus *dbus;              /* the D-Bus API, NULL without a bus */
+	AfIrqbServer *irqbsock;    /* irqbalance's socket, NULL unless [compat] asks */
 	guint scan_source;
 	guint scan_interval_ms;
 	guint watchdog_source;
@@ -110,6 +112,13 @@ void af_daemon_stop_dbus(AfDaemon *daemon);
  * calls that waited for it.
  */
 void af_daemon_dbus_replanned(AfDaemon *daemon, int r, guint64 writes);
+
+/*
+ * irqbserver.c: irqbalance's socket in policy->irqbalance_socket; opened,
+ * moved or closed to match the policy in force (start-up and reload).
+ */
+void af_daemon_update_irqbsock(AfDaemon *daemon);
+void af_daemon_stop_irqbsock(AfDaemon *daemon);
 
 /* signals.c: SIGTERM/SIGINT quit, SIGHUP reload. */
 void af_daemon_add_signals(AfDaemon *daemon);

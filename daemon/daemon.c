@@ -254,6 +254,7 @@ static void reload_config(AfDaemon *daemon)
 	af_debounce_set_delay(&daemon->debounce, policy->debounce_ms);
 	af_move_guard_set_interval(daemon->guard, policy->min_move_interval_ms);
 	af_daemon_start_scan(daemon);
+	af_daemon_update_irqbsock(daemon);
 }
 
 static gboolean on_debounce(gpointer user_data)
@@ -318,6 +319,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->links, af_link_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
 	af_daemon_stop_dbus(daemon);
+	af_daemon_stop_irqbsock(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
@@ -375,6 +377,7 @@ static int daemon_start(AfDaemon *daemon)
 	af_daemon_start_watchdog(daemon);
 	/* Orders from outside once there is a plan to answer with (and after
 	 * hwloc's first load: GDBus starts a thread). */
+	af_daemon_update_irqbsock(daemon);
 	af_daemon_start_dbus(daemon);
 	af_daemon_notify_ready(daemon);
 	g_message("Started: %u IRQs placed, %u written",
