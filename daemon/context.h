@@ -30,7 +30,7 @@ typedef struct AfDaemonCounters {
 	guint64 deferred; /* load moves held back by the minimum interval */
 	guint64 fights;   /* IRQs given up on in an event window */
 	guint64 reloads;  /* configurations loaded after start-up */
-	guint64 bans;     /* bans set or lifted */
+	guint64 bans;	  /* bans set or lifted */
 } AfDaemonCounters;
 
 typedef struct AfDbus AfDbus;
@@ -55,7 +55,7 @@ typedef struct AfDaemon {
 	AfDebounce debounce;
 	guint debounce_source;
 	gboolean reload_pending;   /* SIGHUP or the config changed */
-	char *reload_error;        /* why the last reload was refused; NULL when it was taken */
+	char *reload_error;	   /* why the last reload was refused; NULL when it was taken */
 	char *last_event;          /* "cpu2 offline", for STATUS= */
 
 	/* Writes: minimum interval, fights after hotplug. */
@@ -67,8 +67,8 @@ typedef struct AfDaemon {
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
 	AfConfigWatch *config_watch;
-	AfDbus *dbus;              /* the D-Bus API, NULL without a bus */
-	AfIrqbServer *irqbsock;    /* irqbalance's socket, NULL unless [compat] asks */
+	AfDbus *dbus;		/* the D-Bus API, NULL without a bus */
+	AfIrqbServer *irqbsock; /* irqbalance's socket, NULL unless [compat] asks */
 	guint scan_source;
 	guint scan_interval_ms;
 	guint watchdog_source;
@@ -97,7 +97,7 @@ void af_daemon_mark(AfDaemon *daemon, AfEventFlags flags, const char *what);
  */
 int af_daemon_ban(AfDaemon *daemon, const char *owner, const AfCpuSet *cpus, gboolean persist,
 		  GError **error);
-/* Lifts owner's ban (1, a replan follows); -ENOENT (G_DBUS_ERROR_INVALID_ARGS) when it holds none. */
+/* Lifts owner's ban (1: a replan follows); -ENOENT (G_DBUS_ERROR_INVALID_ARGS) if it has none. */
 int af_daemon_unban(AfDaemon *daemon, const char *owner, GError **error);
 
 /*

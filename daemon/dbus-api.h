@@ -16,10 +16,10 @@
 
 #define AF_DBUS_ERROR (af_dbus_error_quark())
 typedef enum {
-	AF_DBUS_ERROR_NO_PLAN,     /* org.affinityd1.Error.NoPlan: the last replan failed */
+	AF_DBUS_ERROR_NO_PLAN,	   /* org.affinityd1.Error.NoPlan: the last replan failed */
 	AF_DBUS_ERROR_NO_SUCH_IRQ, /* org.affinityd1.Error.NoSuchIrq */
 	AF_DBUS_ERROR_BAD_CONFIG,  /* org.affinityd1.Error.BadConfig: Reload refused the files */
-	AF_DBUS_ERROR_FAILED,      /* org.affinityd1.Error.Failed: the replan after a change failed */
+	AF_DBUS_ERROR_FAILED,	   /* org.affinityd1.Error.Failed: the replan of a change failed */
 } AfDbusError;
 
 /* The error domain, its D-Bus names registered (both sides call it). */

@@ -63,14 +63,14 @@ static const char *const property_names[] = {"Version", "Online", "Isolated", "H
 
 struct AfDbus {
 	AfDaemon *daemon;
-	char *address;		 /* NULL: the system bus */
+	char *address; /* NULL: the system bus */
 	GDBusConnection *connection;
 	guint object_id;
 	gulong closed_handler;
 	guint retry_source;
-	gboolean warned;	 /* a failure to connect is said once until it works */
+	gboolean warned;	   /* a failure to connect is said once until it works */
 	GCancellable *cancellable; /* the uid checks in flight */
-	GPtrArray *waiting;	 /* GDBusMethodInvocation*: answered after the next replan */
+	GPtrArray *waiting;	   /* GDBusMethodInvocation*: answered after the next replan */
 	GVariant *published[N_PROPERTIES]; /* the values last told in PropertiesChanged */
 };
 
@@ -129,9 +129,10 @@ static void return_plan(AfDbus *dbus, GDBusMethodInvocation *invocation)
 	g_autofree char *json = NULL;
 
 	if (!engine->plan) {
-		g_dbus_method_invocation_return_error(
-			invocation, AF_DBUS_ERROR, AF_DBUS_ERROR_NO_PLAN,
-			"The last replan failed: no plan to show (journalctl -u affinityd says why)");
+		g_dbus_method_invocation_return_error(invocation, AF_DBUS_ERROR,
+						      AF_DBUS_ERROR_NO_PLAN,
+						      "The last replan failed: no plan to show "
+						      "(journalctl -u affinityd says why)");
 		return;
 	}
 	json = af_report_format_json(engine->snapshot, engine->hk, engine->plan);
@@ -192,10 +193,9 @@ static void ban(AfDbus *dbus, GDBusMethodInvocation *invocation, GVariant *param
 	g_variant_get(parameters, "(&s&sb)", &owner, &cpulist, &persist);
 	r = af_cpuset_parse_list(cpulist, &cpus);
 	if (r < 0) {
-		g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR,
-						      G_DBUS_ERROR_INVALID_ARGS,
-						      "\"%s\" is not a CPU list such as 4-7,12",
-						      cpulist);
+		g_dbus_method_invocation_return_error(
+			invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			"\"%s\" is not a CPU list such as 4-7,12", cpulist);
 		return;
 	}
 	r = af_daemon_ban(dbus->daemon, owner, cpus, persist, &error);
@@ -257,10 +257,9 @@ static void on_caller_uid(GObject *source, GAsyncResult *result, gpointer user_d
 		/* The API is going away (stop, lost bus): nobody to answer for. */
 		g_object_unref(check->invocation);
 	} else if (!reply) {
-		g_dbus_method_invocation_return_error(check->invocation, G_DBUS_ERROR,
-						      G_DBUS_ERROR_ACCESS_DENIED,
-						      "Cannot tell who is calling: %s",
-						      error->message);
+		g_dbus_method_invocation_return_error(
+			check->invocation, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+			"Cannot tell who is calling: %s", error->message);
 	} else {
 		g_variant_get(reply, "(u)", &uid);
 		/* Root only, whatever the bus's policy let through. */
@@ -281,11 +280,12 @@ static void check_caller(AfDbus *dbus, GDBusMethodInvocation *invocation)
 
 	check->dbus = dbus;
 	check->invocation = invocation;
-	g_dbus_connection_call(dbus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus", "GetConnectionUnixUser",
-			       g_variant_new("(s)", g_dbus_method_invocation_get_sender(invocation)),
-			       G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, dbus->cancellable,
-			       on_caller_uid, check);
+	g_dbus_connection_call(
+		dbus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+		"org.freedesktop.DBus", "GetConnectionUnixUser",
+		g_variant_new("(s)", g_dbus_method_invocation_get_sender(invocation)),
+		G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, dbus->cancellable, on_caller_uid,
+		check);
 }
 
 static void method_call(GDBusConnection *connection, const char *sender, const char *path,
@@ -370,8 +370,8 @@ static void publish_properties(AfDbus *dbus)
 	}
 	(void)g_dbus_connection_emit_signal(
 		dbus->connection, NULL, AF_DBUS_PATH, "org.freedesktop.DBus.Properties",
-		"PropertiesChanged",
-		g_variant_new("(sa{sv}as)", AF_DBUS_INTERFACE, &changed, NULL), NULL);
+		"PropertiesChanged", g_variant_new("(sa{sv}as)", AF_DBUS_INTERFACE, &changed, NULL),
+		NULL);
 }
 
 void af_daemon_dbus_replanned(AfDaemon *daemon, int r, guint64 writes)
@@ -385,10 +385,9 @@ void af_daemon_dbus_replanned(AfDaemon *daemon, int r, guint64 writes)
 		return;
 	publish_properties(dbus);
 	if (writes > 0)
-		(void)g_dbus_connection_emit_signal(dbus->connection, NULL, AF_DBUS_PATH,
-						    AF_DBUS_INTERFACE, "PlacementChanged",
-						    g_variant_new("(u)", (guint32)MIN(writes, G_MAXUINT32)),
-						    NULL);
+		(void)g_dbus_connection_emit_signal(
+			dbus->connection, NULL, AF_DBUS_PATH, AF_DBUS_INTERFACE, "PlacementChanged",
+			g_variant_new("(u)", (guint32)MIN(writes, G_MAXUINT32)), NULL);
 }
 
 /* ---- The connection ---- */
@@ -478,8 +477,8 @@ static int open_connection(AfDbus *dbus, GError **error)
 	dbus->cancellable = g_cancellable_new();
 	dbus->closed_handler =
 		g_signal_connect(dbus->connection, "closed", G_CALLBACK(on_closed), dbus);
-	dbus->object_id = g_dbus_connection_register_object(
-		dbus->connection, AF_DBUS_PATH, interface, &vtable, dbus, NULL, error);
+	dbus->object_id = g_dbus_connection_register_object(dbus->connection, AF_DBUS_PATH,
+							    interface, &vtable, dbus, NULL, error);
 	if (!dbus->object_id)
 		return -EIO;
 	return request_name(dbus, error);

@@ -36,7 +36,7 @@ struct AfIrqbServer {
 	char *path; /* DIR/irqbalance<PID>.sock */
 	int fd;
 	guint source;
-	GHashTable *clients; /* Client* (owned) */
+	GHashTable *clients;	 /* Client* (owned) */
 	GHashTable *warned_uids; /* uids refused and said so */
 };
 
@@ -216,8 +216,8 @@ static gboolean on_accept(int fd, GIOCondition condition, gpointer user_data)
 	client->server = server;
 	client->fd = client_fd;
 	client->peer = peer;
-	client->io_source = g_unix_fd_add(client_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-					  on_client_ready, client);
+	client->io_source =
+		g_unix_fd_add(client_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_ready, client);
 	client->timeout_source = g_timeout_add(CLIENT_TIMEOUT_MS, on_client_timeout, client);
 	g_hash_table_add(server->clients, client);
 	return G_SOURCE_CONTINUE;
@@ -241,9 +241,10 @@ static void check_others(const char *dir)
 			continue;
 		path = g_build_filename(dir, name, NULL);
 		if (kill(pid, 0) == 0 || errno == EPERM)
-			g_warning("irqbalance socket: %s belongs to a running process (irqbalance?): "
-				  "its clients may talk to it instead of affinityd",
-				  path);
+			g_warning(
+				"irqbalance socket: %s belongs to a running process (irqbalance?): "
+				"its clients may talk to it instead of affinityd",
+				path);
 		else
 			(void)g_unlink(path);
 	}

@@ -261,6 +261,5 @@ void af_log_ban(const char *owner, const AfCpuSet *cpus, gboolean persist)
 	f_owner = field_or_null("AFFINITYD_OWNER", owner);
 	f_cpus = field_or_null("AFFINITYD_CPUS", list);
 	log_fields(LOG_INFO, message,
-		   (const char *const[]){ "MESSAGE_ID=" AF_LOG_MESSAGE_ID_BAN, f_owner, f_cpus },
-		   3);
+		   (const char *const[]){"MESSAGE_ID=" AF_LOG_MESSAGE_ID_BAN, f_owner, f_cpus}, 3);
 }

@@ -106,7 +106,8 @@ static void start_bus(Fixture *f, gboolean with_policy)
 
 	include = with_policy ? g_strdup_printf("<include>%s</include>", policy) : g_strdup("");
 	config = g_strdup_printf(
-		"<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+		"<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration "
+		"1.0//EN\"\n"
 		" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
 		"<busconfig>\n"
 		" <type>system</type>\n"
@@ -266,9 +267,9 @@ static void tear_down(Fixture *f, gconstpointer data)
 
 static GVariant *call(Fixture *f, const char *method, GVariant *parameters, GError **error)
 {
-	return g_dbus_connection_call_sync(f->client, AF_DBUS_NAME, AF_DBUS_PATH,
-					   AF_DBUS_INTERFACE, method, parameters, NULL,
-					   G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, error);
+	return g_dbus_connection_call_sync(f->client, AF_DBUS_NAME, AF_DBUS_PATH, AF_DBUS_INTERFACE,
+					   method, parameters, NULL, G_DBUS_CALL_FLAGS_NONE,
+					   WAIT_MS, NULL, error);
 }
 
 static void call_ok(Fixture *f, const char *method, GVariant *parameters)
@@ -487,8 +488,8 @@ static void test_ban_union(Fixture *f, gconstpointer data)
 	call_ok(f, "Ban", g_variant_new("(ssb)", "crio", "2-5", FALSE));
 }
 
-static void assert_error(Fixture *f, const char *method, GVariant *parameters,
-			 const char *name, const char *message)
+static void assert_error(Fixture *f, const char *method, GVariant *parameters, const char *name,
+			 const char *message)
 {
 	g_autofree char *text = NULL;
 	g_autofree char *got = call_error(f, method, parameters, &text);
@@ -571,8 +572,8 @@ static void test_reload(Fixture *f, gconstpointer data)
 
 	g_assert_true(g_file_set_contents(f->conf, "[daemon]\nbogus=1\n", -1, NULL));
 	assert_error(f, "Reload", NULL, "org.affinityd1.Error.BadConfig", "bogus");
-	g_assert_true(
-		g_file_set_contents(f->conf, "[daemon]\ndebounce_ms=5\n[cpus]\nisolated=7\n", -1, NULL));
+	g_assert_true(g_file_set_contents(f->conf, "[daemon]\ndebounce_ms=5\n[cpus]\nisolated=7\n",
+					  -1, NULL));
 	call_ok(f, "Reload", NULL);
 	isolated = get_string_property(f, "Isolated");
 	g_assert_cmpstr(isolated, ==, "7");
@@ -661,8 +662,8 @@ static int run_client(int argc, char **argv)
 		NULL, NULL, &error);
 	if (connection) {
 		if (g_str_equal(method, "Ban"))
-			parameters = g_variant_new("(ssb)", "nobody", argc > 4 ? argv[4] : "1",
-						   FALSE);
+			parameters =
+				g_variant_new("(ssb)", "nobody", argc > 4 ? argv[4] : "1", FALSE);
 		reply = g_dbus_connection_call_sync(connection, AF_DBUS_NAME, AF_DBUS_PATH,
 						    AF_DBUS_INTERFACE, method, parameters, NULL,
 						    G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, &error);
