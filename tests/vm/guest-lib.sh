@@ -71,18 +71,39 @@ irq_set() {
 	"$AF_PROBE" set "/proc/irq/$1/smp_affinity_list" "$2"
 }
 
-# The errno the kernel gives writes to a managed IRQ: EIO before 6.12,
-# EPERM from 6.12 (KERNEL.md).
-managed_write_errno() {
+# kernel_at_least MAJOR MINOR: succeeds when the guest's kernel is that
+# version or later.
+kernel_at_least() {
 	v=$(uname -r)
 	major=${v%%.*}
 	minor=${v#*.}
 	minor=${minor%%[!0-9]*}
-	if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 12 ]; }; then
-		echo EPERM
-	else
-		echo EIO
-	fi
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
+# readonly_mode_kernel: succeeds on kernels (6.12 on) that create the
+# smp_affinity files of IRQs user space may not move mode 0444 (KERNEL.md).
+readonly_mode_kernel() {
+	kernel_at_least 6 12
+}
+
+# The errno the kernel gives writes to a managed IRQ: EIO before 6.12,
+# EPERM from 6.12 (KERNEL.md).
+managed_write_errno() {
+	if readonly_mode_kernel; then echo EPERM; else echo EIO; fi
+}
+
+# managed_source_want: the dry-run's "managed_source" for a managed queue
+# nothing was learned about: "mode" where the kernel marks it (0444),
+# else the driver/queue "heuristic".
+managed_source_want() {
+	if readonly_mode_kernel; then echo mode; else echo heuristic; fi
+}
+
+# readonly_irqs: the IRQs whose smp_affinity has no write bit, by number.
+readonly_irqs() {
+	stat -c '%a %n' /proc/irq/*/smp_affinity | awk '
+	$1 !~ /[2367]/ { split($2, p, "/"); print p[4] }' | sort -n
 }
 
 # count_lines TEXT: how many non-empty lines.
@@ -127,7 +148,8 @@ dry_run_plan() {
 }
 
 # plan_irq IRQ: that IRQ's plan line, "irq IRQ NAME DEVICE MANAGED MOVABLE
-# CURRENT EFFECTIVE PLANNED ACTION NWARNINGS", from $PLAN (afvm-plan output).
+# CURRENT EFFECTIVE PLANNED ACTION NWARNINGS SOURCE", from $PLAN (afvm-plan
+# output).
 plan_irq() {
 	while read -r kind irq rest; do
 		[ "$kind" = irq ] && [ "$irq" = "$1" ] && echo "irq $irq $rest" && return 0
@@ -168,8 +190,11 @@ cpulist_within() {
 # irqbalance, the probe): a kprobe on the two /proc/irq/N/smp_affinity{,_list}
 # write handlers notes the IRQ (the name of the file's parent directory) and a
 # kretprobe the result, both into the trace buffer with the writer's command
-# name. The dentry offsets are those of Debian's 6.1 x86-64 build; the smoke
-# scenario checks them against writes of its own.
+# name. Kernels with BTF probe arguments (6.6 on, CONFIG_PROBE_EVENTS_BTF_ARGS:
+# Debian's 6.12) follow struct file's fields by name; 6.1 has no such
+# arguments and gets the offsets of Debian's 6.1 x86-64 build (6.12 moved
+# f_path: its dentry is at +72 there). The smoke scenario checks the record
+# against writes of its own on each kernel.
 AF_TRACE=/sys/kernel/tracing
 kwrites_start() {
 	[ -e $AF_TRACE/kprobe_events ] || mount -t tracefs nodev $AF_TRACE || return 1
@@ -177,8 +202,11 @@ kwrites_start() {
 	echo 0 >$AF_TRACE/events/enable
 	: >$AF_TRACE/kprobe_events || return 1
 	for f in irq_affinity_proc_write irq_affinity_list_proc_write; do
-		echo "p:afvm/af_w_${f#irq_affinity_} $f irq=+0(+40(+24(+24(%di)))):string" \
-			>>$AF_TRACE/kprobe_events || return 1
+		e=afvm/af_w_${f#irq_affinity_}
+		echo "p:$e $f irq=file->f_path.dentry->d_parent->d_name.name:string" \
+			>>$AF_TRACE/kprobe_events 2>/dev/null ||
+			echo "p:$e $f irq=+0(+40(+24(+24(%di)))):string" >>$AF_TRACE/kprobe_events ||
+			return 1
 		echo "r:afvm/af_r_${f#irq_affinity_} $f ret=\$retval:s64" >>$AF_TRACE/kprobe_events || return 1
 	done
 	echo 4096 >$AF_TRACE/buffer_size_kb
