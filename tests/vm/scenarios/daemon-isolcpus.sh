@@ -12,7 +12,8 @@
 #    fight with virtio-net, which re-sets its own affinity on hotplug) and
 #    are bounded;
 # 4. over the daemon's life at most one (refused) write per managed IRQ, and
-#    none after a restart with the same state directory.
+#    none after a restart with the same state directory; from 6.12, where
+#    the kernel makes their files 0444, none at all.
 # Movable and managed are the kernel's word, not the daemon's: before the
 # daemon runs the probe writes each IRQ's own mask back to it.
 # Writes are counted by the kernel (kwrites), under the command "affinityd".
@@ -162,6 +163,8 @@ managed_writes() {
 }
 over=$(managed_writes | awk '$2 > 1')
 is "at most one write attempt per managed queue" "$over" ""
+readonly_mode_kernel &&
+	is "no write attempt on a managed queue: their files are 0444" "$(managed_writes | wc -l)" 0
 accepted=$(kwrites | awk -v c=$D -v m=" $managed " 'index(m, " " $2 " ") && $1 == c && $3 >= 0')
 is "the kernel accepted no write to a managed queue" "$accepted" ""
 diag "attempts on managed queues by the daemon: $(managed_writes | wc -l) IRQs"
@@ -169,14 +172,21 @@ diag "attempts on managed queues by the daemon: $(managed_writes | wc -l) IRQs"
 	2>"$AF_OUT/plan.stderr"
 is "affinityd --dry-run --json exits 0" "$?" 0
 PLAN=$("$AF_PLAN" "$AF_OUT/plan.json") || not_ok "afvm-plan reads the dry-run JSON"
-unreported=""
+unreported="" unsourced=""
 for irq in $managed; do
-	# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS
+	# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS SOURCE
 	set -- $(plan_irq "$irq")
 	[ "${5:-}/${6:-}/${10:-}" = true/false/skip ] || unreported="$unreported $irq:${5:-}/${6:-}/${10:-}"
+	# Before 6.12 a refused write may have taught it first.
+	case "${12:-}" in
+	"$(managed_source_want)") ;;
+	learned) readonly_mode_kernel && unsourced="$unsourced $irq:learned" ;;
+	*) unsourced="$unsourced $irq:${12:-}" ;;
+	esac
 done
 is "the dry-run report shows each managed queue as managed, not movable, skipped" \
 	"${unreported# }" ""
+is "and gives each the managed_source \"$(managed_source_want)\"" "${unsourced# }" ""
 
 ### 3. Steady state
 load_flag=$AF_OUT/load.on
@@ -300,6 +310,8 @@ is "back in the initial state, no write in 5 s" "$(($(kwrites_count $D) - m))" 0
 ### 4. Managed IRQs over the daemon's life, and after a restart
 over=$(managed_writes | awk '$2 > 1')
 is "over the daemon's life, at most one write attempt per managed queue" "$over" ""
+readonly_mode_kernel &&
+	is "over the daemon's life, no write attempt on a managed queue" "$(managed_writes | wc -l)" 0
 daemon_stop TERM
 is "SIGTERM stops it with status 0" "$status" 0
 m=$(kwrites_count $D)
