@@ -383,3 +383,97 @@ movable_on() {
 $IRQ_TABLE
 END
 }
+
+# IRQ threads: the kthread irq/N-name of a threaded handler, and of every
+# device IRQ on PREEMPT_RT. Its CPU affinity follows the IRQ's effective CPU
+# at its next wake-up (KERNEL.md). The checks compare two samples, each an
+# IRQ table (irq_sample's $IRQ_TABLE) and a thread table (afvm-irq threads:
+# IRQ PID CPU ALLOWED SWITCHES COMM), saved in files.
+
+# preempt_rt: succeeds on a PREEMPT_RT kernel.
+preempt_rt() {
+	[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ]
+}
+
+# window_sample PREFIX: saves the IRQ table to PREFIX.irqs and, a moment
+# later (a woken thread runs at once, but emulation is slow), the thread
+# table to PREFIX.threads.
+window_sample() {
+	irq_sample
+	echo "$IRQ_TABLE" >"$1.irqs"
+	sleep 0.5
+	"$AF_PROBE" threads >"$1.threads" || not_ok "afvm-irq threads failed"
+}
+
+# thread_problems IRQS HOUSEKEEPING FROM TO: what the threads of IRQS (a
+# space-separated list) did between window samples FROM and TO, one line per
+# problem:
+#   outside IRQ:COMM CPU ALLOWED      its thread ran in the window, and the
+#                                     CPU it ran on or its allowed CPUs are
+#                                     not all in HOUSEKEEPING
+#   astray IRQ:COMM EFF CPU ALLOWED   the IRQ fired and its thread ran, but
+#                                     not (only) on the IRQ's effective CPU
+#   idle IRQ:COMM EFF                 the IRQ fired, its thread never ran
+#   nothread IRQ                      the IRQ fired and has no thread
+#   parked IRQ:COMM CPU ALLOWED       not a problem yet: its thread did not
+#                                     run, and sits outside HOUSEKEEPING
+#                                     (a quiet IRQ's thread stays where its
+#                                     IRQ was served until the IRQ fires)
+# (idle and nothread only on PREEMPT_RT, where every device IRQ's handler
+# runs in its thread).
+thread_problems() {
+	rt=0
+	preempt_rt && rt=1
+	awk -v irqs=" $1 " -v hk="$2" -v rt=$rt '
+	function add(set, list,   n, p, i, r, c) {
+		n = split(list, p, ",")
+		for (i = 1; i <= n; i++) {
+			if (split(p[i], r, "-") == 1)
+				r[2] = r[1]
+			for (c = r[1] + 0; c <= r[2] + 0; c++)
+				set[c] = 1
+		}
+	}
+	function within(list,   set, c) {
+		if (list == "" || list == "-")
+			return 0
+		add(set, list)
+		for (c in set)
+			if (!(c in hkset))
+				return 0
+		return 1
+	}
+	BEGIN { add(hkset, hk) }
+	FILENAME == ARGV[1] { count0[$1] = $6; next }
+	FILENAME == ARGV[2] { switches0[$2] = $5; next }
+	FILENAME == ARGV[3] { count1[$1] = $6; eff[$1] = $4; next }
+	index(irqs, " " $1 " ") {
+		irq = $1
+		threaded[irq] = 1
+		ran = !($2 in switches0) || $5 > switches0[$2]
+		fired = count1[irq] > count0[irq]
+		if (!(within($3) && within($4)))
+			print (ran ? "outside" : "parked"), irq ":" $6, $3, $4
+		if (ran && fired && ($3 != eff[irq] || $4 != eff[irq]))
+			print "astray", irq ":" $6, eff[irq], $3, $4
+		if (rt && fired && !ran)
+			print "idle", irq ":" $6, eff[irq]
+	}
+	END {
+		if (!rt)
+			exit
+		n = split(irqs, list, " ")
+		for (i = 1; i <= n; i++)
+			if (!(list[i] in threaded) && count1[list[i]] > count0[list[i]])
+				print "nothread", list[i]
+	}' "$3.irqs" "$3.threads" "$4.irqs" "$4.threads"
+}
+
+# threads_ran IRQS FROM TO: how many threads of IRQS ran between the window
+# samples FROM and TO.
+threads_ran() {
+	awk -v irqs=" $1 " '
+	FNR == NR { switches0[$2] = $5; next }
+	index(irqs, " " $1 " ") && (!($2 in switches0) || $5 > switches0[$2]) { n++ }
+	END { print n + 0 }' "$2.threads" "$3.threads"
+}
