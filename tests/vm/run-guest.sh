@@ -5,12 +5,13 @@
 #                [--cpu MODEL] [--mem MB] [--timeout S] [--tap NAME [--tap-addr CIDR]]
 #                [--append "KERNEL ARGS"]... [-- QEMU-ARGS...]
 # --kernel: a kernel slot (kernel.sh: 6.1, 6.12, 6.12-rt; default
-# $AF_VM_SLOT, else 6.1) or an installed version. DIR receives serial.log, tap (the scenario's
-# stdout) and status. --tap creates a multi-queue tap device NAME in the
-# namespace for "-netdev tap,ifname=NAME,queues=N,..."; --tap-addr gives it
-# an address in the namespace, so the guest's packets to it get answers (ARP
-# replies: the NIC's receive IRQs fire). Exit status: the scenario's, 124
-# when the guest outlived its timeout, 125 when the guest could not run it.
+# $AF_VM_SLOT, else 6.1) or an installed version. DIR receives serial.log,
+# tap (the scenario's stdout) and status. --tap creates a multi-queue tap
+# device NAME in the namespace for "-netdev tap,ifname=NAME,queues=N,...";
+# --tap-addr gives it an address in the namespace, so the guest's packets to
+# it get answers (ARP replies: the NIC's receive IRQs fire). Exit status: the
+# scenario's, 124 when the guest outlived its timeout, 125 when the guest
+# could not run it.
 # At most AF_VM_GUESTS guests (default 2, one per core of the CI machine)
 # run at once, whatever make -j says; --timeout is a bound for a guest that
 # has the machine to itself, so it is multiplied by AF_VM_GUESTS.
