@@ -4,7 +4,7 @@
 # kernel spreads the queues over 0-3 and 4-7; managed_irq isolation is best
 # effort, so the queue whose mask holds only isolated CPUs is served by
 # isolated CPU 4. `affinityd --dry-run --json` must report both as managed
-# and warn about that one.
+# and warn about that one; from 6.12 it knows them by their 0444 files.
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
 
 scsi=$(virtio_name virtio_scsi) || not_ok "a virtio_scsi device is bound"
@@ -31,10 +31,11 @@ plan_file=$AF_OUT/plan.json
 if dry_run_plan "$plan_file"; then
 	PLAN=$("$AF_PLAN" "$plan_file") || not_ok "afvm-plan reads the dry-run JSON"
 	for irq in $q1 $q2; do
-		# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS
+		# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS SOURCE
 		set -- $(plan_irq "$irq")
 		is "plan: IRQ $irq is in the plan" "${2:-}" "$irq"
 		is "plan: IRQ $irq managed, not movable, skipped" "${5:-}/${6:-}/${10:-}" true/false/skip
+		is "plan: IRQ $irq has the managed_source \"$(managed_source_want)\"" "${12:-}" "$(managed_source_want)"
 		if [ "$irq" = "$q1" ]; then
 			is "plan: IRQ $irq current/effective" "${7:-}/${8:-}" 0-3/0
 		else
