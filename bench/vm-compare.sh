@@ -5,7 +5,7 @@
 # pairs, nvme, virtio-scsi, e1000e) and runs bench/vm-compare-guest.sh in it:
 # affinityd, then irqbalance, each started the same way and measured the
 # same way (that script says how). Prints numbers, not pass/fail: the table
-# compares both with the targets of issue 4.
+# compares both with affinityd's targets (its last column).
 #
 # The kernel: AF_VM_KERNEL_VERSION, an installed version or a slot of
 # tests/vm/kernel.sh (6.1, 6.12, 6.12-rt: the newest build of it); default

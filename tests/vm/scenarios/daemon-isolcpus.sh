@@ -1,12 +1,12 @@
-# Guest side of the issue's scenarios 1, 3, 4 and 2 with the running daemon
-# (8 vCPUs, "isolcpus=managed_irq,domain,6-7 nohz_full=6-7", virtio-net with
-# 4 queue pairs, nvme, virtio-scsi num_queues=4, e1000e), in that order:
+# Guest side of the running daemon on an isolating machine (8 vCPUs,
+# "isolcpus=managed_irq,domain,6-7 nohz_full=6-7", virtio-net with 4 queue
+# pairs, nvme, virtio-scsi num_queues=4, e1000e), in this order:
 # 1. after start-up every movable IRQ requests housekeeping CPUs only and
 #    those that fired are served by one; managed IRQs keep their masks and
 #    are reported by --dry-run --json;
-# 3. 60 s of steady load (nvme admin commands, datagrams on both NICs) with
+# 2. 60 s of steady load (nvme admin commands, datagrams on both NICs) with
 #    the scan every second: no affinity write by the daemon;
-# 2. CPU offline and online, three housekeeping CPUs and one isolated CPU:
+# 3. CPU offline and online, three housekeeping CPUs and one isolated CPU:
 #    after each event no movable IRQ requests an isolated or offline CPU, an
 #    onlined housekeeping CPU carries IRQs again, the writes settle (no
 #    fight with virtio-net, which re-sets its own affinity on hotplug) and
@@ -231,7 +231,7 @@ is "the dry-run report shows each managed queue as managed, not movable, skipped
 	"${unreported# }" ""
 is "and gives each the managed_source \"$(managed_source_want)\"" "${unsourced# }" ""
 
-### 3. Steady state
+### 2. Steady state
 load_flag=$AF_OUT/load.on
 : >"$load_flag"
 (while [ -e "$load_flag" ]; do
@@ -263,7 +263,7 @@ is "no affinity write by the daemon in 60 s of steady state" "$((w1 - w0))" 0
 kwrites_after $D "$w0" | sed 's/^/#   /'
 rt_window "steady state" "$hk0" "$AF_OUT/w.steady0" "$AF_OUT/w.steady1"
 
-### 2. Hotplug
+### 3. Hotplug
 vnet_irqs=$(irq_find "$vnet-[io][nu]*" | while read -r irq rest; do echo "$irq"; done)
 vnet_irqs=$(echo $vnet_irqs)
 # hints: virtio-net's affinity hints, which its hotplug callbacks re-set.

@@ -1,4 +1,4 @@
-# Guest side of the issue's scenario 7, the kernel documentation's example of
+# Guest side of the kernel documentation's example of
 # managed IRQs: 8 vCPUs, "irqaffinity=0,1 isolcpus=domain,2-7
 # isolcpus=managed_irq,1-3,5-7", virtio-scsi with 2 request queues. The
 # kernel spreads the queues over 0-3 and 4-7; managed_irq isolation is best
@@ -26,7 +26,7 @@ for irq in $q1 $q2; do
 	is "write to managed request queue IRQ $irq refused" "$(irq_set "$irq" 0)" "$(managed_write_errno)"
 done
 
-# The daemon's view. Pending until dry-run exists: then it fails, loudly.
+# The daemon's view.
 plan_file=$AF_OUT/plan.json
 if dry_run_plan "$plan_file"; then
 	PLAN=$("$AF_PLAN" "$plan_file") || not_ok "afvm-plan reads the dry-run JSON"
