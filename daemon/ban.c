@@ -9,7 +9,7 @@
 
 /*
  * The daemon's side of a run-time ban: check it against the machine,
- * record it in the state (lib/bans.h, the engine reads that table at every
+ * record it in the state (lib/ownerbans.h, the engine reads that table at every
  * read), save the state directory when the ban is or was persistent, and
  * mark an event: the debounced replan moves the IRQs off the banned CPUs.
  */
@@ -29,7 +29,7 @@ static int refuse(GError **error, int r, const char *format, ...)
 /* The CPUs every other source isolates: all of them but owner's own ban. */
 static AfCpuSet *isolated_by_others(const AfHousekeeping *hk, const char *owner)
 {
-	g_autofree char *own = af_bans_source_name(owner);
+	g_autofree char *own = af_owner_bans_source_name(owner);
 	AfCpuSet *cpus = af_cpuset_new();
 
 	for (guint i = 0; i < hk->sources->len; i++) {
@@ -46,10 +46,10 @@ static int check_ban(AfDaemon *daemon, const char *owner, const AfCpuSet *cpus, 
 	const AfEngine *engine = daemon->engine;
 	g_autoptr(AfCpuSet) beyond = NULL, others = NULL, left = NULL;
 
-	if (!af_bans_owner_is_valid(owner))
+	if (!af_owner_bans_owner_is_valid(owner))
 		return refuse(error, -EINVAL,
 			      "Invalid owner \"%s\": 1 to %u characters of A-Z, a-z, 0-9 and _.:@-",
-			      owner, AF_BANS_OWNER_MAX);
+			      owner, AF_OWNER_BANS_OWNER_MAX);
 	if (af_cpuset_is_empty(cpus))
 		return refuse(error, -EINVAL, "No CPU to ban: lift a ban with Unban");
 	if (!engine->snapshot || !engine->hk)
@@ -93,8 +93,8 @@ static void save_if_persistent(AfDaemon *daemon, gboolean was_persistent, gboole
 int af_daemon_ban(AfDaemon *daemon, const char *owner, const AfCpuSet *cpus, gboolean persist,
 		  GError **error)
 {
-	AfBans *bans = daemon->statedir->state->bans;
-	const AfBan *before = af_bans_lookup(bans, owner);
+	AfOwnerBans *bans = daemon->statedir->state->bans;
+	const AfOwnerBan *before = af_owner_bans_lookup(bans, owner);
 	gboolean was_persistent = before && before->persist;
 	g_autofree char *list = NULL, *what = NULL;
 	int r;
@@ -102,7 +102,7 @@ int af_daemon_ban(AfDaemon *daemon, const char *owner, const AfCpuSet *cpus, gbo
 	r = check_ban(daemon, owner, cpus, error);
 	if (r < 0)
 		return r;
-	if (!af_bans_set(bans, owner, cpus, persist))
+	if (!af_owner_bans_set(bans, owner, cpus, persist))
 		return 0;
 	daemon->counters.bans++;
 	af_log_ban(owner, cpus, persist);
@@ -115,15 +115,15 @@ int af_daemon_ban(AfDaemon *daemon, const char *owner, const AfCpuSet *cpus, gbo
 
 int af_daemon_unban(AfDaemon *daemon, const char *owner, GError **error)
 {
-	AfBans *bans = daemon->statedir->state->bans;
-	const AfBan *before = af_bans_lookup(bans, owner);
+	AfOwnerBans *bans = daemon->statedir->state->bans;
+	const AfOwnerBan *before = af_owner_bans_lookup(bans, owner);
 	gboolean was_persistent;
 	g_autofree char *what = NULL;
 
 	if (!before)
 		return refuse(error, -ENOENT, "No ban is held by \"%s\"", owner);
 	was_persistent = before->persist;
-	af_bans_remove(bans, owner);
+	af_owner_bans_remove(bans, owner);
 	daemon->counters.bans++;
 	af_log_ban(owner, NULL, FALSE);
 	save_if_persistent(daemon, was_persistent, FALSE);

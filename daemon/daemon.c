@@ -313,7 +313,7 @@ static int daemon_start(AfDaemon *daemon)
 						daemon->engine->sysroot, FALSE);
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
 	/* Bans kept from an earlier run hold from the first plan on. */
-	af_engine_set_bans(daemon->engine, daemon->statedir->state->bans);
+	af_engine_set_owner_bans(daemon->engine, daemon->statedir->state->bans);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);

@@ -162,12 +162,12 @@ static void return_explanation(AfDbus *dbus, GDBusMethodInvocation *invocation, 
 
 static void return_bans(AfDbus *dbus, GDBusMethodInvocation *invocation)
 {
-	g_autoptr(GPtrArray) bans = af_bans_list(dbus->daemon->statedir->state->bans);
+	g_autoptr(GPtrArray) bans = af_owner_bans_list(dbus->daemon->statedir->state->bans);
 	GVariantBuilder builder;
 
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(ss)"));
 	for (guint i = 0; i < bans->len; i++) {
-		const AfBan *ban = g_ptr_array_index(bans, i);
+		const AfOwnerBan *ban = g_ptr_array_index(bans, i);
 		g_autofree char *list = af_cpuset_format_list(ban->cpus);
 
 		g_variant_builder_add(&builder, "(ss)", ban->owner, list);

@@ -122,19 +122,19 @@ int af_engine_reload(AfEngine *engine, GError **error)
 	return 0;
 }
 
-void af_engine_set_bans(AfEngine *engine, const AfBans *bans)
+void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans)
 {
-	engine->bans = bans;
+	engine->owner_bans = bans;
 }
 
 /* Each owner's ban is a source of its own, so that the report names who banned what. */
-static void add_bans(AfHousekeeping *hk, const AfBans *bans)
+static void add_owner_bans(AfHousekeeping *hk, const AfOwnerBans *bans)
 {
-	g_autoptr(GPtrArray) list = af_bans_list(bans);
+	g_autoptr(GPtrArray) list = af_owner_bans_list(bans);
 
 	for (guint i = 0; i < list->len; i++) {
-		const AfBan *ban = g_ptr_array_index(list, i);
-		g_autofree char *name = af_bans_source_name(ban->owner);
+		const AfOwnerBan *ban = g_ptr_array_index(list, i);
+		g_autofree char *name = af_owner_bans_source_name(ban->owner);
 
 		af_housekeeping_add_source(hk, name, ban->cpus);
 	}
@@ -159,7 +159,7 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	if (r < 0)
 		return fail(error, r, "Failed to work out the housekeeping CPUs: %s",
 			    g_strerror(-r));
-	add_bans(hk, engine->bans);
+	add_owner_bans(hk, engine->owner_bans);
 	/* The plan borrows the IRQs of the look it was made from. */
 	g_clear_pointer(&engine->plan, af_plan_free);
 	af_housekeeping_free(engine->hk);

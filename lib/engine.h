@@ -10,8 +10,8 @@
  * the plan: --dry-run prints it, --oneshot applies it once, the daemon
  * applies it and waits for the next event.
  *
- * Run-time bans (lib/bans.h), when a mode gives them, are isolation
- * sources of every read's housekeeping, one per owner ("ban:OWNER").
+ * Run-time bans (lib/ownerbans.h), when a mode gives them, are isolation
+ * sources of every read's housekeeping, one per owner ("owner:OWNER").
  *
  * Every plan the engine hands out passed af_plan_check() against the very
  * inputs it was made from. Failures come back as a negative errno and one
@@ -21,7 +21,7 @@
 
 #include <glib.h>
 
-#include "bans.h"
+#include "ownerbans.h"
 #include "housekeeping.h"
 #include "planlimits.h"
 #include "planner.h"
@@ -56,7 +56,7 @@ typedef struct AfEngine {
 	AfHousekeeping *hk;	/* of that read */
 	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
-	const AfBans *bans;	/* borrowed (af_engine_set_bans); NULL: none */
+	const AfOwnerBans *owner_bans; /* borrowed (af_engine_set_owner_bans); NULL: none */
 } AfEngine;
 
 /* Loads the policy and opens the machine at setup->root. */
@@ -76,7 +76,7 @@ int af_engine_reload(AfEngine *engine, GError **error);
  * must outlive the engine or be unset with NULL). The last look is not
  * changed: the next af_engine_read() takes a changed table in.
  */
-void af_engine_set_bans(AfEngine *engine, const AfBans *bans);
+void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans);
 
 /*
  * Reads the machine: with refresh and a last look, only what CPU hotplug,

@@ -23,7 +23,7 @@ typedef enum {
 	AF_EVENT_CONFIG = 1 << 6,      /* reload: new policy */
 	AF_EVENT_DRIFT = 1 << 7,       /* someone else changed an affinity */
 	AF_EVENT_START = 1 << 8,       /* the first plan */
-	AF_EVENT_BAN = 1 << 9,	       /* a run-time ban came, changed or went (bans.h) */
+	AF_EVENT_BAN = 1 << 10,	       /* a run-time ban came, changed or went (ownerbans.h) */
 } AfEventFlags;
 
 /* Events after which the move guard's write budget per IRQ starts again. */

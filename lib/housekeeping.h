@@ -7,7 +7,7 @@
  * .../nohz_full, .../housekeeping (newest kernels; CPUs outside it count as
  * isolated), isolcpus= and irqaffinity= and nohz_full= on /proc/cmdline, the
  * cgroup v2 root cpuset.cpus.isolated, the config's [cpus] lists, and
- * sources the caller adds after the read (run-time bans, lib/bans.h).
+ * sources the caller adds after the read (run-time bans, lib/ownerbans.h).
  */
 
 #include <glib.h>
@@ -63,7 +63,7 @@ int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfC
 void af_housekeeping_free(AfHousekeeping *hk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfHousekeeping, af_housekeeping_free)
 /*
- * Adds a source the files do not show (a run-time ban, "ban:OWNER") after
+ * Adds a source the files do not show (a run-time ban, "owner:OWNER") after
  * af_housekeeping_read: its CPUs (may be NULL or empty: no source) join
  * isolated and leave housekeeping; the warning that no CPU is left is added
  * if this source took the last one. A name already present is a caller bug.

@@ -23,7 +23,7 @@ AfState *af_state_new(void)
 	state->learned = af_learned_new();
 	state->originals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 						 (GDestroyNotify)original_free);
-	state->bans = af_bans_new();
+	state->bans = af_owner_bans_new();
 	return state;
 }
 
@@ -33,7 +33,7 @@ void af_state_free(AfState *state)
 		return;
 	g_hash_table_unref(state->learned);
 	g_hash_table_unref(state->originals);
-	af_bans_free(state->bans);
+	af_owner_bans_free(state->bans);
 	g_free(state);
 }
 
@@ -144,11 +144,11 @@ static int parse_ban_line(gpointer bans, char *line)
 	if (!space)
 		return -EINVAL;
 	*space = '\0';
-	if (!af_bans_owner_is_valid(line) || af_bans_lookup(bans, line))
+	if (!af_owner_bans_owner_is_valid(line) || af_owner_bans_lookup(bans, line))
 		return -EINVAL;
 	if (af_cpuset_parse_list(space + 1, &cpus) < 0 || af_cpuset_is_empty(cpus))
 		return -EINVAL;
-	af_bans_set(bans, line, cpus, TRUE);
+	af_owner_bans_set(bans, line, cpus, TRUE);
 	return 0;
 }
 
@@ -204,13 +204,13 @@ int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
 
 int af_state_parse_bans(AfState *state, const char *text, guint *ret_line)
 {
-	g_autoptr(AfBans) bans = af_bans_new();
+	g_autoptr(AfOwnerBans) bans = af_owner_bans_new();
 	int r;
 
 	r = parse_lines(text, bans, parse_ban_line, ret_line);
 	if (r < 0)
 		return r;
-	af_bans_free(state->bans);
+	af_owner_bans_free(state->bans);
 	state->bans = g_steal_pointer(&bans);
 	return 0;
 }
@@ -271,10 +271,10 @@ char *af_state_format_bans(const AfState *state)
 	GString *out =
 		g_string_new("# CPUs kept free of IRQs at run time, by owner (affinityctl ban "
 			     "--persist): OWNER CPULIST\n");
-	g_autoptr(GPtrArray) bans = af_bans_list(state->bans);
+	g_autoptr(GPtrArray) bans = af_owner_bans_list(state->bans);
 
 	for (guint i = 0; i < bans->len; i++) {
-		const AfBan *ban = g_ptr_array_index(bans, i);
+		const AfOwnerBan *ban = g_ptr_array_index(bans, i);
 		g_autofree char *list = NULL;
 
 		if (!ban->persist)

@@ -7,7 +7,7 @@
  * unmovable from EIO/EPERM writes, `originals`, each IRQ's ORIGINAL
  * affinity from before affinityd first wrote it, so that a restore after a
  * crash and restart still puts back the true originals, and `bans`, the
- * persistent run-time bans (lib/bans.h). The first two are keyed by IRQ
+ * persistent run-time bans (lib/ownerbans.h). The first two are keyed by IRQ
  * number and name: a number reused by another IRQ is not the same IRQ.
  * Text in, text out; the daemon reads and writes the files.
  *
@@ -25,7 +25,7 @@
 
 #include <glib.h>
 
-#include "bans.h"
+#include "ownerbans.h"
 #include "cpuset.h"
 #include "learned.h"
 
@@ -41,7 +41,7 @@ typedef struct AfOriginal {
 typedef struct AfState {
 	AfLearned *learned;    /* lib/learned.h */
 	GHashTable *originals; /* GUINT_TO_POINTER(irq) -> AfOriginal* */
-	AfBans *bans;	       /* every run-time ban; the persistent ones are saved */
+	AfOwnerBans *bans;     /* every run-time ban; the persistent ones are saved */
 } AfState;
 
 /* An empty state. */

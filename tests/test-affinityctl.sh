@@ -120,16 +120,16 @@ check "bans: the owner and its CPUs" \
 	'[ $rc -eq 0 ] && has bans.out "^OWNER  CPUS$" && has bans.out "^tuned  4-7$"'
 run status2 status
 check "status: the ban as an isolation source and a ban" \
-	'has status2.out "^Housekeeping:  0-3$" && has status2.out "^  ban:tuned  4-7$" &&
+	'has status2.out "^Housekeeping:  0-3$" && has status2.out "^  owner:tuned  4-7$" &&
 	 has status2.out "^  tuned  4-7$"'
 
 run plan plan
 check "plan: a table with the ban among the sources" \
 	'[ $rc -eq 0 ] && has plan.out "^IRQ  NAME  *ACTION  CURRENT  *PLANNED  REASON$" &&
-	 has plan.out "^  ban:tuned  4-7$" && has plan.out "^0 move, [0-9]* keep, [0-9]* skip$"'
+	 has plan.out "^  owner:tuned  4-7$" && has plan.out "^0 move, [0-9]* keep, [0-9]* skip$"'
 run json plan --json
 check "plan --json: the dry-run's schema" \
-	'[ $rc -eq 0 ] && has json.out "\"version\" : 1" && has json.out "\"ban:tuned\" : \"4-7\""'
+	'[ $rc -eq 0 ] && has json.out "\"version\" : 1" && has json.out "\"owner:tuned\" : \"4-7\""'
 if command -v python3 > /dev/null; then
 	check "plan --json parses as JSON" 'python3 -m json.tool < "$tmp/json.out" > /dev/null'
 else
@@ -138,7 +138,7 @@ fi
 run explain explain 25
 check "explain IRQ: why it is where it is" \
 	'[ $rc -eq 0 ] && has explain.out "^IRQ 25 (virtio2-control): keep on " &&
-	 has explain.out "^Housekeeping CPUs: 0-3; isolated by ban:tuned 4-7$"'
+	 has explain.out "^Housekeeping CPUs: 0-3; isolated by owner:tuned 4-7$"'
 
 # Errors: a clear message and status 1; a command line that does not parse: 2.
 run noirq explain 9999

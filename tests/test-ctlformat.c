@@ -25,7 +25,7 @@ static char *plan_json(void)
 	AfPlanEntry *entry;
 
 	af_fake_machine_boot(m, "isolcpus=domain,2-3");
-	af_housekeeping_add_source(m->hk, "ban:tuned", banned);
+	af_housekeeping_add_source(m->hk, "owner:tuned", banned);
 	irq = af_fake_add_irq(m, 1, "i8042", "0-3", "3");
 	af_fake_plan_add(plan, irq, AF_ACTION_MOVE, "0", "served by isolated CPU 3");
 	irq = af_fake_add_queue(m, &net, 24, "virtio0-input.0", 0, AF_QUEUE_RX, "0", "0");
@@ -57,7 +57,7 @@ static void test_plan_table(void)
 		"  housekeeping  0\n"
 		"Isolation sources:\n"
 		"  isolcpus_domain  2-3\n"
-		"  ban:tuned        1\n"
+		"  owner:tuned      1\n"
 		"Warnings:\n"
 		"  1 managed IRQ on an isolated CPU\n"
 		"  IRQ 27: served by isolated CPU 2\n"
@@ -114,7 +114,7 @@ static void test_status(void)
 
 	g_variant_builder_init(&sources, G_VARIANT_TYPE("a{ss}"));
 	g_variant_builder_add(&sources, "{ss}", "isolcpus_domain", "2-7");
-	g_variant_builder_add(&sources, "{ss}", "ban:crio", "2-3");
+	g_variant_builder_add(&sources, "{ss}", "owner:crio", "2-3");
 	g_variant_builder_init(&all, G_VARIANT_TYPE("a{sv}"));
 	g_variant_builder_add(&all, "{sv}", "Version", g_variant_new_string("0.1.0"));
 	g_variant_builder_add(&all, "{sv}", "Online", g_variant_new_string("0-7"));
@@ -129,8 +129,8 @@ static void test_status(void)
 			"Isolated:      1-7\n"
 			"Housekeeping:  0\n"
 			"Isolation sources:\n"
-			"  ban:crio         2-3\n"
 			"  isolcpus_domain  2-7\n"
+			"  owner:crio       2-3\n"
 			"Bans:\n"
 			"  OWNER              CPUS\n"
 			"  crio               2-3\n"

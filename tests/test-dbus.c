@@ -459,7 +459,7 @@ static void test_ban_moves(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(bans, ==, "tuned=4-7");
 	sources = json_object_get_object_member(
 		json_object_get_object_member(get_plan(f, parser), "cpus"), "sources");
-	g_assert_cmpstr(json_object_get_string_member(sources, "ban:tuned"), ==, "4-7");
+	g_assert_cmpstr(json_object_get_string_member(sources, "owner:tuned"), ==, "4-7");
 
 	g_assert_true(wait_until(placement_changed, f));
 	g_assert_cmpuint(f->last_moves, >, 0);

@@ -124,13 +124,13 @@ static void test_plan_limits(Fixture *f, gconstpointer data)
 }
 
 /*
- * Run-time bans: each owner a source "ban:OWNER" of every later read, the
+ * Run-time bans: each owner a source "owner:OWNER" of every later read, the
  * plan off their union; a changed table counts at the next read.
  */
-static void test_bans(Fixture *f, gconstpointer data)
+static void test_owner_bans(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
-	g_autoptr(AfBans) bans = af_bans_new();
+	g_autoptr(AfOwnerBans) bans = af_owner_bans_new();
 	g_autoptr(AfCpuSet) tuned = af_cpuset_new_range(2, 5);
 	g_autoptr(AfCpuSet) crio = af_cpuset_new_range(5, 7);
 	g_autoptr(GError) error = NULL;
@@ -140,12 +140,12 @@ static void test_bans(Fixture *f, gconstpointer data)
 	/* No isolation on the command line: every CPU is housekeeping to begin with. */
 	af_test_write_file(f->tree, "proc/cmdline", "console=ttyS0\n");
 	af_test_write_file(f->tree, "sys/devices/system/cpu/isolated", "\n");
-	af_bans_set(bans, "tuned", tuned, FALSE);
-	af_bans_set(bans, "crio", crio, TRUE);
-	af_engine_set_bans(engine, bans);
+	af_owner_bans_set(bans, "tuned", tuned, FALSE);
+	af_owner_bans_set(bans, "crio", crio, TRUE);
+	af_engine_set_owner_bans(engine, bans);
 	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, 0);
-	g_assert_true(af_cpuset_equal(af_housekeeping_source(engine->hk, "ban:tuned"), tuned));
-	g_assert_true(af_cpuset_equal(af_housekeeping_source(engine->hk, "ban:crio"), crio));
+	g_assert_true(af_cpuset_equal(af_housekeeping_source(engine->hk, "owner:tuned"), tuned));
+	g_assert_true(af_cpuset_equal(af_housekeeping_source(engine->hk, "owner:crio"), crio));
 	housekeeping = af_cpuset_format_list(engine->hk->housekeeping);
 	g_assert_cmpstr(housekeeping, ==, "0-1");
 	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, 0);
@@ -160,17 +160,17 @@ static void test_bans(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(placed, >, 0);
 
 	/* An unban counts at the next read, a refresh too; the look before keeps its sources. */
-	af_bans_remove(bans, "tuned");
-	g_assert_nonnull(af_housekeeping_source(engine->hk, "ban:tuned"));
+	af_owner_bans_remove(bans, "tuned");
+	g_assert_nonnull(af_housekeeping_source(engine->hk, "owner:tuned"));
 	g_assert_cmpint(af_engine_read(engine, NULL, TRUE, &error), ==, 0);
-	g_assert_null(af_housekeeping_source(engine->hk, "ban:tuned"));
+	g_assert_null(af_housekeeping_source(engine->hk, "owner:tuned"));
 	g_clear_pointer(&housekeeping, g_free);
 	housekeeping = af_cpuset_format_list(engine->hk->housekeeping);
 	g_assert_cmpstr(housekeeping, ==, "0-4");
 
-	af_engine_set_bans(engine, NULL);
+	af_engine_set_owner_bans(engine, NULL);
 	g_assert_cmpint(af_engine_read(engine, NULL, TRUE, &error), ==, 0);
-	g_assert_null(af_housekeeping_source(engine->hk, "ban:crio"));
+	g_assert_null(af_housekeeping_source(engine->hk, "owner:crio"));
 }
 
 /* A failed read leaves the last look and its plan as they were. */
@@ -256,7 +256,7 @@ int main(int argc, char **argv)
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 	ADD("/engine/plan/read-plan", test_read_plan);
 	ADD("/engine/plan/limits", test_plan_limits);
-	ADD("/engine/read/bans", test_bans);
+	ADD("/engine/read/owner_bans", test_owner_bans);
 	ADD("/engine/read/fails", test_read_fails);
 	ADD("/engine/open/config", test_config);
 	ADD("/engine/open/missing-root", test_open_missing_root);

@@ -29,7 +29,7 @@ static void fixture_set_up(Fixture *f, gconstpointer data)
 
 	m = f->machine = af_fake_machine_new("pack:1 core:8 pu:1", "", "");
 	af_fake_machine_boot(m, "isolcpus=domain,4-7");
-	af_housekeeping_add_source(m->hk, "ban:tuned", banned);
+	af_housekeeping_add_source(m->hk, "owner:tuned", banned);
 	f->plan = af_plan_new();
 
 	irq = af_fake_add_irq(m, 1, "i8042", "0-7", "5");
@@ -63,14 +63,15 @@ static void test_moved(Fixture *f, gconstpointer data)
 {
 	g_autofree char *text = explain(f, 1);
 
-	g_assert_cmpstr(text, ==,
-			"IRQ 1 (i8042): move to 0\n"
-			"Why:       served by isolated CPU 5\n"
-			"Device:    -, driver -, class other\n"
-			"Kernel:    affinity 0-7, effective 5, 9 interrupts\n"
-			"Movable:   yes\n"
-			"Served by: 5; isolated among them: 5 by isolcpus_domain\n"
-			"Housekeeping CPUs: 0-1; isolated by isolcpus_domain 4-7, ban:tuned 2-3\n");
+	g_assert_cmpstr(
+		text, ==,
+		"IRQ 1 (i8042): move to 0\n"
+		"Why:       served by isolated CPU 5\n"
+		"Device:    -, driver -, class other\n"
+		"Kernel:    affinity 0-7, effective 5, 9 interrupts\n"
+		"Movable:   yes\n"
+		"Served by: 5; isolated among them: 5 by isolcpus_domain\n"
+		"Housekeeping CPUs: 0-1; isolated by isolcpus_domain 4-7, owner:tuned 2-3\n");
 }
 
 /* A CPU kept free by a run-time ban names the ban's owner; names lose control characters. */
@@ -79,7 +80,7 @@ static void test_banned_cpu(Fixture *f, gconstpointer data)
 	g_autofree char *text = explain(f, 9);
 
 	g_assert_true(g_str_has_prefix(text, "IRQ 9 (acpi?[2J): move to 1\n"));
-	g_assert_nonnull(strstr(text, "\nServed by: 3; isolated among them: 3 by ban:tuned\n"));
+	g_assert_nonnull(strstr(text, "\nServed by: 3; isolated among them: 3 by owner:tuned\n"));
 	g_assert_null(strchr(text, '\033'));
 }
 

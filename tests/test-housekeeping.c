@@ -243,26 +243,26 @@ static void test_add_source(void)
 	af_test_write_file(root, CPU "isolated", "7\n");
 	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
 	g_assert_cmpint(af_housekeeping_read(sysroot, NULL, online, NULL, NULL, &hk), ==, 0);
-	af_housekeeping_add_source(hk, "ban:tuned", a);
-	af_housekeeping_add_source(hk, "ban:crio", b);
-	af_housekeeping_add_source(hk, "ban:none", empty);
-	af_housekeeping_add_source(hk, "ban:null", NULL);
+	af_housekeeping_add_source(hk, "owner:tuned", a);
+	af_housekeeping_add_source(hk, "owner:crio", b);
+	af_housekeeping_add_source(hk, "owner:none", empty);
+	af_housekeeping_add_source(hk, "owner:null", NULL);
 	sources = format_sources(hk);
-	g_assert_cmpstr(sources, ==, "sysfs_isolated=7 ban:tuned=4-5 ban:crio=5-6");
+	g_assert_cmpstr(sources, ==, "sysfs_isolated=7 owner:tuned=4-5 owner:crio=5-6");
 	assert_cpulist(hk->isolated, "4-7");
 	assert_cpulist(hk->housekeeping, "0-3");
-	assert_cpulist(af_housekeeping_source(hk, "ban:crio"), "5-6");
-	g_assert_null(af_housekeeping_source(hk, "ban:none"));
+	assert_cpulist(af_housekeeping_source(hk, "owner:crio"), "5-6");
+	g_assert_null(af_housekeeping_source(hk, "owner:none"));
 	g_assert_cmpuint(hk->warnings->len, ==, 0);
 
-	af_housekeeping_add_source(hk, "ban:most", most);
+	af_housekeeping_add_source(hk, "owner:most", most);
 	g_assert_cmpuint(hk->warnings->len, ==, 0);
-	af_housekeeping_add_source(hk, "ban:last", rest);
+	af_housekeeping_add_source(hk, "owner:last", rest);
 	assert_cpulist(hk->housekeeping, "");
 	g_assert_cmpuint(hk->warnings->len, ==, 1);
 	g_assert_true(
 		g_str_has_prefix(g_ptr_array_index(hk->warnings, 0), "Every online CPU (0-7)"));
-	af_housekeeping_add_source(hk, "ban:again", rest);
+	af_housekeeping_add_source(hk, "owner:again", rest);
 	g_assert_cmpuint(hk->warnings->len, ==, 1);
 	af_test_rm_rf(root);
 }

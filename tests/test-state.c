@@ -139,19 +139,19 @@ static void test_parse_bans(void)
 		int r;
 
 		g_test_message("case %u: \"%s\"", i, escaped);
-		af_bans_set(state->bans, "before", zero, TRUE);
+		af_owner_bans_set(state->bans, "before", zero, TRUE);
 		r = af_state_parse_bans(state, c->text, &line);
 		g_assert_cmpint(r, ==, c->r);
 		if (r < 0) {
 			g_assert_cmpuint(line, ==, c->line);
-			g_assert_nonnull(af_bans_lookup(state->bans, "before"));
+			g_assert_nonnull(af_owner_bans_lookup(state->bans, "before"));
 			continue;
 		}
-		g_assert_null(af_bans_lookup(state->bans, "before"));
+		g_assert_null(af_owner_bans_lookup(state->bans, "before"));
 		text = af_state_format_bans(state);
 		g_assert_cmpstr(skip_comment(text), ==, c->expected);
 		/* One ban a line of the formatted file. */
-		g_assert_cmpuint(af_bans_count(state->bans), ==, count_lines(c->expected));
+		g_assert_cmpuint(af_owner_bans_count(state->bans), ==, count_lines(c->expected));
 	}
 }
 
@@ -164,14 +164,14 @@ static void test_format_bans_persistent(void)
 	g_autoptr(AfCpuSet) b = af_cpuset_new_range(2, 2);
 	g_autofree char *text = NULL;
 
-	af_bans_set(state->bans, "tuned", a, TRUE);
-	af_bans_set(state->bans, "socket:intel_lpmd", b, FALSE);
+	af_owner_bans_set(state->bans, "tuned", a, TRUE);
+	af_owner_bans_set(state->bans, "socket:intel_lpmd", b, FALSE);
 	text = af_state_format_bans(state);
 	g_assert_cmpstr(skip_comment(text), ==, "tuned 4-7\n");
 	g_assert_cmpint(af_state_parse_bans(again, text, NULL), ==, 0);
-	g_assert_cmpuint(af_bans_count(again->bans), ==, 1);
-	g_assert_true(af_bans_lookup(again->bans, "tuned")->persist);
-	g_assert_true(af_cpuset_equal(af_bans_lookup(again->bans, "tuned")->cpus, a));
+	g_assert_cmpuint(af_owner_bans_count(again->bans), ==, 1);
+	g_assert_true(af_owner_bans_lookup(again->bans, "tuned")->persist);
+	g_assert_true(af_cpuset_equal(af_owner_bans_lookup(again->bans, "tuned")->cpus, a));
 }
 
 static void test_round_trip(void)

@@ -3,13 +3,13 @@
 
 #include <string.h>
 
-#include "bans.h"
+#include "ownerbans.h"
 
-struct AfBans {
-	GHashTable *by_owner; /* owner (owned by the AfBan) -> AfBan* */
+struct AfOwnerBans {
+	GHashTable *by_owner; /* owner (owned by the AfOwnerBan) -> AfOwnerBan* */
 };
 
-static void ban_free(AfBan *ban)
+static void ban_free(AfOwnerBan *ban)
 {
 	if (!ban)
 		return;
@@ -18,16 +18,16 @@ static void ban_free(AfBan *ban)
 	g_free(ban);
 }
 
-AfBans *af_bans_new(void)
+AfOwnerBans *af_owner_bans_new(void)
 {
-	AfBans *bans = g_new0(AfBans, 1);
+	AfOwnerBans *bans = g_new0(AfOwnerBans, 1);
 
 	bans->by_owner =
 		g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)ban_free);
 	return bans;
 }
 
-void af_bans_free(AfBans *bans)
+void af_owner_bans_free(AfOwnerBans *bans)
 {
 	if (!bans)
 		return;
@@ -35,14 +35,14 @@ void af_bans_free(AfBans *bans)
 	g_free(bans);
 }
 
-gboolean af_bans_owner_is_valid(const char *owner)
+gboolean af_owner_bans_owner_is_valid(const char *owner)
 {
 	size_t length;
 
 	if (!owner)
 		return FALSE;
 	length = strlen(owner);
-	if (length == 0 || length > AF_BANS_OWNER_MAX)
+	if (length == 0 || length > AF_OWNER_BANS_OWNER_MAX)
 		return FALSE;
 	for (const char *p = owner; *p; p++)
 		if (!g_ascii_isalnum(*p) && !strchr("_.:@-", *p))
@@ -50,14 +50,15 @@ gboolean af_bans_owner_is_valid(const char *owner)
 	return TRUE;
 }
 
-gboolean af_bans_set(AfBans *bans, const char *owner, const AfCpuSet *cpus, gboolean persist)
+gboolean af_owner_bans_set(AfOwnerBans *bans, const char *owner, const AfCpuSet *cpus,
+			   gboolean persist)
 {
-	AfBan *ban = g_hash_table_lookup(bans->by_owner, owner);
+	AfOwnerBan *ban = g_hash_table_lookup(bans->by_owner, owner);
 
-	g_assert(af_bans_owner_is_valid(owner) && !af_cpuset_is_empty(cpus));
+	g_assert(af_owner_bans_owner_is_valid(owner) && !af_cpuset_is_empty(cpus));
 	if (ban && af_cpuset_equal(ban->cpus, cpus) && ban->persist == persist)
 		return FALSE;
-	ban = g_new0(AfBan, 1);
+	ban = g_new0(AfOwnerBan, 1);
 	ban->owner = g_strdup(owner);
 	ban->cpus = af_cpuset_copy(cpus);
 	ban->persist = persist;
@@ -67,12 +68,12 @@ gboolean af_bans_set(AfBans *bans, const char *owner, const AfCpuSet *cpus, gboo
 	return TRUE;
 }
 
-gboolean af_bans_remove(AfBans *bans, const char *owner)
+gboolean af_owner_bans_remove(AfOwnerBans *bans, const char *owner)
 {
 	return g_hash_table_remove(bans->by_owner, owner);
 }
 
-gboolean af_bans_clear(AfBans *bans)
+gboolean af_owner_bans_clear(AfOwnerBans *bans)
 {
 	gboolean any = g_hash_table_size(bans->by_owner) > 0;
 
@@ -80,24 +81,24 @@ gboolean af_bans_clear(AfBans *bans)
 	return any;
 }
 
-const AfBan *af_bans_lookup(const AfBans *bans, const char *owner)
+const AfOwnerBan *af_owner_bans_lookup(const AfOwnerBans *bans, const char *owner)
 {
 	return bans ? g_hash_table_lookup(bans->by_owner, owner) : NULL;
 }
 
-guint af_bans_count(const AfBans *bans)
+guint af_owner_bans_count(const AfOwnerBans *bans)
 {
 	return bans ? g_hash_table_size(bans->by_owner) : 0;
 }
 
 static gint compare_owner(gconstpointer a, gconstpointer b)
 {
-	const AfBan *x = *(const AfBan *const *)a, *y = *(const AfBan *const *)b;
+	const AfOwnerBan *x = *(const AfOwnerBan *const *)a, *y = *(const AfOwnerBan *const *)b;
 
 	return strcmp(x->owner, y->owner);
 }
 
-GPtrArray *af_bans_list(const AfBans *bans)
+GPtrArray *af_owner_bans_list(const AfOwnerBans *bans)
 {
 	GPtrArray *list = g_ptr_array_new();
 	GHashTableIter iter;
@@ -112,7 +113,7 @@ GPtrArray *af_bans_list(const AfBans *bans)
 	return list;
 }
 
-AfCpuSet *af_bans_union(const AfBans *bans)
+AfCpuSet *af_owner_bans_union(const AfOwnerBans *bans)
 {
 	AfCpuSet *cpus = af_cpuset_new();
 	GHashTableIter iter;
@@ -122,11 +123,11 @@ AfCpuSet *af_bans_union(const AfBans *bans)
 		return cpus;
 	g_hash_table_iter_init(&iter, bans->by_owner);
 	while (g_hash_table_iter_next(&iter, NULL, &value))
-		af_cpuset_or(cpus, ((const AfBan *)value)->cpus);
+		af_cpuset_or(cpus, ((const AfOwnerBan *)value)->cpus);
 	return cpus;
 }
 
-char *af_bans_source_name(const char *owner)
+char *af_owner_bans_source_name(const char *owner)
 {
-	return g_strconcat(AF_BANS_SOURCE_PREFIX, owner, NULL);
+	return g_strconcat(AF_OWNER_BANS_SOURCE_PREFIX, owner, NULL);
 }
