@@ -2,7 +2,8 @@
 # The installed service under a real systemd: `make install` into a staging
 # tree the guest copies over its (overlay) root, then `systemctl enable --now
 # affinityd`, the journal's fields, reload, capabilities and restore on stop
-# (scenarios/systemd.sh). The guest boots the host's root with systemd as
+# (scenarios/systemd.sh), affinityctl over the system bus with the
+# installed D-Bus policy. The guest boots the host's root with systemd as
 # PID 1 (af.boot=systemd in guest-init.sh); nothing reaches the host's /.
 . "$(dirname "$0")/host-lib.sh"
 inst=$AF_TOP_BUILDDIR/tests/vm/out/${AF_VM_SLOT:-6.1}/systemd-inst
