@@ -6,6 +6,7 @@
 
 #include "planner-private.h"
 #include "planner.h"
+#include "steering.h"
 
 void af_plan_entry_free(AfPlanEntry *entry)
 {
@@ -23,6 +24,7 @@ void af_plan_free(AfPlan *plan)
 		return;
 	g_ptr_array_unref(plan->entries);
 	g_ptr_array_unref(plan->warnings);
+	af_steering_free(plan->steering);
 	g_free(plan);
 }
 

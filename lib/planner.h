@@ -30,10 +30,14 @@ typedef struct AfPlanEntry {
 	GPtrArray *warnings; /* char*, about this IRQ (managed IRQ served by an isolated CPU) */
 } AfPlanEntry;
 
+struct AfSteering;
+
 typedef struct AfPlan {
 	GPtrArray *entries;  /* AfPlanEntry*, ascending IRQ number, one per snapshot IRQ */
 	GPtrArray *warnings; /* char*, about the whole plan */
 	guint n_move, n_keep, n_skip;
+	struct AfSteering *steering; /* network steering beside the IRQs (steering.h), owned;
+					NULL until the engine adds it */
 } AfPlan;
 
 /*
