@@ -211,7 +211,7 @@ static void plan_xps(Steer *s)
 			continue;
 		}
 		if (!q->mask) {
-			skip(e, g_strdup("no xps_cpus (kernel without XPS): left alone"));
+			skip(e, g_strdup("xps_cpus unreadable (one queue, or a kernel without XPS): left alone"));
 			continue;
 		}
 		g_ptr_array_add(queues, (gpointer)q);
@@ -305,7 +305,7 @@ static void plan_rps(Steer *s, const AfNetQueue *q)
 
 	e->current = af_cpuset_copy(q->mask);
 	if (!q->mask) {
-		skip(e, g_strdup("no rps_cpus (kernel without RPS): left alone"));
+		skip(e, g_strdup("rps_cpus unreadable (a kernel without RPS?): left alone"));
 		return;
 	}
 	switch (s->iface->policy.rps) {
