@@ -19,6 +19,11 @@
 
 #include <glib.h>
 
+#include "planlimits.h"
+#include "planner.h"
+#include "policy.h"
+#include "snapshot.h"
+
 typedef struct AfKernelVersion {
 	guint major, minor, patch;
 	gboolean mainline; /* written "X.Y" in a table */
@@ -47,3 +52,34 @@ int af_rmapfix_parse_table(const char *text, GArray **ret_table);
  * that does not parse proves nothing).
  */
 gboolean af_rmapfix_release_has_fix(const char *release, const char *table);
+
+/*
+ * TRUE when an interface whose arfs_refresh is mode needs the refresh on
+ * the kernel release (table as in af_rmapfix_release_has_fix): on always,
+ * off never, auto when the release is not proven fixed.
+ */
+gboolean af_rmapfix_wanted(AfArfsRefresh mode, const char *release, const char *table);
+
+/*
+ * What the kernel showed for the aRFS queue IRQs after the last plan was
+ * applied, to compare with the look after a CPU hotplug event.
+ */
+typedef struct AfRmapLook AfRmapLook;
+
+/*
+ * The aRFS IRQs of snapshot, each with the mask the last plan gave it
+ * (placement, may be NULL: then the snapshot's) and the CPU serving it
+ * (that mask when it is one CPU, else the snapshot's effective CPUs).
+ */
+AfRmapLook *af_rmapfix_look_new(const AfSnapshot *snapshot, AfPlacement *placement);
+/* Frees; accepts NULL. */
+void af_rmapfix_look_free(AfRmapLook *look);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfRmapLook, af_rmapfix_look_free)
+/*
+ * Asks limits to refresh every aRFS IRQ of after (the look after a CPU
+ * hotplug event) whose mask or serving CPUs differ from before's, on the
+ * interfaces whose arfs_refresh wants it on after's kernel release
+ * (policy's arfs_fixed_in). Returns how many it asked for.
+ */
+guint af_rmapfix_ask_refresh(const AfRmapLook *before, const AfSnapshot *after,
+			     const AfPolicy *policy, AfLimits *limits);

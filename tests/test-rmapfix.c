@@ -3,6 +3,7 @@
 
 #include <errno.h>
 
+#include "fakemachine.h"
 #include "rmapfix.h"
 
 static void test_parse_release(void)
@@ -101,11 +102,72 @@ static void test_has_fix(void)
 	}
 }
 
+static void test_wanted(void)
+{
+	g_assert_true(af_rmapfix_wanted(AF_ARFS_REFRESH_ON, "7.1.0", NULL));
+	g_assert_false(af_rmapfix_wanted(AF_ARFS_REFRESH_OFF, "6.1.0-56-amd64", NULL));
+	g_assert_true(af_rmapfix_wanted(AF_ARFS_REFRESH_AUTO, "6.12.118+deb12-amd64", NULL));
+	g_assert_false(af_rmapfix_wanted(AF_ARFS_REFRESH_AUTO, "7.0.2", NULL));
+	g_assert_false(af_rmapfix_wanted(AF_ARFS_REFRESH_AUTO, "6.12.118", "6.12.100,7.0"));
+}
+
+/*
+ * After a hotplug event: the aRFS IRQs whose mask or serving CPU the kernel
+ * changed since the last plan are asked to be refreshed, no other IRQ.
+ */
+static void test_ask_refresh(void)
+{
+	static const AfFakeDevice eth0 = {"0000:10:00.0", "ice", AF_IRQ_CLASS_NETWORK, 0, "eth0"};
+	static const AfFakeDevice eth1 = {"0000:20:00.0", "e1000e", AF_IRQ_CLASS_NETWORK, 0, "eth1"};
+	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:1 numa:1 l3:1 core:4 pu:1", "", "");
+	g_autoptr(AfSnapshot) after = NULL;
+	g_autoptr(AfRmapLook) before = NULL;
+	g_autoptr(AfLimits) limits = af_limits_new();
+	g_autoptr(AfPlacement) placement = af_plan_placement_new();
+	g_autoptr(AfCpuSet) cpu1 = af_fake_cpus("1"), cpu2 = af_fake_cpus("2");
+	AfIrq *irq;
+
+	g_free(m->snapshot->kernel_release);
+	m->snapshot->kernel_release = g_strdup("6.1.0-56-amd64");
+	af_fake_add_nic(m, &eth0, 100, 3, FALSE, "0", NULL, NULL, TRUE);
+	af_fake_add_nic(m, &eth1, 200, 1, FALSE, "0", NULL, NULL, FALSE);
+	/* The last plan put 101 on CPU 1 and 102 on CPU 2 (the snapshot predates the writes). */
+	g_hash_table_insert(placement, GUINT_TO_POINTER(101), cpu1);
+	g_hash_table_insert(placement, GUINT_TO_POINTER(102), cpu2);
+	before = af_rmapfix_look_new(m->snapshot, placement);
+	/* CPU 2 went offline: 102's affinity broken to every online CPU, 100 and 101 as planned. */
+	for (guint i = 0; i < m->snapshot->irqs->len; i++) {
+		irq = m->snapshot->irqs->pdata[i];
+		if (irq->irq == 101) {
+			af_cpuset_assign(irq->affinity, cpu1);
+		} else if (irq->irq == 102 || irq->irq == 200) {
+			af_cpuset_clear(irq->affinity);
+			af_cpuset_add_range(irq->affinity, 0, 3);
+		}
+	}
+	after = m->snapshot;
+	g_assert_cmpuint(af_rmapfix_ask_refresh(before, after, m->policy, limits), ==, 1);
+	g_assert_true(af_limits_wants_refresh(limits, 102));
+	g_assert_false(af_limits_wants_refresh(limits, 101));
+	g_assert_false(af_limits_wants_refresh(limits, 100));
+	g_assert_false(af_limits_wants_refresh(limits, 200)); /* not aRFS */
+	/* A kernel with the fix: auto asks for nothing; on does. */
+	g_free(m->snapshot->kernel_release);
+	m->snapshot->kernel_release = g_strdup("7.0.1");
+	g_hash_table_remove_all(limits->refresh);
+	g_assert_cmpuint(af_rmapfix_ask_refresh(before, after, m->policy, limits), ==, 0);
+	m->policy->network.arfs_refresh = AF_ARFS_REFRESH_ON;
+	g_assert_cmpuint(af_rmapfix_ask_refresh(before, after, m->policy, limits), ==, 1);
+	after = NULL; /* borrowed from the machine */
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/rmapfix/parse_release/table", test_parse_release);
 	g_test_add_func("/rmapfix/parse_table/table", test_parse_table);
 	g_test_add_func("/rmapfix/release_has_fix/table", test_has_fix);
+	g_test_add_func("/rmapfix/wanted/modes", test_wanted);
+	g_test_add_func("/rmapfix/ask_refresh/hotplug", test_ask_refresh);
 	return g_test_run();
 }
