@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "events.h"
 #include "configwatch.h"
+#include "ethwatch.h"
 #include "irqscan.h"
 #include "moveguard.h"
 #include "linkwatch.h"
@@ -65,6 +66,7 @@ typedef struct AfDaemon {
 	/* Event sources. */
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
+	AfEthWatch *ethtool;	  /* ethtool netlink notifications: channels, features */
 	AfConfigWatch *config_watch;
 	guint scan_source;
 	guint scan_interval_ms;

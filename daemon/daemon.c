@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <linux/ethtool_netlink.h>
 
 #include "apply.h"
 #include "context.h"
@@ -37,6 +38,18 @@ static void on_link(const AfLinkEvent *event, gpointer user_data)
 						af_link_watch_change_to_string(event->change));
 
 	af_daemon_mark(user_data, AF_EVENT_LINK, what);
+}
+
+static void on_ethtool(const AfEthEvent *event, gpointer user_data)
+{
+	g_autofree char *what = g_strdup_printf(
+		"ethtool %s %s", event->name ? event->name : "?",
+		event->cmd == ETHTOOL_MSG_CHANNELS_NTF	 ? "channels"
+		: event->cmd == ETHTOOL_MSG_FEATURES_NTF ? "features"
+		: event->cmd == 0			 ? "overrun"
+							 : "other");
+
+	af_daemon_mark(user_data, af_event_from_ethtool_cmd(event->cmd), what);
 }
 
 static void on_config_changed(const char *path, gpointer user_data)
@@ -276,6 +289,11 @@ static void open_sources(AfDaemon *daemon)
 	if (r < 0)
 		g_warning("Failed to listen to rtnetlink link events, ignoring: %s",
 			  g_strerror(-r));
+	r = af_eth_watch_new(on_ethtool, daemon, &daemon->ethtool);
+	if (r < 0)
+		g_warning("Failed to listen to ethtool netlink notifications, channel changes are "
+			  "seen by their queue uevents only: %s",
+			  g_strerror(-r));
 	r = af_config_watch_new(daemon->options->config, daemon->options->config_dropins,
 				on_config_changed, daemon, &daemon->config_watch);
 	if (r < 0)
@@ -292,6 +310,7 @@ static void daemon_clear(AfDaemon *daemon)
 	af_daemon_remove_signals(daemon);
 	g_clear_pointer(&daemon->udev, af_udev_watch_free);
 	g_clear_pointer(&daemon->links, af_link_watch_free);
+	g_clear_pointer(&daemon->ethtool, af_eth_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
