@@ -354,7 +354,14 @@ static int daemon_start(AfDaemon *daemon)
 	/* Sockets are bound: from here on only the writes' capability is needed.
 	 * Under --sysroot the tree may belong to anyone: keep what we have. */
 	if (af_sysroot_is_live(daemon->engine->sysroot)) {
-		r = af_privileges_drop();
+		gboolean keep = af_policy_network_writes_queues(policy);
+
+		r = af_privileges_drop(keep);
+		if (r == -EPERM && keep)
+			g_warning("Not holding CAP_NET_ADMIN: rps_cpus, xps_cpus and rps_flow_cnt "
+				  "writes will fail (set rps=off and xps=off, or grant it)");
+		if (r == -EPERM && keep)
+			r = af_privileges_drop(FALSE);
 		if (r < 0)
 			g_warning("Failed to drop capabilities, running with them: %s",
 				  g_strerror(-r));

@@ -252,6 +252,32 @@ void af_policy_network_for(const AfPolicy *policy, const char *ifname, AfNetPoli
 	}
 }
 
+static gboolean net_writes_queues(const AfNetPolicy *net)
+{
+	return net->rps != AF_RPS_OFF || net->xps != AF_XPS_OFF || net->rfs_flow_entries > 0;
+}
+
+gboolean af_policy_network_writes_queues(const AfPolicy *policy)
+{
+	if (net_writes_queues(&policy->network))
+		return TRUE;
+	/* A section may turn on for some interfaces what [network] turns off. */
+	for (guint i = 0; i < policy->interfaces->len; i++) {
+		const AfInterfacePolicy *ip = policy->interfaces->pdata[i];
+		AfNetPolicy net = policy->network;
+
+		if (ip->set & (1u << NET_KEY_RPS))
+			net.rps = ip->values.rps;
+		if (ip->set & (1u << NET_KEY_XPS))
+			net.xps = ip->values.xps;
+		if (ip->set & (1u << NET_KEY_RFS_FLOW_ENTRIES))
+			net.rfs_flow_entries = ip->values.rfs_flow_entries;
+		if (net_writes_queues(&net))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 const char *af_policy_rps_to_string(AfRpsMode mode)
 {
 	return (guint)mode < G_N_ELEMENTS(rps_names) ? rps_names[mode] : "?";

@@ -153,6 +153,12 @@ int af_policy_load(const char *main_path, const char *dropin_dir, AfPolicy **ret
  * later section wins). ifname NULL gives [network].
  */
 void af_policy_network_for(const AfPolicy *policy, const char *ifname, AfNetPolicy *ret_net);
+/*
+ * TRUE when the policy may write queue files that need CAP_NET_ADMIN
+ * (rps_cpus, xps_cpus, rps_flow_cnt) for some interface: [network] or an
+ * [interface:GLOB] section leaves rps or xps on, or asks for RFS tables.
+ */
+gboolean af_policy_network_writes_queues(const AfPolicy *policy);
 /* "strip-isolated", "cache", "off" and the like: the config's spellings. */
 const char *af_policy_rps_to_string(AfRpsMode mode);
 const char *af_policy_xps_to_string(AfXpsMode mode);

@@ -703,6 +703,23 @@ static void test_network_interfaces(void)
 	g_assert_cmpint(net.rps, ==, AF_RPS_CACHE);
 }
 
+static void test_network_writes_queues(void)
+{
+	g_autoptr(AfPolicy) p = af_policy_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(af_policy_network_writes_queues(p));
+	g_assert_cmpint(af_policy_merge_data(p, "[network]\nrps=off\nxps=off\n", "a", &error), ==, 0);
+	g_assert_false(af_policy_network_writes_queues(p));
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:eth9]\nnapi_threads=off\n", "b", &error),
+			==, 0);
+	g_assert_false(af_policy_network_writes_queues(p));
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:eth*]\nrfs_flow_entries=64\n", "c",
+					     &error),
+			==, 0);
+	g_assert_true(af_policy_network_writes_queues(p));
+}
+
 static void test_network_errors(void)
 {
 	static const struct {
@@ -759,6 +776,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/policy/network/defaults", test_network_defaults);
 	g_test_add_func("/policy/network/interfaces", test_network_interfaces);
 	g_test_add_func("/policy/network/errors", test_network_errors);
+	g_test_add_func("/policy/network/writes_queues", test_network_writes_queues);
 	g_test_add_func("/policy/conf/defaults", test_conf_defaults);
 	g_test_add_func("/policy/conf/uncommented", test_conf_uncommented);
 	return g_test_run();
