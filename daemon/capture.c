@@ -353,8 +353,9 @@ static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **r
 
 	*ret_interfaces = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < snapshot->netifs->interfaces->len; i++)
-		g_ptr_array_add(*ret_interfaces,
-				g_strdup(((AfNetif *)snapshot->netifs->interfaces->pdata[i])->name));
+		g_ptr_array_add(
+			*ret_interfaces,
+			g_strdup(((AfNetif *)snapshot->netifs->interfaces->pdata[i])->name));
 	paths = g_ptr_array_new_with_free_func(g_free);
 	g_hash_table_iter_init(&iter, recorded);
 	while (g_hash_table_iter_next(&iter, &path, NULL))

@@ -32,7 +32,7 @@ typedef struct AfDaemonCounters {
 	guint64 deferred; /* load moves held back by the minimum interval */
 	guint64 fights;   /* IRQs given up on in an event window */
 	guint64 reloads;  /* configurations loaded after start-up */
-	guint64 steer_writes; /* rps/xps/RFS/NAPI values that changed */
+	guint64 steer_writes;	/* rps/xps/RFS/NAPI values that changed */
 	guint64 rmap_refreshes; /* aRFS IRQs rewritten to refresh their rmap */
 } AfDaemonCounters;
 
@@ -66,7 +66,7 @@ typedef struct AfDaemon {
 	/* Event sources. */
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
-	AfEthWatch *ethtool;	  /* ethtool netlink notifications: channels, features */
+	AfEthWatch *ethtool; /* ethtool netlink notifications: channels, features */
 	AfConfigWatch *config_watch;
 	guint scan_source;
 	guint scan_interval_ms;
@@ -77,7 +77,7 @@ typedef struct AfDaemon {
 	 * originals in the state directory, full CPUs, per-IRQ backoff. */
 	AfStateDir *statedir;
 	AfApply *apply;
-	AfSteerApply *steer;	 /* network steering writes */
+	AfSteerApply *steer; /* network steering writes */
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
 

@@ -42,12 +42,12 @@ static void on_link(const AfLinkEvent *event, gpointer user_data)
 
 static void on_ethtool(const AfEthEvent *event, gpointer user_data)
 {
-	g_autofree char *what = g_strdup_printf(
-		"ethtool %s %s", event->name ? event->name : "?",
-		event->cmd == ETHTOOL_MSG_CHANNELS_NTF	 ? "channels"
-		: event->cmd == ETHTOOL_MSG_FEATURES_NTF ? "features"
-		: event->cmd == 0			 ? "overrun"
-							 : "other");
+	g_autofree char *what =
+		g_strdup_printf("ethtool %s %s", event->name ? event->name : "?",
+				event->cmd == ETHTOOL_MSG_CHANNELS_NTF	 ? "channels"
+				: event->cmd == ETHTOOL_MSG_FEATURES_NTF ? "features"
+				: event->cmd == 0			 ? "overrun"
+									 : "other");
 
 	af_daemon_mark(user_data, af_event_from_ethtool_cmd(event->cmd), what);
 }
@@ -195,7 +195,8 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	compute_limits(daemon, flags, now_us, limits);
 	/* Once per hotplug event: the replans after it compare with nothing. */
 	if (before)
-		n_refresh = af_rmapfix_ask_refresh(before, engine->snapshot, engine->policy, limits);
+		n_refresh =
+			af_rmapfix_ask_refresh(before, engine->snapshot, engine->policy, limits);
 	r = af_engine_plan(engine, daemon->load, limits, &error);
 	if (r < 0) {
 		g_warning("%s", error->message);
@@ -220,7 +221,8 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		why, engine->plan->n_move, engine->plan->n_keep, engine->plan->n_skip,
 		result->n_written, result->n_unchanged, result->n_refused, result->n_no_space,
 		result->n_invalid, result->n_gone, result->n_failed, result->n_deferred,
-		steer.n_written, steer.n_failed, (double)(g_get_monotonic_time() - now_us) / 1000.0);
+		steer.n_written, steer.n_failed,
+		(double)(g_get_monotonic_time() - now_us) / 1000.0);
 
 	/* ENOSPC (full CPUs now known) or EINVAL (the CPUs changed under the
 	 * plan): plan again at once, a few times in a row at most. */

@@ -58,8 +58,7 @@ void af_log_restore(guint irq, const char *name, const AfCpuSet *from, const AfC
  * the kernel's affinity notifier refreshes the NIC's cpu_rmap after CPU
  * hotplug: AFFINITYD_REASON=rmap-refresh. interface may be NULL.
  */
-void af_log_rmap_refresh(guint irq, const char *name, const char *interface,
-			 const AfCpuSet *mask);
+void af_log_rmap_refresh(guint irq, const char *name, const char *interface, const AfCpuSet *mask);
 /*
  * A steering value changed: kind "rps", "xps", "rps_flow_cnt",
  * "rps_sock_flow_entries" or "napi"; what is the queue ("rx-0"), the NAPI

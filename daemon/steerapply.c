@@ -48,8 +48,12 @@ static void warn_once(AfSteerApply *apply, const char *key, const AfSteerEntry *
 	if (!g_hash_table_add(apply->warned, g_strdup(key)))
 		return;
 	af_log_warning("Failed to set %s of %s %s, ignoring: %s%s",
-		       af_steering_kind_to_string(e->kind), e->interface ? e->interface : "the machine",
-		       e->thread ? e->thread : e->queue ? e->queue : "", g_strerror(-r),
+		       af_steering_kind_to_string(e->kind),
+		       e->interface ? e->interface : "the machine",
+		       e->thread  ? e->thread
+		       : e->queue ? e->queue
+				  : "",
+		       g_strerror(-r),
 		       r == -EPERM || r == -EACCES ? " (writing it needs CAP_NET_ADMIN)" : "");
 }
 
@@ -127,7 +131,8 @@ AfSteerCounts af_steer_apply(AfSteerApply *apply, const AfSteering *steering, gu
 			counts.n_not_applied++;
 			continue;
 		}
-		key = e->kind == AF_STEER_NAPI ? g_strdup_printf("napi:%d", e->pid) : g_strdup(e->path);
+		key = e->kind == AF_STEER_NAPI ? g_strdup_printf("napi:%d", e->pid)
+					       : g_strdup(e->path);
 		r = e->kind == AF_STEER_NAPI ? set_thread(e, &from, &to)
 					     : write_file(apply, e, nr_cpu_ids, &from, &to);
 		if (r < 0) {

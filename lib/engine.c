@@ -179,7 +179,8 @@ int af_engine_plan(AfEngine *engine, AfLoad *load, const AfLimits *limits, GErro
 	if (r < 0)
 		return fail(error, r, "Failed to plan: the plan breaks an invariant (%s)", broken);
 	/* Steering follows the IRQs where this plan puts them. */
-	r = af_steering_compute(engine->snapshot, engine->hk, engine->policy, plan, &plan->steering);
+	r = af_steering_compute(engine->snapshot, engine->hk, engine->policy, plan,
+				&plan->steering);
 	if (r < 0)
 		return fail(error, r, "Failed to plan network steering: %s", g_strerror(-r));
 	r = af_steering_check(plan->steering, engine->snapshot, engine->hk, plan, &broken);

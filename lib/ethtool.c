@@ -100,7 +100,8 @@ static int find_ntuple_bit(int fd, const char *ifname, guint32 *ret_count)
 	g_autofree struct ethtool_gstrings *strings = NULL;
 	guint32 count;
 
-	if (ethtool_ioctl(fd, ifname, &sset) < 0 || !(sset.hdr.sset_mask & (1ull << ETH_SS_FEATURES)))
+	if (ethtool_ioctl(fd, ifname, &sset) < 0 ||
+	    !(sset.hdr.sset_mask & (1ull << ETH_SS_FEATURES)))
 		return -1;
 	count = sset.len;
 	if (count == 0 || count > 4096)
@@ -260,7 +261,9 @@ char *af_ethtool_format(const AfEthtoolInfo *info)
 				       ch->rx, ch->max_rx, ch->tx, ch->max_tx, ch->other,
 				       ch->max_other, ch->combined, ch->max_combined);
 	g_string_append_printf(s, "ntuple=%s\n",
-			       info->ntuple < 0 ? "unknown" : info->ntuple ? "on" : "off");
+			       info->ntuple < 0 ? "unknown"
+			       : info->ntuple	? "on"
+						: "off");
 	return g_string_free(s, FALSE);
 }
 

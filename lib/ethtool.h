@@ -26,11 +26,11 @@ typedef struct AfEthtoolChannels {
 } AfEthtoolChannels;
 
 typedef struct AfEthtoolInfo {
-	char *driver;	   /* ETHTOOL_GDRVINFO's driver, NULL unknown */
-	char *bus_info;	   /* its bus_info ("0000:00:03.0"), NULL unknown or empty */
+	char *driver;	       /* ETHTOOL_GDRVINFO's driver, NULL unknown */
+	char *bus_info;	       /* its bus_info ("0000:00:03.0"), NULL unknown or empty */
 	gboolean has_channels; /* FALSE: the driver does not report channels */
 	AfEthtoolChannels channels;
-	int ntuple;	   /* rx-ntuple-filter active: 1, 0, or -1 unknown */
+	int ntuple; /* rx-ntuple-filter active: 1, 0, or -1 unknown */
 } AfEthtoolInfo;
 
 /*

@@ -194,8 +194,8 @@ void af_netifs_match_irqs(AfNetifs *netifs, GPtrArray *irqs)
 		AfIrq *irq = irqs->pdata[i];
 		const AfNetif *netif = af_netifs_lookup(netifs, irq->interface);
 
-		irq->arfs = netif && netif->arfs && irq->queue >= 0 &&
-			    irq->queue_kind != AF_QUEUE_NONE;
+		irq->arfs =
+			netif && netif->arfs && irq->queue >= 0 && irq->queue_kind != AF_QUEUE_NONE;
 	}
 }
 
@@ -203,7 +203,8 @@ void af_netifs_match_irqs(AfNetifs *netifs, GPtrArray *irqs)
 static AfCpuSet *read_mask(AfSysroot *sysroot, const char *ifname, const char *queue,
 			   const char *file)
 {
-	g_autofree char *path = g_strdup_printf(SYS_CLASS_NET "/%s/queues/%s/%s", ifname, queue, file);
+	g_autofree char *path =
+		g_strdup_printf(SYS_CLASS_NET "/%s/queues/%s/%s", ifname, queue, file);
 	AfCpuSet *mask = NULL;
 
 	if (af_sysroot_read_cpumask(sysroot, path, &mask) < 0)
@@ -252,7 +253,8 @@ static int read_queues(AfSysroot *sysroot, AfNetif *netif)
 			continue;
 		if (!g_ascii_string_to_unsigned(name + 3, 10, 0, G_MAXUINT, &index, NULL))
 			continue;
-		read_queue_state(sysroot, netif->name, af_netif_add_queue(netif, tx, (guint)index, NULL));
+		read_queue_state(sysroot, netif->name,
+				 af_netif_add_queue(netif, tx, (guint)index, NULL));
 	}
 	g_ptr_array_sort(netif->rx, compare_queues);
 	g_ptr_array_sort(netif->tx, compare_queues);
@@ -321,14 +323,16 @@ static void read_napi_threads(AfSysroot *sysroot, AfNetifs *netifs)
 		if (!g_ascii_string_to_unsigned(name, 10, 1, G_MAXINT, &pid, NULL))
 			continue;
 		path = g_strdup_printf("/proc/%s/comm", name);
-		if (af_sysroot_read_string(sysroot, path, &comm) < 0 || !g_str_has_prefix(comm, "napi/"))
+		if (af_sysroot_read_string(sysroot, path, &comm) < 0 ||
+		    !g_str_has_prefix(comm, "napi/"))
 			continue;
 		for (guint j = 0; j < netifs->interfaces->len; j++) {
 			AfNetif *netif = netifs->interfaces->pdata[j];
 			AfNapiThread *napi;
 			guint id;
 
-			if (netif->threaded != 1 || !af_netif_parse_napi_comm(comm, netif->name, &id))
+			if (netif->threaded != 1 ||
+			    !af_netif_parse_napi_comm(comm, netif->name, &id))
 				continue;
 			napi = g_new0(AfNapiThread, 1);
 			napi->pid = (int)pid;
@@ -364,8 +368,7 @@ static void read_interface(AfSysroot *sysroot, AfNetifs *netifs, const char *nam
 		netif->ethtool = NULL;
 }
 
-int af_netifs_read(AfSysroot *sysroot, GPtrArray *irqs, GPtrArray *warnings,
-		   AfNetifs **ret_netifs)
+int af_netifs_read(AfSysroot *sysroot, GPtrArray *irqs, GPtrArray *warnings, AfNetifs **ret_netifs)
 {
 	g_autoptr(AfNetifs) netifs = af_netifs_new();
 	g_autoptr(GPtrArray) names = NULL;
@@ -404,8 +407,8 @@ int af_netifs_refresh(AfSysroot *sysroot, const AfNetifs *previous, GPtrArray *i
 		for (guint l = 0; l < G_N_ELEMENTS(lists); l++) {
 			for (guint j = 0; j < lists[l]->len; j++) {
 				AfNetQueue *q = lists[l]->pdata[j];
-				g_autofree char *dir = g_strdup_printf(SYS_CLASS_NET "/%s/queues/%s",
-								       netif->name, q->name);
+				g_autofree char *dir = g_strdup_printf(
+					SYS_CLASS_NET "/%s/queues/%s", netif->name, q->name);
 
 				if (af_sysroot_exists(sysroot, dir) < 0)
 					return -ESTALE;

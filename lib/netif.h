@@ -29,11 +29,11 @@
 #include "sysroot.h"
 
 typedef struct AfNetQueue {
-	char *name;	/* "rx-0", "tx-3" */
+	char *name; /* "rx-0", "tx-3" */
 	gboolean tx;
 	guint index;
-	int irq;	/* the IRQ serving the queue, -1 none known */
-	AfCpuSet *mask; /* rps_cpus (rx) or xps_cpus (tx); NULL when absent or unreadable */
+	int irq;	 /* the IRQ serving the queue, -1 none known */
+	AfCpuSet *mask;	 /* rps_cpus (rx) or xps_cpus (tx); NULL when absent or unreadable */
 	gint64 flow_cnt; /* rx: rps_flow_cnt, -1 absent */
 } AfNetQueue;
 
@@ -57,8 +57,8 @@ typedef struct AfNetif {
 } AfNetif;
 
 typedef struct AfNetifs {
-	GPtrArray *interfaces;	   /* AfNetif*, by name */
-	gint64 sock_flow_entries;  /* rps_sock_flow_entries, -1 unreadable */
+	GPtrArray *interfaces;	  /* AfNetif*, by name */
+	gint64 sock_flow_entries; /* rps_sock_flow_entries, -1 unreadable */
 } AfNetifs;
 
 /* No interfaces. */
@@ -80,8 +80,7 @@ AfNetif *af_netifs_lookup(const AfNetifs *netifs, const char *name);
  * whose arfs flags it sets). What cannot be read is appended to warnings.
  * No /sys/class/net gives no interfaces (0).
  */
-int af_netifs_read(AfSysroot *sysroot, GPtrArray *irqs, GPtrArray *warnings,
-		   AfNetifs **ret_netifs);
+int af_netifs_read(AfSysroot *sysroot, GPtrArray *irqs, GPtrArray *warnings, AfNetifs **ret_netifs);
 /*
  * previous's interfaces with their masks, flow counts and NAPI threads'
  * CPUs read again (ethtool answers and queues kept); irqs get their arfs

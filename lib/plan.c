@@ -288,14 +288,14 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 		return g_strdup_printf("IRQ %u: planned outside %s", irq->irq,
 				       rule && rule->action == AF_RULE_PIN ? "its pin rule's CPUs"
 									   : "housekeeping");
-	if (entry->refresh && (entry->action != AF_ACTION_MOVE ||
-			       !af_cpuset_equal(entry->planned, irq->affinity) ||
-			       !af_limits_wants_refresh(c->limits, irq->irq)))
+	if (entry->refresh &&
+	    (entry->action != AF_ACTION_MOVE || !af_cpuset_equal(entry->planned, irq->affinity) ||
+	     !af_limits_wants_refresh(c->limits, irq->irq)))
 		return g_strdup_printf("IRQ %u: a refresh that is not an asked-for rewrite of its "
 				       "mask",
 				       irq->irq);
-	if (!entry->refresh && (entry->action == AF_ACTION_KEEP) !=
-				       af_cpuset_equal(entry->planned, irq->affinity))
+	if (!entry->refresh &&
+	    (entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
 		return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", irq->irq,
 				       af_plan_action_to_string(entry->action),
 				       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");

@@ -104,8 +104,8 @@ static char *join_names(const char *const *names, guint n_names)
 	return g_string_free(s, FALSE);
 }
 
-static int parse_choice(const char *key, const char *value, const char *const *names,
-			guint n_names, const char *origin, guint line, int *ret, GError **error)
+static int parse_choice(const char *key, const char *value, const char *const *names, guint n_names,
+			const char *origin, guint line, int *ret, GError **error)
 {
 	int choice = lookup_name(names, n_names, value);
 	g_autofree char *valid = NULL;
@@ -176,8 +176,8 @@ static AfInterfacePolicy *find_interface(AfPolicy *policy, const char *glob)
 	return ip;
 }
 
-int af_policy_network_apply(AfPolicy *policy, const char *group, const char *key,
-			    const char *value, const char *origin, guint line, GError **error)
+int af_policy_network_apply(AfPolicy *policy, const char *group, const char *key, const char *value,
+			    const char *origin, guint line, GError **error)
 {
 	int k = find_key(group, key);
 	g_autoptr(GArray) table = NULL;

@@ -25,8 +25,8 @@ char *af_policy_network_list_keys(const char *group);
  * Applies one key of a [network] or [interface:GLOB] section (value
  * unescaped and trimmed). On error: -EINVAL and "ORIGIN:LINE: reason".
  */
-int af_policy_network_apply(AfPolicy *policy, const char *group, const char *key,
-			    const char *value, const char *origin, guint line, GError **error);
+int af_policy_network_apply(AfPolicy *policy, const char *group, const char *key, const char *value,
+			    const char *origin, guint line, GError **error);
 
 /* The defaults; copies into dst (deep), compares, frees (policy.c's value functions). */
 void af_policy_network_init(AfPolicy *policy);

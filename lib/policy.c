@@ -101,7 +101,8 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	if (!af_cpuset_equal(a->isolated, b->isolated) || !af_cpuset_equal(a->banned, b->banned) ||
 	    a->mode != b->mode || a->numa_local != b->numa_local ||
 	    a->max_irqs_per_cpu != b->max_irqs_per_cpu ||
-	    a->hysteresis_percent != b->hysteresis_percent || a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
+	    a->hysteresis_percent != b->hysteresis_percent ||
+	    a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
 	    a->min_move_interval_ms != b->min_move_interval_ms ||
 	    a->debounce_ms != b->debounce_ms || a->restore_on_exit != b->restore_on_exit ||
 	    g_strcmp0(a->state_dir, b->state_dir) != 0 || a->rules->len != b->rules->len ||

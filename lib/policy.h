@@ -97,9 +97,9 @@ typedef struct AfPolicy {
 	gboolean restore_on_exit;     /* [daemon] restore_on_exit */
 	char *state_dir;              /* [daemon] state_dir */
 	GPtrArray *rules;             /* AfRule*, in file order */
-	AfNetPolicy network;          /* [network] */
-	GPtrArray *interfaces;        /* AfInterfacePolicy*, in file order ([interface:GLOB]) */
-	char *arfs_fixed_in;          /* [network] arfs_fixed_in: NULL for the built-in table */
+	AfNetPolicy network;	      /* [network] */
+	GPtrArray *interfaces;	      /* AfInterfacePolicy*, in file order ([interface:GLOB]) */
+	char *arfs_fixed_in;	      /* [network] arfs_fixed_in: NULL for the built-in table */
 } AfPolicy;
 
 #define AF_DEFAULT_MAX_IRQS_PER_CPU 200u /* x86: about 200 device vectors per CPU */

@@ -69,7 +69,9 @@ static char *describe_interface(const AfSteerInterface *iface)
 	if (channels)
 		g_string_append_printf(s, ", %s channels", channels);
 	g_string_append_printf(s, ", ntuple %s",
-			       !info || info->ntuple < 0 ? "?" : info->ntuple ? "on" : "off");
+			       !info || info->ntuple < 0 ? "?"
+			       : info->ntuple		 ? "on"
+							 : "off");
 	if (netif->arfs)
 		g_string_append(s, ", aRFS");
 	if (netif->threaded == 1)
@@ -84,7 +86,7 @@ typedef struct {
 
 static void append_rows(GString *out, GPtrArray *rows, const char *indent)
 {
-	static const char *const titles[6] = {"QUEUE", "IRQ", "KIND", "CURRENT -> PLANNED",
+	static const char *const titles[6] = {"QUEUE",	"IRQ",	 "KIND", "CURRENT -> PLANNED",
 					      "ACTION", "REASON"};
 	guint width[6];
 
@@ -137,7 +139,8 @@ void af_report_append_steering(GString *out, const AfSteering *steering)
 	g_string_append(out, "\nNetwork steering:\n");
 	for (guint i = 0; i < steering->interfaces->len; i++) {
 		const AfSteerInterface *iface = steering->interfaces->pdata[i];
-		g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
+		g_autoptr(GPtrArray) rows =
+			g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
 		g_autofree char *title = describe_interface(iface);
 
 		g_string_append_printf(out, "  %s\n", title);

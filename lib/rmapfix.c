@@ -159,7 +159,8 @@ AfRmapLook *af_rmapfix_look_new(const AfSnapshot *snapshot, AfPlacement *placeme
 	for (guint i = 0; snapshot && i < snapshot->irqs->len; i++) {
 		const AfIrq *irq = snapshot->irqs->pdata[i];
 		const AfCpuSet *planned =
-			placement ? g_hash_table_lookup(placement, GUINT_TO_POINTER(irq->irq)) : NULL;
+			placement ? g_hash_table_lookup(placement, GUINT_TO_POINTER(irq->irq))
+				  : NULL;
 		Shown *shown;
 
 		if (!irq->arfs)
@@ -169,7 +170,7 @@ AfRmapLook *af_rmapfix_look_new(const AfSnapshot *snapshot, AfPlacement *placeme
 		 * mask is where the IRQ goes. */
 		shown->mask = af_cpuset_copy(planned ? planned : irq->affinity);
 		shown->serving = af_cpuset_count(shown->mask) == 1 ? af_cpuset_copy(shown->mask)
-								 : af_cpuset_copy(irq->effective);
+								   : af_cpuset_copy(irq->effective);
 		g_hash_table_insert(look->irqs, GUINT_TO_POINTER(irq->irq), shown);
 	}
 	return look;

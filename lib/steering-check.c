@@ -180,8 +180,9 @@ int af_steering_check(const AfSteering *steering, const AfSnapshot *snapshot,
 	}
 	if (!message)
 		message = check_entry(steering->sock_flow, hk, n);
-	if (!message && (n[AF_ACTION_MOVE] != steering->n_move ||
-			 n[AF_ACTION_KEEP] != steering->n_keep || n[AF_ACTION_SKIP] != steering->n_skip))
+	if (!message &&
+	    (n[AF_ACTION_MOVE] != steering->n_move || n[AF_ACTION_KEEP] != steering->n_keep ||
+	     n[AF_ACTION_SKIP] != steering->n_skip))
 		message = g_strdup("the steering's move/keep/skip counts do not match its entries");
 	if (!message)
 		return 0;

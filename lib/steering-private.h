@@ -14,10 +14,10 @@ typedef struct {
 	const AfHousekeeping *hk;
 	const AfPolicy *policy;
 	const AfPlan *plan;
-	const AfNetif *netif;	    /* the interface being planned, NULL for machine-wide */
-	AfSteerInterface *iface;    /* its entries, NULL for machine-wide */
+	const AfNetif *netif;	     /* the interface being planned, NULL for machine-wide */
+	AfSteerInterface *iface;     /* its entries, NULL for machine-wide */
 	const AfCpuSet **queue_cpus; /* XPS: online CPUs of each planned queue's IRQ (owned) */
-	int *queue_irq;		    /* XPS: each planned queue's IRQ */
+	int *queue_irq;		     /* XPS: each planned queue's IRQ */
 } Steer;
 
 /* An empty plan. */

@@ -79,8 +79,8 @@ guint af_steering_distance(const AfTopology *topology, guint cpu, const AfCpuSet
 	return best;
 }
 
-static const char *const distance_names[] = {"its IRQ", "same core", "same cache", "same node",
-					     "same package", "nearest"};
+static const char *const distance_names[] = {"its IRQ",	  "same core",	  "same cache",
+					     "same node", "same package", "nearest"};
 
 static AfSteerEntry *entry_new(Steer *s, AfSteerKind kind, const AfNetQueue *queue)
 {
@@ -109,7 +109,7 @@ static void decide_mask(AfSteerEntry *e, AfCpuSet *planned, char *reason)
 {
 	e->planned = planned;
 	e->action = e->current && af_cpuset_equal(planned, e->current) ? AF_ACTION_KEEP
-									: AF_ACTION_MOVE;
+								       : AF_ACTION_MOVE;
 	e->reason = reason;
 }
 
@@ -211,7 +211,8 @@ static void plan_xps(Steer *s)
 			continue;
 		}
 		if (!q->mask) {
-			skip(e, g_strdup("xps_cpus unreadable (one queue, or a kernel without XPS): left alone"));
+			skip(e, g_strdup("xps_cpus unreadable (one queue, or a kernel without "
+					 "XPS): left alone"));
 			continue;
 		}
 		g_ptr_array_add(queues, (gpointer)q);
@@ -321,8 +322,9 @@ static void plan_rps(Steer *s, const AfNetQueue *q)
 	irq_cpus = af_steering_irq_cpus(s->snapshot, s->plan, q->irq);
 	siblings = irq_cpus ? cache_siblings(s, irq_cpus) : NULL;
 	if (!siblings) {
-		plan_rps_strip(e, s->hk, q->irq < 0 ? "rps=cache without a queue IRQ: "
-						    : "rps=cache without the IRQ's cache: ");
+		plan_rps_strip(e, s->hk,
+			       q->irq < 0 ? "rps=cache without a queue IRQ: "
+					  : "rps=cache without the IRQ's cache: ");
 		return;
 	}
 	irq_list = af_cpuset_format_list(irq_cpus);
@@ -386,11 +388,11 @@ static void plan_napi(Steer *s)
 			continue;
 		}
 		list = af_cpuset_format_list(cpus);
-		decide_mask(e, g_steal_pointer(&cpus),
-			    g_strdup_printf("follows IRQ %d of %s to CPU %s%s", q->irq, q->name,
-					    list,
-					    netif->napi_guessed ? " (queue matched by NAPI ID order)"
-								: ""));
+		decide_mask(
+			e, g_steal_pointer(&cpus),
+			g_strdup_printf("follows IRQ %d of %s to CPU %s%s", q->irq, q->name, list,
+					netif->napi_guessed ? " (queue matched by NAPI ID order)"
+							    : ""));
 	}
 }
 
@@ -447,7 +449,8 @@ int af_steering_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk,
 		s.netif = snapshot->netifs->interfaces->pdata[i];
 		s.iface = iface;
 		iface->netif = s.netif;
-		iface->entries = g_ptr_array_new_with_free_func((GDestroyNotify)af_steering_entry_free);
+		iface->entries =
+			g_ptr_array_new_with_free_func((GDestroyNotify)af_steering_entry_free);
 		af_policy_network_for(policy, s.netif->name, &iface->policy);
 		g_ptr_array_add(steering->interfaces, iface);
 		for (guint j = 0; j < s.netif->rx->len; j++) {

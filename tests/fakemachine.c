@@ -289,11 +289,13 @@ AfNetif *af_fake_add_nic(AfFakeMachine *m, const AfFakeDevice *device, guint fir
 		g_autofree char *txrx = g_strdup_printf("%s-TxRx-%u", device->interface, q);
 
 		if (split) {
-			af_fake_add_queue(m, device, irq++, rx, (int)q, AF_QUEUE_RX, affinity, NULL);
-			af_fake_add_queue(m, device, irq++, tx, (int)q, AF_QUEUE_TX, affinity, NULL);
-		} else {
-			af_fake_add_queue(m, device, irq++, txrx, (int)q, AF_QUEUE_COMBINED, affinity,
+			af_fake_add_queue(m, device, irq++, rx, (int)q, AF_QUEUE_RX, affinity,
 					  NULL);
+			af_fake_add_queue(m, device, irq++, tx, (int)q, AF_QUEUE_TX, affinity,
+					  NULL);
+		} else {
+			af_fake_add_queue(m, device, irq++, txrx, (int)q, AF_QUEUE_COMBINED,
+					  affinity, NULL);
 		}
 		af_netif_add_queue(netif, FALSE, q, rps_set)->flow_cnt = 0;
 		af_netif_add_queue(netif, TRUE, q, xps_set);

@@ -51,7 +51,8 @@ static void setup(Fixture *f, gconstpointer data)
 		{"proc/250/comm", "napi/eth0-0\n"},
 		{"proc/400/comm", "napi/eth00-8195\n"},
 		{"proc/1/comm", "systemd\n"},
-		{"affinityd-capture/ethtool/eth0", "driver=mlx5_core\ncombined_channels=3/8\nntuple=on\n"},
+		{"affinityd-capture/ethtool/eth0",
+		 "driver=mlx5_core\ncombined_channels=3/8\nntuple=on\n"},
 	};
 
 	f->dir = g_dir_make_tmp("af-netif-XXXXXX", NULL);
@@ -140,9 +141,13 @@ static void test_refresh(Fixture *f, gconstpointer data)
 	af_test_write_file(f->dir, "sys/class/net/eth0/queues/rx-0/rps_cpus", "03\n");
 	af_test_write_file(f->dir, "proc/200/status", "Cpus_allowed_list:\t0-1\n");
 	g_assert_cmpint(af_netifs_refresh(f->sysroot, netifs, f->irqs, &fresh), ==, 0);
-	list = af_cpuset_format_list(((AfNetQueue *)af_netifs_lookup(fresh, "eth0")->rx->pdata[0])->mask);
+	list = af_cpuset_format_list(
+		((AfNetQueue *)af_netifs_lookup(fresh, "eth0")->rx->pdata[0])->mask);
 	g_assert_cmpstr(list, ==, "0-1");
-	g_assert_cmpuint(af_cpuset_count(((AfNapiThread *)af_netifs_lookup(fresh, "eth0")->napi->pdata[1])->allowed), ==, 2);
+	g_assert_cmpuint(
+		af_cpuset_count(
+			((AfNapiThread *)af_netifs_lookup(fresh, "eth0")->napi->pdata[1])->allowed),
+		==, 2);
 	copy = af_netifs_copy(fresh);
 	g_assert_cmpuint(af_netifs_lookup(copy, "eth0")->rx->len, ==, 3);
 	g_assert_true(af_netifs_lookup(copy, "eth0")->arfs);
@@ -160,12 +165,9 @@ static void test_parse_napi_comm(void)
 		gboolean ok;
 		guint id;
 	} cases[] = {
-		{"napi/eth0-8193", "eth0", TRUE, 8193},
-		{"napi/eth0-0", "eth0", TRUE, 0},
-		{"napi/eth0-1-5", "eth0", FALSE, 0},
-		{"napi/eth0-1-5", "eth0-1", TRUE, 5},
-		{"napi/eth00-3", "eth0", FALSE, 0},
-		{"napi/eth0-", "eth0", FALSE, 0},
+		{"napi/eth0-8193", "eth0", TRUE, 8193}, {"napi/eth0-0", "eth0", TRUE, 0},
+		{"napi/eth0-1-5", "eth0", FALSE, 0},	{"napi/eth0-1-5", "eth0-1", TRUE, 5},
+		{"napi/eth00-3", "eth0", FALSE, 0},	{"napi/eth0-", "eth0", FALSE, 0},
 		{"ksoftirqd/0", "eth0", FALSE, 0},
 	};
 

@@ -966,8 +966,9 @@ static void test_arfs_refresh(void)
 	entry->refresh = TRUE;
 	refreshed->n_move++;
 	refreshed->n_keep--;
-	g_assert_cmpint(af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message),
-			==, -EINVAL);
+	g_assert_cmpint(
+		af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message), ==,
+		-EINVAL);
 	g_assert_nonnull(strstr(message, "IRQ 101: a refresh that is not an asked-for rewrite"));
 	g_clear_pointer(&message, g_free);
 	/* Asked and kept: the refresh was lost. */
@@ -976,8 +977,9 @@ static void test_arfs_refresh(void)
 	refreshed->n_move--;
 	refreshed->n_keep++;
 	af_limits_refresh(m->limits, 101);
-	g_assert_cmpint(af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message),
-			==, -EINVAL);
+	g_assert_cmpint(
+		af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message), ==,
+		-EINVAL);
 	g_assert_nonnull(strstr(message, "IRQ 101: kept although a refresh was asked for"));
 	g_clear_pointer(&message, g_free);
 	/* An aRFS queue IRQ on two CPUs: the rmap would be computed from a wide mask. */
@@ -985,8 +987,9 @@ static void test_arfs_refresh(void)
 	entry->action = AF_ACTION_MOVE;
 	refreshed->n_move++;
 	refreshed->n_keep--;
-	g_assert_cmpint(af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message),
-			==, -EINVAL);
+	g_assert_cmpint(
+		af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message), ==,
+		-EINVAL);
 	g_assert_nonnull(strstr(message, "IRQ 101: an aRFS queue IRQ planned on 2 CPUs"));
 
 	/* A held IRQ is never written, refresh or not. */

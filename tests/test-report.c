@@ -207,8 +207,9 @@ static const IrqCase qemu_irqs[] = {
 
 static void test_json_fields(void)
 {
-	static const char *const top[] = { "version", "cpus", "irqs", "interfaces",
-					   "rps_sock_flow_entries", "warnings", "summary", NULL };
+	static const char *const top[] = {
+		"version",  "cpus",    "irqs", "interfaces", "rps_sock_flow_entries",
+		"warnings", "summary", NULL};
 	static const char *const cpus_members[] = { "online", "isolated", "housekeeping", "sources",
 						    NULL };
 	static const char *const source_names[] = { "isolcpus_domain", "isolcpus_managed_irq",
@@ -276,7 +277,7 @@ static void test_json_fields(void)
 	}
 
 	summary = json_object_get_object_member(o, "summary");
-	assert_members(summary, (const char *const[]){ "move", "keep", "skip", "steering", NULL });
+	assert_members(summary, (const char *const[]){"move", "keep", "skip", "steering", NULL});
 	assert_int(summary, "move", 1);
 	assert_int(summary, "keep", 1);
 	assert_int(summary, "skip", 3);
@@ -524,10 +525,11 @@ static AfPlan *steered_plan(AfFakeMachine **ret_machine)
 
 static void test_json_interfaces(void)
 {
-	static const char *const iface_members[] = { "name", "driver", "channels", "ntuple", "arfs",
-						     "threaded", "policy", "queues", "napi", NULL };
-	static const char *const queue_members[] = { "queue", "irq", "kind", "current", "planned",
-						     "action", "reason", "flow_cnt", NULL };
+	static const char *const iface_members[] = {"name", "driver",	"channels", "ntuple",
+						    "arfs", "threaded", "policy",   "queues",
+						    "napi", NULL};
+	static const char *const queue_members[] = {
+		"queue", "irq", "kind", "current", "planned", "action", "reason", "flow_cnt", NULL};
 	g_autoptr(AfFakeMachine) m = NULL;
 	g_autoptr(AfPlan) plan = steered_plan(&m);
 	g_autofree char *text = af_report_format_json(m->snapshot, m->hk, plan);
@@ -544,7 +546,8 @@ static void test_json_interfaces(void)
 	g_assert_true(json_object_get_boolean_member(eth0, "ntuple"));
 	g_assert_true(json_object_get_boolean_member(eth0, "arfs"));
 	g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(eth0, "channels"),
-						   "combined"), ==, 2);
+						   "combined"),
+			==, 2);
 	assert_string(json_object_get_object_member(eth0, "policy"), "rps", "strip-isolated");
 	queues = json_object_get_array_member(eth0, "queues");
 	g_assert_cmpuint(json_array_get_length(queues), ==, 4);
@@ -574,7 +577,8 @@ static void test_table_steering(void)
 
 	g_assert_nonnull(strstr(text, "\nNetwork steering:\n  eth0 (ice, 2 combined channels, "
 				      "ntuple on, aRFS)\n"));
-	g_assert_nonnull(strstr(text, "    QUEUE  IRQ  KIND  CURRENT -> PLANNED  ACTION  REASON\n"));
+	g_assert_nonnull(
+		strstr(text, "    QUEUE  IRQ  KIND  CURRENT -> PLANNED  ACTION  REASON\n"));
 	g_assert_nonnull(strstr(text, "    rx-0   40   rps   0-3 -> 0-2          move    strip "
 				      "isolated CPU 3: RPS would run softirq work there\n"));
 	g_assert_nonnull(strstr(text, "  rps_sock_flow_entries  ? -> -  skip  "));

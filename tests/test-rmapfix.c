@@ -118,7 +118,8 @@ static void test_wanted(void)
 static void test_ask_refresh(void)
 {
 	static const AfFakeDevice eth0 = {"0000:10:00.0", "ice", AF_IRQ_CLASS_NETWORK, 0, "eth0"};
-	static const AfFakeDevice eth1 = {"0000:20:00.0", "e1000e", AF_IRQ_CLASS_NETWORK, 0, "eth1"};
+	static const AfFakeDevice eth1 = {"0000:20:00.0", "e1000e", AF_IRQ_CLASS_NETWORK, 0,
+					  "eth1"};
 	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:1 numa:1 l3:1 core:4 pu:1", "", "");
 	g_autoptr(AfSnapshot) after = NULL;
 	g_autoptr(AfRmapLook) before = NULL;

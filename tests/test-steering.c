@@ -64,9 +64,11 @@ static guint distance(const AfTopology *t, guint a, guint b)
 		return 0;
 	if (!x || !y)
 		return 5;
-	return x->core == y->core ? 1 : x->cache == y->cache ? 2 : x->node == y->node ? 3
-	       : x->package == y->package			   ? 4
-									   : 5;
+	return x->core == y->core	  ? 1
+	       : x->cache == y->cache	  ? 2
+	       : x->node == y->node	  ? 3
+	       : x->package == y->package ? 4
+					  : 5;
 }
 
 /* The four rules of the brief for one interface's xps and rps entries. */
@@ -111,7 +113,8 @@ static void assert_rules(const AfFakeMachine *m, const AfSteering *s, const AfPl
 			AF_CPUSET_FOREACH (c, irq)
 				d = MIN(d, distance(t, (guint)cpu, (guint)c));
 			if (d != best)
-				af_test_fail("%s: CPU %d sends on %s at distance %u, a queue at %u exists",
+				af_test_fail("%s: CPU %d sends on %s at distance %u, a queue at %u "
+					     "exists",
 					     ifname, cpu, e->queue, d, best);
 		}
 	}
@@ -161,7 +164,8 @@ static void test_captures(gconstpointer data)
 /* A plan applied is kept: planned masks as current give no move. */
 static void test_steady(void)
 {
-	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:2 numa:1 l3:1 core:4 pu:2", "", "3,7");
+	g_autoptr(AfFakeMachine) m =
+		af_fake_machine_new("pack:2 numa:1 l3:1 core:4 pu:2", "", "3,7");
 	g_autoptr(AfSteering) s = NULL, again = NULL;
 	g_autoptr(AfPlan) plan = NULL, plan2 = NULL;
 	AfNetif *netif = af_fake_add_nic(m, &nic0, 100, 4, FALSE, "0-15", "0-15", "", TRUE);
@@ -189,7 +193,8 @@ static void test_steady(void)
 
 static void test_rps_modes(void)
 {
-	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:1 numa:1 l3:2 core:4 pu:1", "", "1,6");
+	g_autoptr(AfFakeMachine) m =
+		af_fake_machine_new("pack:1 numa:1 l3:2 core:4 pu:1", "", "1,6");
 	g_autoptr(AfSteering) s = NULL;
 	g_autoptr(AfPlan) plan = NULL;
 	g_autoptr(GPtrArray) rps = NULL;
@@ -236,7 +241,8 @@ static void test_rps_modes(void)
 	s = plan_steering(m, &plan);
 	g_assert_cmpuint(s->n_move, ==, 0);
 	g_assert_cmpuint(s->n_keep, ==, 0);
-	l1 = af_cpuset_format_list(((AfSteerEntry *)entries_of(s, "eth0", AF_STEER_XPS)->pdata[0])->current);
+	l1 = af_cpuset_format_list(
+		((AfSteerEntry *)entries_of(s, "eth0", AF_STEER_XPS)->pdata[0])->current);
 	g_assert_cmpstr(l1, ==, "");
 }
 
@@ -300,8 +306,8 @@ static void test_single_queue_and_no_irq(void)
 	g_assert_cmpint(((AfSteerEntry *)xps->pdata[0])->action, ==, AF_ACTION_SKIP);
 	g_assert_nonnull(strstr(((AfSteerEntry *)xps->pdata[0])->reason, "one transmit queue"));
 	/* Strip-isolated applies to a virtual device too. */
-	g_assert_cmpint(((AfSteerEntry *)entries_of(s, "veth0", AF_STEER_RPS)->pdata[0])->action, ==,
-			AF_ACTION_MOVE);
+	g_assert_cmpint(((AfSteerEntry *)entries_of(s, "veth0", AF_STEER_RPS)->pdata[0])->action,
+			==, AF_ACTION_MOVE);
 }
 
 static void test_check_breaks(void)
@@ -331,20 +337,23 @@ static void test_check_breaks(void)
 		g_autoptr(AfCpuSet) saved1 = af_cpuset_copy(xps1->planned);
 
 		af_cpuset_or(xps0->planned, xps1->planned);
-		g_assert_cmpint(af_steering_check(s, m->snapshot, m->hk, plan, &broken), ==, -EINVAL);
+		g_assert_cmpint(af_steering_check(s, m->snapshot, m->hk, plan, &broken), ==,
+				-EINVAL);
 		g_assert_nonnull(strstr(broken, "two queues"));
 		g_clear_pointer(&broken, g_free);
 		/* The queues' masks swapped: each IRQ's CPU sends on the other queue. */
 		af_cpuset_assign(xps0->planned, saved1);
 		af_cpuset_assign(xps1->planned, saved0);
-		g_assert_cmpint(af_steering_check(s, m->snapshot, m->hk, plan, &broken), ==, -EINVAL);
+		g_assert_cmpint(af_steering_check(s, m->snapshot, m->hk, plan, &broken), ==,
+				-EINVAL);
 		g_assert_nonnull(strstr(broken, "sends elsewhere"));
 		g_clear_pointer(&broken, g_free);
 		/* A CPU in no mask. */
 		af_cpuset_assign(xps0->planned, saved0);
 		af_cpuset_assign(xps1->planned, saved1);
 		af_cpuset_remove(xps1->planned, 3);
-		g_assert_cmpint(af_steering_check(s, m->snapshot, m->hk, plan, &broken), ==, -EINVAL);
+		g_assert_cmpint(af_steering_check(s, m->snapshot, m->hk, plan, &broken), ==,
+				-EINVAL);
 		g_assert_nonnull(strstr(broken, "every online CPU"));
 	}
 }
@@ -354,9 +363,9 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_set_nonfatal_assertions();
 	for (guint i = 0; i < G_N_ELEMENTS(capture_cases); i++) {
-		g_autofree char *path =
-			g_strdup_printf("/steering/compute/%s-%uq%s", capture_cases[i].capture,
-					capture_cases[i].n_queues, capture_cases[i].split ? "-split" : "");
+		g_autofree char *path = g_strdup_printf(
+			"/steering/compute/%s-%uq%s", capture_cases[i].capture,
+			capture_cases[i].n_queues, capture_cases[i].split ? "-split" : "");
 
 		g_test_add_data_func(path, &capture_cases[i], test_captures);
 	}
