@@ -57,6 +57,14 @@ static void warn_once(AfSteerApply *apply, const char *key, const AfSteerEntry *
 		       r == -EPERM || r == -EACCES ? " (writing it needs CAP_NET_ADMIN)" : "");
 }
 
+/* A mask for the log: "none" for the empty one, "unknown" when unread. */
+static char *format_mask(const AfCpuSet *mask)
+{
+	if (!mask)
+		return g_strdup("unknown");
+	return af_cpuset_is_empty(mask) ? g_strdup("none") : af_cpuset_format_list(mask);
+}
+
 /* Writes one mask or value entry through the sysroot: 1 written, 0 unchanged, < 0 failed. */
 static int write_file(AfSteerApply *apply, const AfSteerEntry *e, guint nr_cpu_ids, char **from,
 		      char **to)
@@ -72,8 +80,8 @@ static int write_file(AfSteerApply *apply, const AfSteerEntry *e, guint nr_cpu_i
 			return 0;
 		if (af_cpuset_last(e->planned) >= (int)nr_cpu_ids)
 			return -EOVERFLOW;
-		*from = now ? af_cpuset_format_list(now) : g_strdup("unknown");
-		*to = af_cpuset_format_list(e->planned);
+		*from = format_mask(now);
+		*to = format_mask(e->planned);
 		data = af_cpuset_format_mask(e->planned, nr_cpu_ids);
 	} else {
 		gint64 now = -1;
@@ -98,8 +106,8 @@ static int set_thread(const AfSteerEntry *e, char **from, char **to)
 	AF_CPUSET_FOREACH (cpu, e->planned)
 		if (cpu < CPU_SETSIZE)
 			CPU_SET(cpu, &set);
-	*from = e->current ? af_cpuset_format_list(e->current) : g_strdup("unknown");
-	*to = af_cpuset_format_list(e->planned);
+	*from = format_mask(e->current);
+	*to = format_mask(e->planned);
 	/* A kthread of root's: no capability needed (same owner), but the
 	 * unit's SystemCallFilter must allow it (@resources is denied). */
 	if (sched_setaffinity(e->pid, sizeof(set), &set) < 0)
