@@ -121,100 +121,100 @@ typedef struct {
 
 static const ErrorCase error_cases[] = {
 	/* Structure. */
-	{"isolated=1\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: key 'isolated' before any [group]"},
-	{"[cpus]\nisolated\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: expected"},
-	{"[cpus]\n; note\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: comments start"},
-	{"[cpus\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: syntax error: '[' without"},
-	{"\n[cpus] x\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: text after ']'"},
-	{"[cpus]\n[a[b]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: invalid character"},
-	{"[cpus]\n=3\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: no key before '='"},
-	{"[cpus]\n\xff\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: not valid UTF-8"},
-	{"\xef\xbb\xbf[cpus]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: syntax error: expected"},
-	{"[cpus]\r\n\r\nbogus\r\n", G_KEY_FILE_ERROR_PARSE, "t.conf:3: syntax error: expected"},
-	{"\n\n[cpu]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
-	 "t.conf:3: unknown group [cpu]; valid groups: [cpus], [placement], [daemon], "
-	 "[network], [rule:NAME], [interface:GLOB]"},
-	{"[Cpus]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "t.conf:1: unknown group [Cpus]"},
-	{"[rule:]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: [rule:] needs a name"},
-	{"[daemon]\n\ninterval=5\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	 "t.conf:3: unknown key 'interval' in [daemon]; valid keys: interval_ms, "
-	 "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir"},
-	{"[cpus]\nbaned=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	 "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned"},
-	{"[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	 "t.conf:2: unknown key 'max_irqs' in [placement]; valid keys: mode, numa_local, "
-	 "max_irqs_per_cpu, hysteresis_percent, min_load_rate"},
-	{"[rule:a]\nactoin=pin\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	 "t.conf:2: unknown key 'actoin' in [rule:a]; valid keys: action, irq, driver, "
-	 "interface, name, cpus"},
-	{"[cpus]\nisolated[de]=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	 "t.conf:2: unknown key 'isolated[de]'"},
-	{"[cpus]\nisolated=1\nbanned=2\n isolated = 3\n", G_KEY_FILE_ERROR_PARSE,
-	 "t.conf:4: duplicate key 'isolated' in [cpus], first at line 2"},
-	{"[cpus]\nisolated=1\n[daemon]\n[cpus]\n", G_KEY_FILE_ERROR_PARSE,
-	 "t.conf:4: duplicate group [cpus], first at line 1"},
+	{ "isolated=1\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: key 'isolated' before any [group]" },
+	{ "[cpus]\nisolated\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: expected" },
+	{ "[cpus]\n; note\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: comments start" },
+	{ "[cpus\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: syntax error: '[' without" },
+	{ "\n[cpus] x\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: text after ']'" },
+	{ "[cpus]\n[a[b]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: invalid character" },
+	{ "[cpus]\n=3\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: syntax error: no key before '='" },
+	{ "[cpus]\n\xff\n", G_KEY_FILE_ERROR_PARSE, "t.conf:2: not valid UTF-8" },
+	{ "\xef\xbb\xbf[cpus]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: syntax error: expected" },
+	{ "[cpus]\r\n\r\nbogus\r\n", G_KEY_FILE_ERROR_PARSE, "t.conf:3: syntax error: expected" },
+	{ "\n\n[cpu]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+	  "t.conf:3: unknown group [cpu]; valid groups: [cpus], [placement], [daemon], "
+	  "[network], [rule:NAME], [interface:GLOB]" },
+	{ "[Cpus]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "t.conf:1: unknown group [Cpus]" },
+	{ "[rule:]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: [rule:] needs a name" },
+	{ "[daemon]\n\ninterval=5\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+	  "t.conf:3: unknown key 'interval' in [daemon]; valid keys: interval_ms, "
+	  "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir" },
+	{ "[cpus]\nbaned=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned" },
+	{ "[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+	  "t.conf:2: unknown key 'max_irqs' in [placement]; valid keys: mode, numa_local, "
+	  "max_irqs_per_cpu, hysteresis_percent, min_load_rate" },
+	{ "[rule:a]\nactoin=pin\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+	  "t.conf:2: unknown key 'actoin' in [rule:a]; valid keys: action, irq, driver, "
+	  "interface, name, cpus" },
+	{ "[cpus]\nisolated[de]=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+	  "t.conf:2: unknown key 'isolated[de]'" },
+	{ "[cpus]\nisolated=1\nbanned=2\n isolated = 3\n", G_KEY_FILE_ERROR_PARSE,
+	  "t.conf:4: duplicate key 'isolated' in [cpus], first at line 2" },
+	{ "[cpus]\nisolated=1\n[daemon]\n[cpus]\n", G_KEY_FILE_ERROR_PARSE,
+	  "t.conf:4: duplicate group [cpus], first at line 1" },
 	/* The structure is checked before any value: line 3, not line 2. */
-	{"[cpus]\nisolated=x\n[bogus]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
-	 "t.conf:3: unknown group [bogus]"},
+	{ "[cpus]\nisolated=x\n[bogus]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+	  "t.conf:3: unknown group [bogus]" },
 	/* Values. */
-	{"[placement]\nmax_irqs_per_cpu=0\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: max_irqs_per_cpu: '0' is out of range 1..10000"},
-	{"[placement]\nmax_irqs_per_cpu=10001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: max_irqs_per_cpu: '10001' is out of range 1..10000"},
-	{"[placement]\nmax_irqs_per_cpu=-1\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: max_irqs_per_cpu: '-1' is not a non-negative integer"},
-	{"[placement]\nmax_irqs_per_cpu=12abc\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: max_irqs_per_cpu: '12abc' is not"},
-	{"[placement]\nmax_irqs_per_cpu=\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: max_irqs_per_cpu: '' is not"},
-	{"[placement]\nhysteresis_percent=1001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: hysteresis_percent: '1001' is out of range 0..1000"},
-	{"[placement]\nmin_load_rate=10000001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: min_load_rate: '10000001' is out of range 0..10000000"},
-	{"[placement]\nmode=fill\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: mode: 'fill' is not one of spread, pack"},
-	{"[placement]\nmode=Pack\n", G_KEY_FILE_ERROR_INVALID_VALUE, "t.conf:2: mode: 'Pack'"},
-	{"[placement]\n\nnuma_local=yes\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:3: numa_local: 'yes' is not true or false"},
-	{"[daemon]\ninterval_ms=99\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: interval_ms: '99' is out of range 100..86400000"},
-	{"[daemon]\nmin_move_interval_ms=86400001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: min_move_interval_ms: '86400001' is out of range 0..86400000"},
-	{"[daemon]\ndebounce_ms=10001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: debounce_ms: '10001' is out of range 0..10000"},
-	{"[daemon]\nstate_dir=var/lib\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: state_dir: 'var/lib' is not an absolute path"},
-	{"[daemon]\nstate_dir=/a\\qb\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: state_dir: invalid escape sequence"},
-	{"[cpus]\nisolated=1-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: isolated: '1-' is not a CPU list"},
-	{"[cpus]\nbanned=8192\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: banned: '8192' names a CPU above 8191"},
+	{ "[placement]\nmax_irqs_per_cpu=0\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: max_irqs_per_cpu: '0' is out of range 1..10000" },
+	{ "[placement]\nmax_irqs_per_cpu=10001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: max_irqs_per_cpu: '10001' is out of range 1..10000" },
+	{ "[placement]\nmax_irqs_per_cpu=-1\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: max_irqs_per_cpu: '-1' is not a non-negative integer" },
+	{ "[placement]\nmax_irqs_per_cpu=12abc\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: max_irqs_per_cpu: '12abc' is not" },
+	{ "[placement]\nmax_irqs_per_cpu=\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: max_irqs_per_cpu: '' is not" },
+	{ "[placement]\nhysteresis_percent=1001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: hysteresis_percent: '1001' is out of range 0..1000" },
+	{ "[placement]\nmin_load_rate=10000001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: min_load_rate: '10000001' is out of range 0..10000000" },
+	{ "[placement]\nmode=fill\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: mode: 'fill' is not one of spread, pack" },
+	{ "[placement]\nmode=Pack\n", G_KEY_FILE_ERROR_INVALID_VALUE, "t.conf:2: mode: 'Pack'" },
+	{ "[placement]\n\nnuma_local=yes\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:3: numa_local: 'yes' is not true or false" },
+	{ "[daemon]\ninterval_ms=99\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: interval_ms: '99' is out of range 100..86400000" },
+	{ "[daemon]\nmin_move_interval_ms=86400001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: min_move_interval_ms: '86400001' is out of range 0..86400000" },
+	{ "[daemon]\ndebounce_ms=10001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: debounce_ms: '10001' is out of range 0..10000" },
+	{ "[daemon]\nstate_dir=var/lib\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: state_dir: 'var/lib' is not an absolute path" },
+	{ "[daemon]\nstate_dir=/a\\qb\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: state_dir: invalid escape sequence" },
+	{ "[cpus]\nisolated=1-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: isolated: '1-' is not a CPU list" },
+	{ "[cpus]\nbanned=8192\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: banned: '8192' names a CPU above 8191" },
 	/* Rules. */
-	{"[rule:a]\ndriver=mlx5*\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:1: [rule:a] has no action= (pin or ban)"},
-	{"[cpus]\n[rule:a]\naction=pin\ncpus=1\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: [rule:a] has no match key (irq, driver, interface or name)"},
-	{"[rule:a]\naction=pin\ndriver=x\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:1: [rule:a] has action=pin but no cpus="},
-	{"[rule:a]\naction=ban\nirq=5\ncpus=1\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:4: cpus: not allowed with action=ban"},
-	{"[rule:a]\naction=drop\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:2: action: 'drop' is not one of pin, ban"},
-	{"[rule:a]\naction=ban\nirq=x\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:3: irq: 'x' is not"},
-	{"[rule:a]\naction=ban\nirq=2147483648\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:3: irq: '2147483648' is out of range 0..2147483647"},
-	{"[rule:a]\naction=ban\ndriver=\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:3: driver: empty pattern"},
-	{"[rule:a]\naction=pin\nname=x\ncpus=\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:4: cpus: the list is empty"},
-	{"[rule:a]\naction=pin\nname=x\ncpus=0-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	 "t.conf:4: cpus: '0-' is not a CPU list"},
-	{"[rule:a]\naction=pin\naction=ban\n", G_KEY_FILE_ERROR_PARSE,
-	 "t.conf:3: duplicate key 'action' in [rule:a], first at line 2"},
-	{"[rule:a]\naction=ban\nirq=1\n[rule:a]\n", G_KEY_FILE_ERROR_PARSE,
-	 "t.conf:4: duplicate group [rule:a], first at line 1"},
+	{ "[rule:a]\ndriver=mlx5*\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:1: [rule:a] has no action= (pin or ban)" },
+	{ "[cpus]\n[rule:a]\naction=pin\ncpus=1\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: [rule:a] has no match key (irq, driver, interface or name)" },
+	{ "[rule:a]\naction=pin\ndriver=x\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:1: [rule:a] has action=pin but no cpus=" },
+	{ "[rule:a]\naction=ban\nirq=5\ncpus=1\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:4: cpus: not allowed with action=ban" },
+	{ "[rule:a]\naction=drop\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: action: 'drop' is not one of pin, ban" },
+	{ "[rule:a]\naction=ban\nirq=x\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:3: irq: 'x' is not" },
+	{ "[rule:a]\naction=ban\nirq=2147483648\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:3: irq: '2147483648' is out of range 0..2147483647" },
+	{ "[rule:a]\naction=ban\ndriver=\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:3: driver: empty pattern" },
+	{ "[rule:a]\naction=pin\nname=x\ncpus=\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:4: cpus: the list is empty" },
+	{ "[rule:a]\naction=pin\nname=x\ncpus=0-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:4: cpus: '0-' is not a CPU list" },
+	{ "[rule:a]\naction=pin\naction=ban\n", G_KEY_FILE_ERROR_PARSE,
+	  "t.conf:3: duplicate key 'action' in [rule:a], first at line 2" },
+	{ "[rule:a]\naction=ban\nirq=1\n[rule:a]\n", G_KEY_FILE_ERROR_PARSE,
+	  "t.conf:4: duplicate group [rule:a], first at line 1" },
 };
 
 static void test_merge_errors(void)
@@ -561,24 +561,9 @@ static void test_match_table(void)
 
 /* Every key of the format, each of which the shipped file must show. */
 static const char *const all_keys[] = {
-	"isolated",
-	"banned",
-	"mode",
-	"numa_local",
-	"max_irqs_per_cpu",
-	"hysteresis_percent",
-	"min_load_rate",
-	"interval_ms",
-	"min_move_interval_ms",
-	"debounce_ms",
-	"restore_on_exit",
-	"state_dir",
-	"rps",
-	"xps",
-	"arfs_refresh",
-	"arfs_fixed_in",
-	"rfs_flow_entries",
-	"napi_threads",
+	"isolated", "banned", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
+	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
+	"rps", "xps", "arfs_refresh", "arfs_fixed_in", "rfs_flow_entries", "napi_threads",
 };
 
 static char *read_default_conf(void)
@@ -724,16 +709,14 @@ static void test_network_writes_queues(void)
 	g_autoptr(GError) error = NULL;
 
 	g_assert_true(af_policy_network_writes_queues(p));
-	g_assert_cmpint(af_policy_merge_data(p, "[network]\nrps=off\nxps=off\n", "a", &error), ==,
-			0);
+	g_assert_cmpint(af_policy_merge_data(p, "[network]\nrps=off\nxps=off\n", "a", &error), ==, 0);
 	g_assert_false(af_policy_network_writes_queues(p));
-	g_assert_cmpint(
-		af_policy_merge_data(p, "[interface:eth9]\nnapi_threads=off\n", "b", &error), ==,
-		0);
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:eth9]\nnapi_threads=off\n", "b", &error),
+			==, 0);
 	g_assert_false(af_policy_network_writes_queues(p));
-	g_assert_cmpint(
-		af_policy_merge_data(p, "[interface:eth*]\nrfs_flow_entries=64\n", "c", &error), ==,
-		0);
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:eth*]\nrfs_flow_entries=64\n", "c",
+					     &error),
+			==, 0);
 	g_assert_true(af_policy_network_writes_queues(p));
 }
 
@@ -742,29 +725,17 @@ static void test_network_errors(void)
 	static const struct {
 		const char *text, *message;
 	} cases[] = {
-		{"[network]\nrps=all\n",
-		 "n.conf:2: rps: 'all' is not one of strip-isolated, cache, off"},
+		{"[network]\nrps=all\n", "n.conf:2: rps: 'all' is not one of strip-isolated, cache, off"},
 		{"[network]\nxps=on\n", "n.conf:2: xps: 'on' is not one of follow, off"},
-		{"[network]\narfs_refresh=yes\n",
-		 "n.conf:2: arfs_refresh: 'yes' is not one of auto, on, off"},
-		{"[network]\nnapi_threads=pin\n",
-		 "n.conf:2: napi_threads: 'pin' is not one of follow, off"},
-		{"[network]\nrfs_flow_entries=-1\n",
-		 "n.conf:2: rfs_flow_entries: '-1' is not a number in 0..67108864"},
-		{"[network]\nrfs_flow_entries=67108865\n",
-		 "n.conf:2: rfs_flow_entries: '67108865' is not a number in 0..67108864"},
-		{"[network]\narfs_fixed_in=7\n", "n.conf:2: arfs_fixed_in: '7' is not a list of "
-						 "kernel releases such as 7.0,6.19.5,6.18.16"},
-		{"[network]\nfoo=1\n",
-		 "n.conf:2: unknown key 'foo' in [network]; valid keys: rps, xps, arfs_refresh, "
-		 "rfs_flow_entries, napi_threads, arfs_fixed_in"},
-		{"[interface:eth0]\narfs_fixed_in=7.0\n",
-		 "n.conf:2: unknown key 'arfs_fixed_in' in [interface:eth0]; valid keys: rps, xps, "
-		 "arfs_refresh, rfs_flow_entries, napi_threads"},
-		{"[interface:]\nrps=off\n",
-		 "n.conf:1: [interface:] needs a name pattern: [interface:GLOB]"},
-		{"[interface:eth*]\nrps=bad\n",
-		 "n.conf:2: rps: 'bad' is not one of strip-isolated, cache, off"},
+		{"[network]\narfs_refresh=yes\n", "n.conf:2: arfs_refresh: 'yes' is not one of auto, on, off"},
+		{"[network]\nnapi_threads=pin\n", "n.conf:2: napi_threads: 'pin' is not one of follow, off"},
+		{"[network]\nrfs_flow_entries=-1\n", "n.conf:2: rfs_flow_entries: '-1' is not a number in 0..67108864"},
+		{"[network]\nrfs_flow_entries=67108865\n", "n.conf:2: rfs_flow_entries: '67108865' is not a number in 0..67108864"},
+		{"[network]\narfs_fixed_in=7\n", "n.conf:2: arfs_fixed_in: '7' is not a list of kernel releases such as 7.0,6.19.5,6.18.16"},
+		{"[network]\nfoo=1\n", "n.conf:2: unknown key 'foo' in [network]; valid keys: rps, xps, arfs_refresh, rfs_flow_entries, napi_threads, arfs_fixed_in"},
+		{"[interface:eth0]\narfs_fixed_in=7.0\n", "n.conf:2: unknown key 'arfs_fixed_in' in [interface:eth0]; valid keys: rps, xps, arfs_refresh, rfs_flow_entries, napi_threads"},
+		{"[interface:]\nrps=off\n", "n.conf:1: [interface:] needs a name pattern: [interface:GLOB]"},
+		{"[interface:eth*]\nrps=bad\n", "n.conf:2: rps: 'bad' is not one of strip-isolated, cache, off"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -773,8 +744,7 @@ static void test_network_errors(void)
 		g_autoptr(GError) error = NULL;
 
 		g_test_message("%s", cases[i].text);
-		g_assert_cmpint(af_policy_merge_data(p, cases[i].text, "n.conf", &error), ==,
-				-EINVAL);
+		g_assert_cmpint(af_policy_merge_data(p, cases[i].text, "n.conf", &error), ==, -EINVAL);
 		g_assert_nonnull(error);
 		g_assert_cmpstr(error->message, ==, cases[i].message);
 		g_assert_true(af_policy_equal(p, before));
