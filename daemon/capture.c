@@ -341,7 +341,7 @@ static int record_reads(const char *source, GPtrArray **ret_paths)
 	if (r < 0)
 		return r;
 	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,
-				 policy, &hk);
+				 policy, NULL, &hk);
 	if (r < 0)
 		return r;
 	af_sysroot_set_recorder(sysroot, NULL);

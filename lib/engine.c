@@ -22,6 +22,7 @@ GQuark af_engine_error_quark(void)
 typedef struct EnginePrivate {
 	AfEngine pub;
 	EngineFiles files;
+	AfDefaultAffinity *default_affinity; /* what default_smp_affinity said so far */
 } EnginePrivate;
 
 static EnginePrivate *private_of(AfEngine *engine)
@@ -74,6 +75,8 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 	priv->files.config = g_strdup(setup->config);
 	priv->files.dropins = g_strdup(setup->dropins);
 	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
+	engine->bans = af_bans_new();
+	priv->default_affinity = af_default_affinity_new();
 	r = load_policy(&priv->files, &engine->policy, error);
 	if (r < 0)
 		return r;
@@ -104,6 +107,8 @@ void af_engine_free(AfEngine *engine)
 		g_hash_table_unref(engine->placement);
 	af_policy_free(engine->policy);
 	af_sysroot_free(engine->sysroot);
+	af_bans_free(engine->bans);
+	af_default_affinity_free(priv->default_affinity);
 	g_free(priv->files.config);
 	g_free(priv->files.dropins);
 	g_free(priv);
@@ -126,6 +131,10 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 {
 	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
+	AfHkRuntime runtime = {
+		.bans = engine->bans,
+		.default_affinity = private_of(engine)->default_affinity,
+	};
 	int r = -ESTALE;
 
 	if (refresh && engine->snapshot)
@@ -137,7 +146,7 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 		return fail(error, r, "Failed to read the machine under %s: %s",
 			    af_sysroot_path(engine->sysroot), g_strerror(-r));
 	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
-				 snapshot->possible, engine->policy, &hk);
+				 snapshot->possible, engine->policy, &runtime, &hk);
 	if (r < 0)
 		return fail(error, r, "Failed to work out the housekeeping CPUs: %s",
 			    g_strerror(-r));
@@ -148,6 +157,16 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	af_snapshot_free(engine->snapshot);
 	engine->snapshot = g_steal_pointer(&snapshot);
 	return 0;
+}
+
+gboolean af_engine_set_ban(AfEngine *engine, const char *name, const AfCpuSet *cpus)
+{
+	return af_bans_set(engine->bans, name, cpus);
+}
+
+void af_engine_note_default_affinity(AfEngine *engine, const AfCpuSet *written)
+{
+	af_default_affinity_note_written(private_of(engine)->default_affinity, written);
 }
 
 static void remember_placement(AfEngine *engine, const AfPlan *plan)

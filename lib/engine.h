@@ -52,6 +52,7 @@ typedef struct AfEngine {
 	AfHousekeeping *hk;	/* of that read */
 	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
+	AfBans *bans;		/* CPUs banned at run time, by name (af_engine_set_ban) */
 } AfEngine;
 
 /* Loads the policy and opens the machine at setup->root. */
@@ -74,6 +75,19 @@ int af_engine_reload(AfEngine *engine, GError **error);
  * is dropped (it described the last look); on failure nothing changes.
  */
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
+
+/*
+ * Bans cpus under name (bans.h) from the next read on, in place of what
+ * name banned before; NULL or an empty set lifts name's ban. TRUE when the
+ * bans changed: the caller reads and plans again for it to count.
+ */
+gboolean af_engine_set_ban(AfEngine *engine, const char *name, const AfCpuSet *cpus);
+/*
+ * affinityd itself wrote written to /proc/irq/default_smp_affinity: the
+ * next reads of that value are no news (defaultaffinity.h), so a mask
+ * narrowed by affinityd is never taken for another program's ban.
+ */
+void af_engine_note_default_affinity(AfEngine *engine, const AfCpuSet *written);
 
 /*
  * Plans the last look with the last plan's placement as the previous one,

@@ -44,6 +44,7 @@ typedef struct AfRule {
 typedef struct AfPolicy {
 	AfCpuSet *isolated;           /* [cpus] isolated: extra CPUs kept free of IRQs */
 	AfCpuSet *banned;             /* [cpus] banned: also never given IRQs */
+	GStrv irqbalance_env;	      /* [cpus] irqbalance_env: absolute paths, may be empty */
 	AfPlacementMode mode;         /* [placement] mode */
 	gboolean numa_local;          /* [placement] numa_local: prefer the device's node */
 	guint max_irqs_per_cpu;       /* [placement] max_irqs_per_cpu */
@@ -64,6 +65,8 @@ typedef struct AfPolicy {
 #define AF_DEFAULT_MIN_MOVE_INTERVAL_MS 60000u
 #define AF_DEFAULT_DEBOUNCE_MS 20u
 #define AF_DEFAULT_STATE_DIR AF_LOCALSTATEDIR "/lib/affinityd"
+/* irqbalance's environment files: Red Hat's and SUSE's (CRI-O's default), Debian's. */
+#define AF_DEFAULT_IRQBALANCE_ENV "/etc/sysconfig/irqbalance /etc/default/irqbalance"
 /* Upper bound of interval_ms and min_move_interval_ms: one day. */
 #define AF_POLICY_MAX_PERIOD_MS 86400000u
 /* A config file larger than this is refused (-EFBIG). */

@@ -200,6 +200,68 @@ static void test_read_only(Fixture *f, gconstpointer data)
 		0);
 }
 
+/* "name=cpulist ..." of the last read's sources. */
+static char *format_sources(const AfEngine *engine)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < engine->hk->sources->len; i++) {
+		const AfHkSource *source = engine->hk->sources->pdata[i];
+		g_autofree char *cpus = af_cpuset_format_list(source->cpus);
+
+		g_string_append_printf(out, "%s%s=%s", i ? " " : "", source->name, cpus);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void read_and_check_sources(AfEngine *engine, const char *expected)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *sources = NULL;
+
+	g_assert_cmpint(af_engine_read(engine, NULL, TRUE, &error), ==, 0);
+	g_assert_no_error(error);
+	sources = format_sources(engine);
+	g_assert_cmpstr(sources, ==, expected);
+}
+
+#define KERNEL_SOURCES                                                                             \
+	"sysfs_isolated=2-7 isolcpus_domain=2-7 isolcpus_managed_irq=1-3,5-7 irqaffinity=2-7"
+
+/* A ban counts from the next read, under its name, until lifted; a refresh reads it too. */
+static void test_set_ban(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfCpuSet) cpus = af_cpuset_new_range(0, 1);
+
+	read_and_check_sources(engine, KERNEL_SOURCES);
+	g_assert_true(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", cpus));
+	g_assert_false(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", cpus));
+	read_and_check_sources(engine, KERNEL_SOURCES " owner:test=0-1");
+	g_assert_true(af_cpuset_is_empty(engine->hk->housekeeping));
+	g_assert_true(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", NULL));
+	read_and_check_sources(engine, KERNEL_SOURCES);
+}
+
+/*
+ * The capture's default_smp_affinity is 03 (irqaffinity=0,1). Narrowed to
+ * 01 by someone else, CPU 1 is banned for it; narrowed by affinityd itself,
+ * it is not.
+ */
+static void test_default_affinity(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfEngine) ours = open_engine(f, TRUE);
+	g_autoptr(AfCpuSet) written = af_cpuset_new_range(0, 0);
+
+	read_and_check_sources(engine, KERNEL_SOURCES);
+	read_and_check_sources(ours, KERNEL_SOURCES);
+	af_test_write_file(f->tree, "proc/irq/default_smp_affinity", "01\n");
+	af_engine_note_default_affinity(ours, written);
+	read_and_check_sources(engine, KERNEL_SOURCES " default_smp_affinity=1");
+	read_and_check_sources(ours, KERNEL_SOURCES);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -210,6 +272,8 @@ int main(int argc, char **argv)
 	ADD("/engine/open/config", test_config);
 	ADD("/engine/open/missing-root", test_open_missing_root);
 	ADD("/engine/open/read-only", test_read_only);
+	ADD("/engine/set_ban/sources", test_set_ban);
+	ADD("/engine/note_default_affinity/no-news", test_default_affinity);
 #undef ADD
 	return g_test_run();
 }

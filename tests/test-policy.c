@@ -15,6 +15,8 @@ static char *format_field(const AfPolicy *p, const char *field)
 		return af_cpuset_format_list(p->isolated);
 	if (g_str_equal(field, "banned"))
 		return af_cpuset_format_list(p->banned);
+	if (g_str_equal(field, "irqbalance_env"))
+		return g_strjoinv("|", p->irqbalance_env);
 	if (g_str_equal(field, "mode"))
 		return g_strdup(p->mode == AF_PLACEMENT_PACK ? "pack" : "spread");
 	if (g_str_equal(field, "numa_local"))
@@ -44,6 +46,9 @@ static void test_new_defaults(void)
 
 	g_assert_true(af_cpuset_is_empty(p->isolated));
 	g_assert_true(af_cpuset_is_empty(p->banned));
+	g_assert_cmpuint(g_strv_length(p->irqbalance_env), ==, 2);
+	g_assert_cmpstr(p->irqbalance_env[0], ==, "/etc/sysconfig/irqbalance");
+	g_assert_cmpstr(p->irqbalance_env[1], ==, "/etc/default/irqbalance");
 	g_assert_cmpint(p->mode, ==, AF_PLACEMENT_SPREAD);
 	g_assert_true(p->numa_local);
 	g_assert_cmpuint(p->max_irqs_per_cpu, ==, 200);
@@ -69,6 +74,11 @@ static const GoodCase good_cases[] = {
 	{ "[cpus]\nbanned = 0 \n", "banned", "0" },
 	{ "[cpus]\nbanned=8191", "banned", "8191" }, /* last CPU, no final newline */
 	{ "[cpus]\nbanned=0-15:2/4\n", "banned", "0-1,4-5,8-9,12-13" },
+	{ "", "irqbalance_env", "/etc/sysconfig/irqbalance|/etc/default/irqbalance" },
+	{ "[cpus]\nirqbalance_env=\n", "irqbalance_env", "" },
+	{ "[cpus]\nirqbalance_env= /a\t /b/c  \n", "irqbalance_env", "/a|/b/c" },
+	{ "[cpus]\nirqbalance_env=/etc/crio/irqbalance\n", "irqbalance_env",
+	  "/etc/crio/irqbalance" },
 	{ "[placement]\nmode=pack\n", "mode", "pack" },
 	{ "[placement]\nmode=spread\n", "mode", "spread" },
 	{ "[placement]\nnuma_local=false\n", "numa_local", "false" },
@@ -139,7 +149,7 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:3: unknown key 'interval' in [daemon]; valid keys: interval_ms, "
 	  "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir" },
 	{ "[cpus]\nbaned=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned" },
+	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned, irqbalance_env" },
 	{ "[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'max_irqs' in [placement]; valid keys: mode, numa_local, "
 	  "max_irqs_per_cpu, hysteresis_percent, min_load_rate" },
@@ -181,6 +191,9 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: min_move_interval_ms: '86400001' is out of range 0..86400000" },
 	{ "[daemon]\ndebounce_ms=10001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: debounce_ms: '10001' is out of range 0..10000" },
+	{ "[cpus]\nirqbalance_env=/etc/default/irqbalance irqbalance\n",
+	  G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: irqbalance_env: 'irqbalance' is not an absolute path" },
 	{ "[daemon]\nstate_dir=var/lib\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: 'var/lib' is not an absolute path" },
 	{ "[daemon]\nstate_dir=/a\\qb\n", G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -349,6 +362,11 @@ static void test_copy_equal(void)
 	g_assert_true(af_policy_equal(p, copy));
 	rule = g_ptr_array_index(copy->rules, 0);
 	af_cpuset_add(rule->cpus, 3);
+	g_assert_false(af_policy_equal(p, copy));
+	g_clear_pointer(&copy, af_policy_free);
+	copy = af_policy_copy(p);
+	g_free(copy->irqbalance_env[1]);
+	copy->irqbalance_env[1] = NULL;
 	g_assert_false(af_policy_equal(p, copy));
 	g_assert_null(af_policy_copy(NULL));
 }
@@ -560,7 +578,7 @@ static void test_match_table(void)
 
 /* Every key of the format, each of which the shipped file must show. */
 static const char *const all_keys[] = {
-	"isolated", "banned", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
+	"isolated", "banned", "irqbalance_env", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
 	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
 };
 
