@@ -14,7 +14,9 @@
 #include "debounce.h"
 #include "engine.h"
 #include "events.h"
+#include "cgroupwatch.h"
 #include "configwatch.h"
+#include "filewatch.h"
 #include "irqscan.h"
 #include "moveguard.h"
 #include "linkwatch.h"
@@ -63,6 +65,10 @@ typedef struct AfDaemon {
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
 	AfConfigWatch *config_watch;
+	AfFileWatch *env_watch;	     /* irqbalance's environment files (isolation.c) */
+	AfCgroupWatch *cgroup_watch; /* cgroup v2 partitions (isolation.c) */
+	char *cgroup_isolated_seen;  /* root cpuset.cpus.isolated as last read; NULL before */
+	char *default_affinity_seen; /* /proc/irq/default_smp_affinity as last read */
 	guint scan_source;
 	guint scan_interval_ms;
 	guint watchdog_source;
@@ -90,6 +96,17 @@ void af_daemon_start_scan(AfDaemon *daemon);
 void af_daemon_stop_scan(AfDaemon *daemon);
 /* One look now: marks IRQS when IRQs came or went, LOAD when the load shifted. */
 void af_daemon_scan(AfDaemon *daemon);
+
+/*
+ * isolation.c: isolation that changes at run time. watch (again, after a
+ * reload) opens inotify on irqbalance's environment files of the policy in
+ * force and on the cgroup tree, and takes the polled files' values as
+ * known; check reads them (root cpuset.cpus.isolated, default_smp_affinity)
+ * and marks ISOLATION when one changed. The scan checks at every interval.
+ */
+void af_daemon_watch_isolation(AfDaemon *daemon);
+void af_daemon_unwatch_isolation(AfDaemon *daemon);
+void af_daemon_check_isolation(AfDaemon *daemon);
 
 /* notify.c: sd_notify and the watchdog; no-ops without NOTIFY_SOCKET. */
 void af_daemon_notify_ready(AfDaemon *daemon);

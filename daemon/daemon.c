@@ -224,6 +224,7 @@ static void reload_config(AfDaemon *daemon)
 	af_debounce_set_delay(&daemon->debounce, policy->debounce_ms);
 	af_move_guard_set_interval(daemon->guard, policy->min_move_interval_ms);
 	af_daemon_start_scan(daemon);
+	af_daemon_watch_isolation(daemon);
 }
 
 /* The debounced events are due (mark.c): reload if asked, replan, tell systemd. */
@@ -262,6 +263,7 @@ static void open_sources(AfDaemon *daemon)
 	if (r < 0)
 		g_warning("Failed to watch the configuration, reload with SIGHUP: %s",
 			  g_strerror(-r));
+	af_daemon_watch_isolation(daemon);
 }
 
 static void daemon_clear(AfDaemon *daemon)
@@ -274,6 +276,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->udev, af_udev_watch_free);
 	g_clear_pointer(&daemon->links, af_link_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
+	af_daemon_unwatch_isolation(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
