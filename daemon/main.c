@@ -69,12 +69,14 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 	o->mode = dry_run ? AF_MODE_DRY_RUN : oneshot ? AF_MODE_ONESHOT : AF_MODE_DAEMON;
 	if (!o->sysroot)
 		o->sysroot = g_strdup("/");
+	o->config_given = o->config != NULL;
 	if (!o->config)
 		o->config = g_build_filename(AF_SYSCONFDIR, "affinityd", "affinityd.conf", NULL);
 	o->config_dropins = g_strconcat(o->config, ".d", NULL);
 	o->engine = (AfEngineSetup){
 		.root = o->sysroot,
 		.config = o->config,
+		.config_required = o->config_given,
 		.dropins = o->config_dropins,
 		.read_only = o->mode == AF_MODE_DRY_RUN,
 	};

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "fakekernel.h"
@@ -11,6 +12,7 @@
 typedef struct EngineFiles {
 	char *config;
 	char *dropins;
+	gboolean config_required;
 } EngineFiles;
 
 GQuark af_engine_error_quark(void)
@@ -53,6 +55,10 @@ static int load_policy(const EngineFiles *files, AfPolicy **ret_policy, GError *
 	g_autoptr(GError) local = NULL;
 	int r;
 
+	/* A file named on the command line that is not there is a typo, not the defaults. */
+	if (files->config_required && access(files->config, F_OK) < 0 && errno == ENOENT)
+		return fail(error, -ENOENT, "%s: No such file or directory (given with --config)",
+			    files->config);
 	r = af_policy_load(files->config, files->dropins, ret_policy, &local);
 	if (r < 0) {
 		/* The policy's message already reads "PATH:LINE: reason" or "PATH: reason". */
@@ -74,6 +80,7 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 
 	priv->files.config = g_strdup(setup->config);
 	priv->files.dropins = g_strdup(setup->dropins);
+	priv->files.config_required = setup->config_required;
 	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
 	engine->bans = af_bans_new();
 	priv->default_affinity = af_default_affinity_new();

@@ -37,7 +37,8 @@ GQuark af_engine_error_quark(void);
 
 typedef struct AfEngineSetup {
 	const char *root;    /* "/" for this machine, or a tree (--sysroot) */
-	const char *config;  /* the main configuration file (missing: defaults) */
+	const char *config;  /* the main configuration file (missing: defaults, unless...) */
+	gboolean config_required; /* ... it was named on purpose (--config): missing, an error */
 	const char *dropins; /* its drop-in directory (may be NULL) */
 	gboolean read_only;  /* every write through the sysroot fails with EROFS; else a
 				tree other than "/" gets the fake kernel (fakekernel.h) */

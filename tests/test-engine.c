@@ -171,6 +171,31 @@ static void test_config(Fixture *f, gconstpointer data)
 	g_assert_false(af_cpuset_contains(engine->policy->isolated, 3));
 }
 
+/* A config named on purpose must be there; otherwise a missing file is the defaults. */
+static void test_config_required(Fixture *f, gconstpointer data)
+{
+	AfEngineSetup setup = {.root = f->tree, .config = f->config, .config_required = TRUE};
+	g_autoptr(AfEngine) engine = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *expected =
+		g_strdup_printf("%s: No such file or directory (given with --config)", f->config);
+
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, -ENOENT);
+	g_assert_null(engine);
+	g_assert_cmpstr(error->message, ==, expected);
+	g_clear_error(&error);
+	setup.config_required = FALSE;
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, 0);
+	g_clear_pointer(&engine, af_engine_free);
+	/* Once there, taken; gone at a reload, the running one stays. */
+	write_config(f, "[cpus]\nisolated=3\n");
+	setup.config_required = TRUE;
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, 0);
+	g_assert_cmpint(g_unlink(f->config), ==, 0);
+	g_assert_cmpint(af_engine_reload(engine, &error), ==, -ENOENT);
+	g_assert_true(af_cpuset_contains(engine->policy->isolated, 3));
+}
+
 static void test_open_missing_root(Fixture *f, gconstpointer data)
 {
 	g_autofree char *missing = g_build_filename(f->tree, "missing", NULL);
@@ -271,6 +296,7 @@ int main(int argc, char **argv)
 	ADD("/engine/read/fails", test_read_fails);
 	ADD("/engine/open/config", test_config);
 	ADD("/engine/open/missing-root", test_open_missing_root);
+	ADD("/engine/open/config-required", test_config_required);
 	ADD("/engine/open/read-only", test_read_only);
 	ADD("/engine/set_ban/sources", test_set_ban);
 	ADD("/engine/note_default_affinity/no-news", test_default_affinity);
