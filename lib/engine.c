@@ -95,6 +95,8 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 		return fail(error, r, "Failed to open %s: %s", setup->root, g_strerror(-r));
 	if (setup->read_only)
 		af_sysroot_set_write_filter(engine->sysroot, refuse_write, NULL);
+	/* Before any thread exists (engine.h): hwloc's root is set once. */
+	af_topology_use_root(engine->sysroot);
 	*ret_engine = g_steal_pointer(&engine);
 	return 0;
 }

@@ -56,7 +56,11 @@ typedef struct AfEngine {
 	AfBans *bans;		/* CPUs banned at run time, by name (af_engine_set_ban) */
 } AfEngine;
 
-/* Loads the policy and opens the machine at setup->root. */
+/*
+ * Loads the policy and opens the machine at setup->root. Points hwloc at
+ * that tree for the rest of the process (af_topology_use_root): open the
+ * engine before the program starts any thread.
+ */
 int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **error);
 /* Frees; accepts NULL. */
 void af_engine_free(AfEngine *engine);

@@ -64,7 +64,7 @@ dry_run_sources() {
 		2> /dev/null | tr -d ' \n' | sed -n 's/.*"sources":{\([^}]*\)}.*/\1/p'
 }
 
-echo "1..17"
+echo "1..18"
 mkdir "$root" "$tmp/state" "$tmp/dry"
 unpack_fixture "$root"
 # No boot isolation: every CPU serves IRQs, until someone bans some.
@@ -173,6 +173,8 @@ wait "$pid" 2> /dev/null
 status=$?
 pid=
 check "stops with status 0" '[ $status -eq 0 ]'
+# --debug shows GLib's debug messages: none about setenv() after threads (hwloc's root).
+check "no environment change after threads exist" '[ "$(count "not thread-safe")" -eq 0 ]'
 [ $failed -eq 0 ] || { echo "# log:"; sed 's/^/# /' "$log"; }
 [ -n "${AF_KEEP_LOG:-}" ] && cp "$log" "$AF_KEEP_LOG"
 exit 0
