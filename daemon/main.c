@@ -47,11 +47,12 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 		"Places hardware interrupts on housekeeping CPUs, near their devices.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		fprintf(stderr, "affinityd: %s\n", error->message);
+		fprintf(stderr, "affinityd: %s (see affinityd --help)\n", error->message);
 		return -1;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "affinityd: unexpected argument '%s'\n", argv[1]);
+		fprintf(stderr, "affinityd: unexpected argument '%s' (see affinityd --help)\n",
+			argv[1]);
 		return -1;
 	}
 	if (version) {
