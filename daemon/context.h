@@ -20,6 +20,7 @@
 #include "irqscan.h"
 #include "moveguard.h"
 #include "linkwatch.h"
+#include "metrics.h"
 #include "options.h"
 #include "statedir.h"
 #include "udev.h"
@@ -82,6 +83,12 @@ typedef struct AfDaemon {
 	guint retry_source;  /* a replan when the first backoff is over */
 
 	AfDaemonCounters counters;
+
+	/* Metrics (metrics.c): the counters, the file (NULL: none). */
+	AfMetrics *metrics;
+	char *metrics_path;
+	gboolean metrics_warned; /* its last write failed, and was warned */
+	gint64 hotplug_since_us; /* the first hotplug event the next replan answers; 0 none */
 } AfDaemon;
 
 /* mark.c: notes an event (what: one line for STATUS=) and schedules the replan. */
@@ -107,6 +114,15 @@ void af_daemon_scan(AfDaemon *daemon);
 void af_daemon_watch_isolation(AfDaemon *daemon);
 void af_daemon_unwatch_isolation(AfDaemon *daemon);
 void af_daemon_check_isolation(AfDaemon *daemon);
+
+/*
+ * metrics.c: open decides the file of the policy in force (at the start and
+ * after a reload); write puts the counters and the last plan's gauges there
+ * (after each replan); close frees.
+ */
+void af_daemon_open_metrics(AfDaemon *daemon);
+void af_daemon_write_metrics(AfDaemon *daemon);
+void af_daemon_close_metrics(AfDaemon *daemon);
 
 /* notify.c: sd_notify and the watchdog; no-ops without NOTIFY_SOCKET. */
 void af_daemon_notify_ready(AfDaemon *daemon);

@@ -24,6 +24,7 @@ typedef enum {
 	KIND_MODE,
 	KIND_PATH,
 	KIND_PATHS, /* blank-separated absolute paths; empty: none */
+	KIND_PATH_OR_OFF, /* an absolute path, or empty: off */
 } ValueKind;
 
 typedef struct {
@@ -51,6 +52,7 @@ static const KeySpec policy_keys[] = {
 	{ "daemon", "debounce_ms", KIND_UINT, FIELD(debounce_ms), 0, 10000 },
 	{ "daemon", "restore_on_exit", KIND_BOOL, FIELD(restore_on_exit), 0, 0 },
 	{ "daemon", "state_dir", KIND_PATH, FIELD(state_dir), 0, 0 },
+	{ "daemon", "metrics_file", KIND_PATH_OR_OFF, FIELD(metrics_file), 0, 0 },
 };
 
 static const char *const plain_groups[] = { "cpus", "placement", "daemon" };
@@ -396,8 +398,9 @@ static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry
 	case KIND_MODE:
 		r = parse_mode(entry, origin, field, error);
 		break;
+	case KIND_PATH_OR_OFF:
 	case KIND_PATH:
-		if (!g_path_is_absolute(entry->value))
+		if ((spec->kind == KIND_PATH || *entry->value) && !g_path_is_absolute(entry->value))
 			return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
 				    "%s: '%s' is not an absolute path", entry->key,
 				    entry->value);

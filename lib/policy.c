@@ -49,6 +49,7 @@ void af_policy_free(AfPolicy *policy)
 	af_cpuset_free(policy->banned);
 	g_strfreev(policy->irqbalance_env);
 	g_free(policy->state_dir);
+	g_free(policy->metrics_file);
 	if (policy->rules)
 		g_ptr_array_unref(policy->rules);
 	g_free(policy);
@@ -80,6 +81,7 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	copy->banned = af_cpuset_copy(policy->banned);
 	copy->irqbalance_env = g_strdupv(policy->irqbalance_env);
 	copy->state_dir = g_strdup(policy->state_dir);
+	copy->metrics_file = g_strdup(policy->metrics_file);
 	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
@@ -105,6 +107,7 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	    a->min_move_interval_ms != b->min_move_interval_ms ||
 	    a->debounce_ms != b->debounce_ms || a->restore_on_exit != b->restore_on_exit ||
 	    g_strcmp0(a->state_dir, b->state_dir) != 0 ||
+	    g_strcmp0(a->metrics_file, b->metrics_file) != 0 ||
 	    !g_strv_equal((const char *const *)a->irqbalance_env,
 			  (const char *const *)b->irqbalance_env) ||
 	    a->rules->len != b->rules->len)

@@ -55,6 +55,7 @@ typedef struct AfPolicy {
 	guint debounce_ms;            /* [daemon] debounce_ms: events -> one replan */
 	gboolean restore_on_exit;     /* [daemon] restore_on_exit */
 	char *state_dir;              /* [daemon] state_dir */
+	char *metrics_file; /* [daemon] metrics_file: NULL node_exporter's directory, "" off */
 	GPtrArray *rules;             /* AfRule*, in file order */
 } AfPolicy;
 
@@ -67,6 +68,10 @@ typedef struct AfPolicy {
 #define AF_DEFAULT_STATE_DIR AF_LOCALSTATEDIR "/lib/affinityd"
 /* irqbalance's environment files: Red Hat's and SUSE's (CRI-O's default), Debian's. */
 #define AF_DEFAULT_IRQBALANCE_ENV "/etc/sysconfig/irqbalance /etc/default/irqbalance"
+/* [daemon] metrics_file's default: this file when its directory exists (Debian's
+ * prometheus-node-exporter reads its textfile collector from there, whatever our prefix). */
+#define AF_DEFAULT_METRICS_DIR "/var/lib/prometheus/node-exporter"
+#define AF_DEFAULT_METRICS_FILE AF_DEFAULT_METRICS_DIR "/affinityd.prom"
 /* Upper bound of interval_ms and min_move_interval_ms: one day. */
 #define AF_POLICY_MAX_PERIOD_MS 86400000u
 /* A config file larger than this is refused (-EFBIG). */

@@ -37,6 +37,8 @@ static char *format_field(const AfPolicy *p, const char *field)
 		return g_strdup(p->restore_on_exit ? "true" : "false");
 	if (g_str_equal(field, "state_dir"))
 		return g_strdup(p->state_dir);
+	if (g_str_equal(field, "metrics_file"))
+		return g_strdup(p->metrics_file ? p->metrics_file : "(default)");
 	g_assert_not_reached();
 }
 
@@ -59,6 +61,7 @@ static void test_new_defaults(void)
 	g_assert_cmpuint(p->debounce_ms, ==, 20);
 	g_assert_false(p->restore_on_exit);
 	g_assert_cmpstr(p->state_dir, ==, AF_LOCALSTATEDIR "/lib/affinityd");
+	g_assert_null(p->metrics_file);
 	g_assert_cmpuint(p->rules->len, ==, 0);
 }
 
@@ -98,6 +101,9 @@ static const GoodCase good_cases[] = {
 	{ "[daemon]\nrestore_on_exit=true\n", "restore_on_exit", "true" },
 	{ "[daemon]\nrestore_on_exit=1\n", "restore_on_exit", "true" },
 	{ "[daemon]\nstate_dir=/run/affinityd\n", "state_dir", "/run/affinityd" },
+	{ "[daemon]\nmetrics_file=/run/a.prom\n", "metrics_file", "/run/a.prom" },
+	{ "[daemon]\nmetrics_file=\n", "metrics_file", "" },
+	{ "", "metrics_file", "(default)" },
 	/* Indented header, CRLF, a GKeyFile escape for a space. */
 	{ "  [daemon]  \r\n\tstate_dir = /srv/a\\sb\r\n", "state_dir", "/srv/a b" },
 	/* Comments, blank lines, a commented key and empty groups are ignored. */
@@ -147,7 +153,7 @@ static const ErrorCase error_cases[] = {
 	{ "[rule:]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: [rule:] needs a name" },
 	{ "[daemon]\n\ninterval=5\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:3: unknown key 'interval' in [daemon]; valid keys: interval_ms, "
-	  "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir" },
+	  "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir, metrics_file" },
 	{ "[cpus]\nbaned=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned, irqbalance_env" },
 	{ "[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
@@ -196,6 +202,8 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: irqbalance_env: 'irqbalance' is not an absolute path" },
 	{ "[daemon]\nstate_dir=var/lib\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: 'var/lib' is not an absolute path" },
+	{ "[daemon]\nmetrics_file=a.prom\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: metrics_file: 'a.prom' is not an absolute path" },
 	{ "[daemon]\nstate_dir=/a\\qb\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: invalid escape sequence" },
 	{ "[cpus]\nisolated=1-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -580,6 +588,7 @@ static void test_match_table(void)
 static const char *const all_keys[] = {
 	"isolated", "banned", "irqbalance_env", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
 	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
+	"metrics_file",
 };
 
 static char *read_default_conf(void)
@@ -646,6 +655,8 @@ static void test_conf_uncommented(void)
 	/* The file shows the packaged state_dir; the built default follows --localstatedir. */
 	g_free(expected->state_dir);
 	expected->state_dir = g_strdup("/var/lib/affinityd");
+	/* The file shows the default's file; unset means "that file if its directory exists". */
+	expected->metrics_file = g_strdup(AF_DEFAULT_METRICS_FILE);
 	g_assert_true(af_policy_equal(p, expected));
 }
 
