@@ -334,8 +334,11 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Runs the reads affinityd does on the source and returns the paths they touched, sorted. */
-static int record_reads(const char *source, GPtrArray **ret_paths)
+/*
+ * Runs the reads affinityd does on the source and returns the paths they
+ * touched, sorted; on failure *ret_why says why, naming the file at fault.
+ */
+static int record_reads(const char *source, GPtrArray **ret_paths, char **ret_why)
 {
 	g_autoptr(AfSysroot) sysroot = NULL;
 	g_autoptr(GHashTable) recorded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -348,16 +351,23 @@ static int record_reads(const char *source, GPtrArray **ret_paths)
 	int r;
 
 	r = af_sysroot_open(source, &sysroot);
-	if (r < 0)
+	if (r < 0) {
+		*ret_why = g_strdup(g_strerror(-r));
 		return r;
+	}
 	af_sysroot_set_recorder(sysroot, recorded);
 	r = af_snapshot_read(sysroot, NULL, &snapshot);
-	if (r < 0)
+	if (r < 0) {
+		af_sysroot_set_recorder(sysroot, NULL);
+		*ret_why = af_snapshot_explain_failure(sysroot, r);
 		return r;
+	}
 	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,
 				 policy, NULL, &hk);
-	if (r < 0)
+	if (r < 0) {
+		*ret_why = g_strdup(g_strerror(-r));
 		return r;
+	}
 	af_sysroot_set_recorder(sysroot, NULL);
 
 	paths = g_ptr_array_new_with_free_func(g_free);
@@ -392,13 +402,14 @@ static int open_destination(const char *dest, int *ret_fd)
 static int capture(const char *source, const char *dest, gboolean quiet)
 {
 	g_autoptr(GPtrArray) paths = NULL;
+	g_autofree char *why = NULL;
 	Capture c = { .src_fd = -1, .dst_fd = -1, .quiet = quiet };
 	int r;
 
-	r = record_reads(source, &paths);
+	r = record_reads(source, &paths, &why);
 	if (r < 0) {
 		fprintf(stderr, "affinityd-capture: Failed to read the machine under %s: %s\n",
-			source, g_strerror(-r));
+			source, why);
 		return 1;
 	}
 	r = open_destination(dest, &c.dst_fd);

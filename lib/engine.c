@@ -151,9 +151,12 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 					&engine->topology, &snapshot);
 	if (r == -ESTALE)
 		r = af_snapshot_read_cached(engine->sysroot, learned, &engine->topology, &snapshot);
-	if (r < 0)
+	if (r < 0) {
+		g_autofree char *why = af_snapshot_explain_failure(engine->sysroot, r);
+
 		return fail(error, r, "Failed to read the machine under %s: %s",
-			    af_sysroot_path(engine->sysroot), g_strerror(-r));
+			    af_sysroot_path(engine->sysroot), why);
+	}
 	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
 				 snapshot->possible, engine->policy, &runtime, &hk);
 	if (r < 0)

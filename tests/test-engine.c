@@ -139,6 +139,8 @@ static void test_read_fails(Fixture *f, gconstpointer data)
 	g_assert_cmpint(g_unlink(interrupts), ==, 0);
 	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, -ENOENT);
 	g_assert_nonnull(strstr(error->message, "Failed to read the machine under"));
+	/* The file at fault is named. */
+	g_assert_true(g_str_has_suffix(error->message, ": /proc/interrupts: No such file or directory"));
 	g_assert_true(engine->snapshot == before);
 	g_assert_true(engine->plan == plan);
 }
