@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "policy-private.h"
 #include "policy.h"
 
 /*
@@ -26,6 +27,7 @@ AfPolicy *af_policy_new(void)
 	policy->restore_on_exit = FALSE;
 	policy->state_dir = g_strdup(AF_DEFAULT_STATE_DIR);
 	policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
+	af_policy_network_init(policy);
 	return policy;
 }
 
@@ -52,6 +54,7 @@ void af_policy_free(AfPolicy *policy)
 	g_free(policy->metrics_file);
 	if (policy->rules)
 		g_ptr_array_unref(policy->rules);
+	af_policy_network_clear(policy);
 	g_free(policy);
 }
 
@@ -85,6 +88,7 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
+	af_policy_network_copy(copy, policy);
 	return copy;
 }
 
@@ -110,7 +114,7 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	    g_strcmp0(a->metrics_file, b->metrics_file) != 0 ||
 	    !g_strv_equal((const char *const *)a->irqbalance_env,
 			  (const char *const *)b->irqbalance_env) ||
-	    a->rules->len != b->rules->len)
+	    a->rules->len != b->rules->len || !af_policy_network_equal(a, b))
 		return FALSE;
 	for (guint i = 0; i < a->rules->len; i++)
 		if (!rules_equal(g_ptr_array_index(a->rules, i), g_ptr_array_index(b->rules, i)))
