@@ -192,11 +192,17 @@ static AfCpuSet *read_default_affinity(AfHousekeeping *hk, AfSysroot *sysroot,
 	g_autoptr(AfDefaultAffinity) first_look = NULL;
 	AfDefaultAffinity *tracker = runtime ? runtime->default_affinity : NULL;
 	g_autoptr(AfCpuSet) value = NULL;
+	g_autofree char *text = NULL;
 	int r;
 
 	if (!tracker)
 		tracker = first_look = af_default_affinity_new();
-	r = af_sysroot_read_cpumask(sysroot, DEFAULT_AFFINITY, &value);
+	/* Empty (a tree that could not copy it; no kernel shows that): as absent. */
+	r = af_sysroot_read_string(sysroot, DEFAULT_AFFINITY, &text);
+	if (r == 0 && !*text)
+		r = -ENOENT;
+	else if (r == 0)
+		r = af_cpuset_parse_mask(text, &value);
 	if (r == -EINVAL)
 		g_ptr_array_add(hk->warnings, g_strdup_printf("%s is not a CPU mask, ignoring",
 							      DEFAULT_AFFINITY));

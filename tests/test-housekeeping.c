@@ -139,6 +139,9 @@ static const Case cases[] = {
 	  NULL },
 	{ "default_smp_affinity garbage", { DEFAULT_AFFINITY, "0x3\n", NULL }, "", "0-1", NULL,
 	  NULL, "", "0-1", "", 1, NULL },
+	/* Empty: a capture that could not copy it (no kernel shows that), as absent. */
+	{ "default_smp_affinity empty", { DEFAULT_AFFINITY, "", NULL }, "", "0-1", NULL, NULL, "",
+	  "0-1", "", 0, NULL },
 	/* Config CPUs the machine does not have: a typo, most likely. */
 	{ "config beyond the machine", { NULL }, "", "0-3", "9", "3-4", "3-4,9", "0-2",
 	  "config_isolated=9 config_banned=3-4", 2, "0-3" },
