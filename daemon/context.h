@@ -64,6 +64,7 @@ typedef struct AfDaemon {
 	/* Writes: minimum interval, fights after hotplug. */
 	AfMoveGuard *guard;
 	GHashTable *fight_warned;  /* IRQs warned about in this window */
+	GHashTable *machine_warned; /* warnings logged, still holding (warnings.h) */
 	guint verify_source;       /* re-check shortly after a hotplug event */
 
 	/* Event sources. */

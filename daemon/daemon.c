@@ -13,6 +13,7 @@
 #include "privileges.h"
 #include "rmapfix.h"
 #include "statedir.h"
+#include "warnings.h"
 
 /*
  * The daemon: event sources mark what changed (af_daemon_mark, mark.c), the
@@ -208,6 +209,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		return r;
 	}
 	daemon->counters.replans++;
+	af_warnings_log_new(daemon->machine_warned, engine);
 	af_metrics_count_plan(daemon->metrics, engine->plan);
 
 	/* Only IRQs the kernel does not already show where planned are written. */
@@ -341,6 +343,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->cpu_load_at_plan, g_free);
 	g_clear_pointer(&daemon->guard, af_move_guard_free);
 	g_clear_pointer(&daemon->fight_warned, g_hash_table_unref);
+	g_clear_pointer(&daemon->machine_warned, g_hash_table_unref);
 	g_clear_pointer(&daemon->last_event, g_free);
 	af_daemon_close_metrics(daemon);
 	g_clear_pointer(&daemon->engine, af_engine_free);
@@ -367,6 +370,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
+	daemon->machine_warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	daemon->on_events_due = on_events_due;
 	af_daemon_open_metrics(daemon);
 	af_debounce_init(&daemon->debounce, policy->debounce_ms);
