@@ -30,6 +30,7 @@ mkdir "$tmp/root" "$tmp/state"
 tar -C "$tmp/root" --no-same-owner -xzf "$fixture"
 echo "console=ttyS0" > "$tmp/root/proc/cmdline"
 echo > "$tmp/root/sys/devices/system/cpu/isolated"
+echo ff > "$tmp/root/proc/irq/default_smp_affinity"
 : > "$tmp/affinityd.conf"
 cat > "$tmp/bus.conf" <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"

@@ -15,6 +15,7 @@ AfPolicy *af_policy_new(void)
 
 	policy->isolated = af_cpuset_new();
 	policy->banned = af_cpuset_new();
+	policy->irqbalance_env = g_strsplit(AF_DEFAULT_IRQBALANCE_ENV, " ", -1);
 	policy->mode = AF_PLACEMENT_SPREAD;
 	policy->numa_local = TRUE;
 	policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
@@ -48,8 +49,10 @@ void af_policy_free(AfPolicy *policy)
 		return;
 	af_cpuset_free(policy->isolated);
 	af_cpuset_free(policy->banned);
+	g_strfreev(policy->irqbalance_env);
 	g_free(policy->state_dir);
 	g_free(policy->irqbalance_socket);
+	g_free(policy->metrics_file);
 	if (policy->rules)
 		g_ptr_array_unref(policy->rules);
 	af_policy_network_clear(policy);
@@ -80,8 +83,10 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	*copy = *policy;
 	copy->isolated = af_cpuset_copy(policy->isolated);
 	copy->banned = af_cpuset_copy(policy->banned);
+	copy->irqbalance_env = g_strdupv(policy->irqbalance_env);
 	copy->state_dir = g_strdup(policy->state_dir);
 	copy->irqbalance_socket = g_strdup(policy->irqbalance_socket);
+	copy->metrics_file = g_strdup(policy->metrics_file);
 	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
@@ -109,6 +114,9 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	    a->debounce_ms != b->debounce_ms || a->restore_on_exit != b->restore_on_exit ||
 	    g_strcmp0(a->state_dir, b->state_dir) != 0 ||
 	    g_strcmp0(a->irqbalance_socket, b->irqbalance_socket) != 0 ||
+	    g_strcmp0(a->metrics_file, b->metrics_file) != 0 ||
+	    !g_strv_equal((const char *const *)a->irqbalance_env,
+			  (const char *const *)b->irqbalance_env) ||
 	    a->rules->len != b->rules->len || !af_policy_network_equal(a, b))
 		return FALSE;
 	for (guint i = 0; i < a->rules->len; i++)

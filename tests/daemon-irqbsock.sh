@@ -25,6 +25,7 @@ unpack_fixture "$root"
 # No isolation on the command line: every CPU takes IRQs to begin with.
 echo "console=ttyS0" > "$root/proc/cmdline"
 echo > "$root/sys/devices/system/cpu/isolated"
+echo ff > "$root/proc/irq/default_smp_affinity" # every CPU: no other program banned any
 mkdir -p "$dir" "$tmp/state"
 # A dead irqbalance's socket file (no process has this pid).
 : > "$dir/irqbalance2147480000.sock"

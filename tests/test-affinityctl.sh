@@ -27,6 +27,7 @@ conf=$tmp/affinityd.conf
 unpack_fixture "$root"
 echo "console=ttyS0" > "$root/proc/cmdline"
 echo > "$root/sys/devices/system/cpu/isolated"
+echo ff > "$root/proc/irq/default_smp_affinity" # every CPU: no other program banned any
 mkdir "$tmp/state"
 printf '[daemon]\ndebounce_ms=5\n' > "$conf"
 

@@ -229,6 +229,8 @@ static void set_up(Fixture *f, gconstpointer with_policy)
 	af_test_extract(tarball, &f->root);
 	af_test_write_file(f->root, "proc/cmdline", "console=ttyS0\n");
 	af_test_write_file(f->root, "sys/devices/system/cpu/isolated", "\n");
+	/* Every CPU: no other program banned any (a default_smp_affinity source). */
+	af_test_write_file(f->root, "proc/irq/default_smp_affinity", "ff\n");
 	g_assert_true(g_file_set_contents(f->conf, "[daemon]\ndebounce_ms=5\n", -1, NULL));
 	start_bus(f, GPOINTER_TO_INT(with_policy));
 	f->subscription =

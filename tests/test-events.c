@@ -14,6 +14,7 @@ static void test_flags_to_string(void)
 		{AF_EVENT_START | AF_EVENT_CPU_OFFLINE, "cpu-offline,start"},
 		{AF_EVENT_LINK | AF_EVENT_DEVICE | AF_EVENT_DRIFT, "device,link,drift"},
 		{AF_EVENT_BAN | AF_EVENT_CONFIG, "config,ban"},
+		{AF_EVENT_ISOLATION | AF_EVENT_LOAD, "load,isolation"},
 		{1u << 30, ""}, /* unknown bits print nothing */
 	};
 
@@ -63,6 +64,8 @@ static void test_classes(void)
 	/* A ban is an order: new write budget, never held back, and no new IRQs to read. */
 	g_assert_cmpuint(AF_EVENT_BAN & AF_EVENT_WINDOW, ==, AF_EVENT_BAN);
 	g_assert_cmpuint(AF_EVENT_BAN & AF_EVENT_REFRESH, ==, AF_EVENT_BAN);
+	/* Changed isolation moves IRQs at once, on the last look's IRQs. */
+	g_assert_cmpuint(AF_EVENT_ISOLATION & ~(AF_EVENT_WINDOW & AF_EVENT_REFRESH), ==, 0);
 }
 
 int main(int argc, char **argv)
