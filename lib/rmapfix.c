@@ -6,20 +6,18 @@
 #include "rmapfix.h"
 
 /*
- * Where the built-in table comes from:
+ * Where the built-in table comes from (stable mailing list archives):
  * - 7.0: dd9f6d30c640 was merged for v7.0 (tip irq/core, January 2026).
- * - 6.19.y and 6.18.y: the backport was proposed by AUTOSEL on
- *   2026-02-11 ("[PATCH AUTOSEL 6.19-6.18] genirq/cpuhotplug: Notify about
- *   affinity changes breaking the affinity mask", linux-kernel,
- *   https://lkml.iu.edu/hypermail/linux/kernel/2602.1/05027.html). The first
- *   6.19.y and 6.18.y releases that carry it could not be pinned from the
- *   stable review mails and changelogs at hand, so neither series is listed:
- *   a release that is not proven fixed counts as not fixed, and the only
- *   cost is a redundant write per affected IRQ and hotplug event. An
- *   operator who knows better sets [network] arfs_fixed_in=, e.g.
- *   "7.0,6.19.N,6.18.M".
+ * - 6.19.6: AUTOSEL proposed the backport on 2026-02-11 ("[PATCH AUTOSEL
+ *   6.19-6.18] genirq/cpuhotplug: Notify about affinity changes breaking the
+ *   affinity mask"); it is patch 100 of "[PATCH 6.19 000/844] 6.19.6-rc1
+ *   review" (2026-02-28, <20260228173244.1509663-101-sashal@kernel.org>).
+ * - 6.18.16: linux-stable's push of 2026-03-04 that tagged v6.18.16 carries
+ *   it (aae391a79f2a on linux-6.18.y).
  * - Debian's 6.12.118 (6.12.y) does not carry it: checked on the kernel
  *   (KERNEL.md), and no 6.12.y backport exists.
+ * A release the table does not prove fixed counts as not fixed: the cost is
+ * one redundant write per affected IRQ and hotplug event.
  */
 
 static gboolean parse_number(const char **p, guint *ret)
