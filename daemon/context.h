@@ -65,6 +65,7 @@ typedef struct AfDaemon {
 	gboolean reload_pending;   /* SIGHUP or the config changed */
 	char *reload_error;	   /* why the last reload was refused; NULL when it was taken */
 	char *last_event;          /* "cpu2 offline", for STATUS= */
+	gint64 due_first_us;       /* the first event of the replan due now, 0 none */
 
 	/* Writes: minimum interval, fights after hotplug. */
 	AfMoveGuard *guard;

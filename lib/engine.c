@@ -231,6 +231,7 @@ int af_engine_plan(AfEngine *engine, AfLoad *load, const AfLimits *limits, GErro
 	/* Steering follows the IRQs where this plan puts them. */
 	r = af_steering_compute(engine->snapshot, engine->hk, engine->policy, plan,
 				&plan->steering);
+	plan->free_steering = (GDestroyNotify)af_steering_free;
 	if (r < 0)
 		return fail(error, r, "Failed to plan network steering: %s", g_strerror(-r));
 	r = af_steering_check(plan->steering, engine->snapshot, engine->hk, plan, &broken);
