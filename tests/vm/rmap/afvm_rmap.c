@@ -14,7 +14,10 @@
  *   cpu CPU index I dist D
  *   now_ns NS
  *
- * "mask" is the IRQ's requested affinity now; "fed" the mask the notifier
+ * "mask" is the IRQ's requested affinity now, as /proc/irq/IRQ/smp_affinity
+ * shows it (on x86 without interrupt remapping a write only marks a move
+ * pending until the next interrupt: then the pending mask, which is also
+ * what the notifier hands on); "fed" the mask the notifier
  * last handed to the rmap ("-": never), "notifies" how many times it ran
  * and "last_ns" when (CLOCK_MONOTONIC, ns; 0: never). The map is fresh for
  * an IRQ when fed equals mask: the rmap was computed from the affinity the
@@ -30,6 +33,13 @@
  * refuses to load when it does not hold. The wrapper records the mask and
  * calls the kernel's callback, which updates the map as it always does.
  *
+ * With ntuple=IFNAME it also turns on the ntuple-filters feature
+ * (NETIF_F_NTUPLE) of that interface, in its hw, wanted and active
+ * features, the way an aRFS driver shows it to ethtool: no emulated NIC has
+ * aRFS, and user space (affinityd) tells an aRFS NIC by that feature. The
+ * driver never sees it (no ndo_set_features call); the module takes back
+ * what it added when it is unloaded.
+ *
  * The module does not feed the map at load: until the first notification
  * the map is the allocator's rota, as in a driver right after probe.
  * Use IRQs without a notifier of their own (e1000e's rx/tx vectors: a
@@ -40,11 +50,14 @@
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/proc_fs.h>
+#include <linux/rtnetlink.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -54,6 +67,9 @@ static int irqs[AFVM_MAX_IRQS];
 static unsigned int n_irqs;
 module_param_array(irqs, int, &n_irqs, 0444);
 MODULE_PARM_DESC(irqs, "IRQs the cpu_rmap covers, in rmap index order");
+static char *ntuple;
+module_param(ntuple, charp, 0444);
+MODULE_PARM_DESC(ntuple, "interface whose ntuple-filters feature to turn on, as an aRFS NIC has it");
 
 struct afvm_watch {
 	int irq;
@@ -67,6 +83,11 @@ struct afvm_watch {
 };
 
 static struct cpu_rmap *rmap;
+/* afvm_show's buffer for a requested mask, under record_lock. */
+static struct cpumask shown;
+/* The interface of ntuple= (held) and the feature bits the module added. */
+static struct net_device *ntuple_dev;
+static netdev_features_t ntuple_hw_added, ntuple_wanted_added, ntuple_added;
 static struct afvm_watch watches[AFVM_MAX_IRQS];
 static unsigned int n_watches;
 /* Guards the watches' records: notifications run in a workqueue. */
@@ -84,6 +105,29 @@ static struct afvm_watch *watch_of(unsigned int irq)
 
 /* Runs in the workqueue the IRQ core schedules after an affinity change
  * that fires the notifier, with the mask it hands to every notifier. */
+/* The IRQ's requested affinity into @out, a pending move's mask while it
+ * waits (kernel/irq/proc.c show_irq_affinity and the notifier's work do the
+ * same). */
+static void requested_mask(int irq, struct cpumask *out)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+	struct irq_desc *desc;
+	unsigned long flags;
+
+	cpumask_clear(out);
+	if (!d)
+		return;
+	desc = container_of(d->common, struct irq_desc, irq_common_data);
+	raw_spin_lock_irqsave(&desc->lock, flags);
+#ifdef CONFIG_GENERIC_PENDING_IRQ
+	if (irqd_is_setaffinity_pending(d))
+		cpumask_copy(out, desc->pending_mask);
+	else
+#endif
+		cpumask_copy(out, irq_data_get_affinity_mask(d));
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+}
+
 static void afvm_notify(struct irq_affinity_notify *notify,
 			const cpumask_t *mask)
 {
@@ -102,16 +146,15 @@ static void afvm_notify(struct irq_affinity_notify *notify,
 
 static int afvm_show(struct seq_file *m, void *v)
 {
-	const struct cpumask *mask;
 	unsigned int i, cpu;
 
 	mutex_lock(&record_lock);
 	for (i = 0; i < n_watches; i++) {
 		struct afvm_watch *w = &watches[i];
 
-		mask = irq_get_affinity_mask(w->irq);
+		requested_mask(w->irq, &shown);
 		seq_printf(m, "irq %d index %u mask %*pbl fed ", w->irq,
-			   w->index, cpumask_pr_args(mask ? mask : cpu_none_mask));
+			   w->index, cpumask_pr_args(&shown));
 		if (w->ever_fed)
 			seq_printf(m, "%*pbl", cpumask_pr_args(w->fed));
 		else
@@ -125,6 +168,50 @@ static int afvm_show(struct seq_file *m, void *v)
 			   rmap->near[cpu].index, rmap->near[cpu].dist);
 	seq_printf(m, "now_ns %llu\n", ktime_get_ns());
 	return 0;
+}
+
+/* Turns on NETIF_F_NTUPLE of ntuple= and tells the netdev notifiers (an
+ * ethtool features notification), as a feature change by ethtool would. */
+static int ntuple_on(void)
+{
+	struct net_device *dev;
+
+	if (!ntuple || !*ntuple)
+		return 0;
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, ntuple);
+	if (!dev) {
+		rtnl_unlock();
+		pr_err("afvm_rmap: no interface %s\n", ntuple);
+		return -ENODEV;
+	}
+	dev_hold(dev);
+	ntuple_dev = dev;
+	ntuple_hw_added = NETIF_F_NTUPLE & ~dev->hw_features;
+	ntuple_wanted_added = NETIF_F_NTUPLE & ~dev->wanted_features;
+	ntuple_added = NETIF_F_NTUPLE & ~dev->features;
+	dev->hw_features |= NETIF_F_NTUPLE;
+	dev->wanted_features |= NETIF_F_NTUPLE;
+	dev->features |= NETIF_F_NTUPLE;
+	netdev_features_change(dev);
+	rtnl_unlock();
+	return 0;
+}
+
+static void ntuple_off(void)
+{
+	struct net_device *dev = ntuple_dev;
+
+	if (!dev)
+		return;
+	rtnl_lock();
+	dev->features &= ~ntuple_added;
+	dev->wanted_features &= ~ntuple_wanted_added;
+	dev->hw_features &= ~ntuple_hw_added;
+	netdev_features_change(dev);
+	rtnl_unlock();
+	dev_put(dev);
+	ntuple_dev = NULL;
 }
 
 static void afvm_unwrap(void)
@@ -208,11 +295,17 @@ static int __init afvm_init(void)
 		n_watches++;
 		WRITE_ONCE(w->notify->notify, afvm_notify);
 	}
+	r = ntuple_on();
+	if (r < 0)
+		goto fail;
 	if (!proc_create_single("afvm_rmap", 0444, NULL, afvm_show)) {
+		ntuple_off();
 		r = -ENOMEM;
 		goto fail;
 	}
-	pr_info("afvm_rmap: cpu_rmap over %u IRQs\n", n_watches);
+	pr_info("afvm_rmap: cpu_rmap over %u IRQs%s%s\n", n_watches,
+		ntuple_dev ? ", ntuple-filters on " : "",
+		ntuple_dev ? ntuple : "");
 	return 0;
 
 fail:
@@ -227,6 +320,7 @@ fail_masks:
 static void __exit afvm_exit(void)
 {
 	remove_proc_entry("afvm_rmap", NULL);
+	ntuple_off();
 	afvm_free();
 }
 
