@@ -94,12 +94,13 @@ irq_sample
 echo "$IRQ_TABLE" >"$out/table.initial"
 kwrites_start || not_ok "kernel write tracing starts"
 swrites_start || not_ok "kernel steering write tracing starts"
-# A cpu_rmap over e1000e's rx and tx, as an aRFS driver keeps one.
+# A cpu_rmap over e1000e's rx and tx, as an aRFS driver keeps one, and
+# its ntuple-filters on: affinityd takes e1000e for an aRFS NIC.
 set -- $(irq_find "$eth-rx-0")
 rx=${1:-}
 set -- $(irq_find "$eth-tx-0")
 tx=${1:-}
-rmap_load "$rx" "$tx" || not_ok "the cpu_rmap module attaches to e1000e's rx and tx ($rx, $tx)"
+rmap_load -n "$eth" "$rx" "$tx" || not_ok "the cpu_rmap module attaches to e1000e's rx and tx ($rx, $tx)"
 info "rmap_irqs $rx $tx"
 
 # ticks PID: utime+stime of PID in clock ticks.

@@ -7,12 +7,27 @@ AF_RMAP_PROC=/proc/afvm_rmap
 # ethtool and kmod's insmod live in the host's /usr/sbin and /sbin.
 PATH=$PATH:/usr/sbin:/sbin
 
-# rmap_load IRQ...: loads the module (AF_RMAP_KO, built on the host for
-# this kernel) with a cpu_rmap over the IRQs, in that index order.
+# rmap_load [-n IF] IRQ...: loads the module (AF_RMAP_KO, built on the host
+# for this kernel) with a cpu_rmap over the IRQs, in that index order; -n
+# also turns on IF's ntuple-filters feature (the module's ntuple=), so that
+# user space sees IF as an aRFS NIC.
 rmap_load() {
 	[ -n "${AF_RMAP_KO:-}" ] && [ -r "$AF_RMAP_KO" ] || return 1
+	ntuple=""
+	if [ "$1" = -n ]; then
+		ntuple="ntuple=$2"
+		shift 2
+	fi
 	list=$(echo "$@" | tr ' ' ,)
-	insmod "$AF_RMAP_KO" "irqs=$list"
+	insmod "$AF_RMAP_KO" "irqs=$list" $ntuple
+}
+
+# arfs_interfaces JSON: the interfaces that `affinityd --dry-run --json`
+# (in the file JSON) shows with "arfs": true, one a line.
+arfs_interfaces() {
+	awk '/"interfaces"/ { in_if = 1 }
+	in_if && /"name" :/ { name = $3; gsub(/[",]/, "", name) }
+	in_if && /"arfs" : true/ { print name }' "$1"
 }
 
 # rmap_sample: /proc/afvm_rmap into $RMAP, one read.

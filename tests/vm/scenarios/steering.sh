@@ -12,12 +12,14 @@
 #    its own config, which the kernel's rps_cpus store does not strip):
 #    after start, after the offline and the online of the CPU serving
 #    e1000e's rx, and after `ethtool -L combined 2` on virtio-net: every
-#    online CPU in exactly one xps_cpus mask, each tx queue's mask holding
-#    a CPU of its IRQ, no isolated CPU in any rps_cpus mask; the datagrams the
-#    harness sends from the namespace raise NET_RX softirqs on the CPUs of
-#    the NICs' IRQs and rps masks only, never on an isolated one, and the
-#    daemon writes nothing meanwhile; the rmap is fresh again soon after
-#    the offline that broke rx's affinity, by one write of rx.
+#    online CPU in exactly one xps_cpus mask, each CPU of a tx queue's IRQ
+#    sending through a queue whose IRQ is on it, no isolated CPU in any
+#    rps_cpus mask; e1000e (ntuple on by the module) taken for an aRFS NIC,
+#    its rx and tx on one CPU; the datagrams the harness sends from the
+#    namespace raise NET_RX softirqs on the CPUs of the NICs' IRQs and rps
+#    masks only, never on an isolated one, and the daemon writes nothing
+#    meanwhile; the rmap is fresh again soon after the offline that broke
+#    rx's affinity, by one write of rx.
 # Writes are counted by the kernel (kwrites, swrites), under "affinityd".
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
 . "$AF_SRCDIR/tests/vm/steering-lib.sh"
@@ -40,12 +42,16 @@ rx_cpu=2 tx_cpu=1
 online_file=/sys/devices/system/cpu/cpu$rx_cpu/online
 all_online=$(cpu_file online)
 
-if rmap_load "$rx" "$tx"; then
+# The module also turns on e1000e's ntuple-filters feature: the daemon
+# (part B) then takes e1000e for the aRFS NIC whose rmap the module holds.
+if rmap_load -n "$eth" "$rx" "$tx"; then
 	ok "the cpu_rmap module attaches to IRQs $rx and $tx"
 else
 	not_ok "the cpu_rmap module attaches to IRQs $rx and $tx (AF_RMAP_KO=${AF_RMAP_KO:-}; see the console)"
 	finish
 fi
+is "ethtool shows $eth's ntuple-filters on" \
+	"$(ethtool -k "$eth" | awk '$1 == "ntuple-filters:" { print $2 }')" on
 rmap_sample
 is "no notification before any write (rx)" "$(rmap_field "$rx" notifies)/$(rmap_field "$rx" fed)" "0/-"
 
@@ -119,10 +125,11 @@ done
 diag "before the daemon: $(queue_masks "$veth" | tr '\n' ' ')"
 is "before the daemon an rps mask holds isolated CPU 4" "$(rps_problems "$veth" 4 | head -n 1 | cut -d: -f1)" rx-0
 check "before the daemon some online CPU is in two xps masks" [ -n "$(xps_problems "$veth")" ]
-# rx and tx of e1000e on CPU 3: kept by the daemon's hysteresis, they leave
-# a CPU other than 0 to take offline (CPU 0 cannot go).
+# rx of e1000e on CPU 3, tx on 2: the daemon joins tx to its channel
+# partner rx (kept by its hysteresis); that leaves a CPU other than 0 to take
+# offline (CPU 0 cannot go).
 irq_set "$rx" 3 >/dev/null
-irq_set "$tx" 3 >/dev/null
+irq_set "$tx" 2 >/dev/null
 
 check "the kernel-side write record starts" kwrites_start
 check "the kernel-side steering write record starts" swrites_start
@@ -136,24 +143,33 @@ nic_irqs() {
 		irq_find "$eth"
 	) | while read -r irq rest; do echo "$irq"; done | sort -n
 }
-# tx_irq_problems: each tx queue whose xps_cpus holds no CPU of its IRQ's
-# mask (virtio-net's output.N), as tx-N:IRQ-MASK:XPS.
+# tx_irq_problems: a CPU that the IRQ of a tx queue (virtio-net's output.N)
+# is on must send through a queue whose IRQ is on it (xps=follow; with more
+# queues than CPUs for them, some queue gets none of its IRQ's CPUs). Prints
+# CPU:tx-N:IRQ-MASK for each CPU in the xps_cpus of a queue tx-N whose IRQ
+# is not on it, when another queue's IRQ is.
 tx_irq_problems() {
 	irq_sample
+	# The IRQs of the tx queues there are (after ethtool -L fewer than
+	# virtio-net has output vectors).
+	irq_cpus=$(queue_masks "$veth" | while read -r q list; do
+		case "$q" in tx-*) ;; *) continue ;; esac
+		set -- $(irq_find "$vnet-output.${q#tx-}")
+		echo "${3:--}"
+	done | grep -v '^-$' | tr '\n' ,)
 	queue_masks "$veth" | while read -r q list; do
 		case "$q" in tx-*) ;; *) continue ;; esac
 		set -- $(irq_find "$vnet-output.${q#tx-}")
-		irq_mask=${3:--} shared=""
-		for c in $(cpulist_expand "$irq_mask"); do
-			cpulist_has "${list:--}" "$c" && shared=$c
+		irq_mask=${3:--}
+		for c in $(cpulist_expand "${list:--}"); do
+			cpulist_has "$irq_cpus" "$c" && ! cpulist_has "$irq_mask" "$c" && echo "$c:$q:$irq_mask"
 		done
-		[ -n "$shared" ] || echo "$q:$irq_mask:$list"
 	done
 }
 # steering_ok WHEN: the steering rules on virtio-net, now.
 steering_ok() {
 	is "$1: every online CPU in exactly one xps mask" "$(echo $(xps_problems "$veth"))" ""
-	is "$1: each tx queue's xps mask holds a CPU of its IRQ" "$(echo $(tx_irq_problems))" ""
+	is "$1: each CPU of a tx queue's IRQ sends through a queue whose IRQ is on it" "$(echo $(tx_irq_problems))" ""
 	is "$1: no isolated CPU ($isolated) in an rps mask" "$(echo $(rps_problems "$veth" "$isolated"))" ""
 	diag "$1: $(queue_masks "$veth" | tr '\n' ' ')"
 }
@@ -204,11 +220,30 @@ traffic_ok() {
 		"$(($(kwrites_count $D) + $(swrites_count $D)))" "$writes0"
 }
 
+# The daemon takes e1000e for an aRFS NIC (ntuple on, queue IRQs), virtio-net
+# not (no ntuple).
+if "$AF_DAEMON" --dry-run --json --config "$conf" >"$AF_OUT/dry-run.json" 2>"$AF_OUT/dry-run.err"; then
+	is "the dry run shows $eth, and only it, with aRFS" "$(echo $(arfs_interfaces "$AF_OUT/dry-run.json"))" "$eth"
+else
+	not_ok "affinityd --dry-run --json: $(cat "$AF_OUT/dry-run.err")"
+fi
+
 daemon_start steering
 check "the daemon starts" wait_started 60
 check "its writes settle within $SETTLE_BOUND s" wait_steady $D $QUIET $SETTLE_BOUND
 diag "steering writes at start: $(swrites | awk -v c=$D '$1 == c { n[$2 " " $3]++ } END { for (k in n) printf "%s x%d, ", k, n[k] }')"
 steering_ok "after start"
+# aRFS queue IRQs get one CPU each; rx-0 and tx-0 are one channel's
+# partners, so on the same CPU.
+irq_sample
+set -- $(irq_row "$rx")
+rx_now=${3:-}
+set -- $(irq_row "$tx")
+tx_now=${3:-}
+case "$rx_now" in
+"" | *[!0-9]*) not_ok "aRFS: e1000e rx and tx on one CPU, together (rx $rx_now, tx $tx_now)" ;;
+*) is "aRFS: e1000e rx and tx on one CPU, together (rx $rx_now)" "$tx_now" "$rx_now" ;;
+esac
 traffic_ok "after start"
 
 # The offline of the CPU serving rx, when rx has that CPU alone: the kernel
@@ -236,6 +271,7 @@ case "$rx_mask" in
 	*) ok "with the daemon the rmap is fresh again after the offline ($fresh ms; bound $FRESH_BOUND_MS ms)" ;;
 	esac
 	check "after the offline its writes settle within $SETTLE_BOUND s" wait_steady $D $QUIET $SETTLE_BOUND
+	check "the daemon saw aRFS IRQs changed by the hotplug" [ "$(log_count 'aRFS IRQs changed by the hotplug')" -ge 1 ]
 	is "the daemon wrote rx once for the offline" \
 		"$(kwrites_after $D "$mark" | awk -v i="$rx" '$2 == i { n++ } END { print n + 0 }')" 1
 	diag "its log on rx since: $(grep -E "IRQ $rx[^0-9]|rmap-refresh" "$log" | tail -n 3 | tr '\n' ' ')"
