@@ -8,8 +8,9 @@
  * never followed out of the tree. Reads only: nothing under the source is
  * written. On the live machine the ethtool answers of every interface
  * (ioctls, which a tree cannot answer) are written into the tree too, as
- * affinityd-capture/ethtool/IFNAME (lib/ethtool.h); from a tree they are
- * copied as read.
+ * affinityd-capture/ethtool/IFNAME (lib/ethtool.h), and so are the netdev
+ * napi-get answers, as affinityd-capture/napi/IFNAME (lib/napi.h); from a
+ * tree they are copied as read.
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 
 #include "ethtool.h"
 #include "housekeeping.h"
+#include "napi.h"
 #include "policy.h"
 #include "snapshot.h"
 #include "sysroot.h"
@@ -407,7 +409,25 @@ static int write_text(Capture *c, const char *rel, const char *text)
 	return r;
 }
 
-/* The live kernel's ethtool answers, written where a tree's query reads them. */
+/* One interface's answers as tree_dir/name (an AF_*_TREE_DIR, "/affinityd-capture/..."). */
+static void write_answers(Capture *c, const char *tree_dir, const char *name, const char *text,
+			  const char *what)
+{
+	g_autofree char *path = g_build_filename(tree_dir + 1, name, NULL);
+
+	if (make_dir(c, "affinityd-capture") < 0 || make_dir(c, tree_dir + 1) < 0 ||
+	    write_text(c, path, text) < 0) {
+		c->n_skipped++;
+		return;
+	}
+	c->n_files++;
+	printf("%s (%s)\n", path, what);
+}
+
+/*
+ * The live kernel's ethtool and netdev napi-get answers, written where a
+ * tree's queries read them (napi-get: 6.9 on, nothing on older kernels).
+ */
 static void capture_ethtool(Capture *c, const char *source, GPtrArray *interfaces)
 {
 	g_autoptr(AfSysroot) sysroot = NULL;
@@ -417,23 +437,17 @@ static void capture_ethtool(Capture *c, const char *source, GPtrArray *interface
 	for (guint i = 0; i < interfaces->len; i++) {
 		const char *name = interfaces->pdata[i];
 		g_autoptr(AfEthtoolInfo) info = NULL;
-		g_autofree char *text = NULL, *dir = NULL, *path = NULL;
+		g_autoptr(GArray) napis = NULL;
+		g_autofree char *text = NULL, *napi_text = NULL;
 
-		if (af_ethtool_query(sysroot, name, &info) < 0)
-			continue;
-		text = af_ethtool_format(info);
-		dir = g_build_filename(AF_ETHTOOL_TREE_DIR + 1, NULL);
-		path = g_build_filename(dir, name, NULL);
-		if (make_dir(c, "affinityd-capture") < 0 || make_dir(c, dir) < 0) {
-			c->n_skipped++;
-			continue;
+		if (af_ethtool_query(sysroot, name, &info) == 0) {
+			text = af_ethtool_format(info);
+			write_answers(c, AF_ETHTOOL_TREE_DIR, name, text, "ethtool");
 		}
-		if (write_text(c, path, text) < 0) {
-			c->n_skipped++;
-			continue;
+		if (af_napi_query(sysroot, name, &napis) == 0 && napis->len > 0) {
+			napi_text = af_napi_format(napis);
+			write_answers(c, AF_NAPI_TREE_DIR, name, napi_text, "netdev napi-get");
 		}
-		c->n_files++;
-		printf("%s (ethtool)\n", path);
 	}
 }
 

@@ -57,6 +57,7 @@ typedef struct AfDaemon {
 	void (*on_events_due)(struct AfDaemon *daemon, AfEventFlags flags);
 	gboolean reload_pending;   /* SIGHUP or the config changed */
 	char *last_event;          /* "cpu2 offline", for STATUS= */
+	gint64 due_first_us;       /* the first event of the replan due now, 0 none */
 
 	/* Writes: minimum interval, fights after hotplug. */
 	AfMoveGuard *guard;

@@ -175,8 +175,10 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	g_autofree char *why = af_event_flags_to_string(flags);
 	gint64 now_us = g_get_monotonic_time();
 	g_autoptr(AfRmapLook) before = NULL;
+	g_autofree char *since = NULL;
 	AfSteerCounts steer;
 	guint n_refresh = 0;
+	gint64 end_us;
 	int r;
 
 	/* What the aRFS IRQs showed after the last apply: hotplug may change it
@@ -215,14 +217,21 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	/* Steering follows the IRQs, now that they are where the plan put them. */
 	steer = af_steer_apply(daemon->steer, engine->plan->steering, engine->snapshot->nr_cpu_ids);
 	daemon->counters.steer_writes += steer.n_written;
+	end_us = g_get_monotonic_time();
+	/* "since the first event": from the first event of the burst to the
+	 * steering written, what `ethtool -L` waits for (bench numbers). */
+	since = daemon->due_first_us > 0
+			? g_strdup_printf(", %.1f ms since the first event",
+					  (double)(end_us - daemon->due_first_us) / 1000.0)
+			: g_strdup("");
+	daemon->due_first_us = 0;
 	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u unchanged, %u refused, "
 		"%u no space, %u invalid, %u gone, %u failed, %u deferred; steering %u written, "
-		"%u failed; %.1f ms",
+		"%u failed; %.1f ms%s",
 		why, engine->plan->n_move, engine->plan->n_keep, engine->plan->n_skip,
 		result->n_written, result->n_unchanged, result->n_refused, result->n_no_space,
 		result->n_invalid, result->n_gone, result->n_failed, result->n_deferred,
-		steer.n_written, steer.n_failed,
-		(double)(g_get_monotonic_time() - now_us) / 1000.0);
+		steer.n_written, steer.n_failed, (double)(end_us - now_us) / 1000.0, since);
 
 	/* ENOSPC (full CPUs now known) or EINVAL (the CPUs changed under the
 	 * plan): plan again at once, a few times in a row at most. */

@@ -28,6 +28,8 @@ static gboolean on_debounce(gpointer user_data)
 	AfEventFlags flags;
 
 	daemon->debounce_source = 0;
+	/* Kept for the replan's log line: event to steering written, end to end. */
+	daemon->due_first_us = daemon->debounce.first_us;
 	if (!af_debounce_take(&daemon->debounce, now_us, &flags)) {
 		if (af_debounce_pending(&daemon->debounce))
 			arm_debounce(daemon, now_us);

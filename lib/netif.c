@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "napi.h"
 #include "netif.h"
 
 #define SYS_CLASS_NET "/sys/class/net"
@@ -189,6 +190,20 @@ void af_netifs_match_irqs(AfNetifs *netifs, GPtrArray *irqs)
 			}
 		}
 		netif->arfs = any_irq && netif->ethtool && netif->ethtool->ntuple == 1;
+		/* Threads whose IRQ the kernel named poll the receive queue of that IRQ. */
+		for (guint j = 0; j < netif->napi->len; j++) {
+			AfNapiThread *napi = netif->napi->pdata[j];
+
+			if (napi->irq < 0)
+				continue;
+			napi->queue = -1;
+			for (guint k = 0; k < netif->rx->len && napi->queue < 0; k++) {
+				const AfNetQueue *q = netif->rx->pdata[k];
+
+				if (q->irq == napi->irq)
+					napi->queue = (int)q->index;
+			}
+		}
 	}
 	for (guint i = 0; irqs && i < irqs->len; i++) {
 		AfIrq *irq = irqs->pdata[i];
@@ -288,12 +303,37 @@ static gint compare_napi(gconstpointer a, gconstpointer b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* The threads with an ID, in ID order, poll the receive queues in index order. */
-static void match_napi_queues(AfNetif *netif)
+/*
+ * The kernel's napi-get answers (6.9 on) give each thread its IRQ, whose
+ * queue af_netifs_match_irqs() finds; FALSE when there are none (6.1).
+ */
+static gboolean ask_napi_irqs(AfSysroot *sysroot, AfNetif *netif)
+{
+	g_autoptr(GArray) infos = NULL;
+	gboolean any = FALSE;
+
+	if (!netif->napi->len || af_napi_query(sysroot, netif->name, &infos) < 0)
+		return FALSE;
+	for (guint i = 0; i < netif->napi->len; i++) {
+		AfNapiThread *napi = netif->napi->pdata[i];
+		const AfNapiInfo *info = af_napi_lookup_pid(infos, napi->pid);
+
+		if (info) {
+			napi->irq = info->irq;
+			any = TRUE;
+		}
+	}
+	return any;
+}
+
+/* Else the threads with an ID, in ID order, poll the receive queues in index order. */
+static void match_napi_queues(AfSysroot *sysroot, AfNetif *netif)
 {
 	guint next = 0;
 
 	g_ptr_array_sort(netif->napi, compare_napi);
+	if (ask_napi_irqs(sysroot, netif))
+		return;
 	for (guint i = 0; i < netif->napi->len; i++) {
 		AfNapiThread *napi = netif->napi->pdata[i];
 
@@ -340,11 +380,12 @@ static void read_napi_threads(AfSysroot *sysroot, AfNetifs *netifs)
 			napi->napi_id = id;
 			napi->allowed = read_allowed(sysroot, (int)pid);
 			napi->queue = -1;
+			napi->irq = -1;
 			g_ptr_array_add(netif->napi, napi);
 		}
 	}
 	for (guint i = 0; i < netifs->interfaces->len; i++)
-		match_napi_queues(netifs->interfaces->pdata[i]);
+		match_napi_queues(sysroot, netifs->interfaces->pdata[i]);
 }
 
 static void read_interface(AfSysroot *sysroot, AfNetifs *netifs, const char *name,

@@ -12,13 +12,15 @@
  * listed. Read through the sysroot; the IRQs of an interface with aRFS
  * (ntuple on) get their arfs flag here.
  *
- * NAPI threads and queues: 6.1 links them nowhere (no queue -> NAPI
- * attribute in sysfs, no netdev genl napi-get before 6.9/6.10), so the
- * threads whose NAPI ID is not 0 are matched to the receive queues in
- * ascending order of both (drivers add one receive NAPI per queue, in
- * queue order, and IDs are handed out in that order); threads with ID 0
- * (transmit-only NAPIs, which get no ID) are left unmatched. The match is
- * marked as such (napi_guessed).
+ * NAPI threads and queues: from 6.9 the kernel's netdev napi-get (napi.h)
+ * names each NAPI's IRQ and kthread PID: a thread gets its IRQ from there
+ * and the receive queue served by that IRQ. 6.1 links them nowhere (no
+ * queue -> NAPI attribute in sysfs, no netdev family), so there the threads
+ * whose NAPI ID is not 0 are matched to the receive queues in ascending
+ * order of both (drivers add one receive NAPI per queue, in queue order,
+ * and IDs are handed out in that order); threads with ID 0 (transmit-only
+ * NAPIs, which get no ID) are left unmatched. That match is marked as such
+ * (napi_guessed).
  */
 
 #include <glib.h>
@@ -43,6 +45,7 @@ typedef struct AfNapiThread {
 	guint napi_id;	   /* 0: a NAPI without ID (transmit-only) */
 	AfCpuSet *allowed; /* Cpus_allowed_list now, NULL unreadable */
 	int queue;	   /* the receive queue it polls, -1 unknown */
+	int irq;	   /* its IRQ as napi-get says, -1 unknown (6.1) or none */
 } AfNapiThread;
 
 typedef struct AfNetif {

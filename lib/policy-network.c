@@ -189,8 +189,8 @@ int af_policy_network_apply(AfPolicy *policy, const char *group, const char *key
 	if (k == NET_KEY_ARFS_FIXED_IN) {
 		if (af_rmapfix_parse_table(value, &table) < 0)
 			return fail(error, origin, line,
-				    "%s: '%s' is not a list of kernel releases such as "
-				    "7.0,6.19.5,6.18.16",
+				    "%s: '%s' is not a list of kernel releases, X.Y or X.Y.Z "
+				    "comma-separated, such as 7.0",
 				    key, value);
 		g_free(policy->arfs_fixed_in);
 		policy->arfs_fixed_in = g_strdup(value);

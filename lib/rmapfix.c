@@ -10,7 +10,8 @@
  * - 7.0: dd9f6d30c640 was merged for v7.0 (tip irq/core, January 2026).
  * - 6.19.y and 6.18.y: the backport was proposed by AUTOSEL on
  *   2026-02-11 ("[PATCH AUTOSEL 6.19-6.18] genirq/cpuhotplug: Notify about
- *   affinity changes breaking the affinity mask", linux-kernel). The first
+ *   affinity changes breaking the affinity mask", linux-kernel,
+ *   https://lkml.iu.edu/hypermail/linux/kernel/2602.1/05027.html). The first
  *   6.19.y and 6.18.y releases that carry it could not be pinned from the
  *   stable review mails and changelogs at hand, so neither series is listed:
  *   a release that is not proven fixed counts as not fixed, and the only

@@ -362,7 +362,7 @@ static void plan_napi(Steer *s)
 		const AfNapiThread *napi = netif->napi->pdata[i];
 		const AfNetQueue *q = NULL;
 		g_autoptr(AfCpuSet) cpus = NULL;
-		g_autofree char *list = NULL;
+		g_autofree char *list = NULL, *whose = NULL;
 		AfSteerEntry *e;
 
 		for (guint j = 0; j < netif->rx->len && napi->queue >= 0; j++)
@@ -370,6 +370,9 @@ static void plan_napi(Steer *s)
 				q = netif->rx->pdata[j];
 		e = entry_new(s, AF_STEER_NAPI, q);
 		g_clear_pointer(&e->path, g_free);
+		/* The kernel named its IRQ (napi-get): that one, queue or not. */
+		if (napi->irq >= 0)
+			e->irq = napi->irq;
 		e->pid = napi->pid;
 		e->thread = napi->comm;
 		e->current = af_cpuset_copy(napi->allowed);
@@ -377,22 +380,25 @@ static void plan_napi(Steer *s)
 			skip(e, g_strdup("napi_threads=off: left as it is"));
 			continue;
 		}
-		if (!q) {
-			skip(e, g_strdup("no receive queue known for it (transmit NAPI?)"));
+		if (e->irq < 0) {
+			skip(e, g_strdup("no receive queue or IRQ known for it (transmit NAPI?)"));
 			continue;
 		}
-		cpus = af_cpuset_new_and(af_steering_irq_cpus(s->snapshot, s->plan, q->irq),
+		cpus = af_cpuset_new_and(af_steering_irq_cpus(s->snapshot, s->plan, e->irq),
 					 s->snapshot->online);
 		if (af_cpuset_is_empty(cpus)) {
-			skip(e, g_strdup("its queue's IRQ has no known CPU"));
+			skip(e, g_strdup("its IRQ has no known CPU"));
 			continue;
 		}
 		list = af_cpuset_format_list(cpus);
-		decide_mask(
-			e, g_steal_pointer(&cpus),
-			g_strdup_printf("follows IRQ %d of %s to CPU %s%s", q->irq, q->name, list,
-					netif->napi_guessed ? " (queue matched by NAPI ID order)"
-							    : ""));
+		whose = q ? g_strdup_printf("IRQ %d of %s", e->irq, q->name)
+			  : g_strdup_printf("its IRQ %d", e->irq);
+		decide_mask(e, g_steal_pointer(&cpus),
+			    g_strdup_printf("follows %s to CPU %s%s", whose, list,
+					    napi->irq >= 0 ? " (the kernel's napi-get)"
+					    : netif->napi_guessed
+						    ? " (queue matched by NAPI ID order)"
+						    : ""));
 	}
 }
 

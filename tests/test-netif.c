@@ -131,6 +131,36 @@ static void test_read(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(warnings->len, ==, 0);
 }
 
+/*
+ * With the kernel's napi-get answers (recorded in the tree) each thread gets
+ * the queue of the IRQ the kernel names, here against the ID order: no guess.
+ */
+static void test_read_napi_get(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfNetifs) netifs = NULL;
+	const AfNetif *eth0;
+	const AfNapiThread *t;
+
+	af_test_write_file(f->dir, "affinityd-capture/napi/eth0",
+			   "# netdev napi-get answers\nid=8193 irq=42 pid=200\n"
+			   "id=8194 irq=41 pid=300\nid=8195 irq=40\n");
+	g_assert_cmpint(af_netifs_read(f->sysroot, f->irqs, NULL, &netifs), ==, 0);
+	eth0 = af_netifs_lookup(netifs, "eth0");
+	g_assert_cmpuint(eth0->napi->len, ==, 3);
+	g_assert_false(eth0->napi_guessed);
+	t = eth0->napi->pdata[0]; /* napi/eth0-0: not in the answers */
+	g_assert_cmpint(t->irq, ==, -1);
+	g_assert_cmpint(t->queue, ==, -1);
+	t = eth0->napi->pdata[1];
+	g_assert_cmpint(t->pid, ==, 200);
+	g_assert_cmpint(t->irq, ==, 42);
+	g_assert_cmpint(t->queue, ==, 1);
+	t = eth0->napi->pdata[2];
+	g_assert_cmpint(t->pid, ==, 300);
+	g_assert_cmpint(t->irq, ==, 41);
+	g_assert_cmpint(t->queue, ==, 0);
+}
+
 static void test_refresh(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfNetifs) netifs = NULL, fresh = NULL, copy = NULL;
@@ -186,6 +216,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/netif/read/tree", Fixture, NULL, setup, test_read, teardown);
+	g_test_add("/netif/read/napi-get", Fixture, NULL, setup, test_read_napi_get, teardown);
 	g_test_add("/netif/refresh/tree", Fixture, NULL, setup, test_refresh, teardown);
 	g_test_add_func("/netif/parse_napi_comm/table", test_parse_napi_comm);
 	return g_test_run();

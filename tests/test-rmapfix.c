@@ -83,7 +83,8 @@ static void test_has_fix(void)
 		{"6.1.0-56-amd64", NULL, FALSE},
 		{"garbage", NULL, FALSE},
 		{NULL, NULL, FALSE},
-		/* A table with stable backports: from that release of the series on. */
+		/* A table with stable backports (made-up point releases): from that
+		 * release of the series on. */
 		{"6.18.15", "7.0,6.19.5,6.18.16", FALSE},
 		{"6.18.16", "7.0,6.19.5,6.18.16", TRUE},
 		{"6.18.200", "7.0,6.19.5,6.18.16", TRUE},

@@ -253,7 +253,7 @@ static void test_rfs_and_napi(void)
 	g_autoptr(AfPlan) plan = NULL;
 	g_autoptr(GPtrArray) flow = NULL, napi = NULL;
 	AfNetif *netif = af_fake_add_nic(m, &nic0, 100, 4, FALSE, "0-3", "", "", FALSE);
-	AfNapiThread *t = g_new0(AfNapiThread, 1);
+	AfNapiThread *t = g_new0(AfNapiThread, 1), *named = g_new0(AfNapiThread, 1);
 	const AfSteerEntry *e;
 
 	m->policy->network.rfs_flow_entries = 5000;
@@ -263,8 +263,17 @@ static void test_rfs_and_napi(void)
 	t->comm = g_strdup("napi/eth0-8194");
 	t->napi_id = 8194;
 	t->queue = 1;
+	t->irq = -1; /* matched by ID order (6.1) */
 	t->allowed = af_fake_cpus("0-3");
 	g_ptr_array_add(netif->napi, t);
+	/* A thread whose IRQ the kernel named (napi-get), no queue known. */
+	named->pid = 4343;
+	named->comm = g_strdup("napi/eth0-8195");
+	named->napi_id = 8195;
+	named->queue = -1;
+	named->irq = 102;
+	named->allowed = af_fake_cpus("0-3");
+	g_ptr_array_add(netif->napi, named);
 	s = plan_steering(m, &plan);
 	flow = entries_of(s, "eth0", AF_STEER_FLOW_CNT);
 	g_assert_cmpuint(flow->len, ==, 4);
@@ -273,13 +282,19 @@ static void test_rfs_and_napi(void)
 	g_assert_cmpint(s->sock_flow->planned_value, ==, 8192);
 	g_assert_cmpint(s->sock_flow->action, ==, AF_ACTION_MOVE);
 	napi = entries_of(s, "eth0", AF_STEER_NAPI);
-	g_assert_cmpuint(napi->len, ==, 1);
+	g_assert_cmpuint(napi->len, ==, 2);
 	e = napi->pdata[0];
 	g_assert_cmpint(e->pid, ==, 4242);
 	g_assert_cmpint(e->action, ==, AF_ACTION_MOVE);
 	g_assert_true(af_cpuset_equal(e->planned, af_steering_irq_cpus(m->snapshot, plan, 101)));
 	g_assert_cmpuint(af_cpuset_count(e->planned), ==, 1);
 	g_assert_null(e->path);
+	e = napi->pdata[1];
+	g_assert_cmpint(e->pid, ==, 4343);
+	g_assert_cmpint(e->irq, ==, 102);
+	g_assert_cmpint(e->action, ==, AF_ACTION_MOVE);
+	g_assert_true(af_cpuset_equal(e->planned, af_steering_irq_cpus(m->snapshot, plan, 102)));
+	g_assert_nonnull(strstr(e->reason, "napi-get"));
 }
 
 static void test_single_queue_and_no_irq(void)
