@@ -320,6 +320,7 @@ static gboolean ask_napi_irqs(AfSysroot *sysroot, AfNetif *netif)
 
 		if (info) {
 			napi->irq = info->irq;
+			napi->named = TRUE;
 			any = TRUE;
 		}
 	}

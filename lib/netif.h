@@ -46,6 +46,7 @@ typedef struct AfNapiThread {
 	AfCpuSet *allowed; /* Cpus_allowed_list now, NULL unreadable */
 	int queue;	   /* the receive queue it polls, -1 unknown */
 	int irq;	   /* its IRQ as napi-get says, -1 unknown (6.1) or none */
+	gboolean named;	   /* napi-get answered for it: irq -1 then means it has none */
 } AfNapiThread;
 
 typedef struct AfNetif {

@@ -380,6 +380,10 @@ static void plan_napi(Steer *s)
 			skip(e, g_strdup("napi_threads=off: left as it is"));
 			continue;
 		}
+		if (e->irq < 0 && napi->named) {
+			skip(e, g_strdup("the kernel names no IRQ for it (a software NAPI)"));
+			continue;
+		}
 		if (e->irq < 0) {
 			skip(e, g_strdup("no receive queue or IRQ known for it (transmit NAPI?)"));
 			continue;

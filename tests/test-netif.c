@@ -151,10 +151,12 @@ static void test_read_napi_get(Fixture *f, gconstpointer data)
 	t = eth0->napi->pdata[0]; /* napi/eth0-0: not in the answers */
 	g_assert_cmpint(t->irq, ==, -1);
 	g_assert_cmpint(t->queue, ==, -1);
+	g_assert_false(t->named);
 	t = eth0->napi->pdata[1];
 	g_assert_cmpint(t->pid, ==, 200);
 	g_assert_cmpint(t->irq, ==, 42);
 	g_assert_cmpint(t->queue, ==, 1);
+	g_assert_true(t->named);
 	t = eth0->napi->pdata[2];
 	g_assert_cmpint(t->pid, ==, 300);
 	g_assert_cmpint(t->irq, ==, 41);

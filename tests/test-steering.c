@@ -295,6 +295,18 @@ static void test_rfs_and_napi(void)
 	g_assert_cmpint(e->action, ==, AF_ACTION_MOVE);
 	g_assert_true(af_cpuset_equal(e->planned, af_steering_irq_cpus(m->snapshot, plan, 102)));
 	g_assert_nonnull(strstr(e->reason, "napi-get"));
+
+	/* The kernel answered but names no IRQ (veth): left alone, and said why. */
+	named->irq = -1;
+	named->named = TRUE;
+	g_clear_pointer(&s, af_steering_free);
+	g_clear_pointer(&plan, af_plan_free);
+	g_clear_pointer(&napi, g_ptr_array_unref);
+	s = plan_steering(m, &plan);
+	napi = entries_of(s, "eth0", AF_STEER_NAPI);
+	e = napi->pdata[1];
+	g_assert_cmpint(e->action, ==, AF_ACTION_SKIP);
+	g_assert_nonnull(strstr(e->reason, "software NAPI"));
 }
 
 static void test_single_queue_and_no_irq(void)
