@@ -52,8 +52,16 @@ typedef enum {
 typedef struct {
 	int src_fd; /* the source root */
 	int dst_fd; /* DIR */
+	gboolean quiet; /* --quiet: no listing, no summary */
 	guint n_files, n_links, n_dirs, n_skipped;
 } Capture;
+
+/* What could not be copied is named, --quiet or not: the copy lacks it. */
+static void skip(Capture *c, const char *rel, int r)
+{
+	fprintf(stderr, "affinityd-capture: Skipped /%s: %s\n", rel, g_strerror(-r));
+	c->n_skipped++;
+}
 
 static char *join(const char *dir, const char *name)
 {
@@ -138,7 +146,7 @@ static int write_file(Capture *c, const char *rel, const struct stat *st, CopyKi
 	if (r < 0)
 		return r;
 	c->n_files++;
-	if (kind == COPY_CONTENT)
+	if (kind == COPY_CONTENT && !c->quiet)
 		printf("%s\n", rel);
 	return 0;
 }
@@ -162,7 +170,8 @@ static int make_link(Capture *c, const char *rel, const char *target)
 	if (symlinkat(target, c->dst_fd, rel) < 0)
 		return errno == EEXIST ? 0 : -errno;
 	c->n_links++;
-	printf("%s -> %s\n", rel, target);
+	if (!c->quiet)
+		printf("%s -> %s\n", rel, target);
 	return 0;
 }
 
@@ -287,9 +296,10 @@ static void capture_listing(Capture *c, const char *rel)
 		return;
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree char *entry = join(rel, g_ptr_array_index(names, i));
+		int r = capture_path(c, entry, 0, COPY_SHAPE, NULL);
 
-		if (capture_path(c, entry, 0, COPY_SHAPE, NULL) < 0)
-			c->n_skipped++;
+		if (r < 0)
+			skip(c, entry, r);
 	}
 }
 
@@ -304,20 +314,24 @@ static void capture_tree(Capture *c, const char *rel)
 		g_autofree char *entry = join(rel, g_ptr_array_index(names, i));
 		g_autofree char *target = NULL;
 		struct stat st;
+		int r = 0;
 
 		if (fstatat(c->src_fd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
-			if (read_link(c, entry, &target) < 0 || make_link(c, entry, target) < 0)
-				c->n_skipped++;
+			r = read_link(c, entry, &target);
+			if (r == 0)
+				r = make_link(c, entry, target);
 		} else if (S_ISDIR(st.st_mode)) {
-			if (make_dir(c, entry) == 0)
+			r = make_dir(c, entry);
+			if (r == 0)
 				capture_tree(c, entry);
 		} else if (S_ISREG(st.st_mode) && (st.st_mode & 0444)) {
 			/* Write-only attributes (0200) have nothing to read. */
-			if (write_file(c, entry, &st, COPY_CONTENT) < 0)
-				c->n_skipped++;
+			r = write_file(c, entry, &st, COPY_CONTENT);
 		}
+		if (r < 0)
+			skip(c, entry, r);
 	}
 }
 
@@ -326,9 +340,13 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Runs the reads affinityd does on the source and returns the paths they touched, sorted,
- * and the network interfaces it found. */
-static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **ret_interfaces)
+/*
+ * Runs the reads affinityd does on the source and returns the paths they
+ * touched, sorted, and the network interfaces it found; on failure *ret_why
+ * says why, naming the file at fault.
+ */
+static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **ret_interfaces,
+			char **ret_why)
 {
 	g_autoptr(AfSysroot) sysroot = NULL;
 	g_autoptr(GHashTable) recorded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -341,16 +359,23 @@ static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **r
 	int r;
 
 	r = af_sysroot_open(source, &sysroot);
-	if (r < 0)
+	if (r < 0) {
+		*ret_why = g_strdup(g_strerror(-r));
 		return r;
+	}
 	af_sysroot_set_recorder(sysroot, recorded);
 	r = af_snapshot_read(sysroot, NULL, &snapshot);
-	if (r < 0)
+	if (r < 0) {
+		af_sysroot_set_recorder(sysroot, NULL);
+		*ret_why = af_snapshot_explain_failure(sysroot, r);
 		return r;
+	}
 	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,
-				 policy, &hk);
-	if (r < 0)
+				 policy, NULL, &hk);
+	if (r < 0) {
+		*ret_why = g_strdup(g_strerror(-r));
 		return r;
+	}
 	af_sysroot_set_recorder(sysroot, NULL);
 
 	*ret_interfaces = g_ptr_array_new_with_free_func(g_free);
@@ -414,14 +439,20 @@ static void write_answers(Capture *c, const char *tree_dir, const char *name, co
 			  const char *what)
 {
 	g_autofree char *path = g_build_filename(tree_dir + 1, name, NULL);
+	int r;
 
-	if (make_dir(c, "affinityd-capture") < 0 || make_dir(c, tree_dir + 1) < 0 ||
-	    write_text(c, path, text) < 0) {
-		c->n_skipped++;
+	r = make_dir(c, "affinityd-capture");
+	if (r == 0)
+		r = make_dir(c, tree_dir + 1);
+	if (r == 0)
+		r = write_text(c, path, text);
+	if (r < 0) {
+		skip(c, path, r);
 		return;
 	}
 	c->n_files++;
-	printf("%s (%s)\n", path, what);
+	if (!c->quiet)
+		printf("%s (%s)\n", path, what);
 }
 
 /*
@@ -451,16 +482,17 @@ static void capture_ethtool(Capture *c, const char *source, GPtrArray *interface
 	}
 }
 
-static int capture(const char *source, const char *dest)
+static int capture(const char *source, const char *dest, gboolean quiet)
 {
 	g_autoptr(GPtrArray) paths = NULL, interfaces = NULL;
-	Capture c = { .src_fd = -1, .dst_fd = -1 };
+	g_autofree char *why = NULL;
+	Capture c = { .src_fd = -1, .dst_fd = -1, .quiet = quiet };
 	int r;
 
-	r = record_reads(source, &paths, &interfaces);
+	r = record_reads(source, &paths, &interfaces, &why);
 	if (r < 0) {
 		fprintf(stderr, "affinityd-capture: Failed to read the machine under %s: %s\n",
-			source, g_strerror(-r));
+			source, why);
 		return 1;
 	}
 	r = open_destination(dest, &c.dst_fd);
@@ -487,8 +519,7 @@ static int capture(const char *source, const char *dest)
 		if (r == -ENOENT || r == -ENOTDIR)
 			continue;
 		if (r < 0) {
-			fprintf(stderr, "affinityd-capture: Skipped /%s: %s\n", path, g_strerror(-r));
-			c.n_skipped++;
+			skip(&c, path, r);
 			continue;
 		}
 		if (fstatat(c.src_fd, *resolved ? resolved : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -507,17 +538,23 @@ static int capture(const char *source, const char *dest)
 	capture_ethtool(&c, source, interfaces);
 	close(c.src_fd);
 	close(c.dst_fd);
-	printf("affinityd-capture: %u files, %u links, %u directories written to %s; %u skipped\n",
-	       c.n_files, c.n_links, c.n_dirs, dest, c.n_skipped);
+	if (!quiet)
+		printf("affinityd-capture: %u files, %u links, %u directories written to %s; %u "
+		       "skipped\n",
+		       c.n_files, c.n_links, c.n_dirs, dest, c.n_skipped);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
 	g_autofree char *source = NULL;
+	gboolean quiet = FALSE, version = FALSE;
 	const GOptionEntry entries[] = {
 		{ "sysroot", 0, 0, G_OPTION_ARG_FILENAME, &source,
 		  "Capture from the tree under SRC instead of this machine", "SRC" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		  "Print nothing but what could not be copied (on standard error)", NULL },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new("DIR");
@@ -527,12 +564,17 @@ int main(int argc, char **argv)
 		"Copies the /proc and /sys files affinityd reads into DIR, for --sysroot.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		fprintf(stderr, "affinityd-capture: %s\n", error->message);
+		fprintf(stderr, "affinityd-capture: %s (see affinityd-capture --help)\n",
+			error->message);
 		return 2;
+	}
+	if (version) {
+		printf("affinityd-capture %s\n", PACKAGE_VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "affinityd-capture: expected one DIR (see --help)\n");
+		fprintf(stderr, "affinityd-capture: expected one DIR (see affinityd-capture --help)\n");
 		return 2;
 	}
-	return capture(source ? source : "/", argv[1]);
+	return capture(source ? source : "/", argv[1], quiet);
 }

@@ -13,6 +13,7 @@
 #include "privileges.h"
 #include "rmapfix.h"
 #include "statedir.h"
+#include "warnings.h"
 
 /*
  * The daemon: event sources mark what changed (af_daemon_mark, mark.c), the
@@ -109,17 +110,22 @@ static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64
 			af_move_guard_record(daemon->guard, item->irq, now_us);
 			daemon->counters.writes++;
 			daemon->counters.rmap_refreshes += item->refresh;
+			af_metrics_count_written(daemon->metrics);
 			break;
 		case AF_OUTCOME_REFUSED:
 			daemon->counters.refused++;
+			af_metrics_count_refused(daemon->metrics, item->error);
 			break;
 		case AF_OUTCOME_GONE:
 			af_move_guard_forget(daemon->guard, item->irq);
+			af_metrics_count_refused(daemon->metrics, item->error);
 			break;
-		case AF_OUTCOME_UNCHANGED:
 		case AF_OUTCOME_NO_SPACE:
 		case AF_OUTCOME_INVALID:
 		case AF_OUTCOME_FAILED:
+			af_metrics_count_refused(daemon->metrics, item->error);
+			break;
+		case AF_OUTCOME_UNCHANGED:
 		case AF_OUTCOME_DEFERRED:
 			break;
 		}
@@ -205,10 +211,19 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		return r;
 	}
 	daemon->counters.replans++;
+	af_warnings_log_new(daemon->machine_warned, engine);
+	af_metrics_count_plan(daemon->metrics, engine->plan);
 
 	/* Only IRQs the kernel does not already show where planned are written. */
 	af_apply_plan(daemon->apply, engine->plan, engine->snapshot->nr_cpu_ids, now_us / 1000,
 		      &result);
+	if ((flags & AF_EVENT_HOTPLUG) && daemon->hotplug_since_us) {
+		/* The writes are done: from the first hotplug event to the last. */
+		af_metrics_observe_hotplug(
+			daemon->metrics,
+			(double)(g_get_monotonic_time() - daemon->hotplug_since_us) / 1e6);
+		daemon->hotplug_since_us = 0;
+	}
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
 	if (n_refresh > 0)
@@ -244,6 +259,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		daemon->write_replans = 0;
 	}
 	arm_retry(daemon, now_us);
+	af_daemon_write_metrics(daemon);
 	if ((flags & AF_EVENT_HOTPLUG) && !daemon->verify_source)
 		daemon->verify_source = g_timeout_add(VERIFY_AFTER_HOTPLUG_MS, on_verify, daemon);
 	return 0;
@@ -267,6 +283,8 @@ static void reload_config(AfDaemon *daemon)
 	af_debounce_set_delay(&daemon->debounce, policy->debounce_ms);
 	af_move_guard_set_interval(daemon->guard, policy->min_move_interval_ms);
 	af_daemon_start_scan(daemon);
+	af_daemon_watch_isolation(daemon);
+	af_daemon_open_metrics(daemon);
 }
 
 /* The debounced events are due (mark.c): reload if asked, replan, tell systemd. */
@@ -310,6 +328,7 @@ static void open_sources(AfDaemon *daemon)
 	if (r < 0)
 		g_warning("Failed to watch the configuration, reload with SIGHUP: %s",
 			  g_strerror(-r));
+	af_daemon_watch_isolation(daemon);
 }
 
 static void daemon_clear(AfDaemon *daemon)
@@ -323,6 +342,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->links, af_link_watch_free);
 	g_clear_pointer(&daemon->ethtool, af_eth_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
+	af_daemon_unwatch_isolation(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->steer, af_steer_apply_free);
@@ -332,7 +352,9 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->cpu_load_at_plan, g_free);
 	g_clear_pointer(&daemon->guard, af_move_guard_free);
 	g_clear_pointer(&daemon->fight_warned, g_hash_table_unref);
+	g_clear_pointer(&daemon->machine_warned, g_hash_table_unref);
 	g_clear_pointer(&daemon->last_event, g_free);
+	af_daemon_close_metrics(daemon);
 	g_clear_pointer(&daemon->engine, af_engine_free);
 	g_clear_pointer(&daemon->loop, g_main_loop_unref);
 }
@@ -357,7 +379,9 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
+	daemon->machine_warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	daemon->on_events_due = on_events_due;
+	af_daemon_open_metrics(daemon);
 	af_debounce_init(&daemon->debounce, policy->debounce_ms);
 	open_sources(daemon);
 	af_daemon_add_signals(daemon);

@@ -106,10 +106,25 @@ gboolean af_log_to_journal(void)
  * Sends message with priority and the extra "FIELD=value" strings (NULL
  * entries are skipped), or prints it to stderr.
  */
+GPtrArray *af_log_journal_entry(int priority, const char *message, const char *const *fields,
+				guint n_fields)
+{
+	GPtrArray *strings = g_ptr_array_new_with_free_func(g_free);
+
+	g_ptr_array_add(strings, g_strdup_printf("MESSAGE=%s", message));
+	g_ptr_array_add(strings, g_strdup_printf("PRIORITY=%d", priority));
+	/* sd_journal_sendv() adds none: without it journalctl -t affinityd finds nothing. */
+	g_ptr_array_add(strings, g_strdup("SYSLOG_IDENTIFIER=" AF_LOG_IDENTIFIER));
+	for (guint i = 0; i < n_fields; i++)
+		if (fields[i])
+			g_ptr_array_add(strings, g_strdup(fields[i]));
+	return strings;
+}
+
 static void log_fields(int priority, const char *message, const char *const *fields,
 		       guint n_fields)
 {
-	g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) strings = NULL;
 	g_autofree struct iovec *iov = NULL;
 
 	if (priority == LOG_DEBUG && !log_config.debug)
@@ -118,11 +133,7 @@ static void log_fields(int priority, const char *message, const char *const *fie
 		fprintf(stderr, "affinityd: %s\n", message);
 		return;
 	}
-	g_ptr_array_add(strings, g_strdup_printf("MESSAGE=%s", message));
-	g_ptr_array_add(strings, g_strdup_printf("PRIORITY=%d", priority));
-	for (guint i = 0; i < n_fields; i++)
-		if (fields[i])
-			g_ptr_array_add(strings, g_strdup(fields[i]));
+	strings = af_log_journal_entry(priority, message, fields, n_fields);
 	iov = g_new0(struct iovec, strings->len);
 	for (guint i = 0; i < strings->len; i++) {
 		iov[i].iov_base = strings->pdata[i];

@@ -38,6 +38,16 @@ gboolean af_log_to_journal(void);
  */
 gboolean af_log_stream_is_journal(const char *journal_stream, dev_t dev, ino_t ino);
 
+/* The journal's SYSLOG_IDENTIFIER of every entry: journalctl -t affinityd. */
+#define AF_LOG_IDENTIFIER "affinityd"
+/*
+ * The fields of one journal entry: MESSAGE=, PRIORITY=,
+ * SYSLOG_IDENTIFIER=affinityd, then those of fields[0..n_fields) that are
+ * not NULL. Strings "FIELD=value", freed with the array.
+ */
+GPtrArray *af_log_journal_entry(int priority, const char *message, const char *const *fields,
+				guint n_fields);
+
 void af_log_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void af_log_warning(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void af_log_info(const char *format, ...) G_GNUC_PRINTF(1, 2);

@@ -11,6 +11,7 @@
 #include "modes.h"
 #include "statedir.h"
 #include "steerapply.h"
+#include "warnings.h"
 
 /*
  * --oneshot: the engine's read and plan, applied once. A plan whose writes
@@ -124,6 +125,13 @@ int af_mode_oneshot(const AfOptions *options)
 			break;
 		af_log_debug("Planning again after %u no-space and %u invalid answers",
 			     result->n_no_space, result->n_invalid);
+	}
+	/* What the dry-run would warn about, once (the last plan's). */
+	{
+		g_autoptr(GHashTable) warned =
+			g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+		af_warnings_log_new(warned, o.engine);
 	}
 	/* Steering follows the IRQs where the last plan put them. */
 	o.steer = af_steer_apply_new(o.engine->sysroot);

@@ -20,6 +20,7 @@ char *af_event_flags_to_string(AfEventFlags flags)
 		{AF_EVENT_CONFIG, "config"},
 		{AF_EVENT_DRIFT, "drift"},
 		{AF_EVENT_START, "start"},
+		{AF_EVENT_ISOLATION, "isolation"},
 	};
 	GString *s = g_string_new(NULL);
 

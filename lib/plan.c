@@ -6,7 +6,6 @@
 
 #include "planner-private.h"
 #include "planner.h"
-#include "steering.h"
 
 void af_plan_entry_free(AfPlanEntry *entry)
 {
@@ -24,7 +23,8 @@ void af_plan_free(AfPlan *plan)
 		return;
 	g_ptr_array_unref(plan->entries);
 	g_ptr_array_unref(plan->warnings);
-	af_steering_free(plan->steering);
+	if (plan->steering && plan->free_steering)
+		plan->free_steering(plan->steering);
 	g_free(plan);
 }
 

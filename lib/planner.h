@@ -40,6 +40,8 @@ typedef struct AfPlan {
 	guint n_move, n_keep, n_skip;
 	struct AfSteering *steering; /* network steering beside the IRQs (steering.h), owned;
 					NULL until the engine adds it */
+	GDestroyNotify free_steering; /* set with steering: the plan frees it without
+					 knowing the steering module */
 } AfPlan;
 
 /*

@@ -24,6 +24,8 @@ typedef enum {
 	KIND_UINT,
 	KIND_MODE,
 	KIND_PATH,
+	KIND_PATHS, /* blank-separated absolute paths; empty: none */
+	KIND_PATH_OR_OFF, /* an absolute path, or empty: off */
 } ValueKind;
 
 typedef struct {
@@ -39,6 +41,7 @@ typedef struct {
 static const KeySpec policy_keys[] = {
 	{ "cpus", "isolated", KIND_CPULIST, FIELD(isolated), 0, 0 },
 	{ "cpus", "banned", KIND_CPULIST, FIELD(banned), 0, 0 },
+	{ "cpus", "irqbalance_env", KIND_PATHS, FIELD(irqbalance_env), 0, 0 },
 	{ "placement", "mode", KIND_MODE, FIELD(mode), 0, 0 },
 	{ "placement", "numa_local", KIND_BOOL, FIELD(numa_local), 0, 0 },
 	{ "placement", "max_irqs_per_cpu", KIND_UINT, FIELD(max_irqs_per_cpu), 1, 10000 },
@@ -50,6 +53,7 @@ static const KeySpec policy_keys[] = {
 	{ "daemon", "debounce_ms", KIND_UINT, FIELD(debounce_ms), 0, 10000 },
 	{ "daemon", "restore_on_exit", KIND_BOOL, FIELD(restore_on_exit), 0, 0 },
 	{ "daemon", "state_dir", KIND_PATH, FIELD(state_dir), 0, 0 },
+	{ "daemon", "metrics_file", KIND_PATH_OR_OFF, FIELD(metrics_file), 0, 0 },
 };
 
 static const char *const plain_groups[] = { "cpus", "placement", "daemon" };
@@ -360,6 +364,24 @@ static int parse_mode(const Entry *entry, const char *origin, AfPlacementMode *r
 	return 0;
 }
 
+static int parse_paths(const Entry *entry, const char *origin, GStrv *ret_paths, GError **error)
+{
+	g_auto(GStrv) words = g_strsplit_set(entry->value, " \t", -1);
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; words[i]; i++) {
+		if (!*words[i])
+			continue;
+		if (!g_path_is_absolute(words[i]))
+			return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
+				    "%s: '%s' is not an absolute path", entry->key, words[i]);
+		g_ptr_array_add(paths, g_strdup(words[i]));
+	}
+	g_ptr_array_add(paths, NULL);
+	*ret_paths = (GStrv)g_ptr_array_free(g_steal_pointer(&paths), FALSE);
+	return 0;
+}
+
 static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry,
 		       const char *origin, GError **error)
 {
@@ -384,14 +406,25 @@ static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry
 	case KIND_MODE:
 		r = parse_mode(entry, origin, field, error);
 		break;
+	case KIND_PATH_OR_OFF:
 	case KIND_PATH:
-		if (!g_path_is_absolute(entry->value))
+		if ((spec->kind == KIND_PATH || *entry->value) && !g_path_is_absolute(entry->value))
 			return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
 				    "%s: '%s' is not an absolute path", entry->key,
 				    entry->value);
 		g_free(*(char **)field);
 		*(char **)field = g_strdup(entry->value);
 		break;
+	case KIND_PATHS: {
+		GStrv paths = NULL;
+
+		r = parse_paths(entry, origin, &paths, error);
+		if (r == 0) {
+			g_strfreev(*(GStrv *)field);
+			*(GStrv *)field = paths;
+		}
+		break;
+	}
 	}
 	return r;
 }

@@ -86,6 +86,7 @@ typedef struct AfInterfacePolicy {
 typedef struct AfPolicy {
 	AfCpuSet *isolated;           /* [cpus] isolated: extra CPUs kept free of IRQs */
 	AfCpuSet *banned;             /* [cpus] banned: also never given IRQs */
+	GStrv irqbalance_env;	      /* [cpus] irqbalance_env: absolute paths, may be empty */
 	AfPlacementMode mode;         /* [placement] mode */
 	gboolean numa_local;          /* [placement] numa_local: prefer the device's node */
 	guint max_irqs_per_cpu;       /* [placement] max_irqs_per_cpu */
@@ -96,6 +97,7 @@ typedef struct AfPolicy {
 	guint debounce_ms;            /* [daemon] debounce_ms: events -> one replan */
 	gboolean restore_on_exit;     /* [daemon] restore_on_exit */
 	char *state_dir;              /* [daemon] state_dir */
+	char *metrics_file; /* [daemon] metrics_file: NULL node_exporter's directory, "" off */
 	GPtrArray *rules;             /* AfRule*, in file order */
 	AfNetPolicy network;	      /* [network] */
 	GPtrArray *interfaces;	      /* AfInterfacePolicy*, in file order ([interface:GLOB]) */
@@ -109,6 +111,12 @@ typedef struct AfPolicy {
 #define AF_DEFAULT_MIN_MOVE_INTERVAL_MS 60000u
 #define AF_DEFAULT_DEBOUNCE_MS 20u
 #define AF_DEFAULT_STATE_DIR AF_LOCALSTATEDIR "/lib/affinityd"
+/* irqbalance's environment files: Red Hat's and SUSE's (CRI-O's default), Debian's. */
+#define AF_DEFAULT_IRQBALANCE_ENV "/etc/sysconfig/irqbalance /etc/default/irqbalance"
+/* [daemon] metrics_file's default: this file when its directory exists (Debian's
+ * prometheus-node-exporter reads its textfile collector from there, whatever our prefix). */
+#define AF_DEFAULT_METRICS_DIR "/var/lib/prometheus/node-exporter"
+#define AF_DEFAULT_METRICS_FILE AF_DEFAULT_METRICS_DIR "/affinityd.prom"
 #define AF_DEFAULT_RFS_FLOW_ENTRIES 0u
 /* Upper bound of rfs_flow_entries: the kernel rounds to a power of two, 2^26 at most here. */
 #define AF_POLICY_MAX_RFS_FLOW_ENTRIES (1u << 26)

@@ -31,9 +31,9 @@ typedef struct AfKernelVersion {
 
 /*
  * The built-in table (see rmapfix.c for where each entry comes from):
- * mainline 7.0 only.
+ * mainline 7.0, stable 6.19.6 and 6.18.16.
  */
-#define AF_RMAPFIX_BUILTIN_TABLE "7.0"
+#define AF_RMAPFIX_BUILTIN_TABLE "7.0,6.19.6,6.18.16"
 
 /*
  * Parses the version at the start of a kernel release ("6.1.0-56-amd64",

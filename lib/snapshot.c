@@ -249,6 +249,43 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 	return 0;
 }
 
+/* What a required file's errno means for an operator. */
+static char *file_failure(const char *path, int r, const char *format_error)
+{
+	switch (r) {
+	case -EINVAL:
+	case -ERANGE:
+		return g_strdup_printf("%s: %s", path, format_error);
+	case -ENODATA:
+		return g_strdup_printf("%s: empty", path);
+	default:
+		return g_strdup_printf("%s: %s", path, g_strerror(-r));
+	}
+}
+
+char *af_snapshot_explain_failure(AfSysroot *sysroot, int r)
+{
+	g_autoptr(AfCpus) cpus = NULL;
+	g_autoptr(AfInterrupts) interrupts = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	g_autofree char *text = NULL;
+	int q;
+
+	/* The files af_snapshot_read_cached() cannot do without, in its order. */
+	q = af_cpus_read(sysroot, &cpus);
+	if (q < 0)
+		return file_failure("/sys/devices/system/cpu/online", q, "not a CPU list");
+	q = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
+	if (q == 0)
+		q = af_interrupts_parse(text, cpus->nr_cpu_ids, &interrupts);
+	if (q < 0)
+		return file_failure("/proc/interrupts", q, "no header naming the CPUs");
+	q = af_sysroot_list(sysroot, "/proc/irq", &names);
+	if (q < 0 && q != -ENOENT)
+		return file_failure("/proc/irq", q, g_strerror(-q));
+	return g_strdup(g_strerror(-r));
+}
+
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot)
 {
 	return af_snapshot_read_cached(sysroot, learned, NULL, ret_snapshot);

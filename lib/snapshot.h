@@ -52,6 +52,13 @@ AfIrq *af_snapshot_lookup(const AfSnapshot *snapshot, guint irq);
  */
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot);
 /*
+ * Why a read failed with r, naming the required file at fault:
+ * "/proc/interrupts: No such file or directory", "/sys/devices/system/cpu/
+ * online: not a CPU list" (it looks again); g_strerror(r) when each of them
+ * reads now.
+ */
+char *af_snapshot_explain_failure(AfSysroot *sysroot, int r);
+/*
  * The same, reusing *topology_cache (owned by the caller, may point to NULL)
  * while it knows every online CPU, and replacing it after a new load.
  */

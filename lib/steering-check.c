@@ -5,6 +5,12 @@
 
 #include "steering-private.h"
 
+/*
+ * The steering plan as data (its lifetime, its kinds, the CPUs the IRQ plan
+ * gives a queue's IRQ) and the rules every steering plan keeps, checked by
+ * af_steering_check(). steering.c plans on top of these; nothing here plans.
+ */
+
 AfSteering *af_steering_new(void)
 {
 	AfSteering *steering = g_new0(AfSteering, 1);
@@ -37,6 +43,19 @@ void af_steering_free(AfSteering *steering)
 	g_ptr_array_unref(steering->interfaces);
 	af_steering_entry_free(steering->sock_flow);
 	g_free(steering);
+}
+
+const AfCpuSet *af_steering_irq_cpus(const AfSnapshot *snapshot, const AfPlan *plan, int irq)
+{
+	const AfPlanEntry *entry = irq >= 0 ? af_plan_lookup(plan, (guint)irq) : NULL;
+	const AfIrq *i;
+
+	if (irq < 0)
+		return NULL;
+	if (entry && entry->planned)
+		return entry->planned;
+	i = af_snapshot_lookup(snapshot, (guint)irq);
+	return i ? af_irq_serving_cpus(i) : NULL;
 }
 
 const char *af_steering_kind_to_string(AfSteerKind kind)

@@ -35,19 +35,6 @@ gint64 af_steering_roundup_pow2(gint64 n)
 	return p;
 }
 
-const AfCpuSet *af_steering_irq_cpus(const AfSnapshot *snapshot, const AfPlan *plan, int irq)
-{
-	const AfPlanEntry *entry = irq >= 0 ? af_plan_lookup(plan, (guint)irq) : NULL;
-	const AfIrq *i;
-
-	if (irq < 0)
-		return NULL;
-	if (entry && entry->planned)
-		return entry->planned;
-	i = af_snapshot_lookup(snapshot, (guint)irq);
-	return i ? af_irq_serving_cpus(i) : NULL;
-}
-
 /* 0 same CPU, 1 core, 2 cache, 3 node, 4 package, 5 anywhere (or unknown). */
 static guint cpu_distance(const AfTopology *topology, guint a, guint b)
 {

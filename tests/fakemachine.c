@@ -47,7 +47,7 @@ static void read_housekeeping(AfFakeMachine *m)
 
 	g_clear_pointer(&m->hk, af_housekeeping_free);
 	r = af_housekeeping_read(m->sysroot, m->snapshot->cmdline, m->snapshot->online,
-				 m->snapshot->possible, m->policy, &m->hk);
+				 m->snapshot->possible, m->policy, NULL, &m->hk);
 	if (r < 0)
 		g_error("fake machine: no housekeeping: %s", g_strerror(-r));
 }

@@ -16,6 +16,8 @@ static char *format_field(const AfPolicy *p, const char *field)
 		return af_cpuset_format_list(p->isolated);
 	if (g_str_equal(field, "banned"))
 		return af_cpuset_format_list(p->banned);
+	if (g_str_equal(field, "irqbalance_env"))
+		return g_strjoinv("|", p->irqbalance_env);
 	if (g_str_equal(field, "mode"))
 		return g_strdup(p->mode == AF_PLACEMENT_PACK ? "pack" : "spread");
 	if (g_str_equal(field, "numa_local"))
@@ -36,6 +38,8 @@ static char *format_field(const AfPolicy *p, const char *field)
 		return g_strdup(p->restore_on_exit ? "true" : "false");
 	if (g_str_equal(field, "state_dir"))
 		return g_strdup(p->state_dir);
+	if (g_str_equal(field, "metrics_file"))
+		return g_strdup(p->metrics_file ? p->metrics_file : "(default)");
 	g_assert_not_reached();
 }
 
@@ -45,6 +49,9 @@ static void test_new_defaults(void)
 
 	g_assert_true(af_cpuset_is_empty(p->isolated));
 	g_assert_true(af_cpuset_is_empty(p->banned));
+	g_assert_cmpuint(g_strv_length(p->irqbalance_env), ==, 2);
+	g_assert_cmpstr(p->irqbalance_env[0], ==, "/etc/sysconfig/irqbalance");
+	g_assert_cmpstr(p->irqbalance_env[1], ==, "/etc/default/irqbalance");
 	g_assert_cmpint(p->mode, ==, AF_PLACEMENT_SPREAD);
 	g_assert_true(p->numa_local);
 	g_assert_cmpuint(p->max_irqs_per_cpu, ==, 200);
@@ -55,6 +62,7 @@ static void test_new_defaults(void)
 	g_assert_cmpuint(p->debounce_ms, ==, 20);
 	g_assert_false(p->restore_on_exit);
 	g_assert_cmpstr(p->state_dir, ==, AF_LOCALSTATEDIR "/lib/affinityd");
+	g_assert_null(p->metrics_file);
 	g_assert_cmpuint(p->rules->len, ==, 0);
 }
 
@@ -70,6 +78,11 @@ static const GoodCase good_cases[] = {
 	{ "[cpus]\nbanned = 0 \n", "banned", "0" },
 	{ "[cpus]\nbanned=8191", "banned", "8191" }, /* last CPU, no final newline */
 	{ "[cpus]\nbanned=0-15:2/4\n", "banned", "0-1,4-5,8-9,12-13" },
+	{ "", "irqbalance_env", "/etc/sysconfig/irqbalance|/etc/default/irqbalance" },
+	{ "[cpus]\nirqbalance_env=\n", "irqbalance_env", "" },
+	{ "[cpus]\nirqbalance_env= /a\t /b/c  \n", "irqbalance_env", "/a|/b/c" },
+	{ "[cpus]\nirqbalance_env=/etc/crio/irqbalance\n", "irqbalance_env",
+	  "/etc/crio/irqbalance" },
 	{ "[placement]\nmode=pack\n", "mode", "pack" },
 	{ "[placement]\nmode=spread\n", "mode", "spread" },
 	{ "[placement]\nnuma_local=false\n", "numa_local", "false" },
@@ -89,6 +102,9 @@ static const GoodCase good_cases[] = {
 	{ "[daemon]\nrestore_on_exit=true\n", "restore_on_exit", "true" },
 	{ "[daemon]\nrestore_on_exit=1\n", "restore_on_exit", "true" },
 	{ "[daemon]\nstate_dir=/run/affinityd\n", "state_dir", "/run/affinityd" },
+	{ "[daemon]\nmetrics_file=/run/a.prom\n", "metrics_file", "/run/a.prom" },
+	{ "[daemon]\nmetrics_file=\n", "metrics_file", "" },
+	{ "", "metrics_file", "(default)" },
 	/* Indented header, CRLF, a GKeyFile escape for a space. */
 	{ "  [daemon]  \r\n\tstate_dir = /srv/a\\sb\r\n", "state_dir", "/srv/a b" },
 	/* Comments, blank lines, a commented key and empty groups are ignored. */
@@ -138,9 +154,9 @@ static const ErrorCase error_cases[] = {
 	{ "[rule:]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: [rule:] needs a name" },
 	{ "[daemon]\n\ninterval=5\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:3: unknown key 'interval' in [daemon]; valid keys: interval_ms, "
-	  "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir" },
+	  "min_move_interval_ms, debounce_ms, restore_on_exit, state_dir, metrics_file" },
 	{ "[cpus]\nbaned=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned" },
+	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned, irqbalance_env" },
 	{ "[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'max_irqs' in [placement]; valid keys: mode, numa_local, "
 	  "max_irqs_per_cpu, hysteresis_percent, min_load_rate" },
@@ -182,8 +198,13 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: min_move_interval_ms: '86400001' is out of range 0..86400000" },
 	{ "[daemon]\ndebounce_ms=10001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: debounce_ms: '10001' is out of range 0..10000" },
+	{ "[cpus]\nirqbalance_env=/etc/default/irqbalance irqbalance\n",
+	  G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: irqbalance_env: 'irqbalance' is not an absolute path" },
 	{ "[daemon]\nstate_dir=var/lib\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: 'var/lib' is not an absolute path" },
+	{ "[daemon]\nmetrics_file=a.prom\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: metrics_file: 'a.prom' is not an absolute path" },
 	{ "[daemon]\nstate_dir=/a\\qb\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: state_dir: invalid escape sequence" },
 	{ "[cpus]\nisolated=1-\n", G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -350,6 +371,11 @@ static void test_copy_equal(void)
 	g_assert_true(af_policy_equal(p, copy));
 	rule = g_ptr_array_index(copy->rules, 0);
 	af_cpuset_add(rule->cpus, 3);
+	g_assert_false(af_policy_equal(p, copy));
+	g_clear_pointer(&copy, af_policy_free);
+	copy = af_policy_copy(p);
+	g_free(copy->irqbalance_env[1]);
+	copy->irqbalance_env[1] = NULL;
 	g_assert_false(af_policy_equal(p, copy));
 	g_assert_null(af_policy_copy(NULL));
 }
@@ -561,8 +587,9 @@ static void test_match_table(void)
 
 /* Every key of the format, each of which the shipped file must show. */
 static const char *const all_keys[] = {
-	"isolated", "banned", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
+	"isolated", "banned", "irqbalance_env", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
 	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
+	"metrics_file",
 	"rps", "xps", "arfs_refresh", "arfs_fixed_in", "rfs_flow_entries", "napi_threads",
 };
 
@@ -630,6 +657,8 @@ static void test_conf_uncommented(void)
 	/* The file shows the packaged state_dir; the built default follows --localstatedir. */
 	g_free(expected->state_dir);
 	expected->state_dir = g_strdup("/var/lib/affinityd");
+	/* The file shows the default's file; unset means "that file if its directory exists". */
+	expected->metrics_file = g_strdup(AF_DEFAULT_METRICS_FILE);
 	/* The file shows the built-in table of fixed kernels. */
 	expected->arfs_fixed_in = g_strdup(AF_RMAPFIX_BUILTIN_TABLE);
 	g_assert_true(af_policy_equal(p, expected));

@@ -517,6 +517,7 @@ static AfPlan *steered_plan(AfFakeMachine **ret_machine)
 
 	af_fake_add_nic(m, &nic, 40, 2, FALSE, "0-3", "0-3", "", TRUE);
 	g_assert_cmpint(af_fake_plan(m, NULL, &plan), ==, 0);
+	plan->free_steering = (GDestroyNotify)af_steering_free;
 	g_assert_cmpint(af_steering_compute(m->snapshot, m->hk, m->policy, plan, &plan->steering),
 			==, 0);
 	*ret_machine = g_steal_pointer(&m);

@@ -72,13 +72,18 @@ static void test_has_fix(void)
 		const char *release, *table;
 		gboolean fixed;
 	} cases[] = {
-		/* The built-in table: mainline 7.0 and later only. */
+		/* The built-in table: 7.0 on, 6.19.6 and 6.18.16 on. */
 		{"7.0.0", NULL, TRUE},
 		{"7.0-rc1", NULL, TRUE},
 		{"7.1.3-amd64", NULL, TRUE},
 		{"8.0", NULL, TRUE},
-		{"6.19.9", NULL, FALSE},
-		{"6.18.44-fc-v1272", NULL, FALSE},
+		{"6.19.9", NULL, TRUE},
+		{"6.19.6", NULL, TRUE},
+		{"6.19.5", NULL, FALSE},
+		{"6.18.44-fc-v1272", NULL, TRUE},
+		{"6.18.16+deb13-amd64", NULL, TRUE},
+		{"6.18.15", NULL, FALSE},
+		{"6.17.13", NULL, FALSE},
 		{"6.12.118+deb12-amd64", NULL, FALSE},
 		{"6.1.0-56-amd64", NULL, FALSE},
 		{"garbage", NULL, FALSE},
