@@ -7,10 +7,15 @@
 #             traffic (afvm-react load): writes, CPU time
 #   hotplug   AF_BENCH_REPS offline/online cycles of a housekeeping CPU,
 #             timed by afvm-react hotplug; writes per event
+#   rmap      AF_BENCH_RMAP_REPS offlines of the CPU serving e1000e's rx
+#             IRQ, each timed by afvm-rmap until the cpu_rmap over e1000e's
+#             rx and tx (the test module, tests/vm/rmap/) is fresh again,
+#             then the CPU back online and AF_BENCH_SETTLE_MS of pause
 #   stop      SIGTERM; what is left of the masks the guest booted with
 # Writes are counted by the kernel (guest-lib.sh's kwrites: every write to
 # /proc/irq/N/smp_affinity{,_list}, with the writer's command name and the
-# result). Raw results go to $AF_OUT; the host prints the table from them.
+# result; steering-lib.sh's swrites: every write to a queue's rps_cpus or
+# xps_cpus). Raw results go to $AF_OUT; the host prints the table from them.
 #
 # irqbalance is Debian's package (AF_IRQBALANCE, unpacked by the host from
 # `apt-get download irqbalance`), run as its systemd unit runs it:
@@ -26,12 +31,14 @@
 # AF_BENCH_DEBUG=1 adds --debug (replan timings in its log; costs CPU
 # time, so not for the numbers).
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
+. "$AF_SRCDIR/tests/vm/steering-lib.sh"
 
 react=$AF_BUILDDIR/bench/afvm-react
 reps=${AF_BENCH_REPS:-5}
 steady_s=${AF_BENCH_STEADY_S:-60}
 settle_ms=${AF_BENCH_SETTLE_MS:-11000}
 timeout_ms=${AF_BENCH_TIMEOUT_MS:-30000}
+rmap_reps=${AF_BENCH_RMAP_REPS:-3}
 # The poller sits on an isolated CPU, away from the balancers.
 pin=7
 out=$AF_OUT
@@ -46,6 +53,7 @@ info "reps $reps"
 info "steady_s $steady_s"
 info "settle_ms $settle_ms"
 info "timeout_ms $timeout_ms"
+info "rmap_reps $rmap_reps"
 
 # Which IRQs are movable and which managed, before any balancer ran.
 dry_run_plan "$out/plan.json" || finish
@@ -85,6 +93,15 @@ loadpid=$!
 irq_sample
 echo "$IRQ_TABLE" >"$out/table.initial"
 kwrites_start || not_ok "kernel write tracing starts"
+swrites_start || not_ok "kernel steering write tracing starts"
+# A cpu_rmap over e1000e's rx and tx, as an aRFS driver keeps one, and
+# its ntuple-filters on: affinityd takes e1000e for an aRFS NIC.
+set -- $(irq_find "$eth-rx-0")
+rx=${1:-}
+set -- $(irq_find "$eth-tx-0")
+tx=${1:-}
+rmap_load -n "$eth" "$rx" "$tx" || not_ok "the cpu_rmap module attaches to e1000e's rx and tx ($rx, $tx)"
+info "rmap_irqs $rx $tx"
 
 # ticks PID: utime+stime of PID in clock ticks.
 ticks() {
@@ -123,6 +140,7 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	check "$b is running after its start" kill -0 "$pid"
 	sleep 5
 	kwrites >"$out/$b.kw.start"
+	swrites >"$out/$b.sw.start"
 
 	kwrites_clear
 	irq_sample
@@ -131,6 +149,7 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	sleep "$steady_s"
 	t1=$(ticks "$pid")
 	kwrites >"$out/$b.kw.steady"
+	swrites >"$out/$b.sw.steady"
 	irq_sample
 	echo "$IRQ_TABLE" >"$out/$b.table.steady1"
 
@@ -138,11 +157,37 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	"$react" -p $pin hotplug "$hk" "$movable" "$reps" "$timeout_ms" "$settle_ms" \
 		>"$out/$b.react" 2>"$out/$b.react.err"
 	kwrites >"$out/$b.kw.hotplug"
+	swrites >"$out/$b.sw.hotplug"
 	t2=$(ticks "$pid")
 	echo "steady_ticks $((t1 - t0))" >"$out/$b.cpu"
 	echo "total_ticks $t2" >>"$out/$b.cpu"
 	echo "hwm_kb $(hwm "$pid")" >>"$out/$b.cpu"
 	check "$b is running after the hotplug cycles" kill -0 "$pid"
+
+	# Each offline takes the CPU serving rx (steady traffic keeps it
+	# firing); "broken" when that was its only CPU, which the host counts.
+	: >"$out/$b.rmap"
+	i=0
+	while [ "$i" -lt "$rmap_reps" ]; do
+		i=$((i + 1))
+		irq_sample
+		set -- $(irq_row "$rx")
+		mask=${3:--} cpu=${4:--}
+		case "$cpu" in
+		0 | *[!0-9]*)
+			echo "rep $i cpu $cpu mask $mask broken - fresh_ms - (CPU 0 or none: not taken offline)" >>"$out/$b.rmap"
+			continue
+			;;
+		esac
+		"$AF_BUILDDIR/tests/vm/afvm-rmap" offline "$cpu" "$timeout_ms" >"$out/$b.rmap.$i" 2>&1 ||
+			not_ok "afvm-rmap offline $cpu ($b, rep $i)"
+		"$AF_PROBE" set "/sys/devices/system/cpu/cpu$cpu/online" 1 >/dev/null
+		broken=$(awk -v irq="$rx" '$1 == "irq" && $2 == irq { print $4 }' "$out/$b.rmap.$i")
+		fresh=$(sed -n 's/^result fresh_ms //p' "$out/$b.rmap.$i")
+		echo "rep $i cpu $cpu mask $mask broken ${broken:--} fresh_ms ${fresh:--}" >>"$out/$b.rmap"
+		sleep $((settle_ms / 1000))
+	done
+	check "$b is running after the rmap offlines" kill -0 "$pid"
 
 	kwrites_clear
 	kill -TERM "$pid"

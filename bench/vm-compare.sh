@@ -23,7 +23,9 @@
 # irqbalance's 10 s period, so each cycle's writes are counted in it),
 # AF_BENCH_TIMEOUT_MS (bounded waits, 30000), AF_BENCH_DEBUG=1 (affinityd
 # --debug, for diagnosis; its log is in bench/work/out/affinityd.log),
-# AF_BENCH_BALANCERS ("affinityd irqbalance"; one of them for a quicker run).
+# AF_BENCH_BALANCERS ("affinityd irqbalance"; one of them for a quicker run),
+# AF_BENCH_RMAP_REPS (offlines of e1000e rx's CPU timed to a fresh cpu_rmap,
+# 3; the rmap is the test module tests/vm/rmap/, built for each kernel).
 # Needs root (as the VM tests: network namespace, tap device).
 set -eu
 
@@ -40,7 +42,8 @@ die() {
 	echo "vm-compare: $*" >&2
 	exit 1
 }
-for prog in daemon/affinityd bench/afvm-react tests/vm/afvm-irq tests/vm/afvm-plan; do
+rmap_reps=${AF_BENCH_RMAP_REPS:-3}
+for prog in daemon/affinityd bench/afvm-react tests/vm/afvm-irq tests/vm/afvm-plan tests/vm/afvm-rmap; do
 	[ -x "$builddir/$prog" ] || die "$builddir/$prog is not built (make bench-vm builds it)"
 done
 
@@ -67,9 +70,15 @@ done
 run_guest() {
 	rm -rf "$out"
 	mkdir -p "$out"
+	# The cpu_rmap test module, built against this kernel's headers.
+	mkdir -p "$srcdir/tests/vm/work"
+	ko=$(flock "$srcdir/tests/vm/work/.lock" "$srcdir/tests/vm/rmap/build.sh" "$srcdir/tests/vm/work" "$1") ||
+		die "cannot build the cpu_rmap module for $1"
 	start=$(date +%s)
-	# Guest time: boot ~20 s, two balancers × (start, steady, reps × cycle).
-	guest_timeout=$((300 + 2 * (steady_s + 60 + reps * (3 * timeout_ms + settle_ms) / 1000)))
+	# Guest time: boot ~20 s, two balancers × (start, steady, reps × cycle,
+	# rmap reps × (offline, online)).
+	guest_timeout=$((300 + 2 * (steady_s + 60 + reps * (3 * timeout_ms + settle_ms) / 1000 +
+		rmap_reps * (timeout_ms + settle_ms) / 1000)))
 	status=0
 	"$srcdir/tests/vm/run-guest.sh" --out "$out" --kernel "$1" \
 		--scenario "$here/vm-compare-guest.sh" \
@@ -79,6 +88,7 @@ run_guest() {
 		--append "af.bench_reps=$reps af.bench_steady_s=$steady_s af.bench_settle_ms=$settle_ms" \
 		--append "af.bench_timeout_ms=$timeout_ms af.bench_debug=${AF_BENCH_DEBUG:-0}" \
 		--append "af.bench_balancers=$(echo "${AF_BENCH_BALANCERS:-affinityd irqbalance}" | tr ' ' ,)" \
+		--append "af.rmap_ko=$ko af.bench_rmap_reps=$rmap_reps" \
 		-- \
 		-drive file=/dev/null,if=none,id=nv0,format=raw,readonly=on \
 		-device nvme,drive=nv0,serial=x1 \
@@ -140,6 +150,22 @@ settle() {
 cpu_steady() { awk -v t="$(cpu "$1" steady_ticks)" -v k="$(info clk_tck)" -v s="$steady_s" 'BEGIN { printf "%.0f", t * 1000 / k * 60 / s }'; }
 cpu_total() { awk -v t="$(cpu "$1" total_ticks)" -v k="$(info clk_tck)" 'BEGIN { printf "%.0f", t * 1000 / k }'; }
 per_event() { awk -v n="$(writes "$1" hotplug)" -v r="$reps" 'BEGIN { printf "%.1f", n / (2 * r) }'; }
+# swrites BALANCER PHASE: its rps/xps writes in that phase's kernel record.
+swrites() { awk -v c="$1" '$1 == c { n++ } END { print n + 0 }' "$out/$1.sw.$2" 2>/dev/null || echo "?"; }
+sw_per_event() { awk -v n="$(swrites "$1" hotplug)" -v r="$reps" 'BEGIN { printf "%.1f", n / (2 * r) }'; }
+# rmap BALANCER median|max: offline of e1000e rx's CPU -> fresh cpu_rmap,
+# over the repetitions whose offline broke rx's affinity ("-": none did).
+rmap() {
+	awk -v what="$2" '$1 == "rep" && $7 == "broken" && $8 == 1 {
+		v = $10; gt = sub(/^>/, "", v); t[++n] = v + 0; if (gt) over = 1
+	}
+	END {
+		if (!n) { print "-"; exit }
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x }
+		v = (what == "max") ? t[n] : (n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2)
+		printf "%s%.1f\n", (over && what == "max") ? ">" : "", v
+	}' "$out/$1.rmap" 2>/dev/null || echo "?"
+}
 # fired BALANCER: movable IRQs whose count rose during its steady state.
 fired() {
 	[ -f "$out/$1.table.steady1" ] || return 0
@@ -163,6 +189,10 @@ metrics() {
 	echo "writes at start (first 5 s after placed)|$(writes affinityd start)|$(writes irqbalance start)|"
 	echo "writes in ${steady_s} s steady state|$(writes affinityd steady)|$(writes irqbalance steady)|0"
 	echo "writes per hotplug event|$(per_event affinityd)|$(per_event irqbalance)|"
+	echo "steering writes (rps/xps) in steady state|$(swrites affinityd steady)|$(swrites irqbalance steady)|0"
+	echo "steering writes (rps/xps) per hotplug event|$(sw_per_event affinityd)|$(sw_per_event irqbalance)|"
+	echo "offline -> fresh aRFS rmap, median (ms)|$(rmap affinityd median)|$(rmap irqbalance median)|<= 100"
+	echo "offline -> fresh aRFS rmap, max (ms)|$(rmap affinityd max)|$(rmap irqbalance max)|<= 100"
 	echo "CPU time per minute, steady state (ms)|$(cpu_steady affinityd)|$(cpu_steady irqbalance)|"
 	echo "CPU time, whole run until stop (ms)|$(cpu_total affinityd)|$(cpu_total irqbalance)|"
 	echo "peak RSS, VmHWM (kB)|$(cpu affinityd hwm_kb)|$(cpu irqbalance hwm_kb)|"
@@ -191,6 +221,11 @@ notes() {
 	for b in affinityd irqbalance; do
 		[ -f "$out/$b.react" ] || continue # AF_BENCH_BALANCERS left it out
 		awk -v b="$b" '/^rep / { printf "  %-10s rep %s: cpu%s served %s broken %s; off %s, on placed %s, on serves %s ms\n", b, $2, $4, $6, $8, $12, $16, $18 }' "$out/$b.react" 2>/dev/null
+	done
+	echo "cpu_rmap over e1000e rx/tx (the offline of rx's CPU; broken: it took rx's only CPU):"
+	for b in affinityd irqbalance; do
+		[ -f "$out/$b.rmap" ] || continue
+		sed "s/^/  $b /" "$out/$b.rmap"
 	done
 	# What the stop of affinityd (restore_on_exit=true) did not put back, and
 	# what the write-back after it could not.

@@ -3,13 +3,15 @@
 # runs one scenario script inside the guest (see guest-init.sh).
 #   run-guest.sh --out DIR --scenario ABS-PATH [--kernel SLOT|VERSION] [--smp SPEC]
 #                [--cpu MODEL] [--mem MB] [--timeout S] [--tap NAME [--tap-addr CIDR]]
-#                [--append "KERNEL ARGS"]... [-- QEMU-ARGS...]
+#                [--ns-run CMD] [--append "KERNEL ARGS"]... [-- QEMU-ARGS...]
 # --kernel: a kernel slot (kernel.sh: 6.1, 6.12, 6.12-rt; default
 # $AF_VM_SLOT, else 6.1) or an installed version. DIR receives serial.log,
 # tap (the scenario's stdout) and status. --tap creates a multi-queue tap
 # device NAME in the namespace for "-netdev tap,ifname=NAME,queues=N,...";
 # --tap-addr gives it an address in the namespace, so the guest's packets to
-# it get answers (ARP replies: the NIC's receive IRQs fire). Exit status: the
+# it get answers (ARP replies: the NIC's receive IRQs fire). --ns-run runs
+# the shell command CMD in the namespace while the guest runs (traffic into
+# the guest from outside; killed when the guest ends). Exit status: the
 # scenario's, 124 when the guest outlived its timeout, 125 when the guest
 # could not run it.
 # At most AF_VM_GUESTS guests (default 2, one per core of the CI machine)
@@ -19,9 +21,10 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 out="" scenario="" slot=${AF_VM_SLOT:-6.1} cpu=max smp=4 mem=1024 timeout_s=300 tap="" tap_addr="" append=""
+ns_run=""
 
 usage() {
-	sed -n '2,17p' "$0" >&2
+	sed -n '2,19p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2 && shift 2 ;;
 	--tap) tap=$2 && shift 2 ;;
 	--tap-addr) tap_addr=$2 && shift 2 ;;
+	--ns-run) ns_run=$2 && shift 2 ;;
 	--append) append="$append $2" && shift 2 ;;
 	--) shift && break ;;
 	*) usage ;;
@@ -78,9 +82,13 @@ rm -f "$out/serial.log" "$out/tap" "$out/status"
 initrd=$(flock "$here/work/.lock" "$here/mkinitramfs.sh" "$here/work" "$kver") || exit 125
 
 ns=afvm-$$
-qpid=""
+qpid="" nspid=""
 cleanup() {
 	trap - EXIT INT TERM HUP
+	if [ -n "$nspid" ]; then
+		kill "$nspid" 2>/dev/null || true
+		wait "$nspid" 2>/dev/null || true
+	fi
 	if [ -n "$qpid" ]; then
 		kill "$qpid" 2>/dev/null || true
 		wait "$qpid" 2>/dev/null || true
@@ -122,6 +130,10 @@ timeout -k 10 "$timeout_s" ip netns exec "$ns" qemu-system-x86_64 \
 	-virtfs "local,path=$out,mount_tag=results,security_model=none" \
 	$tree_args "$@" </dev/null 9>&- &
 qpid=$!
+if [ -n "$ns_run" ]; then
+	ip netns exec "$ns" sh -c "$ns_run" </dev/null 9>&- &
+	nspid=$!
+fi
 rc=0
 wait "$qpid" || rc=$?
 qpid=""
