@@ -6,7 +6,10 @@
  * recorder on; hwloc reads through its own fsroot, so the topology subtrees
  * are copied whole. Links are recreated as links, with their targets, and
  * never followed out of the tree. Reads only: nothing under the source is
- * written.
+ * written. On the live machine the ethtool answers of every interface
+ * (ioctls, which a tree cannot answer) are written into the tree too, as
+ * affinityd-capture/ethtool/IFNAME (lib/ethtool.h); from a tree they are
+ * copied as read.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ethtool.h"
 #include "housekeeping.h"
 #include "policy.h"
 #include "snapshot.h"
@@ -46,8 +50,16 @@ typedef enum {
 typedef struct {
 	int src_fd; /* the source root */
 	int dst_fd; /* DIR */
+	gboolean quiet; /* --quiet: no listing, no summary */
 	guint n_files, n_links, n_dirs, n_skipped;
 } Capture;
+
+/* What could not be copied is named, --quiet or not: the copy lacks it. */
+static void skip(Capture *c, const char *rel, int r)
+{
+	fprintf(stderr, "affinityd-capture: Skipped /%s: %s\n", rel, g_strerror(-r));
+	c->n_skipped++;
+}
 
 static char *join(const char *dir, const char *name)
 {
@@ -132,7 +144,7 @@ static int write_file(Capture *c, const char *rel, const struct stat *st, CopyKi
 	if (r < 0)
 		return r;
 	c->n_files++;
-	if (kind == COPY_CONTENT)
+	if (kind == COPY_CONTENT && !c->quiet)
 		printf("%s\n", rel);
 	return 0;
 }
@@ -156,7 +168,8 @@ static int make_link(Capture *c, const char *rel, const char *target)
 	if (symlinkat(target, c->dst_fd, rel) < 0)
 		return errno == EEXIST ? 0 : -errno;
 	c->n_links++;
-	printf("%s -> %s\n", rel, target);
+	if (!c->quiet)
+		printf("%s -> %s\n", rel, target);
 	return 0;
 }
 
@@ -281,9 +294,10 @@ static void capture_listing(Capture *c, const char *rel)
 		return;
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree char *entry = join(rel, g_ptr_array_index(names, i));
+		int r = capture_path(c, entry, 0, COPY_SHAPE, NULL);
 
-		if (capture_path(c, entry, 0, COPY_SHAPE, NULL) < 0)
-			c->n_skipped++;
+		if (r < 0)
+			skip(c, entry, r);
 	}
 }
 
@@ -298,20 +312,24 @@ static void capture_tree(Capture *c, const char *rel)
 		g_autofree char *entry = join(rel, g_ptr_array_index(names, i));
 		g_autofree char *target = NULL;
 		struct stat st;
+		int r = 0;
 
 		if (fstatat(c->src_fd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
-			if (read_link(c, entry, &target) < 0 || make_link(c, entry, target) < 0)
-				c->n_skipped++;
+			r = read_link(c, entry, &target);
+			if (r == 0)
+				r = make_link(c, entry, target);
 		} else if (S_ISDIR(st.st_mode)) {
-			if (make_dir(c, entry) == 0)
+			r = make_dir(c, entry);
+			if (r == 0)
 				capture_tree(c, entry);
 		} else if (S_ISREG(st.st_mode) && (st.st_mode & 0444)) {
 			/* Write-only attributes (0200) have nothing to read. */
-			if (write_file(c, entry, &st, COPY_CONTENT) < 0)
-				c->n_skipped++;
+			r = write_file(c, entry, &st, COPY_CONTENT);
 		}
+		if (r < 0)
+			skip(c, entry, r);
 	}
 }
 
@@ -320,8 +338,13 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Runs the reads affinityd does on the source and returns the paths they touched, sorted. */
-static int record_reads(const char *source, GPtrArray **ret_paths)
+/*
+ * Runs the reads affinityd does on the source and returns the paths they
+ * touched, sorted, and the network interfaces it found; on failure *ret_why
+ * says why, naming the file at fault.
+ */
+static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **ret_interfaces,
+			char **ret_why)
 {
 	g_autoptr(AfSysroot) sysroot = NULL;
 	g_autoptr(GHashTable) recorded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -334,18 +357,30 @@ static int record_reads(const char *source, GPtrArray **ret_paths)
 	int r;
 
 	r = af_sysroot_open(source, &sysroot);
-	if (r < 0)
+	if (r < 0) {
+		*ret_why = g_strdup(g_strerror(-r));
 		return r;
+	}
 	af_sysroot_set_recorder(sysroot, recorded);
 	r = af_snapshot_read(sysroot, NULL, &snapshot);
-	if (r < 0)
+	if (r < 0) {
+		af_sysroot_set_recorder(sysroot, NULL);
+		*ret_why = af_snapshot_explain_failure(sysroot, r);
 		return r;
+	}
 	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,
-				 policy, &hk);
-	if (r < 0)
+				 policy, NULL, &hk);
+	if (r < 0) {
+		*ret_why = g_strdup(g_strerror(-r));
 		return r;
+	}
 	af_sysroot_set_recorder(sysroot, NULL);
 
+	*ret_interfaces = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < snapshot->netifs->interfaces->len; i++)
+		g_ptr_array_add(
+			*ret_interfaces,
+			g_strdup(((AfNetif *)snapshot->netifs->interfaces->pdata[i])->name));
 	paths = g_ptr_array_new_with_free_func(g_free);
 	g_hash_table_iter_init(&iter, recorded);
 	while (g_hash_table_iter_next(&iter, &path, NULL))
@@ -375,16 +410,72 @@ static int open_destination(const char *dest, int *ret_fd)
 	return 0;
 }
 
-static int capture(const char *source, const char *dest)
+/* A new file rel in DIR with text. */
+static int write_text(Capture *c, const char *rel, const char *text)
 {
-	g_autoptr(GPtrArray) paths = NULL;
-	Capture c = { .src_fd = -1, .dst_fd = -1 };
+	gsize done = 0, length = strlen(text);
+	int fd, r = 0;
+
+	fd = openat(c->dst_fd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (done < length && r == 0) {
+		ssize_t n = write(fd, text + done, length - done);
+
+		if (n < 0 && errno != EINTR)
+			r = -errno;
+		else if (n > 0)
+			done += (gsize)n;
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/* The live kernel's ethtool answers, written where a tree's query reads them. */
+static void capture_ethtool(Capture *c, const char *source, GPtrArray *interfaces)
+{
+	g_autoptr(AfSysroot) sysroot = NULL;
+
+	if (af_sysroot_open(source, &sysroot) < 0 || !af_sysroot_is_live(sysroot))
+		return;
+	for (guint i = 0; i < interfaces->len; i++) {
+		const char *name = interfaces->pdata[i];
+		g_autoptr(AfEthtoolInfo) info = NULL;
+		g_autofree char *text = NULL, *dir = NULL, *path = NULL;
+		int r;
+
+		if (af_ethtool_query(sysroot, name, &info) < 0)
+			continue;
+		text = af_ethtool_format(info);
+		dir = g_build_filename(AF_ETHTOOL_TREE_DIR + 1, NULL);
+		path = g_build_filename(dir, name, NULL);
+		r = make_dir(c, "affinityd-capture");
+		if (r == 0)
+			r = make_dir(c, dir);
+		if (r == 0)
+			r = write_text(c, path, text);
+		if (r < 0) {
+			skip(c, path, r);
+			continue;
+		}
+		c->n_files++;
+		if (!c->quiet)
+			printf("%s (ethtool)\n", path);
+	}
+}
+
+static int capture(const char *source, const char *dest, gboolean quiet)
+{
+	g_autoptr(GPtrArray) paths = NULL, interfaces = NULL;
+	g_autofree char *why = NULL;
+	Capture c = { .src_fd = -1, .dst_fd = -1, .quiet = quiet };
 	int r;
 
-	r = record_reads(source, &paths);
+	r = record_reads(source, &paths, &interfaces, &why);
 	if (r < 0) {
 		fprintf(stderr, "affinityd-capture: Failed to read the machine under %s: %s\n",
-			source, g_strerror(-r));
+			source, why);
 		return 1;
 	}
 	r = open_destination(dest, &c.dst_fd);
@@ -411,8 +502,7 @@ static int capture(const char *source, const char *dest)
 		if (r == -ENOENT || r == -ENOTDIR)
 			continue;
 		if (r < 0) {
-			fprintf(stderr, "affinityd-capture: Skipped /%s: %s\n", path, g_strerror(-r));
-			c.n_skipped++;
+			skip(&c, path, r);
 			continue;
 		}
 		if (fstatat(c.src_fd, *resolved ? resolved : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -428,19 +518,26 @@ static int capture(const char *source, const char *dest)
 		if (fstatat(c.src_fd, resolved, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 			capture_tree(&c, resolved);
 	}
+	capture_ethtool(&c, source, interfaces);
 	close(c.src_fd);
 	close(c.dst_fd);
-	printf("affinityd-capture: %u files, %u links, %u directories written to %s; %u skipped\n",
-	       c.n_files, c.n_links, c.n_dirs, dest, c.n_skipped);
+	if (!quiet)
+		printf("affinityd-capture: %u files, %u links, %u directories written to %s; %u "
+		       "skipped\n",
+		       c.n_files, c.n_links, c.n_dirs, dest, c.n_skipped);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
 	g_autofree char *source = NULL;
+	gboolean quiet = FALSE, version = FALSE;
 	const GOptionEntry entries[] = {
 		{ "sysroot", 0, 0, G_OPTION_ARG_FILENAME, &source,
 		  "Capture from the tree under SRC instead of this machine", "SRC" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		  "Print nothing but what could not be copied (on standard error)", NULL },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new("DIR");
@@ -450,12 +547,17 @@ int main(int argc, char **argv)
 		"Copies the /proc and /sys files affinityd reads into DIR, for --sysroot.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		fprintf(stderr, "affinityd-capture: %s\n", error->message);
+		fprintf(stderr, "affinityd-capture: %s (see affinityd-capture --help)\n",
+			error->message);
 		return 2;
+	}
+	if (version) {
+		printf("affinityd-capture %s\n", PACKAGE_VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "affinityd-capture: expected one DIR (see --help)\n");
+		fprintf(stderr, "affinityd-capture: expected one DIR (see affinityd-capture --help)\n");
 		return 2;
 	}
-	return capture(source ? source : "/", argv[1]);
+	return capture(source ? source : "/", argv[1], quiet);
 }

@@ -14,12 +14,17 @@
 #include "debounce.h"
 #include "engine.h"
 #include "events.h"
+#include "cgroupwatch.h"
 #include "configwatch.h"
+#include "filewatch.h"
+#include "ethwatch.h"
 #include "irqscan.h"
 #include "moveguard.h"
 #include "linkwatch.h"
+#include "metrics.h"
 #include "options.h"
 #include "statedir.h"
+#include "steerapply.h"
 #include "udev.h"
 
 typedef struct AfDaemonCounters {
@@ -30,6 +35,8 @@ typedef struct AfDaemonCounters {
 	guint64 deferred; /* load moves held back by the minimum interval */
 	guint64 fights;   /* IRQs given up on in an event window */
 	guint64 reloads;  /* configurations loaded after start-up */
+	guint64 steer_writes;	/* rps/xps/RFS/NAPI values that changed */
+	guint64 rmap_refreshes; /* aRFS IRQs rewritten to refresh their rmap */
 } AfDaemonCounters;
 
 typedef struct AfDaemon {
@@ -57,12 +64,18 @@ typedef struct AfDaemon {
 	/* Writes: minimum interval, fights after hotplug. */
 	AfMoveGuard *guard;
 	GHashTable *fight_warned;  /* IRQs warned about in this window */
+	GHashTable *machine_warned; /* warnings logged, still holding (warnings.h) */
 	guint verify_source;       /* re-check shortly after a hotplug event */
 
 	/* Event sources. */
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
+	AfEthWatch *ethtool; /* ethtool netlink notifications: channels, features */
 	AfConfigWatch *config_watch;
+	AfFileWatch *env_watch;	     /* irqbalance's environment files (isolation.c) */
+	AfCgroupWatch *cgroup_watch; /* cgroup v2 partitions (isolation.c) */
+	char *cgroup_isolated_seen;  /* root cpuset.cpus.isolated as last read; NULL before */
+	char *default_affinity_seen; /* /proc/irq/default_smp_affinity as last read */
 	guint scan_source;
 	guint scan_interval_ms;
 	guint watchdog_source;
@@ -72,10 +85,17 @@ typedef struct AfDaemon {
 	 * originals in the state directory, full CPUs, per-IRQ backoff. */
 	AfStateDir *statedir;
 	AfApply *apply;
+	AfSteerApply *steer; /* network steering writes */
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
 
 	AfDaemonCounters counters;
+
+	/* Metrics (metrics.c): the counters, the file (NULL: none). */
+	AfMetrics *metrics;
+	char *metrics_path;
+	gboolean metrics_warned; /* its last write failed, and was warned */
+	gint64 hotplug_since_us; /* the first hotplug event the next replan answers; 0 none */
 } AfDaemon;
 
 /* mark.c: notes an event (what: one line for STATUS=) and schedules the replan. */
@@ -90,6 +110,26 @@ void af_daemon_start_scan(AfDaemon *daemon);
 void af_daemon_stop_scan(AfDaemon *daemon);
 /* One look now: marks IRQS when IRQs came or went, LOAD when the load shifted. */
 void af_daemon_scan(AfDaemon *daemon);
+
+/*
+ * isolation.c: isolation that changes at run time. watch (again, after a
+ * reload) opens inotify on irqbalance's environment files of the policy in
+ * force and on the cgroup tree, and takes the polled files' values as
+ * known; check reads them (root cpuset.cpus.isolated, default_smp_affinity)
+ * and marks ISOLATION when one changed. The scan checks at every interval.
+ */
+void af_daemon_watch_isolation(AfDaemon *daemon);
+void af_daemon_unwatch_isolation(AfDaemon *daemon);
+void af_daemon_check_isolation(AfDaemon *daemon);
+
+/*
+ * metrics.c: open decides the file of the policy in force (at the start and
+ * after a reload); write puts the counters and the last plan's gauges there
+ * (after each replan); close frees.
+ */
+void af_daemon_open_metrics(AfDaemon *daemon);
+void af_daemon_write_metrics(AfDaemon *daemon);
+void af_daemon_close_metrics(AfDaemon *daemon);
 
 /* notify.c: sd_notify and the watchdog; no-ops without NOTIFY_SOCKET. */
 void af_daemon_notify_ready(AfDaemon *daemon);

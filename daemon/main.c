@@ -47,11 +47,12 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 		"Places hardware interrupts on housekeeping CPUs, near their devices.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
-		fprintf(stderr, "affinityd: %s\n", error->message);
+		fprintf(stderr, "affinityd: %s (see affinityd --help)\n", error->message);
 		return -1;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "affinityd: unexpected argument '%s'\n", argv[1]);
+		fprintf(stderr, "affinityd: unexpected argument '%s' (see affinityd --help)\n",
+			argv[1]);
 		return -1;
 	}
 	if (version) {
@@ -69,12 +70,14 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 	o->mode = dry_run ? AF_MODE_DRY_RUN : oneshot ? AF_MODE_ONESHOT : AF_MODE_DAEMON;
 	if (!o->sysroot)
 		o->sysroot = g_strdup("/");
+	o->config_given = o->config != NULL;
 	if (!o->config)
 		o->config = g_build_filename(AF_SYSCONFDIR, "affinityd", "affinityd.conf", NULL);
 	o->config_dropins = g_strconcat(o->config, ".d", NULL);
 	o->engine = (AfEngineSetup){
 		.root = o->sysroot,
 		.config = o->config,
+		.config_required = o->config_given,
 		.dropins = o->config_dropins,
 		.read_only = o->mode == AF_MODE_DRY_RUN,
 	};

@@ -44,6 +44,8 @@ void af_daemon_mark(AfDaemon *daemon, AfEventFlags flags, const char *what)
 	if (flags == 0)
 		return;
 	daemon->counters.events++;
+	if ((flags & AF_EVENT_HOTPLUG) && !daemon->hotplug_since_us)
+		daemon->hotplug_since_us = now_us;
 	if (what) {
 		g_free(daemon->last_event);
 		daemon->last_event = g_strdup(what);

@@ -21,6 +21,7 @@ typedef struct AfOptions {
 	gboolean json;        /* --json (dry-run) */
 	char *sysroot;        /* --sysroot DIR, default "/" */
 	char *config;         /* --config FILE, default SYSCONFDIR/affinityd/affinityd.conf */
+	gboolean config_given; /* --config was given: the file must exist */
 	char *config_dropins; /* the drop-in directory: CONFIG".d" */
 	char *state_dir;      /* --state-dir DIR; NULL: af_statedir_choose() decides */
 	gboolean foreground;  /* --foreground: plain stderr logging even under the journal */

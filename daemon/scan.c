@@ -10,6 +10,8 @@
  * CPU columns (a hotplug) each mark a replan; the per-IRQ rates of the
  * interval (interrupts per second) become the planner's load table. Below
  * min_load_rate on every CPU, shares are noise and never mark a shift.
+ * Each scan also looks at the isolation files that raise no event
+ * (isolation.c).
  */
 
 /* count interrupts over elapsed_us as interrupts per second. */
@@ -134,6 +136,8 @@ void af_daemon_scan(AfDaemon *daemon)
 static gboolean on_scan(gpointer user_data)
 {
 	af_daemon_scan(user_data);
+	/* Nothing announces these changes every time: the scan looks. */
+	af_daemon_check_isolation(user_data);
 	return G_SOURCE_CONTINUE;
 }
 

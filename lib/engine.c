@@ -3,14 +3,17 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "fakekernel.h"
+#include "steering.h"
 
 /* The configuration files given at open, read again on reload. */
 typedef struct EngineFiles {
 	char *config;
 	char *dropins;
+	gboolean config_required;
 } EngineFiles;
 
 GQuark af_engine_error_quark(void)
@@ -22,6 +25,7 @@ GQuark af_engine_error_quark(void)
 typedef struct EnginePrivate {
 	AfEngine pub;
 	EngineFiles files;
+	AfDefaultAffinity *default_affinity; /* what default_smp_affinity said so far */
 } EnginePrivate;
 
 static EnginePrivate *private_of(AfEngine *engine)
@@ -52,6 +56,10 @@ static int load_policy(const EngineFiles *files, AfPolicy **ret_policy, GError *
 	g_autoptr(GError) local = NULL;
 	int r;
 
+	/* A file named on the command line that is not there is a typo, not the defaults. */
+	if (files->config_required && access(files->config, F_OK) < 0 && errno == ENOENT)
+		return fail(error, -ENOENT, "%s: No such file or directory (given with --config)",
+			    files->config);
 	r = af_policy_load(files->config, files->dropins, ret_policy, &local);
 	if (r < 0) {
 		/* The policy's message already reads "PATH:LINE: reason" or "PATH: reason". */
@@ -73,7 +81,10 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 
 	priv->files.config = g_strdup(setup->config);
 	priv->files.dropins = g_strdup(setup->dropins);
+	priv->files.config_required = setup->config_required;
 	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
+	engine->bans = af_bans_new();
+	priv->default_affinity = af_default_affinity_new();
 	r = load_policy(&priv->files, &engine->policy, error);
 	if (r < 0)
 		return r;
@@ -85,6 +96,8 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 		return fail(error, r, "Failed to open %s: %s", setup->root, g_strerror(-r));
 	if (setup->read_only)
 		af_sysroot_set_write_filter(engine->sysroot, refuse_write, NULL);
+	/* Before any thread exists (engine.h): hwloc's root is set once. */
+	af_topology_use_root(engine->sysroot);
 	*ret_engine = g_steal_pointer(&engine);
 	return 0;
 }
@@ -104,6 +117,8 @@ void af_engine_free(AfEngine *engine)
 		g_hash_table_unref(engine->placement);
 	af_policy_free(engine->policy);
 	af_sysroot_free(engine->sysroot);
+	af_bans_free(engine->bans);
+	af_default_affinity_free(priv->default_affinity);
 	g_free(priv->files.config);
 	g_free(priv->files.dropins);
 	g_free(priv);
@@ -126,6 +141,10 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 {
 	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
+	AfHkRuntime runtime = {
+		.bans = engine->bans,
+		.default_affinity = private_of(engine)->default_affinity,
+	};
 	int r = -ESTALE;
 
 	if (refresh && engine->snapshot)
@@ -133,11 +152,14 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 					&engine->topology, &snapshot);
 	if (r == -ESTALE)
 		r = af_snapshot_read_cached(engine->sysroot, learned, &engine->topology, &snapshot);
-	if (r < 0)
+	if (r < 0) {
+		g_autofree char *why = af_snapshot_explain_failure(engine->sysroot, r);
+
 		return fail(error, r, "Failed to read the machine under %s: %s",
-			    af_sysroot_path(engine->sysroot), g_strerror(-r));
+			    af_sysroot_path(engine->sysroot), why);
+	}
 	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
-				 snapshot->possible, engine->policy, &hk);
+				 snapshot->possible, engine->policy, &runtime, &hk);
 	if (r < 0)
 		return fail(error, r, "Failed to work out the housekeeping CPUs: %s",
 			    g_strerror(-r));
@@ -148,6 +170,16 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	af_snapshot_free(engine->snapshot);
 	engine->snapshot = g_steal_pointer(&snapshot);
 	return 0;
+}
+
+gboolean af_engine_set_ban(AfEngine *engine, const char *name, const AfCpuSet *cpus)
+{
+	return af_bans_set(engine->bans, name, cpus);
+}
+
+void af_engine_note_default_affinity(AfEngine *engine, const AfCpuSet *written)
+{
+	af_default_affinity_note_written(private_of(engine)->default_affinity, written);
 }
 
 static void remember_placement(AfEngine *engine, const AfPlan *plan)
@@ -177,6 +209,14 @@ int af_engine_plan(AfEngine *engine, AfLoad *load, const AfLimits *limits, GErro
 	r = af_plan_check(plan, engine->snapshot, engine->hk, engine->policy, limits, &broken);
 	if (r < 0)
 		return fail(error, r, "Failed to plan: the plan breaks an invariant (%s)", broken);
+	/* Steering follows the IRQs where this plan puts them. */
+	r = af_steering_compute(engine->snapshot, engine->hk, engine->policy, plan,
+				&plan->steering);
+	if (r < 0)
+		return fail(error, r, "Failed to plan network steering: %s", g_strerror(-r));
+	r = af_steering_check(plan->steering, engine->snapshot, engine->hk, plan, &broken);
+	if (r < 0)
+		return fail(error, r, "Failed to plan: the steering breaks a rule (%s)", broken);
 	remember_placement(engine, plan);
 	af_plan_free(engine->plan);
 	engine->plan = g_steal_pointer(&plan);

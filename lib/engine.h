@@ -37,7 +37,8 @@ GQuark af_engine_error_quark(void);
 
 typedef struct AfEngineSetup {
 	const char *root;    /* "/" for this machine, or a tree (--sysroot) */
-	const char *config;  /* the main configuration file (missing: defaults) */
+	const char *config;  /* the main configuration file (missing: defaults, unless...) */
+	gboolean config_required; /* ... it was named on purpose (--config): missing, an error */
 	const char *dropins; /* its drop-in directory (may be NULL) */
 	gboolean read_only;  /* every write through the sysroot fails with EROFS; else a
 				tree other than "/" gets the fake kernel (fakekernel.h) */
@@ -52,9 +53,14 @@ typedef struct AfEngine {
 	AfHousekeeping *hk;	/* of that read */
 	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
+	AfBans *bans;		/* CPUs banned at run time, by name (af_engine_set_ban) */
 } AfEngine;
 
-/* Loads the policy and opens the machine at setup->root. */
+/*
+ * Loads the policy and opens the machine at setup->root. Points hwloc at
+ * that tree for the rest of the process (af_topology_use_root): open the
+ * engine before the program starts any thread.
+ */
 int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **error);
 /* Frees; accepts NULL. */
 void af_engine_free(AfEngine *engine);
@@ -76,8 +82,23 @@ int af_engine_reload(AfEngine *engine, GError **error);
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
 
 /*
+ * Bans cpus under name (bans.h) from the next read on, in place of what
+ * name banned before; NULL or an empty set lifts name's ban. TRUE when the
+ * bans changed: the caller reads and plans again for it to count.
+ */
+gboolean af_engine_set_ban(AfEngine *engine, const char *name, const AfCpuSet *cpus);
+/*
+ * affinityd itself wrote written to /proc/irq/default_smp_affinity: the
+ * next reads of that value are no news (defaultaffinity.h), so a mask
+ * narrowed by affinityd is never taken for another program's ban.
+ */
+void af_engine_note_default_affinity(AfEngine *engine, const AfCpuSet *written);
+
+/*
  * Plans the last look with the last plan's placement as the previous one,
- * load and limits (both may be NULL), and checks the plan's invariants.
+ * load and limits (both may be NULL), and checks the plan's invariants;
+ * then the network steering that follows it (plan->steering, steering.h)
+ * and its rules.
  * The plan becomes engine->plan (and its masks engine->placement). Fails
  * with -ENODATA before a read and -EINVAL when the planner broke an
  * invariant (a bug: that plan is never handed out).

@@ -23,17 +23,20 @@ typedef enum {
 	AF_EVENT_CONFIG = 1 << 6,      /* reload: new policy */
 	AF_EVENT_DRIFT = 1 << 7,       /* someone else changed an affinity */
 	AF_EVENT_START = 1 << 8,       /* the first plan */
+	AF_EVENT_ISOLATION = 1 << 9,   /* isolated or banned CPUs changed at run time: cgroup
+					  partitions, irqbalance's file, default_smp_affinity, bans */
 } AfEventFlags;
 
 /* Events after which the move guard's write budget per IRQ starts again. */
 #define AF_EVENT_WINDOW                                                                            \
 	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DEVICE | AF_EVENT_CONFIG |          \
-	 AF_EVENT_START)
+	 AF_EVENT_START | AF_EVENT_ISOLATION)
 /* Events whose moves are repairs, never held by the minimum move interval. */
 #define AF_EVENT_REPAIR (AF_EVENT_WINDOW | AF_EVENT_LINK | AF_EVENT_DRIFT)
 /* Events that move IRQs but neither add nor remove IRQs or devices: a refresh will do. */
 #define AF_EVENT_REFRESH                                                                           \
-	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD)
+	(AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE | AF_EVENT_DRIFT | AF_EVENT_LOAD |             \
+	 AF_EVENT_ISOLATION)
 /* CPU hotplug either way. */
 #define AF_EVENT_HOTPLUG (AF_EVENT_CPU_OFFLINE | AF_EVENT_CPU_ONLINE)
 
@@ -45,3 +48,10 @@ char *af_event_flags_to_string(AfEventFlags flags);
  * -> DEVICE, anything else (change, other subsystems) -> 0 (ignore).
  */
 AfEventFlags af_event_from_uevent(const char *subsystem, const char *action);
+/*
+ * What an ethtool netlink notification (ETHTOOL_MSG_*_NTF of the "monitor"
+ * group) means: channels changed (queues and their IRQs come and go) or
+ * features changed (ntuple: aRFS) -> DEVICE, a read in full; 0 (an
+ * overrun: anything may have changed) -> DEVICE; any other -> 0 (ignore).
+ */
+AfEventFlags af_event_from_ethtool_cmd(guint8 cmd);

@@ -4,8 +4,10 @@
 #include <errno.h>
 
 #include "housekeeping.h"
+#include "irqbalanceenv.h"
 
 #define CPU_DIR "/sys/devices/system/cpu"
+#define DEFAULT_AFFINITY "/proc/irq/default_smp_affinity"
 
 static void free_source(gpointer data)
 {
@@ -106,6 +108,112 @@ static void add_cmdline_sources(AfHousekeeping *hk, const AfCmdline *cmdline)
 		af_cpuset_assign(hk->managed_irq_isolated, cmdline->isolcpus_managed_irq);
 }
 
+/* A CPU list of the config naming CPUs this machine does not have is most likely a typo. */
+static void warn_beyond_machine(AfHousekeeping *hk, const char *key, const AfCpuSet *cpus,
+				const AfCpuSet *possible)
+{
+	g_autoptr(AfCpuSet) machine = af_cpuset_new_or(hk->online, possible);
+	g_autoptr(AfCpuSet) beyond = af_cpuset_new_andnot(cpus, machine);
+	g_autofree char *beyond_text = NULL, *machine_text = NULL;
+
+	if (af_cpuset_is_empty(beyond))
+		return;
+	beyond_text = af_cpuset_format_list(beyond);
+	machine_text = af_cpuset_format_list(machine);
+	g_ptr_array_add(hk->warnings,
+			g_strdup_printf("[cpus] %s names CPU(s) %s, which this machine does not "
+					"have (its CPUs: %s)",
+					key, beyond_text, machine_text));
+}
+
+static void add_policy_sources(AfHousekeeping *hk, const AfPolicy *policy, const AfCpuSet *possible)
+{
+	if (!policy)
+		return;
+	add_copy(hk, AF_HK_SOURCE_CONFIG_ISOLATED, policy->isolated);
+	add_copy(hk, AF_HK_SOURCE_CONFIG_BANNED, policy->banned);
+	if (policy->isolated)
+		warn_beyond_machine(hk, "isolated", policy->isolated, possible);
+	if (policy->banned)
+		warn_beyond_machine(hk, "banned", policy->banned, possible);
+}
+
+/*
+ * irqbalance's environment files, as CRI-O and tuned leave them: the union
+ * of what each bans, within the machine's CPUs. A missing file bans
+ * nothing; one that cannot be read is warned.
+ */
+static AfCpuSet *read_irqbalance_env(AfHousekeeping *hk, AfSysroot *sysroot, const AfPolicy *policy,
+				     const AfCpuSet *possible)
+{
+	g_autoptr(AfCpuSet) banned = af_cpuset_new();
+
+	for (guint i = 0; policy && policy->irqbalance_env && policy->irqbalance_env[i]; i++) {
+		const char *path = policy->irqbalance_env[i];
+		g_autofree char *text = NULL;
+		int r;
+
+		r = af_sysroot_read(sysroot, path, &text, NULL);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			g_ptr_array_add(hk->warnings,
+					g_strdup_printf("Failed to read %s, ignoring: %s", path,
+							g_strerror(-r)));
+			continue;
+		}
+		af_irqbalance_env_parse(text, path, banned, hk->warnings);
+	}
+	/* CRI-O inverts a whole mask: bits past the last CPU are set, and mean nothing. */
+	af_cpuset_and(banned, possible ? possible : hk->online);
+	return g_steal_pointer(&banned);
+}
+
+static void add_bans(AfHousekeeping *hk, const AfHkRuntime *runtime)
+{
+	const AfBans *bans = runtime ? runtime->bans : NULL;
+
+	for (guint i = 0; i < af_bans_count(bans); i++) {
+		const AfBan *ban = af_bans_nth(bans, i);
+
+		add_copy(hk, ban->name, ban->cpus);
+	}
+}
+
+/*
+ * The CPUs another program took out of /proc/irq/default_smp_affinity
+ * (defaultaffinity.h), after every other source: on a first look those
+ * already isolate or ban what they isolate or ban. Unreadable, the file
+ * changes nothing: the tracker keeps what it had.
+ */
+static AfCpuSet *read_default_affinity(AfHousekeeping *hk, AfSysroot *sysroot,
+				       const AfHkRuntime *runtime)
+{
+	g_autoptr(AfDefaultAffinity) first_look = NULL;
+	AfDefaultAffinity *tracker = runtime ? runtime->default_affinity : NULL;
+	g_autoptr(AfCpuSet) value = NULL;
+	g_autofree char *text = NULL;
+	int r;
+
+	if (!tracker)
+		tracker = first_look = af_default_affinity_new();
+	/* Empty (a tree that could not copy it; no kernel shows that): as absent. */
+	r = af_sysroot_read_string(sysroot, DEFAULT_AFFINITY, &text);
+	if (r == 0 && !*text)
+		r = -ENOENT;
+	else if (r == 0)
+		r = af_cpuset_parse_mask(text, &value);
+	if (r == -EINVAL)
+		g_ptr_array_add(hk->warnings, g_strdup_printf("%s is not a CPU mask, ignoring",
+							      DEFAULT_AFFINITY));
+	else if (r < 0 && r != -ENOENT)
+		g_ptr_array_add(hk->warnings, g_strdup_printf("Failed to read %s, ignoring: %s",
+							      DEFAULT_AFFINITY, g_strerror(-r)));
+	if (r == 0)
+		af_default_affinity_update(tracker, value, hk->online, hk->isolated);
+	return af_cpuset_copy(tracker->banned);
+}
+
 static AfHousekeeping *new_housekeeping(const AfCpuSet *online)
 {
 	AfHousekeeping *hk = g_new0(AfHousekeeping, 1);
@@ -119,7 +227,8 @@ static AfHousekeeping *new_housekeeping(const AfCpuSet *online)
 }
 
 int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfCpuSet *online,
-			 const AfCpuSet *possible, const AfPolicy *policy, AfHousekeeping **ret_hk)
+			 const AfCpuSet *possible, const AfPolicy *policy,
+			 const AfHkRuntime *runtime, AfHousekeeping **ret_hk)
 {
 	g_autoptr(AfHousekeeping) hk = NULL;
 
@@ -127,7 +236,7 @@ int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfC
 		return -EINVAL;
 	hk = new_housekeeping(online);
 	/* The order of AF_HK_SOURCE_*: what the kernel says, what it was
-	 * told, then cgroups and the operator's config. */
+	 * told, then cgroups, the operator's config and other programs. */
 	add_source(hk, AF_HK_SOURCE_SYSFS_ISOLATED,
 		   read_optional_list(hk, sysroot, CPU_DIR "/isolated"));
 	add_source(hk, AF_HK_SOURCE_SYSFS_NOHZ_FULL,
@@ -139,10 +248,11 @@ int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfC
 	 * unbound work, but not IRQs, off them. */
 	add_source(hk, AF_HK_SOURCE_CGROUP,
 		   read_optional_list(hk, sysroot, "/sys/fs/cgroup/cpuset.cpus.isolated"));
-	if (policy) {
-		add_copy(hk, AF_HK_SOURCE_CONFIG_ISOLATED, policy->isolated);
-		add_copy(hk, AF_HK_SOURCE_CONFIG_BANNED, policy->banned);
-	}
+	add_policy_sources(hk, policy, possible);
+	add_source(hk, AF_HK_SOURCE_IRQBALANCE_ENV,
+		   read_irqbalance_env(hk, sysroot, policy, possible));
+	add_bans(hk, runtime);
+	add_source(hk, AF_HK_SOURCE_DEFAULT_AFFINITY, read_default_affinity(hk, sysroot, runtime));
 	hk->housekeeping = af_cpuset_new_andnot(hk->online, hk->isolated);
 	if (af_cpuset_is_empty(hk->housekeeping)) {
 		g_autofree char *text = af_cpuset_format_list(hk->online);

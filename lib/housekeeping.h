@@ -6,13 +6,19 @@
  * isolated CPU came from. Isolation sources: /sys/devices/system/cpu/isolated,
  * .../nohz_full, .../housekeeping (newest kernels; CPUs outside it count as
  * isolated), isolcpus= and irqaffinity= and nohz_full= on /proc/cmdline, the
- * cgroup v2 root cpuset.cpus.isolated, and the config's [cpus] lists.
+ * cgroup v2 root cpuset.cpus.isolated, the config's [cpus] lists; and the
+ * banned CPUs of other programs: irqbalance's environment files (CRI-O,
+ * tuned), the bans held by name at run time (bans.h: D-Bus owners, ...) and
+ * what /proc/irq/default_smp_affinity says (defaultaffinity.h). Every
+ * source is one entry of the sources, named; they all count the same.
  */
 
 #include <glib.h>
 
+#include "bans.h"
 #include "cmdline.h"
 #include "cpuset.h"
+#include "defaultaffinity.h"
 #include "policy.h"
 #include "sysroot.h"
 
@@ -33,6 +39,18 @@ typedef struct AfHkSource {
 #define AF_HK_SOURCE_CGROUP "cgroup_isolated"
 #define AF_HK_SOURCE_CONFIG_ISOLATED "config_isolated"
 #define AF_HK_SOURCE_CONFIG_BANNED "config_banned"
+#define AF_HK_SOURCE_IRQBALANCE_ENV "irqbalance_env"
+/* Then every ban of AfHkRuntime.bans under its own name, in name order. */
+#define AF_HK_SOURCE_DEFAULT_AFFINITY "default_smp_affinity"
+
+/*
+ * What only a running affinityd knows, beside the files it reads. Either
+ * may be NULL: no bans; every read a first look at default_smp_affinity.
+ */
+typedef struct AfHkRuntime {
+	const AfBans *bans;
+	AfDefaultAffinity *default_affinity; /* updated by each read */
+} AfHkRuntime;
 
 typedef struct AfHousekeeping {
 	AfCpuSet *online;
@@ -45,19 +63,23 @@ typedef struct AfHousekeeping {
 
 /*
  * Computes housekeeping from the parsed command line, the sysfs/cgroup files
- * under sysroot and the policy. online and possible are the caller's (the
- * snapshot's, cpus.h: this module reads no CPU list of its own); possible
- * only widens what the sysfs housekeeping file isolates. Never fails on a
- * missing file (an absent source is no source); fails only when online is
- * empty (-EINVAL). cmdline, possible and policy may be NULL (no such
- * source). Every set of the result is non-NULL. A file that does not
- * parse, or reads as "(null)" or empty (nohz_full on kernels without
- * nohz_full=), is no source; the unparsable one is also warned.
- * irqaffinity= isolates the online CPUs outside it. When nothing is left,
- * housekeeping is empty and a warning says why.
+ * under sysroot, the policy (with the irqbalance environment files it
+ * names, read under sysroot) and runtime. online and possible are the
+ * caller's (the snapshot's, cpus.h: this module reads no CPU list of its
+ * own); possible only widens what the sysfs housekeeping file isolates and
+ * bounds the irqbalance bans (CRI-O's inverted masks set bits past the last
+ * CPU). Never fails on a missing file (an absent source is no source);
+ * fails only when online is empty (-EINVAL). cmdline, possible, policy and
+ * runtime may be NULL (no such source). Every set of the result is
+ * non-NULL. A file that does not parse, or reads as "(null)" or empty
+ * (nohz_full on kernels without nohz_full=), is no source; the unparsable
+ * one is also warned. irqaffinity= isolates the online CPUs outside it.
+ * Config lists naming CPUs the machine does not have are warned. When
+ * nothing is left, housekeeping is empty and a warning says why.
  */
 int af_housekeeping_read(AfSysroot *sysroot, const AfCmdline *cmdline, const AfCpuSet *online,
-			 const AfCpuSet *possible, const AfPolicy *policy, AfHousekeeping **ret_hk);
+			 const AfCpuSet *possible, const AfPolicy *policy,
+			 const AfHkRuntime *runtime, AfHousekeeping **ret_hk);
 /* Frees; accepts NULL. */
 void af_housekeeping_free(AfHousekeeping *hk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfHousekeeping, af_housekeeping_free)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "policy-private.h"
 #include "policy.h"
 
 /*
@@ -23,6 +24,8 @@ typedef enum {
 	KIND_UINT,
 	KIND_MODE,
 	KIND_PATH,
+	KIND_PATHS, /* blank-separated absolute paths; empty: none */
+	KIND_PATH_OR_OFF, /* an absolute path, or empty: off */
 } ValueKind;
 
 typedef struct {
@@ -38,6 +41,7 @@ typedef struct {
 static const KeySpec policy_keys[] = {
 	{ "cpus", "isolated", KIND_CPULIST, FIELD(isolated), 0, 0 },
 	{ "cpus", "banned", KIND_CPULIST, FIELD(banned), 0, 0 },
+	{ "cpus", "irqbalance_env", KIND_PATHS, FIELD(irqbalance_env), 0, 0 },
 	{ "placement", "mode", KIND_MODE, FIELD(mode), 0, 0 },
 	{ "placement", "numa_local", KIND_BOOL, FIELD(numa_local), 0, 0 },
 	{ "placement", "max_irqs_per_cpu", KIND_UINT, FIELD(max_irqs_per_cpu), 1, 10000 },
@@ -49,6 +53,7 @@ static const KeySpec policy_keys[] = {
 	{ "daemon", "debounce_ms", KIND_UINT, FIELD(debounce_ms), 0, 10000 },
 	{ "daemon", "restore_on_exit", KIND_BOOL, FIELD(restore_on_exit), 0, 0 },
 	{ "daemon", "state_dir", KIND_PATH, FIELD(state_dir), 0, 0 },
+	{ "daemon", "metrics_file", KIND_PATH_OR_OFF, FIELD(metrics_file), 0, 0 },
 };
 
 static const char *const plain_groups[] = { "cpus", "placement", "daemon" };
@@ -111,6 +116,8 @@ static char *list_valid_keys(const char *group)
 {
 	g_autoptr(GString) keys = g_string_new(NULL);
 
+	if (af_policy_network_is_group(group))
+		return af_policy_network_list_keys(group);
 	if (is_rule_group(group)) {
 		for (guint i = 0; i < G_N_ELEMENTS(rule_keys); i++)
 			g_string_append_printf(keys, "%s%s", i ? ", " : "", rule_keys[i]);
@@ -133,6 +140,8 @@ static const KeySpec *find_key_spec(const char *group, const char *key)
 
 static gboolean is_known_key(const char *group, const char *key)
 {
+	if (af_policy_network_is_group(group))
+		return af_policy_network_is_key(group, key);
 	if (!is_rule_group(group))
 		return find_key_spec(group, key) != NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(rule_keys); i++)
@@ -143,7 +152,7 @@ static gboolean is_known_key(const char *group, const char *key)
 
 static gboolean is_known_group(const char *group)
 {
-	if (is_rule_group(group))
+	if (is_rule_group(group) || af_policy_network_is_group(group))
 		return TRUE;
 	for (guint i = 0; i < G_N_ELEMENTS(plain_groups); i++)
 		if (g_str_equal(plain_groups[i], group))
@@ -173,11 +182,14 @@ static int scan_group_line(GPtrArray *sections, const char *text, const char *or
 	if (!is_known_group(group))
 		return fail(error, G_KEY_FILE_ERROR_GROUP_NOT_FOUND, origin, line,
 			    "unknown group [%s]; valid groups: [cpus], [placement], [daemon], "
-			    "[rule:NAME]",
+			    "[network], [rule:NAME], [interface:GLOB]",
 			    group);
 	if (g_str_equal(group, RULE_PREFIX))
 		return fail(error, G_KEY_FILE_ERROR_PARSE, origin, line,
 			    "[rule:] needs a name: [rule:NAME]");
+	if (g_str_equal(group, AF_POLICY_INTERFACE_PREFIX))
+		return fail(error, G_KEY_FILE_ERROR_PARSE, origin, line,
+			    "[interface:] needs a name pattern: [interface:GLOB]");
 	for (guint i = 0; i < sections->len; i++) {
 		const Section *other = g_ptr_array_index(sections, i);
 
@@ -352,6 +364,24 @@ static int parse_mode(const Entry *entry, const char *origin, AfPlacementMode *r
 	return 0;
 }
 
+static int parse_paths(const Entry *entry, const char *origin, GStrv *ret_paths, GError **error)
+{
+	g_auto(GStrv) words = g_strsplit_set(entry->value, " \t", -1);
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; words[i]; i++) {
+		if (!*words[i])
+			continue;
+		if (!g_path_is_absolute(words[i]))
+			return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
+				    "%s: '%s' is not an absolute path", entry->key, words[i]);
+		g_ptr_array_add(paths, g_strdup(words[i]));
+	}
+	g_ptr_array_add(paths, NULL);
+	*ret_paths = (GStrv)g_ptr_array_free(g_steal_pointer(&paths), FALSE);
+	return 0;
+}
+
 static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry,
 		       const char *origin, GError **error)
 {
@@ -376,14 +406,25 @@ static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry
 	case KIND_MODE:
 		r = parse_mode(entry, origin, field, error);
 		break;
+	case KIND_PATH_OR_OFF:
 	case KIND_PATH:
-		if (!g_path_is_absolute(entry->value))
+		if ((spec->kind == KIND_PATH || *entry->value) && !g_path_is_absolute(entry->value))
 			return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
 				    "%s: '%s' is not an absolute path", entry->key,
 				    entry->value);
 		g_free(*(char **)field);
 		*(char **)field = g_strdup(entry->value);
 		break;
+	case KIND_PATHS: {
+		GStrv paths = NULL;
+
+		r = parse_paths(entry, origin, &paths, error);
+		if (r == 0) {
+			g_strfreev(*(GStrv *)field);
+			*(GStrv *)field = paths;
+		}
+		break;
+	}
 	}
 	return r;
 }
@@ -510,6 +551,17 @@ static int apply_section(AfPolicy *policy, const Section *section, const char *o
 			put_rule(policy, rule);
 		return r;
 	}
+	for (guint i = 0; af_policy_network_is_group(section->group) && i < section->entries->len;
+	     i++) {
+		const Entry *entry = g_ptr_array_index(section->entries, i);
+
+		r = af_policy_network_apply(policy, section->group, entry->key, entry->value,
+					    origin, entry->line, error);
+		if (r < 0)
+			return r;
+	}
+	if (af_policy_network_is_group(section->group))
+		return 0;
 	for (guint i = 0; i < section->entries->len; i++) {
 		const Entry *entry = g_ptr_array_index(section->entries, i);
 		const KeySpec *spec = find_key_spec(section->group, entry->key);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "policy-private.h"
 #include "policy.h"
 
 /*
@@ -14,6 +15,7 @@ AfPolicy *af_policy_new(void)
 
 	policy->isolated = af_cpuset_new();
 	policy->banned = af_cpuset_new();
+	policy->irqbalance_env = g_strsplit(AF_DEFAULT_IRQBALANCE_ENV, " ", -1);
 	policy->mode = AF_PLACEMENT_SPREAD;
 	policy->numa_local = TRUE;
 	policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
@@ -25,6 +27,7 @@ AfPolicy *af_policy_new(void)
 	policy->restore_on_exit = FALSE;
 	policy->state_dir = g_strdup(AF_DEFAULT_STATE_DIR);
 	policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
+	af_policy_network_init(policy);
 	return policy;
 }
 
@@ -46,9 +49,12 @@ void af_policy_free(AfPolicy *policy)
 		return;
 	af_cpuset_free(policy->isolated);
 	af_cpuset_free(policy->banned);
+	g_strfreev(policy->irqbalance_env);
 	g_free(policy->state_dir);
+	g_free(policy->metrics_file);
 	if (policy->rules)
 		g_ptr_array_unref(policy->rules);
+	af_policy_network_clear(policy);
 	g_free(policy);
 }
 
@@ -76,10 +82,13 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	*copy = *policy;
 	copy->isolated = af_cpuset_copy(policy->isolated);
 	copy->banned = af_cpuset_copy(policy->banned);
+	copy->irqbalance_env = g_strdupv(policy->irqbalance_env);
 	copy->state_dir = g_strdup(policy->state_dir);
+	copy->metrics_file = g_strdup(policy->metrics_file);
 	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
+	af_policy_network_copy(copy, policy);
 	return copy;
 }
 
@@ -97,10 +106,15 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	if (!af_cpuset_equal(a->isolated, b->isolated) || !af_cpuset_equal(a->banned, b->banned) ||
 	    a->mode != b->mode || a->numa_local != b->numa_local ||
 	    a->max_irqs_per_cpu != b->max_irqs_per_cpu ||
-	    a->hysteresis_percent != b->hysteresis_percent || a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
+	    a->hysteresis_percent != b->hysteresis_percent ||
+	    a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
 	    a->min_move_interval_ms != b->min_move_interval_ms ||
 	    a->debounce_ms != b->debounce_ms || a->restore_on_exit != b->restore_on_exit ||
-	    g_strcmp0(a->state_dir, b->state_dir) != 0 || a->rules->len != b->rules->len)
+	    g_strcmp0(a->state_dir, b->state_dir) != 0 ||
+	    g_strcmp0(a->metrics_file, b->metrics_file) != 0 ||
+	    !g_strv_equal((const char *const *)a->irqbalance_env,
+			  (const char *const *)b->irqbalance_env) ||
+	    a->rules->len != b->rules->len || !af_policy_network_equal(a, b))
 		return FALSE;
 	for (guint i = 0; i < a->rules->len; i++)
 		if (!rules_equal(g_ptr_array_index(a->rules, i), g_ptr_array_index(b->rules, i)))

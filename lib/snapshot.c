@@ -23,6 +23,7 @@ AfSnapshot *af_snapshot_new(void)
 	snapshot->irqs = g_ptr_array_new_with_free_func((GDestroyNotify)af_irq_free);
 	snapshot->by_irq = g_hash_table_new(NULL, NULL);
 	snapshot->warnings = g_ptr_array_new_with_free_func(g_free);
+	snapshot->netifs = af_netifs_new();
 	return snapshot;
 }
 
@@ -40,6 +41,7 @@ void af_snapshot_free(AfSnapshot *snapshot)
 	g_hash_table_unref(snapshot->by_irq);
 	g_ptr_array_unref(snapshot->irqs);
 	g_ptr_array_unref(snapshot->warnings);
+	af_netifs_free(snapshot->netifs);
 	g_free(snapshot);
 }
 
@@ -232,6 +234,10 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 			return r;
 		af_snapshot_add_irq(snapshot, irq);
 	}
+	af_netifs_free(g_steal_pointer(&snapshot->netifs));
+	r = af_netifs_refresh(sysroot, previous->netifs, snapshot->irqs, &snapshot->netifs);
+	if (r < 0)
+		return r;
 	snapshot->kernel_release = g_strdup(previous->kernel_release);
 	read_cmdline(sysroot, snapshot);
 	read_topology(sysroot, snapshot, topology_cache);
@@ -241,6 +247,43 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 		g_ptr_array_add(snapshot->warnings, g_strdup(previous->warnings->pdata[i]));
 	*ret_snapshot = g_steal_pointer(&snapshot);
 	return 0;
+}
+
+/* What a required file's errno means for an operator. */
+static char *file_failure(const char *path, int r, const char *format_error)
+{
+	switch (r) {
+	case -EINVAL:
+	case -ERANGE:
+		return g_strdup_printf("%s: %s", path, format_error);
+	case -ENODATA:
+		return g_strdup_printf("%s: empty", path);
+	default:
+		return g_strdup_printf("%s: %s", path, g_strerror(-r));
+	}
+}
+
+char *af_snapshot_explain_failure(AfSysroot *sysroot, int r)
+{
+	g_autoptr(AfCpus) cpus = NULL;
+	g_autoptr(AfInterrupts) interrupts = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	g_autofree char *text = NULL;
+	int q;
+
+	/* The files af_snapshot_read_cached() cannot do without, in its order. */
+	q = af_cpus_read(sysroot, &cpus);
+	if (q < 0)
+		return file_failure("/sys/devices/system/cpu/online", q, "not a CPU list");
+	q = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
+	if (q == 0)
+		q = af_interrupts_parse(text, cpus->nr_cpu_ids, &interrupts);
+	if (q < 0)
+		return file_failure("/proc/interrupts", q, "no header naming the CPUs");
+	q = af_sysroot_list(sysroot, "/proc/irq", &names);
+	if (q < 0 && q != -ENOENT)
+		return file_failure("/proc/irq", q, g_strerror(-q));
+	return g_strdup(g_strerror(-r));
 }
 
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot)
@@ -276,6 +319,10 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
 	if (r < 0)
 		return r;
 	af_managed_detect(sysroot, snapshot->kernel_release, learned, snapshot->possible, irqs);
+	af_netifs_free(g_steal_pointer(&snapshot->netifs));
+	r = af_netifs_read(sysroot, irqs, snapshot->warnings, &snapshot->netifs);
+	if (r < 0)
+		return r;
 	for (guint i = 0; i < irqs->len; i++)
 		af_snapshot_add_irq(snapshot, g_steal_pointer(&irqs->pdata[i]));
 	g_ptr_array_set_free_func(irqs, NULL);

@@ -200,15 +200,24 @@ static int load_and_convert(hwloc_topology_t topo, const char *backend, AfTopolo
 /*
  * hwloc 2 has no call to set the Linux backend's root (hwloc 1's
  * hwloc_topology_set_fsroot() is gone): its linux component reads
- * $HWLOC_FSROOT when hwloc_topology_load() instantiates it. Set it for the
- * load and put the caller's value back. This is not thread-safe against
- * getenv() in other threads; the daemon loads topology from its main
- * thread only. For "/" it is hwloc's normal discovery of this machine (and
- * an HWLOC_FSROOT inherited from the environment cannot point us elsewhere).
+ * $HWLOC_FSROOT when hwloc_topology_load() instantiates it. setenv() is not
+ * thread-safe (GLib says so under --debug once a thread exists, and the
+ * daemon's signal sources start one), so a program that reads one tree
+ * sets it once, before any thread, with af_topology_use_root(); a load of
+ * that tree then leaves the environment alone. A load of another tree (the
+ * tests, one thread) sets it for the load and puts the caller's value back.
+ * For "/" it is hwloc's normal discovery of this machine (and an
+ * HWLOC_FSROOT inherited from the environment cannot point us elsewhere).
  */
+void af_topology_use_root(AfSysroot *sysroot)
+{
+	g_setenv("HWLOC_FSROOT", af_sysroot_path(sysroot), TRUE);
+}
+
 int af_topology_load(AfSysroot *sysroot, AfTopology **ret_topology)
 {
 	g_autofree char *saved = g_strdup(g_getenv("HWLOC_FSROOT"));
+	gboolean set = g_strcmp0(saved, af_sysroot_path(sysroot)) != 0;
 	hwloc_topology_t topo;
 	int r;
 
@@ -222,11 +231,12 @@ int af_topology_load(AfSysroot *sysroot, AfTopology **ret_topology)
 		hwloc_topology_destroy(topo);
 		return r;
 	}
-	g_setenv("HWLOC_FSROOT", af_sysroot_path(sysroot), TRUE);
+	if (set)
+		g_setenv("HWLOC_FSROOT", af_sysroot_path(sysroot), TRUE);
 	r = load_and_convert(topo, "Linux", ret_topology);
-	if (saved)
+	if (set && saved)
 		g_setenv("HWLOC_FSROOT", saved, TRUE);
-	else
+	else if (set)
 		g_unsetenv("HWLOC_FSROOT");
 	return r;
 }

@@ -37,8 +37,18 @@ typedef struct AfTopology {
 	guint n_packages, n_caches, n_cores;
 } AfTopology;
 
-/* Reads the topology of the tree under sysroot with hwloc. */
+/*
+ * Reads the topology of the tree under sysroot with hwloc. Unless
+ * af_topology_use_root() named that tree, it sets $HWLOC_FSROOT for the
+ * load and puts it back: not thread-safe.
+ */
 int af_topology_load(AfSysroot *sysroot, AfTopology **ret_topology);
+/*
+ * Points hwloc at sysroot's tree for the rest of the process ($HWLOC_FSROOT):
+ * call it once, before any thread exists; loads of that tree then leave the
+ * environment alone.
+ */
+void af_topology_use_root(AfSysroot *sysroot);
 /*
  * Builds a topology from an hwloc synthetic description such as
  * "pack:2 numa:1 l3:1 core:8 pu:2" (CPUs numbered 0..n-1 in that order).

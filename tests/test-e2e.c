@@ -62,8 +62,8 @@ static gboolean succeeded(const Run *run)
 }
 
 /*
- * affinityd --dry-run on root, isolated from this host's own settings: a
- * config that does not exist (the defaults) and an empty state directory.
+ * affinityd --dry-run on root, isolated from this host's own settings: an
+ * empty config (the defaults) and an empty state directory.
  */
 static void dry_run(const char *root, gboolean json, const char *config, const char *state_dir,
 		    Run *run)
@@ -78,7 +78,7 @@ static void dry_run(const char *root, gboolean json, const char *config, const c
 typedef struct {
 	char *tmp;       /* the test's temporary directory */
 	char *root;      /* the fixture, extracted */
-	char *config;    /* a config file that does not exist */
+	char *config;    /* an empty config file */
 	char *state_dir; /* an empty state directory */
 } Tree;
 
@@ -113,9 +113,10 @@ static void tree_extract(Tree *t, const char *fixture)
 	if (!t->tmp)
 		g_error("no temporary directory: %s", error->message);
 	t->root = g_build_filename(t->tmp, "root", NULL);
-	t->config = g_build_filename(t->tmp, "no-such.conf", NULL);
+	t->config = g_build_filename(t->tmp, "empty.conf", NULL);
 	t->state_dir = g_build_filename(t->tmp, "state", NULL);
-	if (g_mkdir(t->root, 0755) < 0 || g_mkdir(t->state_dir, 0755) < 0)
+	if (g_mkdir(t->root, 0755) < 0 || g_mkdir(t->state_dir, 0755) < 0 ||
+	    !g_file_set_contents(t->config, "", 0, NULL))
 		g_error("cannot make directories in %s: %s", t->tmp, g_strerror(errno));
 	run_argv((const char *const[]){ "tar", "-xzf", tarball, "-C", t->root, NULL }, &run);
 	if (run.status != 0)
@@ -392,20 +393,26 @@ static void test_fixture_table(void)
 	g_assert_true(g_str_has_suffix(table.out, summary));
 }
 
-/* The plan of the fixture, byte for byte; AF_REGENERATE_GOLDEN=1 rewrites it. */
-static void test_fixture_golden(void)
+/*
+ * The plan of a fixture (data: its name), byte for byte; AF_REGENERATE_GOLDEN=1
+ * rewrites it. qemu-virtio-net (Debian 6.1, 8 CPUs, 5-7 isolated, virtio-net
+ * with 4 queue pairs) holds the steering plan of a real multi-queue NIC.
+ */
+static void test_fixture_golden(gconstpointer data)
 {
+	const char *fixture = data;
 	g_auto(Tree) t = { 0 };
 	g_auto(Run) run = { 0 };
 	g_autofree char *golden_path = NULL;
 	g_autofree char *golden = NULL;
+	g_autofree char *golden_name = g_strconcat(fixture, ".json", NULL);
 	const char *regenerate = g_getenv("AF_REGENERATE_GOLDEN");
 
-	tree_extract(&t, FIXTURE);
+	tree_extract(&t, fixture);
 	dry_run(t.root, TRUE, t.config, t.state_dir, &run);
 	if (!succeeded(&run))
 		return;
-	golden_path = g_test_build_filename(G_TEST_DIST, "golden", FIXTURE ".json", NULL);
+	golden_path = g_test_build_filename(G_TEST_DIST, "golden", golden_name, NULL);
 	if (regenerate && g_str_equal(regenerate, "1")) {
 		g_autoptr(GError) error = NULL;
 
@@ -487,6 +494,25 @@ static void test_bad_config(void)
 	g_assert_true(run.err && g_str_has_prefix(run.err, prefix));
 }
 
+/* --config names a file on purpose: one that is not there is an error, not the defaults. */
+static void test_missing_config(void)
+{
+	g_auto(Tree) t = { 0 };
+	g_auto(Run) run = { 0 };
+	g_autofree char *config = NULL;
+	g_autofree char *expected = NULL;
+
+	tree_extract(&t, FIXTURE);
+	config = g_build_filename(t.tmp, "typo.conf", NULL);
+	dry_run(t.root, FALSE, config, t.state_dir, &run);
+	g_assert_cmpint(run.status, ==, 1);
+	g_assert_cmpstr(run.out, ==, "");
+	expected = g_strdup_printf("affinityd: %s: No such file or directory (given with "
+				   "--config)\n",
+				   config);
+	g_assert_cmpstr(run.err, ==, expected);
+}
+
 /* IRQ numbers of /proc/interrupts (rows "N:"; NMI, LOC... are not IRQs). */
 static GHashTable *read_live_irqs(void)
 {
@@ -548,8 +574,11 @@ int main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 	g_test_add_func("/e2e/dry_run/fixture_json", test_fixture_json);
 	g_test_add_func("/e2e/dry_run/fixture_table", test_fixture_table);
-	g_test_add_func("/e2e/dry_run/fixture_golden", test_fixture_golden);
+	g_test_add_data_func("/e2e/dry_run/fixture_golden", FIXTURE, test_fixture_golden);
+	g_test_add_data_func("/e2e/dry_run/virtio_net_golden", "qemu-virtio-net",
+			     test_fixture_golden);
 	g_test_add_func("/e2e/dry_run/bad_config", test_bad_config);
+	g_test_add_func("/e2e/dry_run/missing_config", test_missing_config);
 	g_test_add_func("/e2e/dry_run/live", test_live);
 	g_test_add_func("/e2e/capture/fixture", test_capture_fixture);
 	return g_test_run();

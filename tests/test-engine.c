@@ -139,6 +139,8 @@ static void test_read_fails(Fixture *f, gconstpointer data)
 	g_assert_cmpint(g_unlink(interrupts), ==, 0);
 	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, -ENOENT);
 	g_assert_nonnull(strstr(error->message, "Failed to read the machine under"));
+	/* The file at fault is named. */
+	g_assert_true(g_str_has_suffix(error->message, ": /proc/interrupts: No such file or directory"));
 	g_assert_true(engine->snapshot == before);
 	g_assert_true(engine->plan == plan);
 }
@@ -171,6 +173,31 @@ static void test_config(Fixture *f, gconstpointer data)
 	g_assert_false(af_cpuset_contains(engine->policy->isolated, 3));
 }
 
+/* A config named on purpose must be there; otherwise a missing file is the defaults. */
+static void test_config_required(Fixture *f, gconstpointer data)
+{
+	AfEngineSetup setup = {.root = f->tree, .config = f->config, .config_required = TRUE};
+	g_autoptr(AfEngine) engine = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *expected =
+		g_strdup_printf("%s: No such file or directory (given with --config)", f->config);
+
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, -ENOENT);
+	g_assert_null(engine);
+	g_assert_cmpstr(error->message, ==, expected);
+	g_clear_error(&error);
+	setup.config_required = FALSE;
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, 0);
+	g_clear_pointer(&engine, af_engine_free);
+	/* Once there, taken; gone at a reload, the running one stays. */
+	write_config(f, "[cpus]\nisolated=3\n");
+	setup.config_required = TRUE;
+	g_assert_cmpint(af_engine_open(&setup, &engine, &error), ==, 0);
+	g_assert_cmpint(g_unlink(f->config), ==, 0);
+	g_assert_cmpint(af_engine_reload(engine, &error), ==, -ENOENT);
+	g_assert_true(af_cpuset_contains(engine->policy->isolated, 3));
+}
+
 static void test_open_missing_root(Fixture *f, gconstpointer data)
 {
 	g_autofree char *missing = g_build_filename(f->tree, "missing", NULL);
@@ -200,6 +227,68 @@ static void test_read_only(Fixture *f, gconstpointer data)
 		0);
 }
 
+/* "name=cpulist ..." of the last read's sources. */
+static char *format_sources(const AfEngine *engine)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < engine->hk->sources->len; i++) {
+		const AfHkSource *source = engine->hk->sources->pdata[i];
+		g_autofree char *cpus = af_cpuset_format_list(source->cpus);
+
+		g_string_append_printf(out, "%s%s=%s", i ? " " : "", source->name, cpus);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void read_and_check_sources(AfEngine *engine, const char *expected)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *sources = NULL;
+
+	g_assert_cmpint(af_engine_read(engine, NULL, TRUE, &error), ==, 0);
+	g_assert_no_error(error);
+	sources = format_sources(engine);
+	g_assert_cmpstr(sources, ==, expected);
+}
+
+#define KERNEL_SOURCES                                                                             \
+	"sysfs_isolated=2-7 isolcpus_domain=2-7 isolcpus_managed_irq=1-3,5-7 irqaffinity=2-7"
+
+/* A ban counts from the next read, under its name, until lifted; a refresh reads it too. */
+static void test_set_ban(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfCpuSet) cpus = af_cpuset_new_range(0, 1);
+
+	read_and_check_sources(engine, KERNEL_SOURCES);
+	g_assert_true(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", cpus));
+	g_assert_false(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", cpus));
+	read_and_check_sources(engine, KERNEL_SOURCES " owner:test=0-1");
+	g_assert_true(af_cpuset_is_empty(engine->hk->housekeeping));
+	g_assert_true(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", NULL));
+	read_and_check_sources(engine, KERNEL_SOURCES);
+}
+
+/*
+ * The capture's default_smp_affinity is 03 (irqaffinity=0,1). Narrowed to
+ * 01 by someone else, CPU 1 is banned for it; narrowed by affinityd itself,
+ * it is not.
+ */
+static void test_default_affinity(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfEngine) ours = open_engine(f, TRUE);
+	g_autoptr(AfCpuSet) written = af_cpuset_new_range(0, 0);
+
+	read_and_check_sources(engine, KERNEL_SOURCES);
+	read_and_check_sources(ours, KERNEL_SOURCES);
+	af_test_write_file(f->tree, "proc/irq/default_smp_affinity", "01\n");
+	af_engine_note_default_affinity(ours, written);
+	read_and_check_sources(engine, KERNEL_SOURCES " default_smp_affinity=1");
+	read_and_check_sources(ours, KERNEL_SOURCES);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -209,7 +298,10 @@ int main(int argc, char **argv)
 	ADD("/engine/read/fails", test_read_fails);
 	ADD("/engine/open/config", test_config);
 	ADD("/engine/open/missing-root", test_open_missing_root);
+	ADD("/engine/open/config-required", test_config_required);
 	ADD("/engine/open/read-only", test_read_only);
+	ADD("/engine/set_ban/sources", test_set_ban);
+	ADD("/engine/note_default_affinity/no-news", test_default_affinity);
 #undef ADD
 	return g_test_run();
 }

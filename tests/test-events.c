@@ -13,6 +13,7 @@ static void test_flags_to_string(void)
 		{AF_EVENT_CPU_OFFLINE, "cpu-offline"},
 		{AF_EVENT_START | AF_EVENT_CPU_OFFLINE, "cpu-offline,start"},
 		{AF_EVENT_LINK | AF_EVENT_DEVICE | AF_EVENT_DRIFT, "device,link,drift"},
+		{AF_EVENT_ISOLATION | AF_EVENT_LOAD, "load,isolation"},
 		{1u << 30, ""}, /* unknown bits print nothing */
 	};
 
@@ -59,6 +60,8 @@ static void test_classes(void)
 					     AF_EVENT_LINK | AF_EVENT_START),
 			 ==, 0);
 	g_assert_cmpuint(AF_EVENT_REPAIR & (AF_EVENT_LOAD | AF_EVENT_IRQS), ==, 0);
+	/* Changed isolation moves IRQs at once, on the last look's IRQs. */
+	g_assert_cmpuint(AF_EVENT_ISOLATION & ~(AF_EVENT_WINDOW & AF_EVENT_REFRESH), ==, 0);
 }
 
 int main(int argc, char **argv)

@@ -90,6 +90,19 @@ static void test_glib_messages(void)
 				  "affinityd: shown with --debug\n");
 }
 
+/* Every journal entry names the program (journalctl -t affinityd) beside its own fields. */
+static void test_journal_entry(void)
+{
+	g_autoptr(GPtrArray) entry = af_log_journal_entry(
+		6, "Moved IRQ 44", (const char *const[]){ "AFFINITYD_IRQ=44", NULL, "X=y" }, 3);
+	const char *expected[] = { "MESSAGE=Moved IRQ 44", "PRIORITY=6",
+				   "SYSLOG_IDENTIFIER=affinityd", "AFFINITYD_IRQ=44", "X=y" };
+
+	g_assert_cmpuint(entry->len, ==, G_N_ELEMENTS(expected));
+	for (guint i = 0; i < entry->len && i < G_N_ELEMENTS(expected); i++)
+		g_assert_cmpstr(entry->pdata[i], ==, expected[i]);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -98,5 +111,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/log/move/stderr_lines", test_stderr_lines);
 	g_test_add_func("/log/debug/enabled", test_debug);
 	g_test_add_func("/log/glib/stderr_lines", test_glib_messages);
+	g_test_add_func("/log/journal_entry/fields", test_journal_entry);
 	return g_test_run();
 }

@@ -16,6 +16,7 @@ oneshot() {
 echo "1..5"
 unpack_fixture "$tmp/root"
 mkdir "$tmp/state"
+: > "$tmp/none.conf"
 listing > "$tmp/before"
 oneshot first
 check "first run exits 0" "[ $? -eq 0 ]"

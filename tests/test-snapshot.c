@@ -375,6 +375,28 @@ static void test_read_missing_interrupts(void)
 	tree_free(root);
 }
 
+/* Each required file at fault is named, in the order the read needs them. */
+static void test_explain_failure_names_the_file(void)
+{
+	char *root = make_offline_tree();
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autofree char *missing = NULL, *garbage = NULL, *online = NULL, *fine = NULL;
+
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	fine = af_snapshot_explain_failure(sysroot, -EIO);
+	g_assert_cmpstr(fine, ==, g_strerror(EIO));
+	tree_remove_path(root, "proc/interrupts");
+	missing = af_snapshot_explain_failure(sysroot, -ENOENT);
+	g_assert_cmpstr(missing, ==, "/proc/interrupts: No such file or directory");
+	tree_write(root, "proc/interrupts", "garbage only\n");
+	garbage = af_snapshot_explain_failure(sysroot, -EINVAL);
+	g_assert_cmpstr(garbage, ==, "/proc/interrupts: no header naming the CPUs");
+	tree_write(root, "sys/devices/system/cpu/online", "0-\n");
+	online = af_snapshot_explain_failure(sysroot, -EINVAL);
+	g_assert_cmpstr(online, ==, "/sys/devices/system/cpu/online: not a CPU list");
+	tree_free(root);
+}
+
 static void test_add_irq_order(void)
 {
 	g_autoptr(AfSnapshot) s = af_snapshot_new();
@@ -464,6 +486,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/snapshot/read/topology-cache", test_read_topology_cache);
 	g_test_add_func("/snapshot/refresh", test_refresh);
 	g_test_add_func("/snapshot/read/missing-interrupts", test_read_missing_interrupts);
+	g_test_add_func("/snapshot/explain_failure/names_the_file",
+			test_explain_failure_names_the_file);
 	g_test_add_func("/snapshot/add_irq/order", test_add_irq_order);
 	g_test_add_func("/snapshot/read/live", test_read_live);
 	return g_test_run();

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "testutil.h"
 #include "topology.h"
@@ -357,6 +358,59 @@ static void test_load_not_host(void)
 	af_test_rm_rf(tmp);
 }
 
+static void count_thread_warnings(const char *domain, GLogLevelFlags level, const char *message,
+				  gpointer user_data)
+{
+	if (strstr(message, "thread-safe"))
+		(*(guint *)user_data)++;
+}
+
+static gpointer do_nothing(gpointer data)
+{
+	return data;
+}
+
+/*
+ * A tree named once with af_topology_use_root() is loaded without touching
+ * the environment again: GLib says setenv() after threads exist is unsafe
+ * (a debug message), and here a thread exists. Another tree still gets it
+ * for its load and the named one is put back.
+ */
+static void test_use_root(void)
+{
+	guint warnings = 0;
+	guint handler = g_log_set_handler("GLib", G_LOG_LEVEL_DEBUG, count_thread_warnings,
+					  &warnings);
+	g_autofree char *tmp = NULL, *root = NULL, *tarball = NULL;
+	g_autofree char *before = g_strdup(g_getenv("HWLOC_FSROOT"));
+	g_autoptr(GError) error = NULL;
+	g_autofree char *empty = g_dir_make_tmp("af-topo-XXXXXX", &error);
+	g_autoptr(AfSysroot) sysroot = NULL, other = NULL;
+	g_autoptr(AfTopology) topology = NULL, none = NULL;
+
+	g_assert_no_error(error);
+	tarball = af_test_fixture("hwloc/8em64t-2s2ca2c.tar.bz2");
+	af_test_extract_root(tarball, &tmp, &root);
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_sysroot_open(empty, &other), ==, 0);
+	af_topology_use_root(sysroot);
+	g_assert_cmpstr(g_getenv("HWLOC_FSROOT"), ==, af_sysroot_path(sysroot));
+	g_thread_join(g_thread_new("nothing", do_nothing, NULL));
+	g_assert_cmpint(af_topology_load(sysroot, &topology), ==, 0);
+	g_assert_cmpuint(topology->n_packages, ==, 2);
+	g_assert_cmpuint(warnings, ==, 0);
+	g_assert_cmpint(af_topology_load(other, &none), ==, -ENOENT);
+	g_assert_cmpuint(warnings, >, 0); /* the check above can see one */
+	g_assert_cmpstr(g_getenv("HWLOC_FSROOT"), ==, af_sysroot_path(sysroot));
+	g_log_remove_handler("GLib", handler);
+	if (before)
+		g_setenv("HWLOC_FSROOT", before, TRUE);
+	else
+		g_unsetenv("HWLOC_FSROOT");
+	af_test_rm_rf(tmp);
+	af_test_rm_rf(empty);
+}
+
 /*
  * This machine: only consistency, since it can be anything. Every online
  * CPU is known (our own cgroup cpuset must not hide CPUs), and the node
@@ -477,6 +531,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/topology/load/two-nodes-mic", test_load_two_nodes_mic);
 	g_test_add_func("/topology/load/no-numa", test_load_no_numa);
 	g_test_add_func("/topology/load/not-host", test_load_not_host);
+	g_test_add_func("/topology/use_root/no-setenv", test_use_root);
 	g_test_add_func("/topology/load/live", test_load_live);
 	g_test_add_func("/topology/load_synthetic/smt", test_synthetic_smt);
 	g_test_add_func("/topology/load_synthetic/llc", test_synthetic_llc);
