@@ -181,14 +181,18 @@ static gboolean on_client_timeout(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* Root only, as irqbalance: a refused uid is said once. */
+/*
+ * Root only, as irqbalance, and the daemon's own user (the same thing when
+ * it runs as a service; a test run as a user talks to its own daemon). A
+ * refused uid is said once.
+ */
 static gboolean peer_allowed(AfIrqbServer *server, int fd, struct ucred *peer)
 {
 	socklen_t size = sizeof(*peer);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, peer, &size) < 0)
 		return FALSE;
-	if (peer->uid == 0)
+	if (peer->uid == 0 || peer->uid == geteuid())
 		return TRUE;
 	if (g_hash_table_add(server->warned_uids, GUINT_TO_POINTER(peer->uid)))
 		g_warning("irqbalance socket: refused a client of uid %u (pid %d): only root's "
