@@ -22,6 +22,7 @@ GQuark af_engine_error_quark(void)
 typedef struct EnginePrivate {
 	AfEngine pub;
 	EngineFiles files;
+	GHashTable *warned; /* the warnings of the last read: not news at the next */
 } EnginePrivate;
 
 static EnginePrivate *private_of(AfEngine *engine)
@@ -74,6 +75,8 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 	priv->files.config = g_strdup(setup->config);
 	priv->files.dropins = g_strdup(setup->dropins);
 	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
+	engine->news = g_ptr_array_new_with_free_func(g_free);
+	priv->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	r = load_policy(&priv->files, &engine->policy, error);
 	if (r < 0)
 		return r;
@@ -104,6 +107,10 @@ void af_engine_free(AfEngine *engine)
 		g_hash_table_unref(engine->placement);
 	af_policy_free(engine->policy);
 	af_sysroot_free(engine->sysroot);
+	if (engine->news)
+		g_ptr_array_unref(engine->news);
+	if (priv->warned)
+		g_hash_table_unref(priv->warned);
 	g_free(priv->files.config);
 	g_free(priv->files.dropins);
 	g_free(priv);
@@ -122,20 +129,57 @@ int af_engine_reload(AfEngine *engine, GError **error)
 	return 0;
 }
 
+static gboolean move_key(gpointer key, gpointer value, gpointer user_data)
+{
+	g_hash_table_add(user_data, key);
+	return TRUE;
+}
+
+/* The warnings of this read that the last one did not have become news. */
+static void collect_news(AfEngine *engine)
+{
+	GHashTable *warned = private_of(engine)->warned;
+	g_autoptr(GHashTable) now = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const GPtrArray *lists[] = {
+		engine->snapshot->warnings,
+		engine->snapshot->cmdline ? engine->snapshot->cmdline->warnings : NULL,
+		engine->hk->warnings,
+	};
+
+	g_ptr_array_set_size(engine->news, 0);
+	for (gsize l = 0; l < G_N_ELEMENTS(lists); l++)
+		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+			const char *w = lists[l]->pdata[i];
+
+			if (g_hash_table_contains(now, w))
+				continue;
+			g_hash_table_add(now, g_strdup(w));
+			if (!g_hash_table_contains(warned, w))
+				g_ptr_array_add(engine->news, g_strdup(w));
+		}
+	g_hash_table_remove_all(warned);
+	g_hash_table_foreach_steal(now, move_key, warned);
+}
+
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error)
 {
 	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
 	int r = -ESTALE;
 
+	g_autoptr(GError) why = NULL;
+
 	if (refresh && engine->snapshot)
 		r = af_snapshot_refresh(engine->sysroot, engine->snapshot, learned,
-					&engine->topology, &snapshot);
-	if (r == -ESTALE)
-		r = af_snapshot_read_cached(engine->sysroot, learned, &engine->topology, &snapshot);
+					&engine->topology, &snapshot, &why);
+	if (r == -ESTALE) {
+		g_clear_error(&why);
+		r = af_snapshot_read_cached(engine->sysroot, learned, &engine->topology, &snapshot,
+					    &why);
+	}
 	if (r < 0)
 		return fail(error, r, "Failed to read the machine under %s: %s",
-			    af_sysroot_path(engine->sysroot), g_strerror(-r));
+			    af_sysroot_path(engine->sysroot), why ? why->message : g_strerror(-r));
 	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
 				 snapshot->possible, engine->policy, &hk);
 	if (r < 0)
@@ -147,6 +191,7 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	engine->hk = g_steal_pointer(&hk);
 	af_snapshot_free(engine->snapshot);
 	engine->snapshot = g_steal_pointer(&snapshot);
+	collect_news(engine);
 	return 0;
 }
 

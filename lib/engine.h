@@ -52,6 +52,8 @@ typedef struct AfEngine {
 	AfHousekeeping *hk;	/* of that read */
 	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
+	GPtrArray *news;	/* char*: warnings of the last read (snapshot, command line,
+				   housekeeping) that the read before did not have */
 } AfEngine;
 
 /* Loads the policy and opens the machine at setup->root. */
@@ -71,7 +73,10 @@ int af_engine_reload(AfEngine *engine, GError **error);
  * drivers and load change (af_snapshot_refresh), else, or when the IRQs
  * are not the same any more, in full; then the housekeeping CPUs. learned
  * (may be NULL) marks the IRQs refused earlier. On success the last plan
- * is dropped (it described the last look); on failure nothing changes.
+ * is dropped (it described the last look) and news holds the warnings that
+ * are new since the last read (a mode tells each once, not at every read);
+ * on failure nothing changes, and the error names the file (and line) that
+ * could not be used.
  */
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
 

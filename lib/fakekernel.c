@@ -82,7 +82,7 @@ static void read_tree_cpus(AfSysroot *sysroot, const char *dir, const AfCpuSet *
 	g_autoptr(AfCpus) cpus = NULL;
 	int r;
 
-	r = af_cpus_read(sysroot, &cpus);
+	r = af_cpus_read(sysroot, &cpus, NULL);
 	if (r < 0) {
 		*ret_online = r == -ENODATA ? af_cpuset_new() : af_cpuset_copy(mask);
 		*ret_nr_cpu_ids = nr_cpu_ids_from_width(sysroot, dir);
