@@ -337,11 +337,18 @@ int af_interrupts_parse_each(const char *text, guint nr_cpu_ids, const AfInterru
 			     gpointer user_data, AfInterruptsNotes *ret_notes)
 {
 	AfInterruptsParser *parser = af_interrupts_parser_new(nr_cpu_ids, handler, user_data);
-	const char *p = text;
+	const char *p = text, *text_end = text + strlen(text);
 
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		const char *end = nl ? nl : p + strlen(p);
+	/*
+	 * One strlen() and memchr() bounded by it: strchr() per line looks
+	 * linear, but a checker that validates its argument as a whole string
+	 * (AddressSanitizer's strict_string_checks, as make check runs it)
+	 * walks the rest of the text at every line: quadratic, 3x the rows,
+	 * 8-9x the time.
+	 */
+	while (p < text_end) {
+		const char *nl = memchr(p, '\n', (gsize)(text_end - p));
+		const char *end = nl ? nl : text_end;
 
 		if (af_interrupts_parser_feed(parser, p, (gsize)(end - p), nl != NULL) < 0)
 			break;
