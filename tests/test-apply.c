@@ -283,7 +283,7 @@ static void test_unchanged(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
-	g_autoptr(AfApplyResult) first = NULL, second = NULL;
+	g_autoptr(AfApplyResult) first = NULL;
 	/* A move whose mask the kernel already shows (a stale plan): no write. */
 	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0-1"},
 		  {27, "virtio2-request", AF_ACTION_MOVE, "1,0,2,3"});

@@ -130,7 +130,7 @@ static void test_irq_write_read_only(void)
 static void test_irq_write_lone_file(void)
 {
 	g_autofree char *root = make_irq_tree();
-	g_autofree char *mask = NULL, *dir = g_build_filename(root, "proc/irq/45", NULL);
+	g_autofree char *mask = NULL;
 	g_autoptr(AfSysroot) sr = NULL;
 	g_autoptr(GPtrArray) names = NULL;
 
@@ -196,7 +196,7 @@ static void test_irq_write_tree_cpus(void)
 static void test_filter_other_paths(void)
 {
 	g_autofree char *root = make_irq_tree();
-	g_autofree char *online = NULL, *hint = NULL;
+	g_autofree char *online = NULL;
 	g_autoptr(AfSysroot) sr = NULL;
 
 	g_assert_cmpint(af_fakekernel_open_sysroot(root, &sr), ==, 0);
