@@ -19,6 +19,8 @@ struct AfSysroot {
 	gboolean no_openat2; /* kernel before 5.6 or a seccomp filter said ENOSYS */
 	AfSysrootWriteFilter write_filter;
 	gpointer write_filter_data;
+	AfSysrootReadFilter read_filter;
+	gpointer read_filter_data;
 	GHashTable *recorder; /* borrowed set of relative paths, or NULL */
 };
 
@@ -77,6 +79,19 @@ void af_sysroot_set_write_filter(AfSysroot *sysroot, AfSysrootWriteFilter filter
 {
 	sysroot->write_filter = filter;
 	sysroot->write_filter_data = user_data;
+}
+
+void af_sysroot_set_read_filter(AfSysroot *sysroot, AfSysrootReadFilter filter,
+				gpointer user_data)
+{
+	sysroot->read_filter = filter;
+	sysroot->read_filter_data = user_data;
+}
+
+/* The read filter's verdict on reading path: 0 or a negative errno. */
+static int read_fault(AfSysroot *sysroot, const char *path)
+{
+	return sysroot->read_filter ? sysroot->read_filter(path, sysroot->read_filter_data) : 0;
 }
 
 void af_sysroot_set_recorder(AfSysroot *sysroot, GHashTable *paths)
@@ -148,6 +163,9 @@ int af_sysroot_read(AfSysroot *sysroot, const char *path, char **ret_data, gsize
 	g_autoptr(GByteArray) buf = g_byte_array_sized_new(4096);
 	int fd, r;
 
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = af_sysroot_open_fd(sysroot, path, O_RDONLY, &fd);
 	if (r < 0)
 		return r;
@@ -181,6 +199,9 @@ int af_sysroot_read_lines(AfSysroot *sysroot, const char *path, AfSysrootLineFun
 	gsize start = 0;
 	int fd, r;
 
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = af_sysroot_open_fd(sysroot, path, O_RDONLY, &fd);
 	if (r < 0)
 		return r;
@@ -298,6 +319,9 @@ int af_sysroot_readlink(AfSysroot *sysroot, const char *path, char **ret_target)
 	int fd, r;
 
 	record(sysroot, path);
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = open_parent(sysroot, path, &fd, &name);
 	if (r < 0)
 		return r;
@@ -335,6 +359,9 @@ int af_sysroot_list(AfSysroot *sysroot, const char *path, GPtrArray **ret_names)
 	DIR *dir;
 	int fd, r;
 
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = af_sysroot_open_fd(sysroot, path, O_RDONLY | O_DIRECTORY, &fd);
 	if (r < 0)
 		return r;

@@ -48,6 +48,17 @@ void af_sysroot_set_write_filter(AfSysroot *sysroot, AfSysrootWriteFilter filter
 				 gpointer user_data);
 
 /*
+ * Called before every read (af_sysroot_read, _read_lines and the readers on
+ * top of them, _list, _readlink) with the path: a negative errno fails the
+ * read with it, as the kernel's EIO, EBUSY or ENOMEM would; 0 lets it go
+ * on. Fault injection for copied trees (fakekernel.h); the live "/" has none.
+ */
+typedef int (*AfSysrootReadFilter)(const char *path, gpointer user_data);
+/* Installs (or with NULL removes) the read filter. */
+void af_sysroot_set_read_filter(AfSysroot *sysroot, AfSysrootReadFilter filter,
+				gpointer user_data);
+
+/*
  * Records every path opened, listed or read as a link from now on into
  * paths (a set of strings without the leading slash, owned by the caller),
  * or stops recording with NULL. The capture tool uses it to copy exactly
