@@ -28,6 +28,7 @@ typedef struct AfApplyItem {
 	AfCpuSet *from;   /* what the kernel showed before; NULL unknown */
 	AfCpuSet *to;     /* the mask written or meant to be */
 	char *reason;     /* the plan's reason; NULL for restores */
+	gboolean repeat;  /* failed as its last write did: told then, not again */
 } AfApplyItem;
 
 typedef struct AfApplyResult {

@@ -112,9 +112,17 @@ static void read_sys_kernel_irq(AfSysroot *sysroot, AfIrq *irq, const AfInterrup
 		irq->total = row->total;
 }
 
+/* A read error that the same read may not give again: the kernel busy or short of memory. */
+static gboolean transient(int r)
+{
+	return r == -EIO || r == -EBUSY || r == -ENOMEM || r == -EAGAIN || r == -EINTR ||
+	       r == -ENOBUFS;
+}
+
 /*
  * Returns -ENOENT when /proc/irq/N went away, -EXDEV when it leads outside
- * the tree: the IRQ is dropped.
+ * the tree: the IRQ is dropped; a transient error (with a warning naming
+ * the file): the whole read fails, to be tried again.
  */
 static int read_proc_irq(AfSysroot *sysroot, AfIrq *irq, GPtrArray *warnings)
 {
@@ -132,6 +140,9 @@ static int read_proc_irq(AfSysroot *sysroot, AfIrq *irq, GPtrArray *warnings)
 		/* Per-CPU interrupts have no affinity to set. */
 		irq->per_cpu = TRUE;
 		irq->managed_detail = g_strdup("no smp_affinity file");
+	} else if (transient(r)) {
+		g_ptr_array_add(warnings, g_strdup_printf("%s: %s", path, g_strerror(-r)));
+		return r;
 	} else if (r < 0)
 		g_ptr_array_add(warnings,
 				g_strdup_printf("%s: %s: not written", path,
@@ -242,6 +253,11 @@ int af_inventory_read_irqs(AfSysroot *sysroot, const AfInterrupts *interrupts, g
 	if (r < 0)
 		return r;
 	r = af_devices_read(sysroot, &devices);
+	if (transient(r)) {
+		/* Without them managed queues look movable: no guess, read again. */
+		g_ptr_array_add(warnings, g_strdup_printf("/sys/bus/pci/devices: %s", g_strerror(-r)));
+		return r;
+	}
 	if (r < 0) {
 		g_ptr_array_add(warnings, g_strdup_printf("cannot list PCI devices: %s", g_strerror(-r)));
 		devices = af_devices_new();
@@ -257,6 +273,8 @@ int af_inventory_read_irqs(AfSysroot *sysroot, const AfInterrupts *interrupts, g
 		g_autoptr(AfIrq) irq = af_irq_new(number);
 
 		r = read_proc_irq(sysroot, irq, warnings);
+		if (transient(r))
+			return r;
 		if (r < 0) {
 			warn_dropped(number, row, r, warnings);
 			continue;

@@ -110,12 +110,22 @@ static char *read_kernel_release(AfSysroot *sysroot)
 	return g_strdup(words[2]);
 }
 
-static void read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot)
+/*
+ * A tree without /proc/cmdline (a partial capture) has no isolation from
+ * the command line; any other failure (EIO, ENOMEM) fails the read: taking
+ * it for "no isolation" would put IRQs on the isolated CPUs.
+ */
+static int read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot, GError **error)
 {
 	g_autofree char *text = NULL;
 	int r;
 
 	r = af_sysroot_read_string(sysroot, "/proc/cmdline", &text);
+	if (r < 0 && r != -ENOENT) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r), "/proc/cmdline: %s",
+			    g_strerror(-r));
+		return r;
+	}
 	if (r < 0)
 		warn(snapshot, "cannot read /proc/cmdline (%s): no isolation from the command line",
 		     g_strerror(-r));
@@ -123,6 +133,7 @@ static void read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot)
 	snapshot->cmdline = af_cmdline_parse(text ? text : "", snapshot->nr_cpu_ids);
 	for (guint i = 0; i < snapshot->cmdline->warnings->len; i++)
 		warn(snapshot, "%s", (const char *)snapshot->cmdline->warnings->pdata[i]);
+	return 0;
 }
 
 /*
@@ -259,7 +270,9 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 		af_snapshot_add_irq(snapshot, irq);
 	}
 	snapshot->kernel_release = g_strdup(previous->kernel_release);
-	read_cmdline(sysroot, snapshot);
+	r = read_cmdline(sysroot, snapshot, error);
+	if (r < 0)
+		return r;
 	read_topology(sysroot, snapshot, topology_cache);
 	/* What could not be read is what the full read said (the same files). */
 	g_ptr_array_set_size(snapshot->warnings, 0);
@@ -280,6 +293,7 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
 	g_autoptr(AfSnapshot) snapshot = af_snapshot_new();
 	g_autoptr(AfInterrupts) interrupts = NULL;
 	g_autoptr(GPtrArray) irqs = NULL;
+	guint n_warnings;
 	int r;
 
 	r = read_cpus(sysroot, snapshot, error);
@@ -289,10 +303,18 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
 	if (r < 0)
 		return r;
 	snapshot->kernel_release = read_kernel_release(sysroot);
-	read_cmdline(sysroot, snapshot);
+	r = read_cmdline(sysroot, snapshot, error);
+	if (r < 0)
+		return r;
 	read_topology(sysroot, snapshot, topology_cache);
 
+	n_warnings = snapshot->warnings->len;
 	r = af_inventory_read_irqs(sysroot, interrupts, snapshot->nr_cpu_ids, snapshot->warnings, &irqs);
+	if (r < 0 && snapshot->warnings->len > n_warnings) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r), "%s",
+			    (const char *)snapshot->warnings->pdata[snapshot->warnings->len - 1]);
+		return r;
+	}
 	if (r < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r),
 			    "/proc/irq: cannot be listed: %s", g_strerror(-r));
