@@ -6,7 +6,8 @@
 # lets it retry for a while, removes the fault and sends SIGHUP (the next
 # event), then checks that the daemon still runs, said so once (one line
 # naming the file or IRQ, not one per retry), did not loop writing, and
-# ends in the placement of a run without faults. Prints TAP.
+# ends in the placement of a run without faults. Last, a machine of 8192
+# possible CPUs numbered sparsely (6 online, 3 isolated). Prints TAP.
 set -u
 unset STATE_DIRECTORY
 
@@ -53,7 +54,7 @@ unpack_fixture "$tmp/fixture"
 run reference : :
 reference=$(placement "$root")
 ref_writes=$writes
-echo "1..${AF_FAULT_ROWS:-16}"
+echo "1..${AF_FAULT_ROWS:-18}"
 check "a run without faults places and writes" \
 	'[ "$alive" = 1 ] && [ "${ref_writes:-0}" -gt 0 ] && [ "$(count "Failed")" -eq 0 ]'
 
@@ -104,4 +105,57 @@ row interrupts-cut "cp proc/interrupts i.bak && head -c 1 proc/interrupts > i.cu
 row write-gone-ENOENT "fault 'write proc/irq/30/smp_affinity* ENOENT'" "$nofault" "IRQ 30 " 0
 row write-offline-EINVAL "fault 'write proc/irq/30/smp_affinity* EINVAL'" "$nofault" "IRQ 30 "
 row write-busy-EBUSY "fault 'write proc/irq/30/smp_affinity* EBUSY'" "$nofault" "IRQ 30 "
+
+# 8192 possible CPUs numbered sparsely: online 0-1, 4096-4097, 8190-8191
+# (the kernel's columns), 4097 and 8190-8191 isolated; masks 8192 bits wide.
+sparse=$tmp/sparse
+cpus="0 1 4096 4097 8190 8191"
+mkdir -p "$sparse/sys/devices/system/cpu" "$sparse/proc/irq" "$sparse.state"
+echo 0-8191 > "$sparse/sys/devices/system/cpu/possible"
+echo 0-8191 > "$sparse/sys/devices/system/cpu/present"
+echo 0-1,4096-4097,8190-8191 > "$sparse/sys/devices/system/cpu/online"
+echo "isolcpus=managed_irq,domain,4097,8190-8191" > "$sparse/proc/cmdline"
+wide=$(awk 'BEGIN { for (i = 0; i < 255; i++) printf "ffffffff,"; print "ffffffff" }')
+{
+	for c in $cpus; do printf '%11s' "CPU$c"; done
+	echo
+	for irq in 24 25 26 27; do
+		printf '%4s:' "$irq"
+		for c in $cpus; do printf ' %10s' 5; done
+		echo "  PCI-MSI 1-edge      q$irq"
+	done
+} > "$sparse/proc/interrupts"
+{
+	echo "cpu  1 2 3 4 5 6 7 8 9 10"
+	for c in $cpus; do echo "cpu$c 1 2 3 4 5 6 7 8 9 10"; done
+	printf 'intr 120'
+	for i in $(seq 0 23); do printf ' 0'; done
+	echo " 30 30 30 30"
+} > "$sparse/proc/stat"
+for irq in 24 25 26 27; do
+	d=$sparse/proc/irq/$irq
+	mkdir "$d"
+	echo "$wide" > "$d/smp_affinity"
+	echo 0-8191 > "$d/smp_affinity_list"
+	echo "$wide" > "$d/effective_affinity"
+	echo 0 > "$d/effective_affinity_list"
+done
+log=$tmp/sparse.log
+(exec "$affinityd" --foreground --sysroot "$sparse" --config "$tmp/affinityd.conf" \
+	--state-dir "$sparse.state") > "$log" 2>&1 &
+pid=$!
+wait_for "Started"
+sleep 1
+kill -0 "$pid" 2>/dev/null && alive=1 || alive=0
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+lists=$(cat "$sparse"/proc/irq/*/smp_affinity_list | sort -u | tr '\n' ' ')
+check "sparse 8192 CPUs: runs, places on housekeeping CPUs only ($lists)" \
+	'[ "$alive" = 1 ] && [ "$(count "Started: 4 IRQs placed, 4 written")" -eq 1 ] &&
+	 [ -z "$(echo $lists | tr " " "\n" | grep -v "^\(0\|1\|4096\)$")" ]'
+check "sparse 8192 CPUs: no write after the start, no warning but the missing topology" \
+	'[ "$(count "Stopped after .* 4 writes")" -eq 1 ] &&
+	 [ "$(grep -v "Moved IRQ\|Started\|Stopp\|State directory\|topology" "$log" | wc -l)" -eq 0 ]'
+[ $failed -eq 0 ] || sed 's/^/# /' "$log" | head -30
 exit $failed
