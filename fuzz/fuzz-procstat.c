@@ -13,9 +13,11 @@
 #include "fuzz.h"
 #include "procstat.h"
 
-static guint count_numbers(const char *line)
+/* Words of the first line: the parser reads one line, up to its '\n'. */
+static guint count_numbers(const char *text)
 {
-	g_auto(GStrv) words = g_strsplit_set(line, " \t\n", -1);
+	g_autofree char *line = g_strndup(text, strcspn(text, "\n"));
+	g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
 	guint n = 0;
 
 	for (char **w = words; *w; w++)
