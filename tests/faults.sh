@@ -22,7 +22,9 @@ placement() {
 }
 
 # run NAME SETUP UNDO: a fresh tree, SETUP (a shell command in $root) before the
-# start, 1 s of retries, UNDO, SIGHUP, 1 s, SIGTERM. Leaves $root and $log.
+# start, 1 s of retries after it started, UNDO, SIGHUP, up to 10 s for the
+# placement of the reference (none for the reference itself), 0.5 s more,
+# SIGTERM. Leaves $root and $log.
 run() {
 	root=$tmp/$1
 	log=$tmp/$1.log
@@ -32,12 +34,20 @@ run() {
 	(exec "$affinityd" --foreground --sysroot "$root" --config "$tmp/affinityd.conf" \
 		--state-dir "$root.state") > "$log" 2>&1 &
 	pid=$!
+	# SIGHUP before its handler is set would end it (slow starts: sanitizers).
+	wait_for "Started"
 	sleep 1
 	faulted=$(wc -l < "$log")
 	(cd "$root" && eval "$3")
 	kill -HUP "$pid" 2>/dev/null
 	wait_for "Configuration reloaded"
-	sleep 1
+	# Until it is placed as without faults (a write backs off 1 s, then 2 s).
+	i=0
+	while [ -n "$reference" ] && [ $i -lt 40 ] && [ "$(placement "$root")" != "$reference" ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	sleep 0.5
 	alive=0
 	kill -0 "$pid" 2>/dev/null && alive=1
 	kill -TERM "$pid" 2>/dev/null
@@ -51,6 +61,7 @@ run() {
 told() { head -n "$faulted" "$log" | grep -c -- "$1"; }
 
 unpack_fixture "$tmp/fixture"
+reference=
 run reference : :
 reference=$(placement "$root")
 ref_writes=$writes
