@@ -12,7 +12,7 @@ out=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/af-seeds-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for t in cpuset interrupts procstat cmdline policy state kernelfiles netlink uevent; do
+for t in cpuset interrupts procstat cmdline policy state kernelfiles netlink uevent ethtool; do
 	mkdir -p "$out/$t"
 	[ -d "$srcdir/fuzz/seeds/$t" ] && cp "$srcdir/fuzz/seeds/$t"/* "$out/$t/" 2>/dev/null || true
 done
@@ -49,6 +49,14 @@ for tarball in "$srcdir"/tests/fixtures/sysroots/*.tar.gz; do
 	done
 	[ -f "$tree/proc/sys/kernel/osrelease" ] &&
 		with_byte 1 "$tree/proc/sys/kernel/osrelease" > "$out/kernelfiles/release-$i"
+	[ -f "$tree/proc/sys/kernel/osrelease" ] &&
+		with_byte 3 "$tree/proc/sys/kernel/osrelease" > "$out/kernelfiles/rmap-release-$i"
+	for f in "$tree"/affinityd-capture/ethtool/*; do
+		[ -f "$f" ] && cp "$f" "$out/ethtool/capture-$i-${f##*/}"
+	done
 done
 cp "$srcdir/conf/affinityd.conf" "$out/policy/affinityd.conf"
+# Network steering's names: the rmap fix table, a NAPI kthread.
+printf '\004%s' '7.0,6.12.50,6.6.100' > "$out/kernelfiles/rmap-table"
+printf '\005%s' 'napi/eth0-8193' > "$out/kernelfiles/napi-comm"
 exit 0

@@ -13,7 +13,7 @@ sh "$top_srcdir/fuzz/seeds.sh" "$top_srcdir" "$seeds" || exit 1
 
 n=0
 failed=0
-targets="cpuset interrupts procstat cmdline policy state kernelfiles uevent netlink"
+targets="cpuset interrupts procstat cmdline policy state kernelfiles uevent netlink ethtool"
 echo "1..$(echo $targets | wc -w)"
 for t in $targets; do
 	n=$((n + 1))
