@@ -68,11 +68,15 @@ fi
 
 # Results of this run only: an earlier run's (or a test since removed) would count.
 rm -f "$dir"/tests/*.trs "$dir"/fuzz/out/*.result
-(cd "$dir" && make -j2 -k check) >> "$log" 2>&1
+# The copy's own make: not this make's variables (make check TESTS=... here
+# would run only those there).
+(cd "$dir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u TESTS make -j2 -k check) >> "$log" 2>&1
+n_trs=0
 for trs in "$dir"/tests/*.trs; do
 	[ -f "$trs" ] || continue
 	# Never nested (the copy is configured --disable-sanitizer-tests).
 	[ "$(basename "$trs")" = sanitize.sh.trs ] && continue
+	n_trs=$((n_trs + 1))
 	name=tests/$(basename "$trs" .trs)
 	if grep -q '^:global-test-result: \(PASS\|SKIP\)' "$trs"; then
 		tap ok "sanitizers: $name"
@@ -82,7 +86,9 @@ for trs in "$dir"/tests/*.trs; do
 	fi
 done
 
-(cd "$dir" && make fuzz FUZZ_SECONDS="$seconds") > "$dir/fuzz.log" 2>&1
+[ "$n_trs" -gt 0 ] || tap not_ok "sanitizers: no test ran in $dir (see $log)"
+
+(cd "$dir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make fuzz FUZZ_SECONDS="$seconds") > "$dir/fuzz.log" 2>&1
 fuzz_status=$?
 for result in "$dir"/fuzz/out/*.result; do
 	[ -f "$result" ] || continue
