@@ -12,6 +12,7 @@ struct AfApply {
 	AfStateDir *statedir; /* borrowed */
 	GHashTable *backoff;  /* GUINT_TO_POINTER(irq) -> AfBackoff* */
 	AfCpuSet *full_cpus;  /* CPUs that answered ENOSPC */
+	GHashTable *told;     /* GUINT_TO_POINTER(irq) -> its last failed write's errno (< 0) */
 };
 
 /* An item waiting for its write: which file, and in which form. */
@@ -30,6 +31,7 @@ AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir)
 	apply->statedir = statedir;
 	apply->backoff = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	apply->full_cpus = af_cpuset_new();
+	apply->told = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return apply;
 }
 
@@ -38,6 +40,7 @@ void af_apply_free(AfApply *apply)
 	if (!apply)
 		return;
 	g_hash_table_unref(apply->backoff);
+	g_hash_table_unref(apply->told);
 	af_cpuset_free(apply->full_cpus);
 	g_free(apply);
 }
@@ -304,6 +307,33 @@ static gint compare_repair_first(gconstpointer a, gconstpointer b)
  * a CPU just gone offline or isolated) are written before the plan's other
  * moves, in IRQ order within each group: they are what a hotplug is timed by.
  */
+/*
+ * A write that fails again as it failed the last time was told then: the
+ * item is a repeat, logged at debug level only. A written, unchanged or
+ * gone IRQ starts afresh.
+ */
+static void note_told(AfApply *apply, AfApplyItem *item)
+{
+	gpointer key = GUINT_TO_POINTER(item->irq);
+
+	switch (item->outcome) {
+	case AF_OUTCOME_NO_SPACE:
+	case AF_OUTCOME_INVALID:
+	case AF_OUTCOME_FAILED:
+		item->repeat = GPOINTER_TO_INT(g_hash_table_lookup(apply->told, key)) == item->error;
+		g_hash_table_insert(apply->told, key, GINT_TO_POINTER(item->error));
+		break;
+	case AF_OUTCOME_WRITTEN:
+	case AF_OUTCOME_UNCHANGED:
+	case AF_OUTCOME_GONE:
+	case AF_OUTCOME_REFUSED:
+		g_hash_table_remove(apply->told, key);
+		break;
+	case AF_OUTCOME_DEFERRED:
+		break;
+	}
+}
+
 static void run_items(AfApply *apply, AfApplyResult *result, const AfCpuSet *placed,
 		      gboolean record_originals, guint nr_cpu_ids, gint64 now_ms)
 {
@@ -339,9 +369,10 @@ static void run_items(AfApply *apply, AfApplyResult *result, const AfCpuSet *pla
 		pending->item->outcome = af_outcome_from_errno(r);
 	}
 	for (guint i = 0; i < result->items->len; i++) {
-		const AfApplyItem *item = result->items->pdata[i];
+		AfApplyItem *item = result->items->pdata[i];
 
 		count_outcome(result, item->outcome);
+		note_told(apply, item);
 		if (learn_from(apply, item, now_ms))
 			dirty = TRUE;
 	}
@@ -452,6 +483,11 @@ static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 {
 	g_autofree char *to = af_cpuset_format_list(item->to);
 
+	if (item->repeat) {
+		af_log_debug("IRQ %u (%s): the write to %s failed again: %s", item->irq,
+			     item->name, to, g_strerror(-item->error));
+		return;
+	}
 	switch (item->outcome) {
 	case AF_OUTCOME_WRITTEN:
 		if (result->restore)

@@ -30,6 +30,7 @@ typedef struct AfApplyItem {
 	char *reason;     /* the plan's reason; NULL for restores */
 	gboolean refresh; /* written even when unchanged: the aRFS rmap refresh */
 	char *interface;  /* the IRQ's network interface, NULL none */
+	gboolean repeat;  /* failed as its last write did: told then, not again */
 } AfApplyItem;
 
 typedef struct AfApplyResult {

@@ -353,6 +353,7 @@ static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **r
 	g_autoptr(AfPolicy) policy = af_policy_new();
 	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
+	g_autoptr(GError) error = NULL;
 	GPtrArray *paths;
 	GHashTableIter iter;
 	gpointer path;
@@ -364,10 +365,10 @@ static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **r
 		return r;
 	}
 	af_sysroot_set_recorder(sysroot, recorded);
-	r = af_snapshot_read(sysroot, NULL, &snapshot);
+	r = af_snapshot_read_cached(sysroot, NULL, NULL, &snapshot, &error);
 	if (r < 0) {
 		af_sysroot_set_recorder(sysroot, NULL);
-		*ret_why = af_snapshot_explain_failure(sysroot, r);
+		*ret_why = g_strdup(error ? error->message : g_strerror(-r));
 		return r;
 	}
 	r = af_housekeeping_read(sysroot, snapshot->cmdline, snapshot->online, snapshot->possible,

@@ -97,6 +97,12 @@ typedef struct AfDaemon {
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
 
+	/* Reads of the machine that failed: told once, tried again (daemon.c). */
+	AfIrqScanHealth read_health;
+	AfEventFlags read_failed_flags; /* the events of the replans that could not read */
+	guint read_retry_ms;		/* the wait before the next try, doubling */
+	guint read_retry_source;
+
 	AfDaemonCounters counters;
 
 	/* Metrics (metrics.c): the counters, the file (NULL: none). */

@@ -153,6 +153,50 @@ static void arm_retry(AfDaemon *daemon, gint64 now_us)
 	daemon->retry_source = g_timeout_add((guint)CLAMP(wait_ms, 0, G_MAXUINT), on_retry, daemon);
 }
 
+static gboolean on_read_retry(gpointer user_data)
+{
+	AfDaemon *daemon = user_data;
+
+	daemon->read_retry_source = 0;
+	af_daemon_mark(daemon, daemon->read_failed_flags, "retry after a failed read");
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * A machine that cannot be read (a file gone, EIO, EBUSY, ENOMEM, garbage)
+ * is told once when the reads start failing, with the file and the reason,
+ * and once when they work again. In between the last placement stays and
+ * the replan is tried again after READ_RETRY_MIN_MS, doubling up to the
+ * scan's interval_ms: never a loop, never an event lost.
+ */
+#define READ_RETRY_MIN_MS 500u
+static void tell_read(AfDaemon *daemon, int r, AfEventFlags flags, const GError *error)
+{
+	switch (af_irqscan_health_note(&daemon->read_health, r)) {
+	case AF_IRQSCAN_NEWS_NONE:
+		if (r < 0)
+			g_debug("%s", error->message);
+		break;
+	case AF_IRQSCAN_NEWS_FAILING:
+		g_warning("%s; keeping the last placement, trying again", error->message);
+		break;
+	case AF_IRQSCAN_NEWS_RECOVERED:
+		g_message("The machine reads again: planning");
+		break;
+	}
+	if (r >= 0) {
+		daemon->read_failed_flags = 0;
+		daemon->read_retry_ms = 0;
+		g_clear_handle_id(&daemon->read_retry_source, g_source_remove);
+		return;
+	}
+	daemon->read_failed_flags |= flags;
+	daemon->read_retry_ms = CLAMP(daemon->read_retry_ms * 2, READ_RETRY_MIN_MS,
+				      MAX(daemon->engine->policy->interval_ms, READ_RETRY_MIN_MS));
+	g_clear_handle_id(&daemon->read_retry_source, g_source_remove);
+	daemon->read_retry_source = g_timeout_add(daemon->read_retry_ms, on_read_retry, daemon);
+}
+
 /*
  * The limits of this plan: CPUs that answered ENOSPC (the next best CPU
  * takes their IRQs) and the IRQs the move guard holds back.
@@ -194,10 +238,12 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	/* Learned unmovable IRQs are skipped (and reported) by the plan. */
 	r = af_engine_read(engine, daemon->statedir->state->learned, !(flags & ~AF_EVENT_REFRESH),
 			   &error);
-	if (r < 0) {
-		g_warning("%s", error->message);
+	tell_read(daemon, r, flags, error);
+	if (r < 0)
 		return r;
-	}
+	/* What the machine shows wrong is told once, not at every replan. */
+	for (guint i = 0; i < engine->news->len; i++)
+		g_warning("%s", (const char *)engine->news->pdata[i]);
 	if (flags & AF_EVENT_HOTPLUG)
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
 	compute_limits(daemon, flags, now_us, limits);
@@ -352,6 +398,7 @@ static void daemon_clear(AfDaemon *daemon)
 	af_daemon_stop_irqbsock(daemon);
 	af_daemon_unwatch_isolation(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
+	g_clear_handle_id(&daemon->read_retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->steer, af_steer_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
@@ -413,8 +460,9 @@ static int daemon_start(AfDaemon *daemon)
 				  g_strerror(-r));
 	}
 	af_daemon_scan(daemon);
+	/* A machine that cannot be read yet is tried again (tell_read). */
 	r = replan(daemon, AF_EVENT_START);
-	if (r < 0) {
+	if (r < 0 && !daemon->read_failed_flags) {
 		af_log_error("The first plan failed: %s", g_strerror(-r));
 		return r;
 	}
@@ -425,9 +473,12 @@ static int daemon_start(AfDaemon *daemon)
 	af_daemon_update_irqbsock(daemon);
 	af_daemon_start_dbus(daemon);
 	af_daemon_notify_ready(daemon);
-	g_message("Started: %u IRQs placed, %u written",
-		  daemon->engine->plan->n_move + daemon->engine->plan->n_keep,
-		  (guint)daemon->counters.writes);
+	if (daemon->engine->plan)
+		g_message("Started: %u IRQs placed, %u written",
+			  daemon->engine->plan->n_move + daemon->engine->plan->n_keep,
+			  (guint)daemon->counters.writes);
+	else
+		g_message("Started: nothing placed until the machine reads");
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <string.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
@@ -18,7 +19,8 @@ struct AfLinkWatch {
 };
 
 typedef struct ParseState {
-	AfLinkWatch *watch;
+	AfLinkCallback callback;
+	gpointer user_data;
 	AfLinkChange change;
 } ParseState;
 
@@ -32,12 +34,13 @@ static void on_link_object(struct nl_object *object, void *arg)
 		.name = rtnl_link_get_name(link),
 	};
 
-	state->watch->callback(&event, state->watch->user_data);
+	state->callback(&event, state->user_data);
 }
 
-static int on_valid(struct nl_msg *msg, void *arg)
+/* One message: a link event for RTM_NEWLINK and RTM_DELLINK, nothing for the rest. */
+static int handle_message(struct nl_msg *msg, AfLinkCallback callback, gpointer user_data)
 {
-	ParseState state = {.watch = arg};
+	ParseState state = {.callback = callback, .user_data = user_data};
 
 	switch (nlmsg_hdr(msg)->nlmsg_type) {
 	case RTM_NEWLINK:
@@ -49,9 +52,35 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	default:
 		return NL_SKIP;
 	}
-	/* libnl-route's link cache operations turn the message into an rtnl_link. */
+	/* libnl-route's link cache operations turn the message into an rtnl_link;
+	 * one whose attributes do not parse is dropped there. */
 	(void)nl_msg_parse(msg, on_link_object, &state);
 	return NL_OK;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	AfLinkWatch *watch = arg;
+
+	return handle_message(msg, watch->callback, watch->user_data);
+}
+
+void af_link_watch_dispatch(const void *buf, gsize len, AfLinkCallback callback, gpointer user_data)
+{
+	/* An aligned copy: netlink headers and attributes are read in place. */
+	g_autofree struct nlmsghdr *copy = g_malloc0(MAX(len, sizeof(struct nlmsghdr)));
+	struct nlmsghdr *hdr = copy;
+	int remaining = (int)MIN(len, (gsize)G_MAXINT);
+
+	memcpy(copy, buf, len);
+	for (; nlmsg_ok(hdr, remaining); hdr = nlmsg_next(hdr, &remaining)) {
+		struct nl_msg *msg = nlmsg_convert(hdr);
+
+		if (!msg)
+			continue;
+		(void)handle_message(msg, callback, user_data);
+		nlmsg_free(msg);
+	}
 }
 
 static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)

@@ -32,5 +32,12 @@ int af_link_watch_new(AfLinkCallback callback, gpointer user_data, AfLinkWatch *
 /* Detaches and frees; accepts NULL. */
 void af_link_watch_free(AfLinkWatch *watch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfLinkWatch, af_link_watch_free)
+/*
+ * Hands every link message of buf (netlink messages as one recv() gives
+ * them, any alignment) to callback, as the socket's handler does; other
+ * messages, and messages or attributes that do not parse, are skipped.
+ */
+void af_link_watch_dispatch(const void *buf, gsize len, AfLinkCallback callback,
+			    gpointer user_data);
 /* "new", "del", "overrun". */
 const char *af_link_watch_change_to_string(AfLinkChange change);

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+
 #include "context.h"
 
 /*
- * The periodic scan: one read of /proc/interrupts. New or vanished IRQs
- * (nothing else announces MSI vectors being allocated or freed), a shifted
+ * The periodic scan: per-IRQ totals (irqscan.h: /proc/stat's intr line,
+ * else /proc/interrupts). New or vanished IRQs (nothing else announces MSI
+ * vectors being allocated or freed), a shifted
  * per-CPU load and, when no uevent socket could be opened, a changed set of
  * CPU columns (a hotplug) each mark a replan; the per-IRQ rates of the
  * interval (interrupts per second) become the planner's load table. Below
@@ -42,7 +45,9 @@ static void describe_set_change(AfDaemon *daemon, const AfIrqDelta *delta)
 static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapsed_us)
 {
 	AfLoad *load = af_plan_load_new();
-	g_autofree guint64 *rates = g_new0(guint64, MAX(delta->n_cpus, 1));
+	guint n_cpus;
+	g_autofree guint64 *rates =
+		af_irqscan_cpu_rates(delta, daemon->engine->snapshot, elapsed_us, &n_cpus);
 	guint64 floor = daemon->engine->policy->min_load_rate;
 
 	for (guint i = 0; i < delta->counts->len; i++) {
@@ -50,18 +55,16 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
 
 		af_plan_load_set(load, c->irq, per_second(c->total, elapsed_us));
 	}
-	for (guint cpu = 0; cpu < delta->n_cpus; cpu++)
-		rates[cpu] = per_second(delta->cpu_counts[cpu], elapsed_us);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	daemon->load = load;
 	if (daemon->cpu_load_at_plan) {
 		gboolean quiet =
-			busiest(rates, delta->n_cpus) < floor &&
+			busiest(rates, n_cpus) < floor &&
 			busiest(daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan) < floor;
 
-		if (quiet || !af_irqscan_load_shifted(
-				     daemon->cpu_load_at_plan, daemon->n_cpu_load_at_plan, rates,
-				     delta->n_cpus, daemon->engine->policy->hysteresis_percent))
+		if (quiet || !af_irqscan_load_shifted(daemon->cpu_load_at_plan,
+						      daemon->n_cpu_load_at_plan, rates, n_cpus,
+						      daemon->engine->policy->hysteresis_percent))
 			return;
 	}
 	/* The first measured interval is the reference for later shifts. */
@@ -69,7 +72,7 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
 		af_daemon_mark(daemon, AF_EVENT_LOAD, "load shifted");
 	g_free(daemon->cpu_load_at_plan);
 	daemon->cpu_load_at_plan = g_steal_pointer(&rates);
-	daemon->n_cpu_load_at_plan = delta->n_cpus;
+	daemon->n_cpu_load_at_plan = n_cpus;
 }
 
 /*
@@ -77,9 +80,9 @@ static void update_load(AfDaemon *daemon, const AfIrqDelta *delta, gint64 elapse
  * once when they read again: in between the daemon sees no new IRQs and no
  * load, which the operator must know, but not every interval_ms.
  */
-static void tell_health(AfDaemon *daemon, int r, const char *reason)
+static void tell_health(AfDaemon *daemon, int r, const char *file, const char *reason)
 {
-	g_autofree char *path = af_sysroot_host_path(daemon->engine->sysroot, "/proc/interrupts");
+	g_autofree char *path = af_sysroot_host_path(daemon->engine->sysroot, file);
 
 	switch (af_irqscan_health_note(&daemon->scan_health, r)) {
 	case AF_IRQSCAN_NEWS_NONE:
@@ -97,22 +100,20 @@ static void tell_health(AfDaemon *daemon, int r, const char *reason)
 
 void af_daemon_scan(AfDaemon *daemon)
 {
-	g_autofree char *text = NULL;
 	g_autoptr(AfIrqSample) sample = NULL;
 	g_autoptr(AfIrqDelta) delta = NULL;
 	gint64 now_us = g_get_monotonic_time();
-	const char *reason = NULL;
+	const char *reason = NULL, *failed = NULL;
 	int r;
 
-	r = af_sysroot_read(daemon->engine->sysroot, "/proc/interrupts", &text, NULL);
-	if (r < 0)
+	r = af_irqscan_read(daemon->engine->sysroot, &sample, &failed);
+	if (r == -EINVAL && g_strcmp0(failed, "/proc/interrupts") == 0)
+		reason = "no header naming the CPUs";
+	else if (r < 0)
 		reason = g_strerror(-r);
-	else {
-		r = af_irqscan_parse(text, &sample);
-		if (r < 0)
-			reason = "no header naming the CPUs";
-	}
-	tell_health(daemon, r, reason);
+	if (r >= 0)
+		failed = sample->source == AF_IRQSCAN_PROC_STAT ? "/proc/stat" : "/proc/interrupts";
+	tell_health(daemon, r, failed, reason);
 	if (r < 0) {
 		g_debug("Scan of /proc/interrupts failed: %s", g_strerror(-r));
 		return;

@@ -29,7 +29,9 @@ static void load_file(AfStateDir *statedir, const char *name, ParseFunc parse)
 	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
 	g_autofree char *broken = NULL, *text = NULL;
 	g_autoptr(GError) error = NULL;
+	const char *what;
 	guint line = 0;
+	int r;
 
 	if (!g_file_get_contents(file, &text, NULL, &error)) {
 		if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -37,16 +39,19 @@ static void load_file(AfStateDir *statedir, const char *name, ParseFunc parse)
 				       error->message);
 		return;
 	}
-	if (parse(statedir->state, text, &line) == 0)
+	r = parse(statedir->state, text, &line);
+	if (r == 0)
 		return;
+	what = r == -EBADMSG ? "torn or changed (its end line is missing or does not match)"
+			     : "not a valid line";
 	if (statedir->read_only) {
-		af_log_warning("%s:%u: not a valid line, ignoring the file", file, line);
+		af_log_warning("%s:%u: %s, ignoring the file", file, line, what);
 		return;
 	}
 	/* Keep the file for a human: it may hold the only copy of the originals. */
 	broken = g_strconcat(file, ".broken", NULL);
-	af_log_warning("%s:%u: not a valid line; moved the file to %s and starting without it",
-		       file, line, broken);
+	af_log_warning("%s:%u: %s; moved the file to %s and starting without it", file, line, what,
+		       broken);
 	(void)g_rename(file, broken);
 }
 
@@ -154,9 +159,11 @@ static int save_file(AfStateDir *statedir, const char *name, const char *text)
 	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
 	g_autoptr(GError) error = NULL;
 
-	/* A temporary file, fsync and rename: a crash leaves the old or the new file. */
-	if (!g_file_set_contents_full(file, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-				      &error)) {
+	/* A temporary file, fsync and rename: a crash leaves the old or the new file
+	 * (CONSISTENT alone skips the fsync where the file did not exist yet). */
+	if (!g_file_set_contents_full(file, text, -1,
+				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      0644, &error)) {
 		go_in_memory(statedir, error->message);
 		return -EIO;
 	}

@@ -27,10 +27,11 @@ typedef struct AfCpus {
 /*
  * Reads the CPU lists under sysroot. online is required: the read's errno
  * (-ENOENT when missing), the parse's when it is not a CPU list (-EINVAL,
- * -ERANGE), -ENODATA when it is empty. present and possible fall back as
- * above, each with a warning.
+ * -ERANGE), -ENODATA when it is empty; error (may be NULL) then names the
+ * file, and quotes it when its text is wrong. present and possible fall
+ * back as above, each with a warning.
  */
-int af_cpus_read(AfSysroot *sysroot, AfCpus **ret_cpus);
+int af_cpus_read(AfSysroot *sysroot, AfCpus **ret_cpus, GError **error);
 /* Frees; accepts NULL. */
 void af_cpus_free(AfCpus *cpus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfCpus, af_cpus_free)

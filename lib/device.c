@@ -37,6 +37,8 @@ void af_devices_free(AfDevices *devices)
 		return;
 	g_hash_table_unref(devices->by_irq);
 	g_ptr_array_unref(devices->devices);
+	if (devices->unreadable)
+		g_ptr_array_unref(devices->unreadable);
 	g_free(devices);
 }
 
@@ -114,16 +116,28 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Reads one device; NULL when it has no MSI vectors or vanished. */
-static AfDevice *read_device(AfSysroot *sysroot, const char *address)
+/*
+ * Reads one device; NULL when it has no MSI vectors or cannot be read, with
+ * *ret_r -ENOENT or -EXDEV when the listed entry leads nowhere or outside
+ * the tree (0 otherwise).
+ */
+static AfDevice *read_device(AfSysroot *sysroot, const char *address, int *ret_r)
 {
-	g_autoptr(AfDevice) device = g_new0(AfDevice, 1);
 	g_autofree char *base = g_strdup_printf(PCI_DEVICES "/%s", address);
 	g_autofree char *path = NULL, *class_text = NULL;
 	g_autoptr(GPtrArray) entries = NULL;
+	g_autoptr(AfDevice) device = NULL;
 	gint64 node;
 	guint64 code;
+	int r;
 
+	*ret_r = 0;
+	r = af_sysroot_exists(sysroot, base);
+	if (r == -ENOENT || r == -EXDEV) {
+		*ret_r = r;
+		return NULL;
+	}
+	device = g_new0(AfDevice, 1);
 	device->address = g_strdup(address);
 	device->numa_node = -1;
 	device->interfaces = g_ptr_array_new_with_free_func(g_free);
@@ -173,8 +187,15 @@ int af_devices_read(AfSysroot *sysroot, AfDevices **ret_devices)
 	if (r < 0)
 		return r;
 	for (guint i = 0; i < addresses->len; i++) {
-		AfDevice *device = read_device(sysroot, addresses->pdata[i]);
+		AfDevice *device = read_device(sysroot, addresses->pdata[i], &r);
 
+		if (r < 0) {
+			if (!devices->unreadable)
+				devices->unreadable = g_ptr_array_new_with_free_func(g_free);
+			g_ptr_array_add(devices->unreadable,
+					g_strdup_printf(PCI_DEVICES "/%s",
+							(const char *)addresses->pdata[i]));
+		}
 		if (!device)
 			continue;
 		g_ptr_array_add(devices->devices, device);

@@ -6,7 +6,9 @@
  * /sys/bus/pci/devices/BDF/msi_irqs/<irq>: driver, class code, NUMA node,
  * local CPUs, network interfaces (net/ or virtioN/net/) and the virtio
  * sub-driver (virtioN/driver). Owns the device -> class decision. Every read
- * goes through the sysroot; a device that vanishes while read is skipped.
+ * goes through the sysroot; a device that vanishes while read is skipped; a
+ * listed entry that leads nowhere or outside the tree is kept as unreadable
+ * (its vectors cannot be matched: the inventory says so).
  */
 
 #include <glib.h>
@@ -31,6 +33,8 @@ typedef struct AfDevice {
 typedef struct AfDevices {
 	GPtrArray *devices; /* AfDevice*, by address */
 	GHashTable *by_irq; /* GUINT_TO_POINTER(irq) -> AfDevice* (borrowed) */
+	GPtrArray *unreadable; /* char*: listed entries that lead nowhere or outside the
+				  tree ("/sys/bus/pci/devices/0000:00:06.0"); NULL when none */
 } AfDevices;
 
 /*

@@ -30,6 +30,9 @@
  *
  * Every file is written with af_sysroot_write_raw(): the filter never
  * sees its own writes.
+ *
+ * And it plays a kernel that fails: the fault file (fakekernel.h) turns
+ * reads and writes of the paths it names into the errno it names.
  */
 typedef struct TreeIrqWrite {
 	char *dir;    /* "proc/irq/N" */
@@ -82,7 +85,7 @@ static void read_tree_cpus(AfSysroot *sysroot, const char *dir, const AfCpuSet *
 	g_autoptr(AfCpus) cpus = NULL;
 	int r;
 
-	r = af_cpus_read(sysroot, &cpus);
+	r = af_cpus_read(sysroot, &cpus, NULL);
 	if (r < 0) {
 		*ret_online = r == -ENODATA ? af_cpuset_new() : af_cpuset_copy(mask);
 		*ret_nr_cpu_ids = nr_cpu_ids_from_width(sysroot, dir);
@@ -163,11 +166,58 @@ static int write_irq_affinity(AfSysroot *sysroot, const TreeIrqWrite *w, const c
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int errnum;
+} fault_errnos[] = {
+	{ "ENOENT", ENOENT }, { "EIO", EIO },	  { "EBUSY", EBUSY },	{ "ENOMEM", ENOMEM },
+	{ "EACCES", EACCES }, { "EAGAIN", EAGAIN }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
+	{ "EPERM", EPERM },
+};
+
+/*
+ * The fault file's verdict on an access ("read" or "write") of path: the
+ * negative errno of its first matching line, else 0. The file is read at
+ * every access, past the filters, so a test changes the faults while the
+ * program runs.
+ */
+static int fault(AfSysroot *sysroot, const char *access, const char *path)
+{
+	g_autofree char *file = af_sysroot_host_path(sysroot, AF_FAKEKERNEL_FAULTS);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents(file, &text, NULL, NULL))
+		return 0;
+	while (*path == '/')
+		path++;
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		g_auto(GStrv) words = g_strsplit_set(g_strstrip(lines[i]), " \t", -1);
+
+		if (g_strv_length(words) != 3 || !g_str_equal(words[0], access) ||
+		    !g_pattern_match_simple(words[1], path))
+			continue;
+		for (guint e = 0; e < G_N_ELEMENTS(fault_errnos); e++)
+			if (g_str_equal(words[2], fault_errnos[e].name))
+				return -fault_errnos[e].errnum;
+	}
+	return 0;
+}
+
+int af_fakekernel_read_filter(const char *path, gpointer sysroot)
+{
+	return fault(sysroot, "read", path);
+}
+
 int af_fakekernel_filter(const char *path, const char *data, gpointer sysroot)
 {
 	TreeIrqWrite w = {0};
 	int r;
 
+	r = fault(sysroot, "write", path);
+	if (r < 0)
+		return r;
 	if (!parse_irq_affinity_path(path, &w))
 		return 0;
 	r = write_irq_affinity(sysroot, &w, data);
@@ -180,6 +230,7 @@ void af_fakekernel_install(AfSysroot *sysroot)
 	/* Playing the kernel on top of the real one would write its files twice. */
 	g_assert(!af_sysroot_is_live(sysroot));
 	af_sysroot_set_write_filter(sysroot, af_fakekernel_filter, sysroot);
+	af_sysroot_set_read_filter(sysroot, af_fakekernel_read_filter, sysroot);
 }
 
 int af_fakekernel_open_sysroot(const char *path, AfSysroot **ret_sysroot)

@@ -27,7 +27,18 @@
  * the work).
  */
 int af_fakekernel_open_sysroot(const char *path, AfSysroot **ret_sysroot);
-/* Makes the fake kernel the write filter of sysroot, a tree (never the live "/"). */
+/*
+ * Faults on demand: while the tree holds the file AF_FAKEKERNEL_FAULTS at
+ * its top, each of its lines "read|write GLOB ERRNO" (GLOB as
+ * g_pattern_match_simple, on the path without its leading slash; ERRNO one
+ * of ENOENT EIO EBUSY ENOMEM EACCES EAGAIN EINVAL ENOSPC EPERM) fails every
+ * read or write of a matching path with that errno, as a kernel would
+ * (e.g. "read proc/interrupts EIO", "write proc/irq/44/smp_affinity* ENOENT"). Read at
+ * every access: tests change it while the program runs.
+ */
+#define AF_FAKEKERNEL_FAULTS "fake-kernel-faults"
+
+/* Makes the fake kernel the write and read filter of sysroot, a tree (never the live "/"). */
 void af_fakekernel_install(AfSysroot *sysroot);
 /*
  * The filter itself (an AfSysrootWriteFilter whose user_data is the
@@ -35,3 +46,5 @@ void af_fakekernel_install(AfSysroot *sysroot);
  * carried out, the kernel's errno for one refused, 0 for any other path.
  */
 int af_fakekernel_filter(const char *path, const char *data, gpointer sysroot);
+/* The read filter (an AfSysrootReadFilter, user_data the AfSysroot): the fault file's errno or 0. */
+int af_fakekernel_read_filter(const char *path, gpointer sysroot);

@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * The one parser of /proc/interrupts, and of /sys/kernel/irq/N/per_cpu_count.
+ * The one parser of /proc/interrupts.
  * Owns the column mapping (the header names only the online CPUs, "CPU0 CPU1
  * CPU3" when CPU2 is offline) and the split of each numbered row into counts,
  * chip, hwirq, trigger and action names. Pure text in, rows out: streamed row
@@ -18,12 +18,19 @@
  *   kept, its missing counts 0; a row without a single count is skipped.
  * - Rows labelled by a word (NMI, LOC, ERR, MIS, ...) are per-CPU architecture
  *   counters, not IRQs: left out quietly.
- * - Any other line, and an IRQ number seen before (the first row counts), is
- *   skipped and counted (n_skipped).
- * - Counts of CPUs at or above nr_cpu_ids are read and dropped.
+ * - Any other line is skipped and counted (n_skipped); an IRQ number seen
+ *   before is left out (the first row counts).
+ * - Counts of CPUs at or above nr_cpu_ids are read and dropped; counts beyond
+ *   the header's last column too.
+ * - A last line without its newline was cut short: left out.
+ * What the rule kept or left out that a kernel never prints is noted
+ * (AfInterruptsNotes, with the first line of each kind), for one warning
+ * each that names the file and the line.
  */
 
 #include <glib.h>
+
+#include "sysroot.h"
 
 typedef struct AfInterruptsRow {
 	guint irq;
@@ -36,11 +43,24 @@ typedef struct AfInterruptsRow {
 	char *name;      /* action names joined by ", "; "" when none */
 } AfInterruptsRow;
 
+/* What a parse kept or left out that a kernel never prints; lines are 1-based, 0 none. */
+typedef struct AfInterruptsNotes {
+	guint header_line;		 /* the header's line; 0 when there was none */
+	guint bad_header_line;		 /* the first non-blank line, when it is not a header */
+	guint n_rows;			 /* IRQ rows handed on */
+	guint n_short, first_short_line; /* IRQ rows with fewer counts than columns (kept) */
+	guint n_long, first_long_line;	 /* IRQ rows with more counts than columns (kept) */
+	guint n_duplicate, first_duplicate_line; /* an IRQ's second row (left out) */
+	guint n_skipped, first_skipped_line;	 /* neither IRQ nor arch rows (left out) */
+	guint cut_line;				 /* a last line without its newline (left out) */
+} AfInterruptsNotes;
+
 typedef struct AfInterrupts {
 	guint n_columns;     /* CPU columns named by the header */
 	guint *column_cpus;  /* CPU number of each column */
 	GPtrArray *rows;     /* AfInterruptsRow*, in text order */
 	guint n_skipped;     /* lines that were neither header, IRQ rows nor arch rows */
+	AfInterruptsNotes notes;
 } AfInterrupts;
 
 /*
@@ -53,24 +73,50 @@ typedef struct AfInterrupts {
 typedef struct AfInterruptsHandler {
 	void (*header)(const guint *column_cpus, guint n_columns, gpointer user_data);
 	void (*row)(const AfInterruptsRow *row, gpointer user_data);
+	/* Only each row's total is wanted: counts is NULL and n_counts 0. */
+	gboolean totals_only;
 } AfInterruptsHandler;
 
 /*
  * Parses /proc/interrupts text row by row into handler, without a copy of
- * the text or an allocation per row; *ret_n_skipped (may be NULL) counts
- * the lines skipped. Returns -EINVAL when there is no header (nothing was
- * handed on then).
+ * the text or an allocation per row; *ret_notes (may be NULL) says what the
+ * rule kept or left out, also on -EINVAL. Returns -EINVAL when there is no
+ * header (nothing was handed on then).
  */
 int af_interrupts_parse_each(const char *text, guint nr_cpu_ids, const AfInterruptsHandler *handler,
-			     gpointer user_data, guint *ret_n_skipped);
+			     gpointer user_data, AfInterruptsNotes *ret_notes);
+/*
+ * The same parse, fed line by line (a line without its '\n', complete FALSE
+ * for a last line cut short): new, feed every line, finish (which frees).
+ * feed returns -EINVAL from the bad header on (stop feeding then).
+ */
+typedef struct AfInterruptsParser AfInterruptsParser;
+AfInterruptsParser *af_interrupts_parser_new(guint nr_cpu_ids, const AfInterruptsHandler *handler,
+					     gpointer user_data);
+int af_interrupts_parser_feed(AfInterruptsParser *parser, const char *line, gsize len,
+			      gboolean complete);
+int af_interrupts_parser_finish(AfInterruptsParser *parser, AfInterruptsNotes *ret_notes);
+/*
+ * The same parse of the file at path, streamed from the sysroot in chunks
+ * (af_sysroot_read_lines): memory is one line, not the file. The read's
+ * errno, or -EINVAL without a header.
+ */
+int af_interrupts_read_each(AfSysroot *sysroot, const char *path, guint nr_cpu_ids,
+			    const AfInterruptsHandler *handler, gpointer user_data,
+			    AfInterruptsNotes *ret_notes);
 /* The same, gathered: rows with counts of CPUs below nr_cpu_ids; -EINVAL without a header. */
 int af_interrupts_parse(const char *text, guint nr_cpu_ids, AfInterrupts **ret_interrupts);
+/*
+ * The file at path streamed and gathered, rows without their per-CPU counts
+ * (counts NULL, n_counts 0; total kept): what the snapshot needs, in memory
+ * linear in the IRQs, not in IRQs x CPUs. *ret_notes (may be NULL) is
+ * written on -EINVAL too.
+ */
+int af_interrupts_read(AfSysroot *sysroot, const char *path, guint nr_cpu_ids,
+		       AfInterrupts **ret_interrupts, AfInterruptsNotes *ret_notes);
+/* Appends one warning naming path and the line for each kind of note (n_columns: the header's). */
+void af_interrupts_notes_describe(const AfInterruptsNotes *notes, const char *path, guint n_columns,
+				  GPtrArray *warnings);
 /* Frees; accepts NULL. */
 void af_interrupts_free(AfInterrupts *interrupts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfInterrupts, af_interrupts_free)
-
-/*
- * Parses a per_cpu_count line ("256,0,0,0") into n_counts entries (extra
- * values dropped, missing ones 0). Returns -EINVAL on garbage.
- */
-int af_interrupts_parse_per_cpu_count(const char *text, guint n_counts, guint64 **ret_counts);

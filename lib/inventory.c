@@ -75,12 +75,9 @@ static char *read_optional(AfSysroot *sysroot, guint irq, const char *file)
 	return text;
 }
 
-static void read_sys_kernel_irq(AfSysroot *sysroot, AfIrq *irq, const AfInterruptsRow *row,
-				guint nr_cpu_ids)
+static void read_sys_kernel_irq(AfSysroot *sysroot, AfIrq *irq, const AfInterruptsRow *row)
 {
 	g_autofree char *actions = read_optional(sysroot, irq->irq, "actions");
-	g_autofree char *per_cpu = read_optional(sysroot, irq->irq, "per_cpu_count");
-	g_autofree guint64 *counts = NULL;
 
 	/* /proc/interrupts joins actions with ", ", sysfs with ",": keep the former. */
 	if (row)
@@ -108,19 +105,25 @@ static void read_sys_kernel_irq(AfSysroot *sysroot, AfIrq *irq, const AfInterrup
 		g_clear_pointer(&irq->trigger, g_free);
 	irq->msi = irq->chip && strstr(irq->chip, "MSI");
 
-	/* per_cpu_count lists every possible CPU, /proc/interrupts only online ones. */
-	irq->n_counts = nr_cpu_ids;
-	if (per_cpu && af_interrupts_parse_per_cpu_count(per_cpu, nr_cpu_ids, &counts) == 0)
-		irq->counts = g_steal_pointer(&counts);
-	else if (row)
-		irq->counts = g_memdup2(row->counts, sizeof(guint64) * nr_cpu_ids);
-	else
-		irq->counts = g_new0(guint64, MAX(nr_cpu_ids, 1));
-	for (guint i = 0; i < nr_cpu_ids; i++)
-		irq->total += irq->counts[i];
+	/* The row's total over the online CPUs' columns. per_cpu_count would add
+	 * what offline CPUs served, at the cost of formatting every possible
+	 * CPU's count of every IRQ: nothing needs it. */
+	if (row)
+		irq->total = row->total;
 }
 
-/* Returns -ENOENT when /proc/irq/N went away: the IRQ is dropped. */
+/* A read error that the same read may not give again: the kernel busy or short of memory. */
+static gboolean transient(int r)
+{
+	return r == -EIO || r == -EBUSY || r == -ENOMEM || r == -EAGAIN || r == -EINTR ||
+	       r == -ENOBUFS;
+}
+
+/*
+ * Returns -ENOENT when /proc/irq/N went away, -EXDEV when it leads outside
+ * the tree: the IRQ is dropped; a transient error (with a warning naming
+ * the file): the whole read fails, to be tried again.
+ */
 static int read_proc_irq(AfSysroot *sysroot, AfIrq *irq, GPtrArray *warnings)
 {
 	g_autofree char *base = g_strdup_printf("/proc/irq/%u", irq->irq);
@@ -130,15 +133,21 @@ static int read_proc_irq(AfSysroot *sysroot, AfIrq *irq, GPtrArray *warnings)
 	int r;
 
 	r = af_sysroot_read_cpumask(sysroot, path, &irq->affinity);
-	if (r == -ENOENT) {
-		if (af_sysroot_exists(sysroot, base) < 0)
-			return -ENOENT;
+	if (r == -ENOENT || r == -EXDEV) {
+		r = af_sysroot_exists(sysroot, base);
+		if (r < 0)
+			return r == -EXDEV ? r : -ENOENT;
 		/* Per-CPU interrupts have no affinity to set. */
 		irq->per_cpu = TRUE;
 		irq->managed_detail = g_strdup("no smp_affinity file");
+	} else if (transient(r)) {
+		g_ptr_array_add(warnings, g_strdup_printf("%s: %s", path, g_strerror(-r)));
+		return r;
 	} else if (r < 0)
-		g_ptr_array_add(warnings, g_strdup_printf("IRQ %u: cannot read smp_affinity: %s",
-							  irq->irq, g_strerror(-r)));
+		g_ptr_array_add(warnings,
+				g_strdup_printf("%s: %s: not written", path,
+						r == -EINVAL || r == -ERANGE ? "not a CPU mask"
+									     : g_strerror(-r)));
 	g_clear_pointer(&path, g_free);
 	path = g_strdup_printf("%s/effective_affinity", base);
 	(void)af_sysroot_read_cpumask(sysroot, path, &irq->effective);
@@ -197,6 +206,40 @@ static int list_irq_numbers(AfSysroot *sysroot, const AfInterrupts *interrupts, 
 	return 0;
 }
 
+/*
+ * An IRQ that /proc/interrupts lists, or /proc/irq holds, but whose
+ * /proc/irq/N cannot be read is left out, and said: a kernel removes the
+ * directory only with the IRQ (a race with the /proc/interrupts read), a
+ * tree may lack it or lead elsewhere.
+ */
+static void warn_dropped(guint irq, const AfInterruptsRow *row, int r, GPtrArray *warnings)
+{
+	if (!row && r == -ENOENT)
+		return; /* listed by /proc/irq itself, gone since: nothing to say */
+	g_ptr_array_add(warnings,
+			g_strdup_printf("/proc/irq/%u: %s: IRQ %u%s%s%s left out", irq,
+					r == -EXDEV
+						? "leads outside the tree"
+						: "missing though /proc/interrupts lists the IRQ",
+					irq, row && *row->name ? " (" : "", row ? row->name : "",
+					row && *row->name ? ")" : ""));
+}
+
+/*
+ * An MSI vector owned by no readable device while some device could not be
+ * read may be that device's, and so kernel-managed (a virtio-scsi or nvme
+ * queue): it is not written, as a guess, rather than written on a hunch.
+ */
+static void hold_unowned(AfIrq *irq, GPtrArray *unreadable)
+{
+	irq->managed = TRUE;
+	irq->managed_source = AF_MANAGED_SOURCE_HEURISTIC;
+	g_free(irq->managed_detail);
+	irq->managed_detail = g_strdup_printf("an MSI vector without a readable device (%s cannot "
+					      "be read): possibly a managed queue",
+					      (const char *)unreadable->pdata[0]);
+}
+
 int af_inventory_read_irqs(AfSysroot *sysroot, const AfInterrupts *interrupts, guint nr_cpu_ids,
 			   GPtrArray *warnings, GPtrArray **ret_irqs)
 {
@@ -210,6 +253,11 @@ int af_inventory_read_irqs(AfSysroot *sysroot, const AfInterrupts *interrupts, g
 	if (r < 0)
 		return r;
 	r = af_devices_read(sysroot, &devices);
+	if (transient(r)) {
+		/* Without them managed queues look movable: no guess, read again. */
+		g_ptr_array_add(warnings, g_strdup_printf("/sys/bus/pci/devices: %s", g_strerror(-r)));
+		return r;
+	}
 	if (r < 0) {
 		g_ptr_array_add(warnings, g_strdup_printf("cannot list PCI devices: %s", g_strerror(-r)));
 		devices = af_devices_new();
@@ -224,12 +272,26 @@ int af_inventory_read_irqs(AfSysroot *sysroot, const AfInterrupts *interrupts, g
 		const AfInterruptsRow *row = g_hash_table_lookup(rows, GUINT_TO_POINTER(number));
 		g_autoptr(AfIrq) irq = af_irq_new(number);
 
-		if (read_proc_irq(sysroot, irq, warnings) < 0)
+		r = read_proc_irq(sysroot, irq, warnings);
+		if (transient(r))
+			return r;
+		if (r < 0) {
+			warn_dropped(number, row, r, warnings);
 			continue;
-		read_sys_kernel_irq(sysroot, irq, row, nr_cpu_ids);
+		}
+		read_sys_kernel_irq(sysroot, irq, row);
 		af_inventory_attach_device(irq, af_devices_lookup_irq(devices, number));
+		if (!irq->device && irq->msi && af_irq_has_handler(irq) && devices->unreadable)
+			hold_unowned(irq, devices->unreadable);
 		g_ptr_array_add(irqs, g_steal_pointer(&irq));
 	}
+	for (guint i = 0; devices->unreadable && i < devices->unreadable->len; i++)
+		g_ptr_array_add(
+			warnings,
+			g_strdup_printf("%s: %s", (const char *)devices->unreadable->pdata[i],
+					"cannot be read (a link on the way leads outside the "
+					"tree, or nowhere): its MSI vectors cannot be told "
+					"apart from other devices'"));
 	af_inventory_number_queues(irqs);
 	*ret_irqs = g_steal_pointer(&irqs);
 	return 0;

@@ -21,7 +21,10 @@
 /*
  * Reads every IRQ; ret_irqs gets AfIrq* in ascending IRQ number, counts
  * nr_cpu_ids wide. What could not be read is appended to warnings (char*).
- * Fails only on an unexpected error listing /proc/irq.
+ * Fails on an unexpected error listing /proc/irq, and on a transient one
+ * (EIO, EBUSY, ENOMEM, EAGAIN) reading an IRQ's affinity or the PCI
+ * devices, with the last warning naming the file: a retry may read it, a
+ * guess would move IRQs it must not.
  */
 int af_inventory_read_irqs(AfSysroot *sysroot, const AfInterrupts *interrupts, guint nr_cpu_ids,
 			   GPtrArray *warnings, GPtrArray **ret_irqs);

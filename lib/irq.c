@@ -29,7 +29,6 @@ AfIrq *af_irq_copy(const AfIrq *irq)
 	copy->affinity = af_cpuset_copy(irq->affinity);
 	copy->effective = af_cpuset_copy(irq->effective);
 	copy->hint = af_cpuset_copy(irq->hint);
-	copy->counts = g_memdup2(irq->counts, irq->n_counts * sizeof(*irq->counts));
 	return copy;
 }
 
@@ -49,7 +48,6 @@ void af_irq_free(AfIrq *irq)
 	af_cpuset_free(irq->affinity);
 	af_cpuset_free(irq->effective);
 	af_cpuset_free(irq->hint);
-	g_free(irq->counts);
 	g_free(irq);
 }
 

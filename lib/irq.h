@@ -4,7 +4,7 @@
 /*
  * AfIrq: everything affinityd knows about one interrupt line: its names,
  * the device and driver behind it, where the kernel has it, whether it may
- * be moved and who said so, and its per-CPU counts. Built by inventory.c;
+ * be moved and who said so, and how many interrupts it served. Built by inventory.c;
  * the planner and report only read it.
  */
 
@@ -59,9 +59,7 @@ typedef struct AfIrq {
 	AfCpuSet *affinity;  /* smp_affinity: the requested mask; NULL if unreadable */
 	AfCpuSet *effective; /* effective_affinity; NULL if the kernel has none */
 	AfCpuSet *hint;      /* affinity_hint; NULL when absent or all zero */
-	guint64 total;       /* sum of counts */
-	guint n_counts;      /* length of counts[] (the snapshot's nr_cpu_ids) */
-	guint64 *counts;     /* interrupts per CPU number, from /proc/interrupts */
+	guint64 total; /* interrupts served, over the online CPUs' columns of /proc/interrupts */
 } AfIrq;
 
 /* A zeroed IRQ with numa_node = queue = -1. */

@@ -75,12 +75,12 @@ static void warn(AfSnapshot *snapshot, const char *fmt, ...)
 }
 
 /* The CPU lists (cpus.h): online is required, possible and present fall back. */
-static int read_cpus(AfSysroot *sysroot, AfSnapshot *snapshot)
+static int read_cpus(AfSysroot *sysroot, AfSnapshot *snapshot, GError **error)
 {
 	g_autoptr(AfCpus) cpus = NULL;
 	int r;
 
-	r = af_cpus_read(sysroot, &cpus);
+	r = af_cpus_read(sysroot, &cpus, error);
 	if (r < 0)
 		return r;
 	af_cpuset_assign(snapshot->online, cpus->online);
@@ -112,12 +112,22 @@ static char *read_kernel_release(AfSysroot *sysroot)
 	return g_strdup(words[2]);
 }
 
-static void read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot)
+/*
+ * A tree without /proc/cmdline (a partial capture) has no isolation from
+ * the command line; any other failure (EIO, ENOMEM) fails the read: taking
+ * it for "no isolation" would put IRQs on the isolated CPUs.
+ */
+static int read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot, GError **error)
 {
 	g_autofree char *text = NULL;
 	int r;
 
 	r = af_sysroot_read_string(sysroot, "/proc/cmdline", &text);
+	if (r < 0 && r != -ENOENT) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r), "/proc/cmdline: %s",
+			    g_strerror(-r));
+		return r;
+	}
 	if (r < 0)
 		warn(snapshot, "cannot read /proc/cmdline (%s): no isolation from the command line",
 		     g_strerror(-r));
@@ -125,6 +135,7 @@ static void read_cmdline(AfSysroot *sysroot, AfSnapshot *snapshot)
 	snapshot->cmdline = af_cmdline_parse(text ? text : "", snapshot->nr_cpu_ids);
 	for (guint i = 0; i < snapshot->cmdline->warnings->len; i++)
 		warn(snapshot, "%s", (const char *)snapshot->cmdline->warnings->pdata[i]);
+	return 0;
 }
 
 /*
@@ -155,6 +166,41 @@ static void read_topology(AfSysroot *sysroot, AfSnapshot *snapshot, AfTopology *
 	snapshot->topology->known = af_cpuset_new();
 }
 
+/*
+ * /proc/interrupts streamed and gathered without per-CPU counts (nothing
+ * needs them: the planner weighs IRQs by their totals). A file that cannot
+ * be used fails the read with an error naming it (and the line); what the
+ * parse kept or left out becomes one warning each.
+ */
+static int read_interrupts(AfSysroot *sysroot, AfSnapshot *snapshot, AfInterrupts **ret_interrupts,
+			   GError **error)
+{
+	const char *path = "/proc/interrupts";
+	AfInterruptsNotes notes = {0};
+	AfInterrupts *interrupts = NULL;
+	int r;
+
+	r = af_interrupts_read(sysroot, path, snapshot->nr_cpu_ids, &interrupts, &notes);
+	if (r == -EINVAL && notes.bad_header_line > 0)
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "%s:%u: not the header naming the CPUs (\"CPU0 CPU1 ...\")", path,
+			    notes.bad_header_line);
+	else if (r == -EINVAL)
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "%s: empty: no header naming the CPUs", path);
+	else if (r == -EXDEV)
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "%s: a link on the way leads outside the tree", path);
+	else if (r < 0)
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r), "%s: %s", path,
+			    g_strerror(-r));
+	if (r < 0)
+		return r;
+	af_interrupts_notes_describe(&notes, path, interrupts->n_columns, snapshot->warnings);
+	*ret_interrupts = interrupts;
+	return 0;
+}
+
 /* previous's IRQ, copied, with its placement read again; -ESTALE when it is gone. */
 static int refresh_irq(AfSysroot *sysroot, const AfIrq *old, const AfInterruptsRow *row,
 		       AfLearned *learned, AfIrq **ret_irq)
@@ -173,13 +219,8 @@ static int refresh_irq(AfSysroot *sysroot, const AfIrq *old, const AfInterruptsR
 	g_free(path);
 	path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq->irq);
 	(void)af_sysroot_read_cpumask(sysroot, path, &irq->effective);
-	if (row && row->counts) {
-		g_free(irq->counts);
-		irq->counts = g_memdup2(row->counts, irq->n_counts * sizeof(guint64));
-		irq->total = 0;
-		for (guint i = 0; i < irq->n_counts; i++)
-			irq->total += irq->counts[i];
-	}
+	if (row)
+		irq->total = row->total;
 	if (!irq->managed && af_learned_contains(learned, irq->irq, irq->name)) {
 		irq->managed = TRUE;
 		irq->managed_source = AF_MANAGED_SOURCE_LEARNED;
@@ -191,25 +232,21 @@ static int refresh_irq(AfSysroot *sysroot, const AfIrq *old, const AfInterruptsR
 }
 
 int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearned *learned,
-			AfTopology **topology_cache, AfSnapshot **ret_snapshot)
+			AfTopology **topology_cache, AfSnapshot **ret_snapshot, GError **error)
 {
 	g_autoptr(AfSnapshot) snapshot = af_snapshot_new();
 	g_autoptr(AfInterrupts) interrupts = NULL;
 	g_autoptr(GHashTable) rows = g_hash_table_new(NULL, NULL);
-	g_autofree char *text = NULL;
 	int r;
 
 	if (!previous)
 		return -ESTALE;
-	r = read_cpus(sysroot, snapshot);
+	r = read_cpus(sysroot, snapshot, error);
 	if (r < 0)
 		return r;
 	if (!af_cpuset_equal(snapshot->possible, previous->possible))
 		return -ESTALE;
-	r = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
-	if (r < 0)
-		return r;
-	r = af_interrupts_parse(text, snapshot->nr_cpu_ids, &interrupts);
+	r = read_interrupts(sysroot, snapshot, &interrupts, error);
 	if (r < 0)
 		return r;
 	/* The same IRQs: every row is one of previous's under the same name, and
@@ -239,7 +276,9 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 	if (r < 0)
 		return r;
 	snapshot->kernel_release = g_strdup(previous->kernel_release);
-	read_cmdline(sysroot, snapshot);
+	r = read_cmdline(sysroot, snapshot, error);
+	if (r < 0)
+		return r;
 	read_topology(sysroot, snapshot, topology_cache);
 	/* What could not be read is what the full read said (the same files). */
 	g_ptr_array_set_size(snapshot->warnings, 0);
@@ -249,75 +288,44 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 	return 0;
 }
 
-/* What a required file's errno means for an operator. */
-static char *file_failure(const char *path, int r, const char *format_error)
-{
-	switch (r) {
-	case -EINVAL:
-	case -ERANGE:
-		return g_strdup_printf("%s: %s", path, format_error);
-	case -ENODATA:
-		return g_strdup_printf("%s: empty", path);
-	default:
-		return g_strdup_printf("%s: %s", path, g_strerror(-r));
-	}
-}
-
-char *af_snapshot_explain_failure(AfSysroot *sysroot, int r)
-{
-	g_autoptr(AfCpus) cpus = NULL;
-	g_autoptr(AfInterrupts) interrupts = NULL;
-	g_autoptr(GPtrArray) names = NULL;
-	g_autofree char *text = NULL;
-	int q;
-
-	/* The files af_snapshot_read_cached() cannot do without, in its order. */
-	q = af_cpus_read(sysroot, &cpus);
-	if (q < 0)
-		return file_failure("/sys/devices/system/cpu/online", q, "not a CPU list");
-	q = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
-	if (q == 0)
-		q = af_interrupts_parse(text, cpus->nr_cpu_ids, &interrupts);
-	if (q < 0)
-		return file_failure("/proc/interrupts", q, "no header naming the CPUs");
-	q = af_sysroot_list(sysroot, "/proc/irq", &names);
-	if (q < 0 && q != -ENOENT)
-		return file_failure("/proc/irq", q, g_strerror(-q));
-	return g_strdup(g_strerror(-r));
-}
-
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot)
 {
-	return af_snapshot_read_cached(sysroot, learned, NULL, ret_snapshot);
+	return af_snapshot_read_cached(sysroot, learned, NULL, ret_snapshot, NULL);
 }
 
 int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology **topology_cache,
-			    AfSnapshot **ret_snapshot)
+			    AfSnapshot **ret_snapshot, GError **error)
 {
 	g_autoptr(AfSnapshot) snapshot = af_snapshot_new();
 	g_autoptr(AfInterrupts) interrupts = NULL;
 	g_autoptr(GPtrArray) irqs = NULL;
-	g_autofree char *text = NULL;
+	guint n_warnings;
 	int r;
 
-	r = read_cpus(sysroot, snapshot);
+	r = read_cpus(sysroot, snapshot, error);
 	if (r < 0)
 		return r;
-	r = af_sysroot_read(sysroot, "/proc/interrupts", &text, NULL);
+	r = read_interrupts(sysroot, snapshot, &interrupts, error);
 	if (r < 0)
 		return r;
-	r = af_interrupts_parse(text, snapshot->nr_cpu_ids, &interrupts);
-	if (r < 0)
-		return r;
-	if (interrupts->n_skipped > 0)
-		warn(snapshot, "/proc/interrupts: %u lines not understood, skipped", interrupts->n_skipped);
 	snapshot->kernel_release = read_kernel_release(sysroot);
-	read_cmdline(sysroot, snapshot);
+	r = read_cmdline(sysroot, snapshot, error);
+	if (r < 0)
+		return r;
 	read_topology(sysroot, snapshot, topology_cache);
 
+	n_warnings = snapshot->warnings->len;
 	r = af_inventory_read_irqs(sysroot, interrupts, snapshot->nr_cpu_ids, snapshot->warnings, &irqs);
-	if (r < 0)
+	if (r < 0 && snapshot->warnings->len > n_warnings) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r), "%s",
+			    (const char *)snapshot->warnings->pdata[snapshot->warnings->len - 1]);
 		return r;
+	}
+	if (r < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r),
+			    "/proc/irq: cannot be listed: %s", g_strerror(-r));
+		return r;
+	}
 	af_managed_detect(sysroot, snapshot->kernel_release, learned, snapshot->possible, irqs);
 	af_netifs_free(g_steal_pointer(&snapshot->netifs));
 	r = af_netifs_read(sysroot, irqs, snapshot->warnings, &snapshot->netifs);

@@ -48,22 +48,16 @@ AfIrq *af_snapshot_lookup(const AfSnapshot *snapshot, guint irq);
  * IRQs with their devices, managed detection (learned may be NULL), the
  * network interfaces with their queues (netif.h).
  * Fails only when nothing usable is there (no /proc/interrupts or no online
- * CPU list); anything partial becomes a warning.
+ * CPU list); anything partial becomes a warning that names the file (and the
+ * line). Per-IRQ totals only: no per-CPU counts are kept (AfIrq.total).
  */
 int af_snapshot_read(AfSysroot *sysroot, AfLearned *learned, AfSnapshot **ret_snapshot);
-/*
- * Why a read failed with r, naming the required file at fault:
- * "/proc/interrupts: No such file or directory", "/sys/devices/system/cpu/
- * online: not a CPU list" (it looks again); g_strerror(r) when each of them
- * reads now.
- */
-char *af_snapshot_explain_failure(AfSysroot *sysroot, int r);
 /*
  * The same, reusing *topology_cache (owned by the caller, may point to NULL)
  * while it knows every online CPU, and replacing it after a new load.
  */
 int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology **topology_cache,
-			    AfSnapshot **ret_snapshot);
+			    AfSnapshot **ret_snapshot, GError **error);
 /*
  * A cheap look for events that change where IRQs are but not which IRQs and
  * devices exist (CPU hotplug, a driver re-setting its affinity, load): the
@@ -73,7 +67,8 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
  * (IRQs in learned become unmovable). Returns
  * -ESTALE when the IRQs are not previous's (a row came, went or changed its
  * name, an IRQ directory is gone, the possible CPUs changed, a network
- * queue is gone): read in full.
+ * queue is gone): read in full. Other failures as af_snapshot_read's, with
+ * error (may be NULL) naming the file, as af_snapshot_read_cached's.
  */
 int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearned *learned,
-			AfTopology **topology_cache, AfSnapshot **ret_snapshot);
+			AfTopology **topology_cache, AfSnapshot **ret_snapshot, GError **error);

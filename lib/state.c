@@ -175,11 +175,72 @@ static int parse_lines(const char *text, gpointer table, int (*parse_line)(gpoin
 	return 0;
 }
 
+#define LEARNED_HEADER "# IRQs whose affinity the kernel refused to change: IRQ NAME\n"
+#define ORIGINALS_HEADER                                                                           \
+	"# Affinities from before affinityd first wrote them, put back on restore: IRQ CPULIST "   \
+	"NAME\n"
+#define END_PREFIX "# end sha256:"
+
+static guint count_lines(const char *text)
+{
+	guint n = 0;
+
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n + (*text && text[strlen(text) - 1] != '\n');
+}
+
+/*
+ * A file affinityd wrote opens with its header and closes with the SHA-256
+ * of everything before the end line: a file with the header whose end line
+ * is missing or does not match was torn (a crash of a writer without
+ * fsync, a full disk, a copy cut short) or changed: -EBADMSG, its last line
+ * in *ret_line. A file without the header was written by hand: its lines
+ * are checked one by one.
+ */
+static int check_end(const char *text, const char *header, guint *ret_line)
+{
+	g_autofree char *sum = NULL;
+	const char *end, *last;
+	gsize len = strlen(text);
+
+	if (!g_str_has_prefix(text, header))
+		return 0;
+	/* The end line is the last line, with its newline. */
+	if (len == 0 || text[len - 1] != '\n')
+		goto torn;
+	last = g_strrstr_len(text, (gssize)len - 1, "\n");
+	end = last ? last + 1 : text;
+	if (!g_str_has_prefix(end, END_PREFIX))
+		goto torn;
+	sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, end - text);
+	if (strlen(end) != strlen(END_PREFIX) + strlen(sum) + 1 ||
+	    strncmp(end + strlen(END_PREFIX), sum, strlen(sum)) != 0)
+		goto torn;
+	return 0;
+torn:
+	if (ret_line)
+		*ret_line = MAX(count_lines(text), 1u);
+	return -EBADMSG;
+}
+
+/* Closes a formatted file with its end line. */
+static char *close_file(GString *out)
+{
+	g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, out->str, out->len);
+
+	g_string_append_printf(out, END_PREFIX "%s\n", sum);
+	return g_string_free(out, FALSE);
+}
+
 int af_state_parse_learned(AfState *state, const char *text, guint *ret_line)
 {
 	g_autoptr(GHashTable) learned = af_learned_new();
 	int r;
 
+	r = check_end(text, LEARNED_HEADER, ret_line);
+	if (r < 0)
+		return r;
 	r = parse_lines(text, learned, parse_learned_line, ret_line);
 	if (r < 0)
 		return r;
@@ -194,6 +255,9 @@ int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
 		g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)original_free);
 	int r;
 
+	r = check_end(text, ORIGINALS_HEADER, ret_line);
+	if (r < 0)
+		return r;
 	r = parse_lines(text, originals, parse_original_line, ret_line);
 	if (r < 0)
 		return r;
@@ -234,7 +298,7 @@ static const char *name_suffix(const char *name, char **ret_buffer)
 
 char *af_state_format_learned(const AfState *state)
 {
-	GString *out = g_string_new("# IRQs whose affinity the kernel refused to change: IRQ NAME\n");
+	GString *out = g_string_new(LEARNED_HEADER);
 	GList *keys = g_list_sort(g_hash_table_get_keys(state->learned), compare_uint);
 
 	for (GList *l = keys; l; l = l->next) {
@@ -245,13 +309,12 @@ char *af_state_format_learned(const AfState *state)
 				       name_suffix(name, &buffer));
 	}
 	g_list_free(keys);
-	return g_string_free(out, FALSE);
+	return close_file(out);
 }
 
 char *af_state_format_originals(const AfState *state)
 {
-	GString *out = g_string_new("# Affinities from before affinityd first wrote them, put back "
-				    "on restore: IRQ CPULIST NAME\n");
+	GString *out = g_string_new(ORIGINALS_HEADER);
 	GList *keys = g_list_sort(g_hash_table_get_keys(state->originals), compare_uint);
 
 	for (GList *l = keys; l; l = l->next) {
@@ -263,7 +326,7 @@ char *af_state_format_originals(const AfState *state)
 				       name_suffix(original->name, &buffer));
 	}
 	g_list_free(keys);
-	return g_string_free(out, FALSE);
+	return close_file(out);
 }
 
 char *af_state_format_bans(const AfState *state)

@@ -56,12 +56,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfState, af_state_free)
  * with the 1-based number of the first bad line in *ret_line (may be NULL),
  * state unchanged: a bad IRQ number, for originals a bad or empty CPU list,
  * for bans an invalid owner, an owner given twice, or a bad or empty CPU list.
+ * A file that opens with the header affinityd writes must close with its end
+ * line ("# end sha256:HEX", the SHA-256 of everything before it): without
+ * it, or with another sum, it is torn or changed, never trusted: -EBADMSG,
+ * *ret_line its last line. A file without the header (written by hand) is
+ * checked line by line only.
  */
 int af_state_parse_learned(AfState *state, const char *text, guint *ret_line);
 int af_state_parse_originals(AfState *state, const char *text, guint *ret_line);
 int af_state_parse_bans(AfState *state, const char *text, guint *ret_line);
 /*
- * One file's text, with a comment header, in ascending IRQ order. A name
+ * One file's text, with a comment header and the end line, in ascending
+ * IRQ order. A name
  * cannot hold a newline in /proc/interrupts; one that does anyway is
  * written with spaces, so that the file stays one IRQ a line.
  */

@@ -19,6 +19,8 @@ struct AfSysroot {
 	gboolean no_openat2; /* kernel before 5.6 or a seccomp filter said ENOSYS */
 	AfSysrootWriteFilter write_filter;
 	gpointer write_filter_data;
+	AfSysrootReadFilter read_filter;
+	gpointer read_filter_data;
 	GHashTable *recorder; /* borrowed set of relative paths, or NULL */
 };
 
@@ -79,6 +81,19 @@ void af_sysroot_set_write_filter(AfSysroot *sysroot, AfSysrootWriteFilter filter
 	sysroot->write_filter_data = user_data;
 }
 
+void af_sysroot_set_read_filter(AfSysroot *sysroot, AfSysrootReadFilter filter,
+				gpointer user_data)
+{
+	sysroot->read_filter = filter;
+	sysroot->read_filter_data = user_data;
+}
+
+/* The read filter's verdict on reading path: 0 or a negative errno. */
+static int read_fault(AfSysroot *sysroot, const char *path)
+{
+	return sysroot->read_filter ? sysroot->read_filter(path, sysroot->read_filter_data) : 0;
+}
+
 void af_sysroot_set_recorder(AfSysroot *sysroot, GHashTable *paths)
 {
 	sysroot->recorder = paths;
@@ -88,6 +103,27 @@ static void record(AfSysroot *sysroot, const char *path)
 {
 	if (sysroot->recorder)
 		g_hash_table_add(sysroot->recorder, g_strdup(relative(path)));
+}
+
+/*
+ * TRUE when resolving path needs a step out of the tree: a link to an
+ * absolute path or one with more ".." than it has parents. RESOLVE_IN_ROOT
+ * keeps such a step inside (it then usually finds nothing); RESOLVE_BENEATH
+ * refuses it with EXDEV, which tells the two apart.
+ */
+static gboolean escapes(AfSysroot *sysroot, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (guint64)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, sysroot->dirfd, relative(path), &how, sizeof(how));
+
+	if (fd >= 0) {
+		close(fd);
+		return FALSE;
+	}
+	return errno == EXDEV;
 }
 
 int af_sysroot_open_fd(AfSysroot *sysroot, const char *path, int flags, int *ret_fd)
@@ -110,8 +146,14 @@ int af_sysroot_open_fd(AfSysroot *sysroot, const char *path, int flags, int *ret
 	}
 	if (sysroot->no_openat2)
 		fd = openat(sysroot->dirfd, relative(path), flags | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		int r = -errno;
+
+		/* Missing inside the tree, or only because a link leads out of it? */
+		if (r == -ENOENT && !sysroot->no_openat2 && escapes(sysroot, path, flags))
+			return -EXDEV;
+		return r;
+	}
 	*ret_fd = fd;
 	return 0;
 }
@@ -121,6 +163,9 @@ int af_sysroot_read(AfSysroot *sysroot, const char *path, char **ret_data, gsize
 	g_autoptr(GByteArray) buf = g_byte_array_sized_new(4096);
 	int fd, r;
 
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = af_sysroot_open_fd(sysroot, path, O_RDONLY, &fd);
 	if (r < 0)
 		return r;
@@ -145,6 +190,63 @@ int af_sysroot_read(AfSysroot *sysroot, const char *path, char **ret_data, gsize
 	g_byte_array_append(buf, (const guint8 *)"", 1);
 	*ret_data = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
 	return 0;
+}
+
+int af_sysroot_read_lines(AfSysroot *sysroot, const char *path, AfSysrootLineFunc func,
+			  gpointer user_data)
+{
+	g_autoptr(GByteArray) buf = g_byte_array_sized_new(AF_SYSROOT_CHUNK_BYTES + 1);
+	gsize start = 0;
+	int fd, r;
+
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
+	r = af_sysroot_open_fd(sysroot, path, O_RDONLY, &fd);
+	if (r < 0)
+		return r;
+	for (;;) {
+		gsize have = buf->len;
+		ssize_t n;
+		guint8 *nl;
+
+		/* Room for one more chunk after what is left of the last one. */
+		g_byte_array_set_size(buf, (guint)(have + AF_SYSROOT_CHUNK_BYTES));
+		n = read(fd, buf->data + have, AF_SYSROOT_CHUNK_BYTES);
+		if (n < 0 && errno == EINTR) {
+			g_byte_array_set_size(buf, (guint)have);
+			continue;
+		}
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		g_byte_array_set_size(buf, (guint)(have + (gsize)n));
+		if (n == 0) {
+			/* A last line without its newline: the file was cut short. */
+			if (buf->len > start) {
+				g_byte_array_append(buf, (const guint8 *)"", 1);
+				r = func((const char *)buf->data + start, buf->len - 1 - start,
+					 FALSE, user_data);
+			}
+			break;
+		}
+		while ((nl = memchr(buf->data + start, '\n', buf->len - start))) {
+			*nl = '\0';
+			r = func((const char *)buf->data + start, (gsize)(nl - buf->data) - start,
+				 TRUE, user_data);
+			start = (gsize)(nl - buf->data) + 1;
+			if (r < 0)
+				break;
+		}
+		if (r < 0)
+			break;
+		/* Keep only the line in progress: memory is the longest line, not the file. */
+		g_byte_array_remove_range(buf, 0, (guint)start);
+		start = 0;
+	}
+	close(fd);
+	return r < 0 ? r : 0;
 }
 
 int af_sysroot_read_string(AfSysroot *sysroot, const char *path, char **ret_string)
@@ -217,6 +319,9 @@ int af_sysroot_readlink(AfSysroot *sysroot, const char *path, char **ret_target)
 	int fd, r;
 
 	record(sysroot, path);
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = open_parent(sysroot, path, &fd, &name);
 	if (r < 0)
 		return r;
@@ -254,6 +359,9 @@ int af_sysroot_list(AfSysroot *sysroot, const char *path, GPtrArray **ret_names)
 	DIR *dir;
 	int fd, r;
 
+	r = read_fault(sysroot, path);
+	if (r < 0)
+		return r;
 	r = af_sysroot_open_fd(sysroot, path, O_RDONLY | O_DIRECTORY, &fd);
 	if (r < 0)
 		return r;

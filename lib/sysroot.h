@@ -8,7 +8,9 @@
  * path, symbolic links included, resolves inside the tree. Paths are given
  * as the kernel names them ("/proc/irq/44/smp_affinity"); the leading slash
  * is optional. Every function returns 0 or a negative errno; ENOENT is
- * common and expected (an IRQ can vanish between two reads).
+ * common and expected (an IRQ can vanish between two reads); EXDEV means
+ * the path was not found because a link on the way leads outside the tree
+ * (absolute, or more ".." than parents), which a real sysfs never does.
  */
 
 #include <sys/types.h>
@@ -46,6 +48,17 @@ void af_sysroot_set_write_filter(AfSysroot *sysroot, AfSysrootWriteFilter filter
 				 gpointer user_data);
 
 /*
+ * Called before every read (af_sysroot_read, _read_lines and the readers on
+ * top of them, _list, _readlink) with the path: a negative errno fails the
+ * read with it, as the kernel's EIO, EBUSY or ENOMEM would; 0 lets it go
+ * on. Fault injection for copied trees (fakekernel.h); the live "/" has none.
+ */
+typedef int (*AfSysrootReadFilter)(const char *path, gpointer user_data);
+/* Installs (or with NULL removes) the read filter. */
+void af_sysroot_set_read_filter(AfSysroot *sysroot, AfSysrootReadFilter filter,
+				gpointer user_data);
+
+/*
  * Records every path opened, listed or read as a link from now on into
  * paths (a set of strings without the leading slash, owned by the caller),
  * or stops recording with NULL. The capture tool uses it to copy exactly
@@ -57,6 +70,19 @@ void af_sysroot_set_recorder(AfSysroot *sysroot, GHashTable *paths);
 int af_sysroot_open_fd(AfSysroot *sysroot, const char *path, int flags, int *ret_fd);
 /* Whole file contents, NUL-terminated; *ret_len may be NULL. */
 int af_sysroot_read(AfSysroot *sysroot, const char *path, char **ret_data, gsize *ret_len);
+/*
+ * Reads a file in chunks of AF_SYSROOT_CHUNK_BYTES and hands it on line by
+ * line, holding no more than the longest line (a /proc/interrupts of 1024
+ * CPUs and 8192 IRQs is 92 MB): func gets each line NUL-terminated without
+ * its '\n', valid during the call only, and complete FALSE for a last line
+ * that has no '\n' (the file was cut short). A negative return of func
+ * stops the read and is returned; else 0 or the read's negative errno.
+ */
+#define AF_SYSROOT_CHUNK_BYTES 65536u
+typedef int (*AfSysrootLineFunc)(const char *line, gsize len, gboolean complete,
+				 gpointer user_data);
+int af_sysroot_read_lines(AfSysroot *sysroot, const char *path, AfSysrootLineFunc func,
+			  gpointer user_data);
 /* File contents with trailing whitespace removed. */
 int af_sysroot_read_string(AfSysroot *sysroot, const char *path, char **ret_string);
 /* A file holding one decimal integer (-EINVAL otherwise). */

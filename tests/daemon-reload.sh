@@ -50,6 +50,12 @@ notified() {
 		ok "# SKIP no python3 to play the notify socket"
 		return
 	fi
+	# The listener writes what it got a moment later: 5 s at most.
+	i=0
+	while ! grep -q -- "$2" "$tmp/notified" 2>/dev/null && [ $i -lt 100 ]; do
+		i=$((i + 1))
+		sleep 0.05
+	done
 	check "$1" "grep -q -- '$2' '$tmp/notified'"
 }
 

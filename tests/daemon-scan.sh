@@ -16,6 +16,8 @@ root=$tmp/root
 file=$root/proc/interrupts
 mkdir "$root" "$tmp/state"
 unpack_fixture "$root"
+# A capture without /proc/stat: the scan reads /proc/interrupts (irqscan.h).
+rm "$root/proc/stat"
 printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\n' > "$tmp/affinityd.conf"
 failing="Failed to read $file, not following new IRQs and load"
 back="$file reads again"

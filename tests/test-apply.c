@@ -283,7 +283,7 @@ static void test_unchanged(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
-	g_autoptr(AfApplyResult) first = NULL, second = NULL;
+	g_autoptr(AfApplyResult) first = NULL;
 	/* A move whose mask the kernel already shows (a stale plan): no write. */
 	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0-1"},
 		  {27, "virtio2-request", AF_ACTION_MOVE, "1,0,2,3"});
@@ -613,6 +613,37 @@ static void test_state_broken(Fixture *f, gconstpointer data)
 	g_test_trap_assert_stderr("affinityd: */originals:2: not a valid line*");
 }
 
+/* A state file cut short after affinityd wrote it: set aside, never trusted. */
+static void test_state_torn(Fixture *f, gconstpointer data)
+{
+	g_autofree char *file = g_build_filename(f->statedir, "learned", NULL);
+	g_autofree char *broken = g_build_filename(f->statedir, "learned.broken", NULL);
+
+	if (g_test_subprocess()) {
+		g_autoptr(AfStateDir) statedir = NULL, again = NULL;
+		g_autofree char *text = NULL;
+
+		af_log_init(TRUE, FALSE);
+		statedir = af_statedir_open(f->statedir);
+		af_state_learn_unmovable(statedir->state, 27, "virtio2-request");
+		af_state_learn_unmovable(statedir->state, 28, "virtio2-request");
+		g_assert_cmpint(af_statedir_save(statedir), ==, 0);
+		g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+		/* Torn after IRQ 27's line: what is left parses line by line. */
+		*strstr(text, "28 ") = '\0';
+		g_assert_true(g_file_set_contents(file, text, -1, NULL));
+		again = af_statedir_open(f->statedir);
+		g_assert_cmpuint(g_hash_table_size(again->state->learned), ==, 0);
+		g_assert_true(g_file_test(broken, G_FILE_TEST_EXISTS));
+		g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("affinityd: */learned:2: torn or changed*moved the file to "
+				  "*learned.broken*");
+}
+
 /* Which directory each mode keeps its state in (pure: the environment is an argument). */
 static void test_state_choose(void)
 {
@@ -671,6 +702,7 @@ int main(int argc, char **argv)
 	ADD("/apply/restore/originals", test_restore);
 	ADD("/apply/statedir/in_memory", test_state_in_memory);
 	ADD("/apply/statedir/broken", test_state_broken);
+	ADD("/apply/statedir/torn", test_state_torn);
 	g_test_add_func("/apply/statedir/choose", test_state_choose);
 	return g_test_run();
 }

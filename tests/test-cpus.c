@@ -66,7 +66,7 @@ static void run_case(const Case *c)
 	if (c->possible)
 		af_test_write_file(root, CPU "possible", c->possible);
 	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
-	g_assert_cmpint(af_cpus_read(sysroot, &cpus), ==, c->r);
+	g_assert_cmpint(af_cpus_read(sysroot, &cpus, NULL), ==, c->r);
 	if (c->r < 0) {
 		g_assert_null(cpus);
 		af_test_rm_rf(root);
@@ -100,7 +100,7 @@ static void test_read_warnings(void)
 	g_assert_no_error(error);
 	af_test_write_file(root, CPU "online", "0-1\n");
 	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
-	g_assert_cmpint(af_cpus_read(sysroot, &cpus), ==, 0);
+	g_assert_cmpint(af_cpus_read(sysroot, &cpus, NULL), ==, 0);
 	g_assert_cmpuint(cpus->warnings->len, ==, 2);
 	g_assert_cmpstr(cpus->warnings->pdata[0], ==,
 			"cannot read /sys/devices/system/cpu/present (No such file or directory): "

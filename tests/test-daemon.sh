@@ -91,6 +91,9 @@ kill -HUP "$pid"
 wait_for "Replan (config)" 1
 printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\nrestore_on_exit=true\n\n' > "$conf"
 wait_for "Replan (config)" 2
+# As the kernel shows a new IRQ: its row and its /proc/irq directory (a
+# per-CPU one, without smp_affinity: nothing to write for it either).
+mkdir "$root/proc/irq/40"
 printf '40:          0          0          0          0          0          0          0          0   PCI-MSI 1-edge      later\n' \
 	>> "$root/proc/interrupts"
 wait_for "Replan (irqs)" 1

@@ -130,7 +130,7 @@ static void test_irq_write_read_only(void)
 static void test_irq_write_lone_file(void)
 {
 	g_autofree char *root = make_irq_tree();
-	g_autofree char *mask = NULL, *dir = g_build_filename(root, "proc/irq/45", NULL);
+	g_autofree char *mask = NULL;
 	g_autoptr(AfSysroot) sr = NULL;
 	g_autoptr(GPtrArray) names = NULL;
 
@@ -196,7 +196,7 @@ static void test_irq_write_tree_cpus(void)
 static void test_filter_other_paths(void)
 {
 	g_autofree char *root = make_irq_tree();
-	g_autofree char *online = NULL, *hint = NULL;
+	g_autofree char *online = NULL;
 	g_autoptr(AfSysroot) sr = NULL;
 
 	g_assert_cmpint(af_fakekernel_open_sysroot(root, &sr), ==, 0);
@@ -214,6 +214,47 @@ static void test_filter_other_paths(void)
 	remove_tree(root);
 }
 
+/* The fault file fails the reads and writes it names, every one, until it goes. */
+static void test_faults_file(void)
+{
+	g_autofree char *root = make_irq_tree();
+	g_autofree char *faults = g_build_filename(root, AF_FAKEKERNEL_FAULTS, NULL);
+	g_autofree char *text = NULL;
+	g_autoptr(AfCpuSet) set = NULL;
+	g_autoptr(AfSysroot) sr = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+
+	g_assert_cmpint(af_fakekernel_open_sysroot(root, &sr), ==, 0);
+	g_assert_true(g_file_set_contents(faults,
+					  "read proc/irq/44/smp_affinity* EIO\n"
+					  "read proc/irq ENOMEM\n"
+					  "read sys/devices/system/cpu/online EBUSY\n"
+					  "write proc/irq/45/smp_affinity ENOENT\n"
+					  "bogus line\nread proc/irq/45/* NOSUCHERRNO\n",
+					  -1, NULL));
+	for (int i = 0; i < 2; i++) {
+		g_assert_cmpint(af_sysroot_read(sr, "/proc/irq/44/smp_affinity", &text, NULL), ==,
+				-EIO);
+		g_assert_cmpint(af_sysroot_read_cpulist(sr, "proc/irq/44/smp_affinity_list", &set),
+				==, -EIO);
+		g_assert_cmpint(af_sysroot_read_cpulist(sr, "/sys/devices/system/cpu/online", &set),
+				==, -EBUSY);
+		g_assert_cmpint(af_sysroot_list(sr, "/proc/irq", &names), ==, -ENOMEM);
+	}
+	/* Not named (or named with no errno known): read as ever. */
+	g_assert_cmpint(af_sysroot_read(sr, "/proc/irq/45/smp_affinity", &text, NULL), ==, 0);
+	g_clear_pointer(&text, g_free);
+	g_assert_cmpint(af_sysroot_read(sr, "/proc/irq/44/effective_affinity", &text, NULL), ==, 0);
+	g_clear_pointer(&text, g_free);
+	g_assert_cmpint(af_sysroot_write(sr, "/proc/irq/45/smp_affinity", "1\n"), ==, -ENOENT);
+	g_assert_cmpint(af_sysroot_write(sr, "/proc/irq/44/smp_affinity_list", "1\n"), ==, 0);
+	/* Gone: everything reads. */
+	g_assert_cmpint(unlink(faults), ==, 0);
+	g_assert_cmpint(af_sysroot_read_cpulist(sr, "/proc/irq/44/smp_affinity_list", &set), ==, 0);
+	g_assert_cmpint(af_sysroot_list(sr, "/proc/irq", &names), ==, 0);
+	remove_tree(root);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -222,5 +263,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/fakekernel/filter/irq_lone_file", test_irq_write_lone_file);
 	g_test_add_func("/fakekernel/filter/tree_cpus", test_irq_write_tree_cpus);
 	g_test_add_func("/fakekernel/filter/other_paths", test_filter_other_paths);
+	g_test_add_func("/fakekernel/faults/file", test_faults_file);
 	return g_test_run();
 }

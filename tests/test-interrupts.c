@@ -3,7 +3,10 @@
 
 #include <errno.h>
 
+#include <string.h>
+
 #include "interrupts.h"
+#include "testutil.h"
 
 static const AfInterruptsRow *find_row(const AfInterrupts *in, guint irq)
 {
@@ -117,8 +120,13 @@ static void test_parse_skips(void)
 	g_assert_cmpstr(find_row(in, 1)->name, ==, "i8042");
 	g_assert_nonnull(find_row(in, 4));
 	g_assert_null(find_row(in, 2));
-	/* garbage, "x y:", "2: nonsense", the duplicate 1 */
-	g_assert_cmpuint(in->n_skipped, ==, 4);
+	/* garbage, "x y:", "2: nonsense"; the duplicate 1 is left out apart */
+	g_assert_cmpuint(in->n_skipped, ==, 3);
+	g_assert_cmpuint(in->notes.first_skipped_line, ==, 7);
+	g_assert_cmpuint(in->notes.n_duplicate, ==, 1);
+	g_assert_cmpuint(in->notes.first_duplicate_line, ==, 10);
+	g_assert_cmpuint(in->notes.header_line, ==, 2);
+	g_assert_cmpuint(in->notes.n_rows, ==, 2);
 }
 
 static void test_parse_bad_header(void)
@@ -192,9 +200,9 @@ static void test_parse_each_reused_row(void)
 			   " 27:\n"
 			   " 28:     1     2\n";
 	Stream st = {.seen = g_string_new(NULL), .same_row = TRUE};
-	guint n_skipped = 99;
+	AfInterruptsNotes notes = {0};
 
-	g_assert_cmpint(af_interrupts_parse_each(text, 4, &handler, &st, &n_skipped), ==, 0);
+	g_assert_cmpint(af_interrupts_parse_each(text, 4, &handler, &st, &notes), ==, 0);
 	g_assert_cmpuint(st.n_headers, ==, 1);
 	g_assert_cmpuint(st.n_columns_at_header, ==, 3);
 	g_assert_cmpuint(st.rows_before_header, ==, 0);
@@ -204,7 +212,10 @@ static void test_parse_each_reused_row(void)
 			"25:5,0,0,0=5:IO-APIC:2:fasteoi:beta;"
 			"26:7,8,0,9=24:dummy:-:-:gamma;"
 			"28:1,2,0,0=3:-:-:-:;");
-	g_assert_cmpuint(n_skipped, ==, 1); /* 27: without a count */
+	g_assert_cmpuint(notes.n_skipped, ==, 1); /* 27: without a count */
+	g_assert_cmpuint(notes.first_skipped_line, ==, 6);
+	g_assert_cmpuint(notes.n_short, ==, 2); /* 25 and 28 */
+	g_assert_cmpuint(notes.first_short_line, ==, 4);
 	g_string_free(st.seen, TRUE);
 }
 
@@ -213,48 +224,143 @@ static void test_parse_each_no_header(void)
 {
 	static const AfInterruptsHandler handler = {.header = stream_header, .row = stream_row};
 	Stream st = {.seen = g_string_new(NULL), .same_row = TRUE};
-	guint n_skipped = 99;
+	AfInterruptsNotes notes = {0};
 
-	g_assert_cmpint(af_interrupts_parse_each(" 24: 1 2 PCI-MSI 1-edge x\n CPU0\n", 4, &handler,
-						 &st, &n_skipped),
+	g_assert_cmpint(af_interrupts_parse_each("\n 24: 1 2 PCI-MSI 1-edge x\n CPU0\n", 4,
+						 &handler, &st, &notes),
 			==, -EINVAL);
 	g_assert_cmpuint(st.n_headers, ==, 0);
 	g_assert_cmpstr(st.seen->str, ==, "");
-	g_assert_cmpuint(n_skipped, ==, 99);
+	g_assert_cmpuint(notes.bad_header_line, ==, 2);
+	g_assert_cmpuint(notes.header_line, ==, 0);
 	g_string_free(st.seen, TRUE);
 }
 
-static void test_per_cpu_count_table(void)
+/*
+ * What a kernel never prints is noted with its first line: rows longer or
+ * shorter than the header, a last line cut short (left out), a header
+ * without rows; and each kind becomes one warning naming the file and line.
+ */
+static void test_parse_notes(void)
 {
 	static const struct {
 		const char *text;
-		guint n;
-		int r;
-		guint64 expect[4];
+		guint n_rows, n_short, short_line, n_long, long_line, cut_line;
+		const char *warning; /* the first one described, or NULL */
 	} cases[] = {
-		{ "256,0,0,0\n", 4, 0, { 256, 0, 0, 0 } },
-		{ "1,2", 4, 0, { 1, 2, 0, 0 } },          /* fewer values: the rest 0 */
-		{ "1,2,3,4,5,6", 4, 0, { 1, 2, 3, 4 } },  /* more: dropped */
-		{ "7", 1, 0, { 7 } },
-		{ "", 4, -EINVAL, { 0 } },
-		{ "1,,2", 4, -EINVAL, { 0 } },
-		{ "1,x", 4, -EINVAL, { 0 } },
-		{ "-1,2", 4, -EINVAL, { 0 } },
-		{ "99999999999999999999", 1, -EINVAL, { 0 } },
+		{"  CPU0 CPU1\n", 0, 0, 0, 0, 0, 0,
+		 "/proc/interrupts: no IRQ rows after the header: no IRQ is seen there"},
+		{"  CPU0 CPU1\n 1: 1 2 IO-APIC 1-edge a\n 2: 3 IO-APIC 2-edge b\n", 2, 1, 3, 0, 0,
+		 0,
+		 "/proc/interrupts:3: fewer counts than the header's 2 CPU columns (1 such rows): "
+		 "the missing counts taken as 0"},
+		{"  CPU0 CPU1\n 1: 1 2 3 IO-APIC 1-edge a\n 2: 1 2 4 5 IO-APIC 1-edge a\n", 2, 0, 0,
+		 2, 2, 0,
+		 "/proc/interrupts:2: more counts than the header's 2 CPU columns (2 such rows): "
+		 "the "
+		 "extra counts dropped"},
+		{"  CPU0 CPU1\n 1: 1 2 IO-APIC 1-edge a\n 2: 1 2 IO-APIC 2-ed", 1, 0, 0, 0, 0, 3,
+		 "/proc/interrupts:3: the last line has no newline (the file was cut short?): left "
+		 "out"},
+		{"  CPU0 CPU1\n 1: 1 2 IO-APIC 1-edge a\n", 1, 0, 0, 0, 0, 0, NULL},
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree guint64 *counts = NULL;
+		g_autoptr(AfInterrupts) in = NULL;
+		g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+		const AfInterruptsNotes *n;
 
-		g_assert_cmpint(af_interrupts_parse_per_cpu_count(cases[i].text, cases[i].n, &counts), ==,
-				cases[i].r);
-		if (cases[i].r < 0) {
-			g_assert_null(counts);
+		g_test_message("case %zu", i);
+		g_assert_cmpint(af_interrupts_parse(cases[i].text, 2, &in), ==, 0);
+		n = &in->notes;
+		g_assert_cmpuint(in->rows->len, ==, cases[i].n_rows);
+		g_assert_cmpuint(n->n_rows, ==, cases[i].n_rows);
+		g_assert_cmpuint(n->n_short, ==, cases[i].n_short);
+		g_assert_cmpuint(n->first_short_line, ==, cases[i].short_line);
+		g_assert_cmpuint(n->n_long, ==, cases[i].n_long);
+		g_assert_cmpuint(n->first_long_line, ==, cases[i].long_line);
+		g_assert_cmpuint(n->cut_line, ==, cases[i].cut_line);
+		af_interrupts_notes_describe(n, "/proc/interrupts", in->n_columns, warnings);
+		if (!cases[i].warning) {
+			g_assert_cmpuint(warnings->len, ==, 0);
 			continue;
 		}
-		for (guint c = 0; c < cases[i].n; c++)
-			g_assert_cmpuint(counts[c], ==, cases[i].expect[c]);
+		g_assert_cmpuint(warnings->len, ==, 1);
+		g_assert_cmpstr(warnings->pdata[0], ==, cases[i].warning);
 	}
+}
+
+/* A long row's extra counts never become its chip or name. */
+static void test_parse_long_row(void)
+{
+	g_autoptr(AfInterrupts) in = NULL;
+	const AfInterruptsRow *row;
+
+	g_assert_cmpint(af_interrupts_parse("CPU0 CPU1\n 7: 1 2 3 4 IO-APIC 7-edge beta\n", 2, &in),
+			==, 0);
+	row = find_row(in, 7);
+	g_assert_nonnull(row);
+	g_assert_cmpuint(row->total, ==, 3);
+	g_assert_cmpstr(row->chip, ==, "IO-APIC");
+	g_assert_cmpstr(row->name, ==, "beta");
+}
+
+/* The text streamed from a file through chunks gives what the text in memory gives. */
+static void test_read_streamed(void)
+{
+	g_autofree char *root = g_dir_make_tmp("af-interrupts-XXXXXX", NULL);
+	g_autoptr(GString) text = g_string_new("      CPU0       CPU1       CPU3\n");
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfInterrupts) from_text = NULL, from_file = NULL;
+	AfInterruptsNotes notes = {0};
+
+	/* Longer than a few chunks, one line longer than a chunk itself. */
+	for (guint irq = 0; irq < 3000; irq++)
+		g_string_append_printf(text, "%4u: %10u %10u %10u  PCI-MSI %u-edge  dev%u\n", irq,
+				       irq, 2 * irq, 3, irq, irq);
+	g_string_append(text, "9999: 1 2 3 PCI-MSI 1-edge ");
+	for (guint i = 0; i < AF_SYSROOT_CHUNK_BYTES + 100; i++)
+		g_string_append_c(text, 'x');
+	g_string_append(text, "\nNMI: 1 1 1 Non-maskable interrupts\n");
+	af_test_write_file(root, "proc/interrupts", text->str);
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_interrupts_parse(text->str, 4, &from_text), ==, 0);
+	g_assert_cmpint(af_interrupts_read(sysroot, "/proc/interrupts", 4, &from_file, &notes), ==,
+			0);
+	g_assert_cmpuint(from_file->rows->len, ==, 3001);
+	g_assert_cmpuint(from_text->rows->len, ==, from_file->rows->len);
+	for (guint i = 0; i < from_file->rows->len; i++) {
+		const AfInterruptsRow *a = from_text->rows->pdata[i],
+				      *b = from_file->rows->pdata[i];
+
+		g_assert_cmpuint(a->irq, ==, b->irq);
+		g_assert_cmpuint(a->total, ==, b->total);
+		g_assert_cmpstr(a->name, ==, b->name);
+		/* Streamed and gathered without per-CPU counts. */
+		g_assert_null(b->counts);
+	}
+	g_assert_cmpuint(strlen(find_row(from_file, 9999)->name), ==, AF_SYSROOT_CHUNK_BYTES + 100);
+	g_assert_cmpuint(notes.n_rows, ==, 3001);
+	af_test_rm_rf(root);
+}
+
+/* A file that is missing or has no header: the read's errno, or -EINVAL with the line. */
+static void test_read_errors(void)
+{
+	g_autofree char *root = g_dir_make_tmp("af-interrupts-XXXXXX", NULL);
+	g_autoptr(AfSysroot) sysroot = NULL;
+	g_autoptr(AfInterrupts) in = NULL;
+	AfInterruptsNotes notes = {0};
+
+	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
+	g_assert_cmpint(af_interrupts_read(sysroot, "/proc/interrupts", 4, &in, &notes), ==,
+			-ENOENT);
+	af_test_write_file(root, "proc/interrupts", "\ngarbage\n 1: 1 2\n");
+	g_assert_cmpint(af_interrupts_read(sysroot, "/proc/interrupts", 4, &in, &notes), ==,
+			-EINVAL);
+	g_assert_null(in);
+	g_assert_cmpuint(notes.bad_header_line, ==, 2);
+	af_test_rm_rf(root);
 }
 
 int main(int argc, char **argv)
@@ -268,6 +374,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/interrupts/parse/bad-header", test_parse_bad_header);
 	g_test_add_func("/interrupts/parse_each/reused-row", test_parse_each_reused_row);
 	g_test_add_func("/interrupts/parse_each/no-header", test_parse_each_no_header);
-	g_test_add_func("/interrupts/parse_per_cpu_count/table", test_per_cpu_count_table);
+	g_test_add_func("/interrupts/parse/notes", test_parse_notes);
+	g_test_add_func("/interrupts/parse/long-row", test_parse_long_row);
+	g_test_add_func("/interrupts/read/streamed", test_read_streamed);
+	g_test_add_func("/interrupts/read/errors", test_read_errors);
 	return g_test_run();
 }

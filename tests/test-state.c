@@ -68,11 +68,21 @@ static const ParseCase bans_cases[] = {
 	{ "tuned 1\ncrio 2\ntuned 3\n", -EINVAL, 3, NULL },       /* an owner twice */
 };
 
-/* The records of a formatted file: everything after the comment line. */
+/* The records of a formatted file: everything between the comment and the end line. */
 static const char *skip_comment(const char *text)
 {
+	static char records[4096];
+	const char *start, *end;
+
 	g_assert_true(text[0] == '#');
-	return strchr(text, '\n') + 1;
+	start = strchr(text, '\n') + 1;
+	end = strstr(start, "# end sha256:");
+	g_assert_nonnull(end);
+	g_assert_cmpuint(strlen(end), ==, strlen("# end sha256:") + 64 + 1);
+	g_assert_cmpuint((gsize)(end - start), <, sizeof(records));
+	memcpy(records, start, (gsize)(end - start));
+	records[end - start] = '\0';
+	return records;
 }
 
 static void check_parse(const ParseCase *cases, guint n_cases, gboolean originals)
@@ -218,6 +228,54 @@ static void test_format_line_breaks(void)
 	g_assert_cmpstr(skip_comment(originals), ==, "7 0-1 odd name\n");
 }
 
+/*
+ * A file as affinityd writes it, cut short anywhere or changed anywhere, is
+ * refused with -EBADMSG and its last line; one written by hand (without
+ * the header) is read line by line.
+ */
+static void test_parse_torn(void)
+{
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfCpuSet) pair = af_cpuset_new_range(0, 1);
+	g_autofree char *learned = NULL, *originals = NULL;
+
+	af_state_learn_unmovable(state, 27, "virtio2-request");
+	af_state_learn_unmovable(state, 28, "virtio2-request");
+	af_state_remember_original(state, 30, "virtio0-requests", pair);
+	learned = af_state_format_learned(state);
+	originals = af_state_format_originals(state);
+	for (guint pass = 0; pass < 2; pass++) {
+		const char *whole = pass ? originals : learned;
+		gsize len = strlen(whole);
+
+		for (gsize cut = 1; cut < len; cut++) {
+			g_autofree char *torn = g_strndup(whole, cut);
+			g_autofree char *changed = g_strdup(whole);
+			g_autoptr(AfState) s = af_state_new();
+			guint line = 0;
+			int r;
+
+			r = pass ? af_state_parse_originals(s, torn, &line)
+				 : af_state_parse_learned(s, torn, &line);
+			if (cut >= (gsize)(strchr(whole, '\n') - whole) + 1) {
+				/* Once the header line is there the file is affinityd's. */
+				g_assert_cmpint(r, ==, -EBADMSG);
+				g_assert_cmpuint(line, >=, 1);
+			}
+			/* A changed byte (not of the header) breaks the sum. */
+			if (cut < (gsize)(strchr(whole, '\n') - whole) + 1 || changed[cut] == '\n')
+				continue;
+			changed[cut] = changed[cut] == '1' ? '2' : '1';
+			r = pass ? af_state_parse_originals(s, changed, &line)
+				 : af_state_parse_learned(s, changed, &line);
+			g_assert_cmpint(r, ==, -EBADMSG);
+		}
+	}
+	/* By hand: no header, no end line. */
+	g_assert_cmpint(af_state_parse_learned(state, "27 virtio2-request\n", NULL), ==, 0);
+	g_assert_cmpint(af_state_parse_originals(state, "# mine\n30 0-1 x\n", NULL), ==, 0);
+}
+
 static void test_unmovable_by_name(void)
 {
 	g_autoptr(AfState) state = af_state_new();
@@ -267,6 +325,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/state/format_bans/persistent_only", test_format_bans_persistent);
 	g_test_add_func("/state/format/round_trip", test_round_trip);
 	g_test_add_func("/state/format/line_breaks", test_format_line_breaks);
+	g_test_add_func("/state/parse/torn", test_parse_torn);
 	g_test_add_func("/state/learn_unmovable/by_name", test_unmovable_by_name);
 	g_test_add_func("/state/remember_original/first_wins", test_original_first_wins);
 	return g_test_run();

@@ -43,11 +43,13 @@ static const AfSteerInterface *find_iface(const AfSteering *s, const char *name)
 	return NULL;
 }
 
-/* The entries of one kind of an interface, in order. */
+/* The entries of one kind of an interface, in order; freed with the test case. */
 static GPtrArray *entries_of(const AfSteering *s, const char *name, AfSteerKind kind)
 {
 	const AfSteerInterface *iface = find_iface(s, name);
 	GPtrArray *out = g_ptr_array_new();
+
+	g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, out);
 
 	for (guint i = 0; iface && i < iface->entries->len; i++)
 		if (((AfSteerEntry *)iface->entries->pdata[i])->kind == kind)
@@ -75,8 +77,8 @@ static guint distance(const AfTopology *t, guint a, guint b)
 static void assert_rules(const AfFakeMachine *m, const AfSteering *s, const AfPlan *plan,
 			 const char *ifname)
 {
-	g_autoptr(GPtrArray) xps = entries_of(s, ifname, AF_STEER_XPS);
-	g_autoptr(GPtrArray) rps = entries_of(s, ifname, AF_STEER_RPS);
+	GPtrArray *xps = entries_of(s, ifname, AF_STEER_XPS);
+	GPtrArray *rps = entries_of(s, ifname, AF_STEER_RPS);
 	const AfTopology *t = m->snapshot->topology;
 
 	for (guint i = 0; i < rps->len; i++) {
@@ -173,16 +175,17 @@ static void test_steady(void)
 	s = plan_steering(m, &plan);
 	g_assert_cmpuint(s->n_move, ==, 8);
 	/* The kernel now shows what was planned, IRQs included. */
-	af_test_apply_plan(m->snapshot, plan);
+	g_hash_table_unref(af_test_apply_plan(m->snapshot, plan));
 	for (guint i = 0; i < netif->rx->len; i++) {
 		AfNetQueue *q = netif->rx->pdata[i];
-		const AfSteerEntry *e = entries_of(s, "eth0", AF_STEER_RPS)->pdata[i];
+		GPtrArray *rps = entries_of(s, "eth0", AF_STEER_RPS);
+		const AfSteerEntry *e = rps->pdata[i];
 
 		af_cpuset_assign(q->mask, e->planned);
 	}
 	for (guint i = 0; i < netif->tx->len; i++) {
 		AfNetQueue *q = netif->tx->pdata[i];
-		g_autoptr(GPtrArray) xps = entries_of(s, "eth0", AF_STEER_XPS);
+		GPtrArray *xps = entries_of(s, "eth0", AF_STEER_XPS);
 
 		af_cpuset_assign(q->mask, ((AfSteerEntry *)xps->pdata[i])->planned);
 	}
@@ -197,7 +200,7 @@ static void test_rps_modes(void)
 		af_fake_machine_new("pack:1 numa:1 l3:2 core:4 pu:1", "", "1,6");
 	g_autoptr(AfSteering) s = NULL;
 	g_autoptr(AfPlan) plan = NULL;
-	g_autoptr(GPtrArray) rps = NULL;
+	GPtrArray *rps = NULL;
 	AfNetif *netif = af_fake_add_nic(m, &nic0, 100, 2, FALSE, "0-7", "0-7", "", FALSE);
 	g_autofree char *l0 = NULL, *l1 = NULL;
 	const AfSteerEntry *e;
@@ -216,7 +219,7 @@ static void test_rps_modes(void)
 	g_assert_true(af_cpuset_is_empty(e->planned));
 	g_clear_pointer(&s, af_steering_free);
 	g_clear_pointer(&plan, af_plan_free);
-	g_clear_pointer(&rps, g_ptr_array_unref);
+	rps = NULL;
 
 	/* cache: the housekeeping CPUs of the IRQ's last-level cache (0-3 | 4-7). */
 	m->policy->network.rps = AF_RPS_CACHE;
@@ -233,7 +236,7 @@ static void test_rps_modes(void)
 	}
 	g_clear_pointer(&s, af_steering_free);
 	g_clear_pointer(&plan, af_plan_free);
-	g_clear_pointer(&rps, g_ptr_array_unref);
+	rps = NULL;
 
 	/* off, and an [interface:GLOB] turning xps off too. */
 	m->policy->network.rps = AF_RPS_OFF;
@@ -251,7 +254,7 @@ static void test_rfs_and_napi(void)
 	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:1 numa:1 l3:1 core:4 pu:1", "", "3");
 	g_autoptr(AfSteering) s = NULL;
 	g_autoptr(AfPlan) plan = NULL;
-	g_autoptr(GPtrArray) flow = NULL, napi = NULL;
+	GPtrArray *flow = NULL, *napi = NULL;
 	AfNetif *netif = af_fake_add_nic(m, &nic0, 100, 4, FALSE, "0-3", "", "", FALSE);
 	AfNapiThread *t = g_new0(AfNapiThread, 1), *named = g_new0(AfNapiThread, 1);
 	const AfSteerEntry *e;
@@ -315,7 +318,7 @@ static void test_single_queue_and_no_irq(void)
 	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:1 numa:1 l3:1 core:4 pu:1", "", "3");
 	g_autoptr(AfSteering) s = NULL;
 	g_autoptr(AfPlan) plan = NULL;
-	g_autoptr(GPtrArray) xps = NULL;
+	GPtrArray *xps = NULL;
 	AfNetif *v = af_netifs_add(m->snapshot->netifs, "veth0");
 	g_autoptr(AfCpuSet) all = af_fake_cpus("0-3");
 
@@ -328,7 +331,7 @@ static void test_single_queue_and_no_irq(void)
 	xps = entries_of(s, "veth0", AF_STEER_XPS);
 	g_assert_cmpint(((AfSteerEntry *)xps->pdata[0])->action, ==, AF_ACTION_SKIP);
 	g_assert_nonnull(strstr(((AfSteerEntry *)xps->pdata[0])->reason, "no transmit queue"));
-	g_clear_pointer(&xps, g_ptr_array_unref);
+	xps = NULL;
 	xps = entries_of(s, "eth0", AF_STEER_XPS);
 	g_assert_cmpint(((AfSteerEntry *)xps->pdata[0])->action, ==, AF_ACTION_SKIP);
 	g_assert_nonnull(strstr(((AfSteerEntry *)xps->pdata[0])->reason, "one transmit queue"));

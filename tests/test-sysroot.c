@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,16 @@ static char *make_tree(void)
 	g_autofree char *escape = g_build_filename(root, "sys/escape", NULL);
 	g_assert_cmpint(symlink("../../../../../../../../etc", escape), ==, 0);
 	return root;
+}
+
+/* Writes a file below root, creating its directory. */
+static void write_file(const char *root, const char *relative, const char *contents)
+{
+	g_autofree char *path = g_build_filename(root, relative, NULL);
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(path, contents, -1, NULL));
 }
 
 static void remove_tree(const char *root)
@@ -76,9 +87,68 @@ static void test_escape_stays_inside(void)
 	char *data = NULL;
 
 	g_assert_cmpint(af_sysroot_open(root, &sr), ==, 0);
-	/* ../../.. from the tree's /sys climbs to the tree's root, not the host's. */
-	g_assert_cmpint(af_sysroot_read(sr, "/sys/escape/passwd", &data, NULL), ==, -ENOENT);
+	/* ../../.. from the tree's /sys climbs to the tree's root, not the host's;
+	 * nothing there, and that only because the link leads out: EXDEV. */
+	g_assert_cmpint(af_sysroot_read(sr, "/sys/escape/passwd", &data, NULL), ==, -EXDEV);
 	g_assert_null(data);
+	/* A file simply missing is ENOENT. */
+	g_assert_cmpint(af_sysroot_read(sr, "/sys/nothing", &data, NULL), ==, -ENOENT);
+	/* What the escaping link finds inside the tree is read: it stays inside. */
+	write_file(root, "etc/passwd", "inside\n");
+	g_assert_cmpint(af_sysroot_read(sr, "/sys/escape/passwd", &data, NULL), ==, 0);
+	g_assert_cmpstr(data, ==, "inside\n");
+	g_free(data);
+	remove_tree(root);
+}
+
+typedef struct Lines {
+	GString *seen;
+	guint n;
+	guint stop_at; /* 0: never */
+} Lines;
+
+static int collect_line(const char *line, gsize len, gboolean complete, gpointer user_data)
+{
+	Lines *lines = user_data;
+
+	g_assert_cmpuint(strlen(line), ==, len);
+	g_string_append_printf(lines->seen, "%s%s|", line, complete ? "" : "(cut)");
+	if (++lines->n == lines->stop_at)
+		return -ECANCELED;
+	return 0;
+}
+
+/* Lines across chunk boundaries, a line longer than a chunk, a last line cut short, a stop. */
+static void test_read_lines(void)
+{
+	g_autofree char *root = make_tree();
+	g_autoptr(AfSysroot) sr = NULL;
+	g_autoptr(GString) text = g_string_new("a\n\nb c\n");
+	g_autoptr(GString) expect = g_string_new("a||b c|");
+	Lines lines = {.seen = g_string_new(NULL)};
+
+	for (guint i = 0; i < 3 * AF_SYSROOT_CHUNK_BYTES / 10; i++) {
+		g_string_append_printf(text, "%08u\n", i);
+		g_string_append_printf(expect, "%08u|", i);
+	}
+	for (guint i = 0; i < AF_SYSROOT_CHUNK_BYTES + 7; i++) {
+		g_string_append_c(text, 'x');
+		g_string_append_c(expect, 'x');
+	}
+	g_string_append(text, "\nlast");
+	g_string_append(expect, "|last(cut)|");
+	write_file(root, "proc/big", text->str);
+	g_assert_cmpint(af_sysroot_open(root, &sr), ==, 0);
+	g_assert_cmpint(af_sysroot_read_lines(sr, "/proc/big", collect_line, &lines), ==, 0);
+	g_assert_true(g_string_equal(lines.seen, expect));
+	g_string_truncate(lines.seen, 0);
+	lines.n = 0;
+	lines.stop_at = 2;
+	g_assert_cmpint(af_sysroot_read_lines(sr, "/proc/big", collect_line, &lines), ==,
+			-ECANCELED);
+	g_assert_cmpstr(lines.seen->str, ==, "a||");
+	g_assert_cmpint(af_sysroot_read_lines(sr, "/proc/none", collect_line, &lines), ==, -ENOENT);
+	g_string_free(lines.seen, TRUE);
 	remove_tree(root);
 }
 
@@ -246,6 +316,7 @@ int main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 	g_test_add_func("/sysroot/read/through_links", test_read_through_links);
 	g_test_add_func("/sysroot/read/escape_stays_inside", test_escape_stays_inside);
+	g_test_add_func("/sysroot/read_lines/chunks", test_read_lines);
 	g_test_add_func("/sysroot/list/sorted", test_list_sorted);
 	g_test_add_func("/sysroot/write/filter", test_write_and_filter);
 	g_test_add_func("/sysroot/write/filter_handled", test_write_filter_handled);
