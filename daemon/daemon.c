@@ -241,9 +241,6 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	tell_read(daemon, r, flags, error);
 	if (r < 0)
 		return r;
-	/* What the machine shows wrong is told once, not at every replan. */
-	for (guint i = 0; i < engine->news->len; i++)
-		g_warning("%s", (const char *)engine->news->pdata[i]);
 	if (flags & AF_EVENT_HOTPLUG)
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
 	compute_limits(daemon, flags, now_us, limits);

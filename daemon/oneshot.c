@@ -43,8 +43,6 @@ static int read_and_plan(Oneshot *o)
 
 	af_limits_exclude(limits, af_apply_full_cpus(o->apply));
 	r = af_engine_read(o->engine, o->statedir->state->learned, FALSE, &error);
-	for (guint i = 0; r >= 0 && i < o->engine->news->len; i++)
-		af_log_warning("%s", (const char *)o->engine->news->pdata[i]);
 	if (r >= 0)
 		r = af_engine_plan(o->engine, NULL, limits, &error);
 	if (r < 0)

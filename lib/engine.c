@@ -26,7 +26,6 @@ typedef struct EnginePrivate {
 	AfEngine pub;
 	EngineFiles files;
 	AfDefaultAffinity *default_affinity; /* what default_smp_affinity said so far */
-	GHashTable *warned; /* the warnings of the last read: not news at the next */
 } EnginePrivate;
 
 static EnginePrivate *private_of(AfEngine *engine)
@@ -86,8 +85,6 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
 	engine->bans = af_bans_new();
 	priv->default_affinity = af_default_affinity_new();
-	engine->news = g_ptr_array_new_with_free_func(g_free);
-	priv->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	r = load_policy(&priv->files, &engine->policy, error);
 	if (r < 0)
 		return r;
@@ -122,10 +119,6 @@ void af_engine_free(AfEngine *engine)
 	af_sysroot_free(engine->sysroot);
 	af_bans_free(engine->bans);
 	af_default_affinity_free(priv->default_affinity);
-	if (engine->news)
-		g_ptr_array_unref(engine->news);
-	if (priv->warned)
-		g_hash_table_unref(priv->warned);
 	g_free(priv->files.config);
 	g_free(priv->files.dropins);
 	g_free(priv);
@@ -162,38 +155,6 @@ static void add_owner_bans(AfHousekeeping *hk, const AfOwnerBans *bans)
 	}
 }
 
-static gboolean move_key(gpointer key, gpointer value, gpointer user_data)
-{
-	g_hash_table_add(user_data, key);
-	return TRUE;
-}
-
-/* The warnings of this read that the last one did not have become news. */
-static void collect_news(AfEngine *engine)
-{
-	GHashTable *warned = private_of(engine)->warned;
-	g_autoptr(GHashTable) now = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	const GPtrArray *lists[] = {
-		engine->snapshot->warnings,
-		engine->snapshot->cmdline ? engine->snapshot->cmdline->warnings : NULL,
-		engine->hk->warnings,
-	};
-
-	g_ptr_array_set_size(engine->news, 0);
-	for (gsize l = 0; l < G_N_ELEMENTS(lists); l++)
-		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
-			const char *w = lists[l]->pdata[i];
-
-			if (g_hash_table_contains(now, w))
-				continue;
-			g_hash_table_add(now, g_strdup(w));
-			if (!g_hash_table_contains(warned, w))
-				g_ptr_array_add(engine->news, g_strdup(w));
-		}
-	g_hash_table_remove_all(warned);
-	g_hash_table_foreach_steal(now, move_key, warned);
-}
-
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error)
 {
 	g_autoptr(AfSnapshot) snapshot = NULL;
@@ -228,7 +189,6 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	engine->hk = g_steal_pointer(&hk);
 	af_snapshot_free(engine->snapshot);
 	engine->snapshot = g_steal_pointer(&snapshot);
-	collect_news(engine);
 	return 0;
 }
 

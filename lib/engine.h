@@ -59,8 +59,6 @@ typedef struct AfEngine {
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
 	const AfOwnerBans *owner_bans; /* borrowed (af_engine_set_owner_bans); NULL: none */
 	AfBans *bans;		/* CPUs banned at run time, by name (af_engine_set_ban) */
-	GPtrArray *news;	/* char*: warnings of the last read (snapshot, command line,
-				   housekeeping) that the read before did not have */
 } AfEngine;
 
 /*
@@ -90,12 +88,11 @@ void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans);
  * Reads the machine: with refresh and a last look, only what CPU hotplug,
  * drivers and load change (af_snapshot_refresh), else, or when the IRQs
  * are not the same any more, in full; then the housekeeping CPUs, bans
- * included. learned
- * (may be NULL) marks the IRQs refused earlier. On success the last plan
- * is dropped (it described the last look) and news holds the warnings that
- * are new since the last read (a mode tells each once, not at every read);
- * on failure nothing changes, and the error names the file (and line) that
- * could not be used.
+ * included. learned (may be NULL) marks the IRQs refused earlier. On
+ * success the last plan is dropped (it described the last look); on
+ * failure nothing changes, and the error names the file (and line) that
+ * could not be used. The read's warnings stay in snapshot and hk; a mode
+ * tells each once while it holds (daemon/warnings.c).
  */
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
 

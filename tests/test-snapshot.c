@@ -376,25 +376,38 @@ static void test_read_missing_interrupts(void)
 	tree_free(root);
 }
 
-/* Each required file at fault is named, in the order the read needs them. */
-static void test_explain_failure_names_the_file(void)
+/* A failed read names the required file at fault, not only the errno. */
+static void test_read_error_names_the_file(void)
 {
 	char *root = make_offline_tree();
 	g_autoptr(AfSysroot) sysroot = NULL;
-	g_autofree char *missing = NULL, *garbage = NULL, *online = NULL, *fine = NULL;
+	static const struct {
+		const char *path, *text; /* text NULL: the file is removed */
+		int r;
+		const char *named;
+	} cases[] = {
+		{ "proc/interrupts", NULL, -ENOENT, "/proc/interrupts" },
+		{ "proc/interrupts", "garbage only\n", -EINVAL, "/proc/interrupts" },
+		{ "sys/devices/system/cpu/online", "0-\n", -EINVAL,
+		  "/sys/devices/system/cpu/online" },
+	};
 
 	g_assert_cmpint(af_sysroot_open(root, &sysroot), ==, 0);
-	fine = af_snapshot_explain_failure(sysroot, -EIO);
-	g_assert_cmpstr(fine, ==, g_strerror(EIO));
-	tree_remove_path(root, "proc/interrupts");
-	missing = af_snapshot_explain_failure(sysroot, -ENOENT);
-	g_assert_cmpstr(missing, ==, "/proc/interrupts: No such file or directory");
-	tree_write(root, "proc/interrupts", "garbage only\n");
-	garbage = af_snapshot_explain_failure(sysroot, -EINVAL);
-	g_assert_cmpstr(garbage, ==, "/proc/interrupts: no header naming the CPUs");
-	tree_write(root, "sys/devices/system/cpu/online", "0-\n");
-	online = af_snapshot_explain_failure(sysroot, -EINVAL);
-	g_assert_cmpstr(online, ==, "/sys/devices/system/cpu/online: not a CPU list");
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		AfSnapshot *s = NULL;
+
+		if (cases[i].text)
+			tree_write(root, cases[i].path, cases[i].text);
+		else
+			tree_remove_path(root, cases[i].path);
+		g_assert_cmpint(af_snapshot_read_cached(sysroot, NULL, NULL, &s, &error), ==,
+				cases[i].r);
+		g_assert_null(s);
+		g_assert_nonnull(error);
+		g_test_message("%s", error->message);
+		g_assert_nonnull(strstr(error->message, cases[i].named));
+	}
 	tree_free(root);
 }
 
@@ -481,8 +494,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/snapshot/read/topology-cache", test_read_topology_cache);
 	g_test_add_func("/snapshot/refresh", test_refresh);
 	g_test_add_func("/snapshot/read/missing-interrupts", test_read_missing_interrupts);
-	g_test_add_func("/snapshot/explain_failure/names_the_file",
-			test_explain_failure_names_the_file);
+	g_test_add_func("/snapshot/read/error-names-the-file", test_read_error_names_the_file);
 	g_test_add_func("/snapshot/add_irq/order", test_add_irq_order);
 	g_test_add_func("/snapshot/read/live", test_read_live);
 	return g_test_run();
