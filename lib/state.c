@@ -179,6 +179,9 @@ static int parse_lines(const char *text, gpointer table, int (*parse_line)(gpoin
 #define ORIGINALS_HEADER                                                                           \
 	"# Affinities from before affinityd first wrote them, put back on restore: IRQ CPULIST "   \
 	"NAME\n"
+#define BANS_HEADER                                                                                \
+	"# CPUs kept free of IRQs at run time, by owner (affinityctl ban --persist): OWNER "       \
+	"CPULIST\n"
 #define END_PREFIX "# end sha256:"
 
 static guint count_lines(const char *text)
@@ -271,6 +274,9 @@ int af_state_parse_bans(AfState *state, const char *text, guint *ret_line)
 	g_autoptr(AfOwnerBans) bans = af_owner_bans_new();
 	int r;
 
+	r = check_end(text, BANS_HEADER, ret_line);
+	if (r < 0)
+		return r;
 	r = parse_lines(text, bans, parse_ban_line, ret_line);
 	if (r < 0)
 		return r;
@@ -331,9 +337,7 @@ char *af_state_format_originals(const AfState *state)
 
 char *af_state_format_bans(const AfState *state)
 {
-	GString *out =
-		g_string_new("# CPUs kept free of IRQs at run time, by owner (affinityctl ban "
-			     "--persist): OWNER CPULIST\n");
+	GString *out = g_string_new(BANS_HEADER);
 	g_autoptr(GPtrArray) bans = af_owner_bans_list(state->bans);
 
 	for (guint i = 0; i < bans->len; i++) {
@@ -345,5 +349,5 @@ char *af_state_format_bans(const AfState *state)
 		list = af_cpuset_format_list(ban->cpus);
 		g_string_append_printf(out, "%s %s\n", ban->owner, list);
 	}
-	return g_string_free(out, FALSE);
+	return close_file(out);
 }

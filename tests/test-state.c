@@ -237,15 +237,20 @@ static void test_parse_torn(void)
 {
 	g_autoptr(AfState) state = af_state_new();
 	g_autoptr(AfCpuSet) pair = af_cpuset_new_range(0, 1);
-	g_autofree char *learned = NULL, *originals = NULL;
+	g_autofree char *learned = NULL, *originals = NULL, *bans = NULL;
+	int (*const parse[])(AfState *, const char *, guint *) = {
+		af_state_parse_learned, af_state_parse_originals, af_state_parse_bans
+	};
 
 	af_state_learn_unmovable(state, 27, "virtio2-request");
 	af_state_learn_unmovable(state, 28, "virtio2-request");
 	af_state_remember_original(state, 30, "virtio0-requests", pair);
+	af_owner_bans_set(state->bans, "tuned", pair, TRUE);
 	learned = af_state_format_learned(state);
 	originals = af_state_format_originals(state);
-	for (guint pass = 0; pass < 2; pass++) {
-		const char *whole = pass ? originals : learned;
+	bans = af_state_format_bans(state);
+	for (guint pass = 0; pass < G_N_ELEMENTS(parse); pass++) {
+		const char *whole = pass == 0 ? learned : pass == 1 ? originals : bans;
 		gsize len = strlen(whole);
 
 		for (gsize cut = 1; cut < len; cut++) {
@@ -255,8 +260,7 @@ static void test_parse_torn(void)
 			guint line = 0;
 			int r;
 
-			r = pass ? af_state_parse_originals(s, torn, &line)
-				 : af_state_parse_learned(s, torn, &line);
+			r = parse[pass](s, torn, &line);
 			if (cut >= (gsize)(strchr(whole, '\n') - whole) + 1) {
 				/* Once the header line is there the file is affinityd's. */
 				g_assert_cmpint(r, ==, -EBADMSG);
@@ -266,14 +270,14 @@ static void test_parse_torn(void)
 			if (cut < (gsize)(strchr(whole, '\n') - whole) + 1 || changed[cut] == '\n')
 				continue;
 			changed[cut] = changed[cut] == '1' ? '2' : '1';
-			r = pass ? af_state_parse_originals(s, changed, &line)
-				 : af_state_parse_learned(s, changed, &line);
+			r = parse[pass](s, changed, &line);
 			g_assert_cmpint(r, ==, -EBADMSG);
 		}
 	}
 	/* By hand: no header, no end line. */
 	g_assert_cmpint(af_state_parse_learned(state, "27 virtio2-request\n", NULL), ==, 0);
 	g_assert_cmpint(af_state_parse_originals(state, "# mine\n30 0-1 x\n", NULL), ==, 0);
+	g_assert_cmpint(af_state_parse_bans(state, "tuned 0-1\n", NULL), ==, 0);
 }
 
 static void test_unmovable_by_name(void)
