@@ -96,5 +96,5 @@ summary() {
 echo "$rounds rounds, $(grep -c "Moved IRQ" "$tmp/log") IRQ moves in all; ms:"
 summary "$tmp/ban-us" "affinityctl ban (returns once applied)"
 summary "$tmp/bans-us" "affinityctl bans (no replan: baseline)"
-sed -n 's/.*Replan (ban): .*; \([0-9.]*\) ms$/\1/p' "$tmp/log" | awk '{ print $1 * 1000 }' > "$tmp/replan-us"
+sed -n 's/.*Replan (ban): [^;]*;[^;]*;[^;]*; \([0-9.]*\) ms.*/\1/p' "$tmp/log" | awk '{ print $1 * 1000 }' > "$tmp/replan-us"
 summary "$tmp/replan-us" "the daemon's replans of the bans"

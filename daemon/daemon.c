@@ -228,7 +228,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	g_autofree char *since = NULL;
 	AfSteerCounts steer;
 	guint n_refresh = 0;
-	gint64 end_us;
+	gint64 read_us, plan_us, end_us;
 	int r;
 
 	/* What the aRFS IRQs showed after the last apply: hotplug may change it
@@ -241,6 +241,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	tell_read(daemon, r, flags, error);
 	if (r < 0)
 		return r;
+	read_us = g_get_monotonic_time();
 	if (flags & AF_EVENT_HOTPLUG)
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
 	compute_limits(daemon, flags, now_us, limits);
@@ -254,6 +255,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		return r;
 	}
 	daemon->counters.replans++;
+	plan_us = g_get_monotonic_time();
 	af_warnings_log_new(daemon->machine_warned, engine);
 	af_metrics_count_plan(daemon->metrics, engine->plan);
 
@@ -285,11 +287,13 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	daemon->due_first_us = 0;
 	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u unchanged, %u refused, "
 		"%u no space, %u invalid, %u gone, %u failed, %u deferred; steering %u written, "
-		"%u failed; %.1f ms%s",
+		"%u failed; %.1f ms%s; read %.1f ms, plan %.1f ms, writes %.1f ms",
 		why, engine->plan->n_move, engine->plan->n_keep, engine->plan->n_skip,
 		result->n_written, result->n_unchanged, result->n_refused, result->n_no_space,
 		result->n_invalid, result->n_gone, result->n_failed, result->n_deferred,
-		steer.n_written, steer.n_failed, (double)(end_us - now_us) / 1000.0, since);
+		steer.n_written, steer.n_failed, (double)(end_us - now_us) / 1000.0, since,
+		(double)(read_us - now_us) / 1000.0, (double)(plan_us - read_us) / 1000.0,
+		(double)(end_us - plan_us) / 1000.0);
 
 	/* ENOSPC (full CPUs now known) or EINVAL (the CPUs changed under the
 	 * plan): plan again at once, a few times in a row at most. */
