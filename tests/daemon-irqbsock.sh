@@ -101,15 +101,25 @@ else
 	ok "# SKIP needs root and setpriv to be another user"
 fi
 
-# A reload without the key closes the socket; with it, it comes back.
+# A reload without the key closes the socket; with it, it comes back. The
+# daemon logs "Configuration reloaded" before it opens or closes the
+# socket: wait for the socket (10 s at most: a failure guard).
+until_true() {
+	i=0
+	until eval "$1"; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+}
 write_conf
 kill -HUP "$pid"
 wait_for "Configuration reloaded"
-check "a reload without irqbalance_socket removes the socket" '[ ! -e "$sock" ]'
+check "a reload without irqbalance_socket removes the socket" 'until_true "[ ! -e \"\$sock\" ]"'
 write_conf "$dir"
 kill -HUP "$pid"
 wait_for "Configuration reloaded" 2
-check "a reload with it makes it again" '[ -S "$sock" ]'
+check "a reload with it makes it again" 'until_true "[ -S \"\$sock\" ]"'
 
 kill -TERM "$pid"
 wait "$pid"
