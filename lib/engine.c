@@ -83,7 +83,6 @@ int af_engine_open(const AfEngineSetup *setup, AfEngine **ret_engine, GError **e
 	priv->files.dropins = g_strdup(setup->dropins);
 	priv->files.config_required = setup->config_required;
 	engine->placement = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
-	engine->bans = af_bans_new();
 	priv->default_affinity = af_default_affinity_new();
 	r = load_policy(&priv->files, &engine->policy, error);
 	if (r < 0)
@@ -117,7 +116,6 @@ void af_engine_free(AfEngine *engine)
 		g_hash_table_unref(engine->placement);
 	af_policy_free(engine->policy);
 	af_sysroot_free(engine->sysroot);
-	af_bans_free(engine->bans);
 	af_default_affinity_free(priv->default_affinity);
 	g_free(priv->files.config);
 	g_free(priv->files.dropins);
@@ -142,25 +140,12 @@ void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans)
 	engine->owner_bans = bans;
 }
 
-/* Each owner's ban is a source of its own, so that the report names who banned what. */
-static void add_owner_bans(AfHousekeeping *hk, const AfOwnerBans *bans)
-{
-	g_autoptr(GPtrArray) list = af_owner_bans_list(bans);
-
-	for (guint i = 0; i < list->len; i++) {
-		const AfOwnerBan *ban = g_ptr_array_index(list, i);
-		g_autofree char *name = af_owner_bans_source_name(ban->owner);
-
-		af_housekeeping_add_source(hk, name, ban->cpus);
-	}
-}
-
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error)
 {
 	g_autoptr(AfSnapshot) snapshot = NULL;
 	g_autoptr(AfHousekeeping) hk = NULL;
 	AfHkRuntime runtime = {
-		.bans = engine->bans,
+		.bans = engine->owner_bans,
 		.default_affinity = private_of(engine)->default_affinity,
 	};
 	g_autoptr(GError) why = NULL;
@@ -182,7 +167,6 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	if (r < 0)
 		return fail(error, r, "Failed to work out the housekeeping CPUs: %s",
 			    g_strerror(-r));
-	add_owner_bans(hk, engine->owner_bans);
 	/* The plan borrows the IRQs of the look it was made from. */
 	g_clear_pointer(&engine->plan, af_plan_free);
 	af_housekeeping_free(engine->hk);
@@ -190,11 +174,6 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	af_snapshot_free(engine->snapshot);
 	engine->snapshot = g_steal_pointer(&snapshot);
 	return 0;
-}
-
-gboolean af_engine_set_ban(AfEngine *engine, const char *name, const AfCpuSet *cpus)
-{
-	return af_bans_set(engine->bans, name, cpus);
 }
 
 void af_engine_note_default_affinity(AfEngine *engine, const AfCpuSet *written)

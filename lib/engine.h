@@ -58,7 +58,6 @@ typedef struct AfEngine {
 	AfPlan *plan;		/* the last plan, made from snapshot and hk; NULL until then */
 	AfPlacement *placement; /* every IRQ's planned mask of the last plan (owned copies) */
 	const AfOwnerBans *owner_bans; /* borrowed (af_engine_set_owner_bans); NULL: none */
-	AfBans *bans;		/* CPUs banned at run time, by name (af_engine_set_ban) */
 } AfEngine;
 
 /*
@@ -96,12 +95,6 @@ void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans);
  */
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
 
-/*
- * Bans cpus under name (bans.h) from the next read on, in place of what
- * name banned before; NULL or an empty set lifts name's ban. TRUE when the
- * bans changed: the caller reads and plans again for it to count.
- */
-gboolean af_engine_set_ban(AfEngine *engine, const char *name, const AfCpuSet *cpus);
 /*
  * affinityd itself wrote written to /proc/irq/default_smp_affinity: the
  * next reads of that value are no news (defaultaffinity.h), so a mask

@@ -180,12 +180,13 @@ static AfCpuSet *read_irqbalance_env(AfHousekeeping *hk, AfSysroot *sysroot, con
 
 static void add_bans(AfHousekeeping *hk, const AfHkRuntime *runtime)
 {
-	const AfBans *bans = runtime ? runtime->bans : NULL;
+	g_autoptr(GPtrArray) bans = af_owner_bans_list(runtime ? runtime->bans : NULL);
 
-	for (guint i = 0; i < af_bans_count(bans); i++) {
-		const AfBan *ban = af_bans_nth(bans, i);
+	for (guint i = 0; i < bans->len; i++) {
+		const AfOwnerBan *ban = g_ptr_array_index(bans, i);
+		g_autofree char *name = af_owner_bans_source_name(ban->owner);
 
-		add_copy(hk, ban->name, ban->cpus);
+		add_copy(hk, name, ban->cpus);
 	}
 }
 

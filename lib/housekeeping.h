@@ -8,19 +8,19 @@
  * isolated), isolcpus= and irqaffinity= and nohz_full= on /proc/cmdline, the
  * cgroup v2 root cpuset.cpus.isolated, the config's [cpus] lists; and the
  * banned CPUs of other programs: irqbalance's environment files (CRI-O,
- * tuned), the bans held by name at run time (bans.h: D-Bus owners, ...) and
- * what /proc/irq/default_smp_affinity says (defaultaffinity.h). Every
- * source is one entry of the sources, named; they all count the same. A
- * caller may add sources after the read (af_housekeeping_add_source: the
- * owners' bans of lib/ownerbans.h).
+ * tuned), the bans owners hold at run time (ownerbans.h: D-Bus callers,
+ * affinityctl, irqbalance-socket clients) and what
+ * /proc/irq/default_smp_affinity says (defaultaffinity.h). Every source is
+ * one entry of the sources, named; they all count the same. A caller may
+ * add sources after the read (af_housekeeping_add_source).
  */
 
 #include <glib.h>
 
-#include "bans.h"
 #include "cmdline.h"
 #include "cpuset.h"
 #include "defaultaffinity.h"
+#include "ownerbans.h"
 #include "policy.h"
 #include "sysroot.h"
 
@@ -42,7 +42,7 @@ typedef struct AfHkSource {
 #define AF_HK_SOURCE_CONFIG_ISOLATED "config_isolated"
 #define AF_HK_SOURCE_CONFIG_BANNED "config_banned"
 #define AF_HK_SOURCE_IRQBALANCE_ENV "irqbalance_env"
-/* Then every ban of AfHkRuntime.bans under its own name, in name order. */
+/* Then every owner's ban of AfHkRuntime.bans, "owner:OWNER", in owner order. */
 #define AF_HK_SOURCE_DEFAULT_AFFINITY "default_smp_affinity"
 
 /*
@@ -50,7 +50,7 @@ typedef struct AfHkSource {
  * may be NULL: no bans; every read a first look at default_smp_affinity.
  */
 typedef struct AfHkRuntime {
-	const AfBans *bans;
+	const AfOwnerBans *bans;
 	AfDefaultAffinity *default_affinity; /* updated by each read */
 } AfHkRuntime;
 

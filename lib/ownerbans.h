@@ -7,7 +7,9 @@
  * "socket:intel_lpmd" for a client of the irqbalance socket). An owner
  * holds at most one ban; a new one replaces it. Every ban is an isolation
  * source of its own in housekeeping, named "owner:OWNER", so the IRQs stay
- * off the union of all owners' CPUs and the report says who banned what.
+ * off the union of all owners' CPUs and the report says who banned what
+ * (housekeeping.h reads the table: AfHkRuntime.bans; it is the one record
+ * of run-time bans, whoever asks: D-Bus, affinityctl, the socket).
  * A persistent ban is kept in the state directory's "bans" file (lib/state.c
  * parses and formats it) and comes back after a restart. The table only: no
  * I/O, no clock.

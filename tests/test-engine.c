@@ -306,19 +306,22 @@ static void read_and_check_sources(AfEngine *engine, const char *expected)
 #define KERNEL_SOURCES                                                                             \
 	"sysfs_isolated=2-7 isolcpus_domain=2-7 isolcpus_managed_irq=1-3,5-7 irqaffinity=2-7"
 
-/* A ban counts from the next read, under its name, until lifted; a refresh reads it too. */
-static void test_set_ban(Fixture *f, gconstpointer data)
+/* An owner's ban counts from the next read, after the kernel's sources, until lifted. */
+static void test_ban_sources(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfOwnerBans) bans = af_owner_bans_new();
 	g_autoptr(AfCpuSet) cpus = af_cpuset_new_range(0, 1);
 
+	af_engine_set_owner_bans(engine, bans);
 	read_and_check_sources(engine, KERNEL_SOURCES);
-	g_assert_true(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", cpus));
-	g_assert_false(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", cpus));
+	g_assert_true(af_owner_bans_set(bans, "test", cpus, FALSE));
+	g_assert_false(af_owner_bans_set(bans, "test", cpus, FALSE));
 	read_and_check_sources(engine, KERNEL_SOURCES " owner:test=0-1");
 	g_assert_true(af_cpuset_is_empty(engine->hk->housekeeping));
-	g_assert_true(af_engine_set_ban(engine, AF_BANS_OWNER_PREFIX "test", NULL));
+	g_assert_true(af_owner_bans_remove(bans, "test"));
 	read_and_check_sources(engine, KERNEL_SOURCES);
+	af_engine_set_owner_bans(engine, NULL);
 }
 
 /*
@@ -352,7 +355,7 @@ int main(int argc, char **argv)
 	ADD("/engine/open/missing-root", test_open_missing_root);
 	ADD("/engine/open/config-required", test_config_required);
 	ADD("/engine/open/read-only", test_read_only);
-	ADD("/engine/set_ban/sources", test_set_ban);
+	ADD("/engine/owner_bans/sources", test_ban_sources);
 	ADD("/engine/note_default_affinity/no-news", test_default_affinity);
 #undef ADD
 	return g_test_run();

@@ -276,7 +276,7 @@ static void test_read_runtime(void)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *root = g_dir_make_tmp("af-hk-XXXXXX", &error);
-	g_autoptr(AfBans) bans = af_bans_new();
+	g_autoptr(AfOwnerBans) bans = af_owner_bans_new();
 	g_autoptr(AfDefaultAffinity) tracker = af_default_affinity_new();
 	g_autoptr(AfCpuSet) two = af_cpuset_new_range(2, 2), three = af_cpuset_new_range(3, 3);
 	g_autoptr(AfCpuSet) written = af_cpuset_new_range(0, 0);
@@ -285,8 +285,8 @@ static void test_read_runtime(void)
 
 	g_assert_no_error(error);
 	af_test_write_file(root, DEFAULT_AFFINITY, "f\n");
-	af_bans_set(bans, AF_BANS_OWNER_PREFIX "zz", two);
-	af_bans_set(bans, AF_BANS_OWNER_PREFIX "aa", three);
+	af_owner_bans_set(bans, "zz", two, FALSE);
+	af_owner_bans_set(bans, "aa", three, TRUE);
 	hk = read_runtime(root, &runtime);
 	assert_sources(hk, "owner:aa=3 owner:zz=2");
 	assert_cpulist(hk->housekeeping, "0-1");
@@ -294,7 +294,7 @@ static void test_read_runtime(void)
 
 	/* Someone leaves only CPUs 0-1 in the mask: 2-3 are banned for it too. */
 	af_test_write_file(root, DEFAULT_AFFINITY, "3\n");
-	af_bans_set(bans, AF_BANS_OWNER_PREFIX "zz", NULL);
+	af_owner_bans_remove(bans, "zz");
 	hk = read_runtime(root, &runtime);
 	assert_sources(hk, "owner:aa=3 default_smp_affinity=2-3");
 	af_housekeeping_free(hk);
