@@ -64,6 +64,9 @@ static int connect_bus(Ctl *ctl)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *address = NULL;
 
+	/* A command making several calls (status) makes them on one connection. */
+	if (ctl->connection)
+		return EXIT_SUCCESS;
 	if (ctl->address) {
 		address = g_strdup(ctl->address);
 		ctl->bus_name = g_strdup_printf("the bus at %s", address);

@@ -105,7 +105,7 @@ static int resolve_family(int fd, guint16 *ret_family)
 {
 	guint64 buf[1024];
 	gsize len;
-	guint rem;
+	int rem; /* signed, as NLMSG_OK wants it: see af_napi_decode() */
 	int r;
 	guint16 family = 0;
 
@@ -116,7 +116,7 @@ static int resolve_family(int fd, guint16 *ret_family)
 	r = receive(fd, buf, sizeof(buf), &len);
 	if (r < 0)
 		return r;
-	rem = (guint)MIN(len, (gsize)G_MAXINT);
+	rem = (int)MIN(len, (gsize)G_MAXINT);
 	for (const struct nlmsghdr *n = (const struct nlmsghdr *)buf; NLMSG_OK(n, rem);
 	     n = NLMSG_NEXT(n, rem)) {
 		if (n->nlmsg_type == NLMSG_ERROR) {
@@ -219,7 +219,13 @@ static void on_napi_attr(guint16 type, const guint8 *data, guint16 len, gpointer
 
 int af_napi_decode(const void *buf, gsize len, guint16 family, guint32 ifindex, GArray *infos)
 {
-	guint rem = (guint)MIN(len, (gsize)G_MAXINT);
+	/*
+	 * Signed: NLMSG_NEXT subtracts the aligned length of a message, which
+	 * for a last message of unaligned length is more than is left; the
+	 * negative rest then fails NLMSG_OK. Unsigned, it wrapped to a huge
+	 * rest and the next header was read past the buffer.
+	 */
+	int rem = (int)MIN(len, (gsize)G_MAXINT);
 
 	for (const struct nlmsghdr *n = buf; NLMSG_OK(n, rem); n = NLMSG_NEXT(n, rem)) {
 		Decoding d = {.info = {.irq = -1}, .ifindex = ifindex};

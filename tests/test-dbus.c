@@ -600,11 +600,14 @@ static char *call_as_nobody(Fixture *f, const char *method, const char *argument
 
 static gboolean can_switch_user(void)
 {
+	g_autofree char *setpriv = NULL;
+
 	if (getuid() != 0) {
 		g_test_skip("needs root to call as another user");
 		return FALSE;
 	}
-	if (!g_find_program_in_path("setpriv")) {
+	setpriv = g_find_program_in_path("setpriv");
+	if (!setpriv) {
 		g_test_skip("needs setpriv (util-linux)");
 		return FALSE;
 	}
@@ -683,10 +686,13 @@ static int run_client(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	g_autofree char *dbus_daemon = NULL;
+
 	if (argc >= 4 && g_str_equal(argv[1], "--client"))
 		return run_client(argc, argv);
 	g_test_init(&argc, &argv, NULL);
-	if (!g_find_program_in_path("dbus-daemon")) {
+	dbus_daemon = g_find_program_in_path("dbus-daemon");
+	if (!dbus_daemon) {
 		g_test_skip("dbus-daemon is not installed (tools/install-deps --test)");
 		return g_test_run();
 	}

@@ -96,7 +96,7 @@ static void test_rename_over(Fixture *f, gconstpointer data)
 	g_assert_true(g_file_set_contents(f->near, "IRQBALANCE_BANNED_CPULIST=1\n", -1, NULL));
 	drain();
 	g_assert_cmpuint(count(f, f->near), >=, 1);
-	f->seen->len = 0;
+	g_ptr_array_set_size(f->seen, 0);
 	g_assert_cmpint(g_unlink(f->near), ==, 0);
 	drain();
 	g_assert_cmpuint(count(f, f->near), ==, 1);
@@ -118,12 +118,12 @@ static void test_missing_directories(Fixture *f, gconstpointer data)
 	write_in_place(f->far, "IRQBALANCE_BANNED_CPULIST=2\n");
 	drain();
 	g_assert_cmpuint(count(f, f->far), >=, 3);
-	f->seen->len = 0;
+	g_ptr_array_set_size(f->seen, 0);
 	g_assert_cmpint(system(cmd), ==, 0);
 	drain();
 	g_assert_cmpuint(count(f, f->far), >=, 1);
 	/* Made again, in one go: followed again. */
-	f->seen->len = 0;
+	g_ptr_array_set_size(f->seen, 0);
 	g_assert_cmpint(g_mkdir_with_parents(x, 0755), ==, 0);
 	drain();
 	write_in_place(f->far, "IRQBALANCE_BANNED_CPULIST=3\n");
