@@ -304,7 +304,6 @@ static void test_rfs_and_napi(void)
 	named->named = TRUE;
 	g_clear_pointer(&s, af_steering_free);
 	g_clear_pointer(&plan, af_plan_free);
-	g_clear_pointer(&napi, g_ptr_array_unref);
 	s = plan_steering(m, &plan);
 	napi = entries_of(s, "eth0", AF_STEER_NAPI);
 	e = napi->pdata[1];
