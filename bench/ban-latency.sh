@@ -13,62 +13,28 @@
 set -u
 unset STATE_DIRECTORY
 rounds=${1:-20}
-top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
-affinityd=$top_builddir/daemon/affinityd
-ctl=$top_builddir/daemon/affinityctl
-fixture=$top_srcdir/tests/fixtures/sysroots/qemu-managed-doc-example.tar.gz
-
 command -v dbus-daemon > /dev/null || {
 	echo "ban-latency: dbus-daemon is not installed (tools/install-deps --test)" >&2
 	exit 1
 }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-ban-latency-XXXXXX") || exit 1
-bus= pid=
-trap 'for p in $pid $bus; do kill -TERM $p; wait $p; done 2> /dev/null; rm -rf "$tmp"' EXIT
-mkdir "$tmp/root" "$tmp/state"
-tar -C "$tmp/root" --no-same-owner -xzf "$fixture"
+# The shell tests' helpers: $affinityd, $tmp (removed on exit, the daemon
+# and the bus killed), unpack_fixture, wait_for, start_bus.
+. "$(dirname "$0")/../tests/lib.sh"
+# Stopped quietly, before lib.sh's cleanup removes $tmp.
+trap 'for p in $pid $bus; do kill -TERM $p; wait $p; done 2> /dev/null; cleanup' EXIT
+ctl=$top_builddir/daemon/affinityctl
+mkdir "$tmp/state"
+unpack_fixture "$tmp/root"
 echo "console=ttyS0" > "$tmp/root/proc/cmdline"
 echo > "$tmp/root/sys/devices/system/cpu/isolated"
 echo ff > "$tmp/root/proc/irq/default_smp_affinity"
 : > "$tmp/affinityd.conf"
-cat > "$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$tmp/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow send_type="signal"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --print-address=3 3> "$tmp/address" \
-	2> /dev/null &
-bus=$!
-i=0
-while [ ! -s "$tmp/address" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
-DBUS_SYSTEM_BUS_ADDRESS=$(head -n 1 "$tmp/address")
-export DBUS_SYSTEM_BUS_ADDRESS
+start_bus
 "$affinityd" --foreground -d --sysroot "$tmp/root" --config "$tmp/affinityd.conf" \
 	--state-dir "$tmp/state" --bus "$DBUS_SYSTEM_BUS_ADDRESS" > "$tmp/log" 2>&1 &
 pid=$!
-i=0
-while ! grep -q "D-Bus API org.affinityd1" "$tmp/log" && [ $i -lt 200 ]; do
-	i=$((i + 1))
-	sleep 0.05
-done
+log=$tmp/log
+wait_for "D-Bus API org.affinityd1"
 "$ctl" status > /dev/null || {
 	echo "ban-latency: the daemon does not answer" >&2
 	cat "$tmp/log" >&2

@@ -4,12 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glib-unix.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cgroupwatch.h"
+#include "inotify.h"
 
 #define DIR_EVENTS (IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
 
@@ -21,8 +19,7 @@ static const char *const partition_files[] = {
 };
 
 struct AfCgroupWatch {
-	int fd;
-	guint source;
+	AfInotify *inotify;
 	guint max_dirs;
 	gboolean complete;
 	GHashTable *dirs; /* wd -> path (owned) */
@@ -51,10 +48,10 @@ static void watch_tree(AfCgroupWatch *watch, const char *dir)
 		watch->complete = FALSE;
 		return;
 	}
-	wd = inotify_add_watch(watch->fd, dir, DIR_EVENTS);
+	wd = af_inotify_add_watch(watch->inotify, dir, DIR_EVENTS);
 	if (wd < 0) {
 		/* ENOSPC: the kernel's max_user_watches; ENOENT: removed meanwhile. */
-		if (errno != ENOENT)
+		if (wd != -ENOENT)
 			watch->complete = FALSE;
 		return;
 	}
@@ -82,8 +79,9 @@ static gboolean is_partition_file(const char *name)
 	return FALSE;
 }
 
-static void handle_event(AfCgroupWatch *watch, const struct inotify_event *ev)
+static void handle_event(const struct inotify_event *ev, gpointer user_data)
 {
+	AfCgroupWatch *watch = user_data;
 	const char *dir = g_hash_table_lookup(watch->dirs, GINT_TO_POINTER(ev->wd));
 	g_autofree char *path = NULL;
 
@@ -104,47 +102,33 @@ static void handle_event(AfCgroupWatch *watch, const struct inotify_event *ev)
 		watch->callback(path, watch->user_data);
 }
 
-static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
+static void handle_overflow(gpointer user_data)
 {
 	AfCgroupWatch *watch = user_data;
-	/* Aligned as inotify(7) asks. */
-	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-
-			if (ev->mask & IN_Q_OVERFLOW) {
-				/* Events were lost; new cgroups may be unwatched. */
-				watch->complete = FALSE;
-				watch->callback(NULL, watch->user_data);
-			} else {
-				handle_event(watch, ev);
-			}
-			p += sizeof(struct inotify_event) + ev->len;
-		}
-	}
-	return G_SOURCE_CONTINUE;
+	/* Events were lost; new cgroups may be unwatched. */
+	watch->complete = FALSE;
+	watch->callback(NULL, watch->user_data);
 }
 
 int af_cgroup_watch_new(const char *root, guint max_dirs, AfCgroupWatchCallback callback,
 			gpointer user_data, AfCgroupWatch **ret_watch)
 {
 	g_autoptr(AfCgroupWatch) watch = g_new0(AfCgroupWatch, 1);
+	int r;
 
 	watch->callback = callback;
 	watch->user_data = user_data;
 	watch->max_dirs = MAX(max_dirs, 1u);
 	watch->complete = TRUE;
 	watch->dirs = g_hash_table_new_full(NULL, NULL, NULL, g_free);
-	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (watch->fd < 0)
-		return -errno;
-	if (inotify_add_watch(watch->fd, root, DIR_EVENTS) < 0)
-		return -errno;
+	r = af_inotify_new(handle_event, handle_overflow, watch, &watch->inotify);
+	if (r < 0)
+		return r;
+	r = af_inotify_add_watch(watch->inotify, root, DIR_EVENTS);
+	if (r < 0)
+		return r;
 	watch_tree(watch, root);
-	watch->source = g_unix_fd_add(watch->fd, G_IO_IN, on_readable, watch);
 	*ret_watch = g_steal_pointer(&watch);
 	return 0;
 }
@@ -153,10 +137,7 @@ void af_cgroup_watch_free(AfCgroupWatch *watch)
 {
 	if (!watch)
 		return;
-	if (watch->source)
-		g_source_remove(watch->source);
-	if (watch->fd >= 0)
-		close(watch->fd);
+	af_inotify_free(watch->inotify);
 	if (watch->dirs)
 		g_hash_table_unref(watch->dirs);
 	g_free(watch);

@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <glib-unix.h>
-#include <sys/inotify.h>
-#include <unistd.h>
-
 #include "configwatch.h"
+#include "inotify.h"
 
 #define DIR_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
 
 struct AfConfigWatch {
-	int fd;
+	AfInotify *inotify;
 	int config_dir_wd;
 	int dropin_wd; /* -1 while the drop-in directory does not exist */
 	char *config_dir;
@@ -19,7 +15,6 @@ struct AfConfigWatch {
 	char *dropin_dir;
 	char *dropin_name;	       /* the drop-in directory's name in its parent */
 	gboolean dropin_in_config_dir; /* "affinityd.conf.d" beside the file */
-	guint source;
 	AfConfigCallback callback;
 	gpointer user_data;
 };
@@ -27,11 +22,14 @@ struct AfConfigWatch {
 static void watch_dropin(AfConfigWatch *watch)
 {
 	/* IN_DELETE_SELF/IN_MOVE_SELF: the directory itself went away. */
-	watch->dropin_wd =
-		inotify_add_watch(watch->fd, watch->dropin_dir,
-				  DIR_EVENTS | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
-	if (watch->dropin_wd < 0)
-		g_debug("Not watching %s yet: %s", watch->dropin_dir, g_strerror(errno));
+	int wd = af_inotify_add_watch(watch->inotify, watch->dropin_dir,
+				      DIR_EVENTS | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+
+	if (wd < 0) {
+		g_debug("Not watching %s yet: %s", watch->dropin_dir, g_strerror(-wd));
+		wd = -1;
+	}
+	watch->dropin_wd = wd;
 }
 
 static void handle_config_dir_event(AfConfigWatch *watch, const struct inotify_event *ev)
@@ -68,27 +66,21 @@ static void handle_dropin_event(AfConfigWatch *watch, const struct inotify_event
 	watch->callback(path, watch->user_data);
 }
 
-static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
+static void handle_event(const struct inotify_event *ev, gpointer user_data)
 {
 	AfConfigWatch *watch = user_data;
-	/* Aligned as the man page asks. */
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
+	if (ev->wd == watch->config_dir_wd && ev->len > 0)
+		handle_config_dir_event(watch, ev);
+	else if (ev->wd == watch->dropin_wd)
+		handle_dropin_event(watch, ev);
+}
 
-			if (ev->mask & IN_Q_OVERFLOW)
-				watch->callback(watch->config_dir, watch->user_data);
-			else if (ev->wd == watch->config_dir_wd && ev->len > 0)
-				handle_config_dir_event(watch, ev);
-			else if (ev->wd == watch->dropin_wd)
-				handle_dropin_event(watch, ev);
-			p += sizeof(struct inotify_event) + ev->len;
-		}
-	}
-	return G_SOURCE_CONTINUE;
+static void handle_overflow(gpointer user_data)
+{
+	AfConfigWatch *watch = user_data;
+
+	watch->callback(watch->config_dir, watch->user_data);
 }
 
 int af_config_watch_new(const char *config_path, const char *dropin_dir, AfConfigCallback callback,
@@ -96,8 +88,8 @@ int af_config_watch_new(const char *config_path, const char *dropin_dir, AfConfi
 {
 	g_autoptr(AfConfigWatch) watch = g_new0(AfConfigWatch, 1);
 	g_autofree char *dropin_parent = g_path_get_dirname(dropin_dir);
+	int r;
 
-	watch->fd = -1;
 	watch->dropin_wd = -1;
 	watch->config_dir_wd = -1;
 	watch->callback = callback;
@@ -107,15 +99,14 @@ int af_config_watch_new(const char *config_path, const char *dropin_dir, AfConfi
 	watch->dropin_dir = g_strdup(dropin_dir);
 	watch->dropin_name = g_path_get_basename(dropin_dir);
 	watch->dropin_in_config_dir = g_str_equal(dropin_parent, watch->config_dir);
-	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (watch->fd < 0)
-		return -errno;
-	watch->config_dir_wd =
-		inotify_add_watch(watch->fd, watch->config_dir, DIR_EVENTS | IN_ONLYDIR);
-	if (watch->config_dir_wd < 0)
-		return -errno;
+	r = af_inotify_new(handle_event, handle_overflow, watch, &watch->inotify);
+	if (r < 0)
+		return r;
+	r = af_inotify_add_watch(watch->inotify, watch->config_dir, DIR_EVENTS | IN_ONLYDIR);
+	if (r < 0)
+		return r;
+	watch->config_dir_wd = r;
 	watch_dropin(watch);
-	watch->source = g_unix_fd_add(watch->fd, G_IO_IN, on_readable, watch);
 	*ret_watch = g_steal_pointer(&watch);
 	return 0;
 }
@@ -124,10 +115,7 @@ void af_config_watch_free(AfConfigWatch *watch)
 {
 	if (!watch)
 		return;
-	if (watch->source)
-		g_source_remove(watch->source);
-	if (watch->fd >= 0)
-		close(watch->fd);
+	af_inotify_free(watch->inotify);
 	g_free(watch->config_dir);
 	g_free(watch->config_name);
 	g_free(watch->dropin_dir);

@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <glib-unix.h>
 #include <linux/ethtool_netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
-#include <netlink/netlink.h>
-#include <netlink/socket.h>
 
 #include "ethwatch.h"
+#include "nlwatch.h"
 
 struct AfEthWatch {
-	struct nl_sock *sock;
-	guint source;
+	AfNlWatch *nl;
 	AfEthCallback callback;
 	gpointer user_data;
 };
@@ -33,9 +29,9 @@ static const char *header_name(struct nlmsghdr *nlh)
 	return nla_get_string(header[ETHTOOL_A_HEADER_DEV_NAME]);
 }
 
-static int on_valid(struct nl_msg *msg, void *arg)
+static int on_message(struct nl_msg *msg, gpointer user_data)
 {
-	AfEthWatch *watch = arg;
+	AfEthWatch *watch = user_data;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct genlmsghdr *ghdr;
 	AfEthEvent event = {0};
@@ -49,36 +45,13 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
+static void on_overrun(int nl_error, gpointer user_data)
 {
 	AfEthWatch *watch = user_data;
-	int r;
+	const AfEthEvent event = {0};
 
-	r = nl_recvmsgs_default(watch->sock);
-	if (r < 0 && r != -NLE_AGAIN) {
-		/* ENOBUFS and friends: notifications were dropped. */
-		const AfEthEvent event = {0};
-
-		g_debug("ethtool netlink receive: %s", nl_geterror(r));
-		watch->callback(&event, watch->user_data);
-	}
-	return G_SOURCE_CONTINUE;
-}
-
-static int nl_error_to_errno(int r)
-{
-	switch (-r) {
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOACCESS:
-		return -EACCES;
-	case NLE_OBJ_NOTFOUND:
-		return -EOPNOTSUPP;
-	default:
-		return -EIO;
-	}
+	g_debug("ethtool netlink receive: %s", nl_geterror(nl_error));
+	watch->callback(&event, watch->user_data);
 }
 
 int af_eth_watch_new(AfEthCallback callback, gpointer user_data, AfEthWatch **ret_watch)
@@ -88,26 +61,16 @@ int af_eth_watch_new(AfEthCallback callback, gpointer user_data, AfEthWatch **re
 
 	watch->callback = callback;
 	watch->user_data = user_data;
-	watch->sock = nl_socket_alloc();
-	if (!watch->sock)
-		return -ENOMEM;
-	nl_socket_disable_seq_check(watch->sock);
-	r = nl_socket_modify_cb(watch->sock, NL_CB_VALID, NL_CB_CUSTOM, on_valid, watch);
+	r = af_nl_watch_new(NETLINK_GENERIC, on_message, on_overrun, watch, &watch->nl);
 	if (r < 0)
-		return nl_error_to_errno(r);
-	r = genl_connect(watch->sock);
-	if (r < 0)
-		return nl_error_to_errno(r);
-	group = genl_ctrl_resolve_grp(watch->sock, ETHTOOL_GENL_NAME, ETHTOOL_MCGRP_MONITOR_NAME);
+		return r;
+	group = genl_ctrl_resolve_grp(af_nl_watch_get_socket(watch->nl), ETHTOOL_GENL_NAME,
+				      ETHTOOL_MCGRP_MONITOR_NAME);
 	if (group < 0)
-		return nl_error_to_errno(group);
-	r = nl_socket_add_membership(watch->sock, group);
+		return af_nl_error_to_errno(group);
+	r = af_nl_watch_attach(watch->nl, group);
 	if (r < 0)
-		return nl_error_to_errno(r);
-	r = nl_socket_set_nonblocking(watch->sock);
-	if (r < 0)
-		return nl_error_to_errno(r);
-	watch->source = g_unix_fd_add(nl_socket_get_fd(watch->sock), G_IO_IN, on_readable, watch);
+		return r;
 	*ret_watch = g_steal_pointer(&watch);
 	return 0;
 }
@@ -116,9 +79,6 @@ void af_eth_watch_free(AfEthWatch *watch)
 {
 	if (!watch)
 		return;
-	if (watch->source)
-		g_source_remove(watch->source);
-	if (watch->sock)
-		nl_socket_free(watch->sock);
+	af_nl_watch_free(watch->nl);
 	g_free(watch);
 }

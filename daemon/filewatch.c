@@ -2,12 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <glib-unix.h>
-#include <string.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
 #include "filewatch.h"
+#include "inotify.h"
 
 #define DIR_EVENTS                                                                                 \
 	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_DELETE_SELF |   \
@@ -21,8 +18,7 @@ typedef struct {
 } Entry;
 
 struct AfFileWatch {
-	int fd;
-	guint source;
+	AfInotify *inotify;
 	GPtrArray *entries; /* Entry* */
 	AfFileWatchCallback callback;
 	gpointer user_data;
@@ -46,7 +42,7 @@ static void arm(AfFileWatch *watch, Entry *entry)
 	entry->wd = -1;
 	for (;;) {
 		g_autofree char *dir = g_path_get_dirname(below);
-		int wd = inotify_add_watch(watch->fd, dir, DIR_EVENTS);
+		int wd = af_inotify_add_watch(watch->inotify, dir, DIR_EVENTS);
 
 		if (wd >= 0) {
 			entry->wd = wd;
@@ -55,8 +51,8 @@ static void arm(AfFileWatch *watch, Entry *entry)
 			return;
 		}
 		/* "/" always exists; anything else unwatchable is given up. */
-		if ((errno != ENOENT && errno != ENOTDIR) || g_str_equal(dir, below)) {
-			g_debug("Not watching %s: %s", entry->path, g_strerror(errno));
+		if ((wd != -ENOENT && wd != -ENOTDIR) || g_str_equal(dir, below)) {
+			g_debug("Not watching %s: %s", entry->path, g_strerror(-wd));
 			return;
 		}
 		g_free(below);
@@ -64,8 +60,10 @@ static void arm(AfFileWatch *watch, Entry *entry)
 	}
 }
 
-static void handle_event(AfFileWatch *watch, const struct inotify_event *ev)
+static void handle_event(const struct inotify_event *ev, gpointer user_data)
 {
+	AfFileWatch *watch = user_data;
+
 	for (guint i = 0; i < watch->entries->len; i++) {
 		Entry *entry = watch->entries->pdata[i];
 
@@ -88,42 +86,27 @@ static void handle_event(AfFileWatch *watch, const struct inotify_event *ev)
 	}
 }
 
-static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
+static void handle_overflow(gpointer user_data)
 {
 	AfFileWatch *watch = user_data;
-	/* Aligned as inotify(7) asks. */
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-
-			if (ev->mask & IN_Q_OVERFLOW) {
-				/* Events were lost: any file may have changed. */
-				for (guint i = 0; i < watch->entries->len; i++)
-					watch->callback(((Entry *)watch->entries->pdata[i])->path,
-							watch->user_data);
-			} else {
-				handle_event(watch, ev);
-			}
-			p += sizeof(struct inotify_event) + ev->len;
-		}
-	}
-	return G_SOURCE_CONTINUE;
+	/* Events were lost: any file may have changed. */
+	for (guint i = 0; i < watch->entries->len; i++)
+		watch->callback(((Entry *)watch->entries->pdata[i])->path, watch->user_data);
 }
 
 int af_file_watch_new(const char *const *paths, AfFileWatchCallback callback, gpointer user_data,
 		      AfFileWatch **ret_watch)
 {
 	g_autoptr(AfFileWatch) watch = g_new0(AfFileWatch, 1);
+	int r;
 
 	watch->callback = callback;
 	watch->user_data = user_data;
 	watch->entries = g_ptr_array_new_with_free_func(free_entry);
-	watch->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (watch->fd < 0)
-		return -errno;
+	r = af_inotify_new(handle_event, handle_overflow, watch, &watch->inotify);
+	if (r < 0)
+		return r;
 	for (guint i = 0; paths && paths[i]; i++) {
 		Entry *entry = g_new0(Entry, 1);
 
@@ -135,7 +118,6 @@ int af_file_watch_new(const char *const *paths, AfFileWatchCallback callback, gp
 		g_ptr_array_add(watch->entries, entry);
 		arm(watch, entry);
 	}
-	watch->source = g_unix_fd_add(watch->fd, G_IO_IN, on_readable, watch);
 	*ret_watch = g_steal_pointer(&watch);
 	return 0;
 }
@@ -144,10 +126,7 @@ void af_file_watch_free(AfFileWatch *watch)
 {
 	if (!watch)
 		return;
-	if (watch->source)
-		g_source_remove(watch->source);
-	if (watch->fd >= 0)
-		close(watch->fd);
+	af_inotify_free(watch->inotify);
 	if (watch->entries)
 		g_ptr_array_unref(watch->entries);
 	g_free(watch);

@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <glib-unix.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
-#include <netlink/netlink.h>
 #include <netlink/route/link.h>
-#include <netlink/socket.h>
 
 #include "linkwatch.h"
+#include "nlwatch.h"
 
 struct AfLinkWatch {
-	struct nl_sock *sock;
-	guint source;
+	AfNlWatch *nl;
 	AfLinkCallback callback;
 	gpointer user_data;
 };
@@ -58,9 +54,9 @@ static int handle_message(struct nl_msg *msg, AfLinkCallback callback, gpointer 
 	return NL_OK;
 }
 
-static int on_valid(struct nl_msg *msg, void *arg)
+static int on_message(struct nl_msg *msg, gpointer user_data)
 {
-	AfLinkWatch *watch = arg;
+	AfLinkWatch *watch = user_data;
 
 	return handle_message(msg, watch->callback, watch->user_data);
 }
@@ -83,38 +79,13 @@ void af_link_watch_dispatch(const void *buf, gsize len, AfLinkCallback callback,
 	}
 }
 
-static gboolean on_readable(int fd, GIOCondition condition, gpointer user_data)
+static void on_overrun(int nl_error, gpointer user_data)
 {
 	AfLinkWatch *watch = user_data;
-	int r;
+	const AfLinkEvent event = {.change = AF_LINK_OVERRUN};
 
-	r = nl_recvmsgs_default(watch->sock);
-	if (r < 0 && r != -NLE_AGAIN) {
-		/* ENOBUFS (NLE_NOMEM) and friends: messages were dropped. */
-		const AfLinkEvent event = {.change = AF_LINK_OVERRUN};
-
-		g_debug("rtnetlink receive: %s", nl_geterror(r));
-		watch->callback(&event, watch->user_data);
-	}
-	return G_SOURCE_CONTINUE;
-}
-
-/* libnl's error numbers are its own; give callers something errno-like. */
-static int nl_error_to_errno(int r)
-{
-	switch (-r) {
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOACCESS:
-		return -EACCES;
-	case NLE_AF_NOSUPPORT:
-	case NLE_PROTO_MISMATCH:
-		return -EAFNOSUPPORT;
-	default:
-		return -EIO;
-	}
+	g_debug("rtnetlink receive: %s", nl_geterror(nl_error));
+	watch->callback(&event, watch->user_data);
 }
 
 int af_link_watch_new(AfLinkCallback callback, gpointer user_data, AfLinkWatch **ret_watch)
@@ -124,24 +95,12 @@ int af_link_watch_new(AfLinkCallback callback, gpointer user_data, AfLinkWatch *
 
 	watch->callback = callback;
 	watch->user_data = user_data;
-	watch->sock = nl_socket_alloc();
-	if (!watch->sock)
-		return -ENOMEM;
-	/* Multicast notifications carry no sequence numbers of ours. */
-	nl_socket_disable_seq_check(watch->sock);
-	r = nl_socket_modify_cb(watch->sock, NL_CB_VALID, NL_CB_CUSTOM, on_valid, watch);
+	r = af_nl_watch_new(NETLINK_ROUTE, on_message, on_overrun, watch, &watch->nl);
 	if (r < 0)
-		return nl_error_to_errno(r);
-	r = nl_connect(watch->sock, NETLINK_ROUTE);
+		return r;
+	r = af_nl_watch_attach(watch->nl, RTNLGRP_LINK);
 	if (r < 0)
-		return nl_error_to_errno(r);
-	r = nl_socket_add_membership(watch->sock, RTNLGRP_LINK);
-	if (r < 0)
-		return nl_error_to_errno(r);
-	r = nl_socket_set_nonblocking(watch->sock);
-	if (r < 0)
-		return nl_error_to_errno(r);
-	watch->source = g_unix_fd_add(nl_socket_get_fd(watch->sock), G_IO_IN, on_readable, watch);
+		return r;
 	*ret_watch = g_steal_pointer(&watch);
 	return 0;
 }
@@ -150,10 +109,7 @@ void af_link_watch_free(AfLinkWatch *watch)
 {
 	if (!watch)
 		return;
-	if (watch->source)
-		g_source_remove(watch->source);
-	if (watch->sock)
-		nl_socket_free(watch->sock);
+	af_nl_watch_free(watch->nl);
 	g_free(watch);
 }
 

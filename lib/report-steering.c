@@ -3,18 +3,8 @@
 
 #include <string.h>
 
+#include "report-common.h"
 #include "report-steering.h"
-
-/* Control characters (from sysfs names) become '?' on a terminal. */
-static char *sanitize(const char *text)
-{
-	char *copy = g_strdup(text ? text : "");
-
-	for (char *p = copy; *p; p++)
-		if (g_ascii_iscntrl(*p))
-			*p = '?';
-	return copy;
-}
 
 static char *format_mask(const AfCpuSet *set)
 {
@@ -28,26 +18,12 @@ static char *format_value(gint64 value)
 	return value < 0 ? g_strdup("?") : g_strdup_printf("%" G_GINT64_FORMAT, value);
 }
 
-static gboolean is_mask(AfSteerKind kind)
-{
-	switch (kind) {
-	case AF_STEER_RPS:
-	case AF_STEER_XPS:
-	case AF_STEER_NAPI:
-		return TRUE;
-	case AF_STEER_FLOW_CNT:
-	case AF_STEER_SOCK_FLOW:
-		return FALSE;
-	}
-	return FALSE;
-}
-
 /* "0-7 -> 0-5", "0 -> 2048", "0-7 -> -" */
 static char *format_change(const AfSteerEntry *e)
 {
 	g_autofree char *current = NULL, *planned = NULL;
 
-	if (is_mask(e->kind)) {
+	if (af_steering_kind_is_mask(e->kind)) {
 		current = format_mask(e->current);
 		planned = e->planned ? format_mask(e->planned) : g_strdup("-");
 	} else {
@@ -63,7 +39,7 @@ static char *describe_interface(const AfSteerInterface *iface)
 	const AfEthtoolInfo *info = netif->ethtool;
 	g_autofree char *channels = af_ethtool_describe_channels(info);
 	GString *s = g_string_new(NULL);
-	g_autofree char *name = sanitize(netif->name);
+	g_autofree char *name = af_report_sanitize(netif->name);
 
 	g_string_append_printf(s, "%s (%s", name, info && info->driver ? info->driver : "driver ?");
 	if (channels)
@@ -121,12 +97,12 @@ static Row *make_row(const AfSteerEntry *e)
 {
 	Row *row = g_new0(Row, 1);
 
-	row->cells[0] = sanitize(e->thread ? e->thread : e->queue ? e->queue : "-");
+	row->cells[0] = af_report_sanitize(e->thread ? e->thread : e->queue ? e->queue : "-");
 	row->cells[1] = e->irq >= 0 ? g_strdup_printf("%d", e->irq) : g_strdup("-");
 	row->cells[2] = g_strdup(af_steering_kind_to_string(e->kind));
 	row->cells[3] = format_change(e);
 	row->cells[4] = g_strdup(af_plan_action_to_string(e->action));
-	row->cells[5] = sanitize(e->reason);
+	row->cells[5] = af_report_sanitize(e->reason);
 	return row;
 }
 
@@ -161,40 +137,15 @@ void af_report_append_steering(GString *out, const AfSteering *steering)
 
 /* JSON */
 
-static void add_string_or_null(JsonBuilder *b, const char *member, const char *value)
-{
-	json_builder_set_member_name(b, member);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void add_int_or_null(JsonBuilder *b, const char *member, gint64 value)
-{
-	json_builder_set_member_name(b, member);
-	if (value >= 0)
-		json_builder_add_int_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void add_mask_or_null(JsonBuilder *b, const char *member, const AfCpuSet *set)
-{
-	g_autofree char *list = set ? af_cpuset_format_list(set) : NULL;
-
-	add_string_or_null(b, member, list);
-}
-
 /* current, planned, action, reason of one entry. */
 static void add_decision(JsonBuilder *b, const AfSteerEntry *e)
 {
-	if (is_mask(e->kind)) {
-		add_mask_or_null(b, "current", e->current);
-		add_mask_or_null(b, "planned", e->planned);
+	if (af_steering_kind_is_mask(e->kind)) {
+		af_report_add_cpuset_or_null(b, "current", e->current);
+		af_report_add_cpuset_or_null(b, "planned", e->planned);
 	} else {
-		add_int_or_null(b, "current", e->current_value);
-		add_int_or_null(b, "planned", e->planned_value);
+		af_report_add_int_or_null(b, "current", e->current_value);
+		af_report_add_int_or_null(b, "planned", e->planned_value);
 	}
 	json_builder_set_member_name(b, "action");
 	json_builder_add_string_value(b, af_plan_action_to_string(e->action));
@@ -221,7 +172,7 @@ static void add_queue(JsonBuilder *b, const AfSteerInterface *iface, const AfSte
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "queue");
 	json_builder_add_string_value(b, e->queue);
-	add_int_or_null(b, "irq", e->irq);
+	af_report_add_int_or_null(b, "irq", e->irq);
 	json_builder_set_member_name(b, "kind");
 	json_builder_add_string_value(b, af_steering_kind_to_string(e->kind));
 	add_decision(b, e);
@@ -243,8 +194,8 @@ static void add_napi(JsonBuilder *b, const AfSteerEntry *e)
 	json_builder_add_string_value(b, e->thread);
 	json_builder_set_member_name(b, "pid");
 	json_builder_add_int_value(b, e->pid);
-	add_string_or_null(b, "queue", e->queue);
-	add_int_or_null(b, "irq", e->irq);
+	af_report_add_string_or_null(b, "queue", e->queue);
+	af_report_add_int_or_null(b, "irq", e->irq);
 	add_decision(b, e);
 	json_builder_end_object(b);
 }
@@ -295,7 +246,7 @@ static void add_interface(JsonBuilder *b, const AfSteerInterface *iface)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "name");
 	json_builder_add_string_value(b, netif->name);
-	add_string_or_null(b, "driver", info ? info->driver : NULL);
+	af_report_add_string_or_null(b, "driver", info ? info->driver : NULL);
 	add_channels(b, info);
 	json_builder_set_member_name(b, "ntuple");
 	if (!info || info->ntuple < 0)

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "report-common.h"
 #include "report-steering.h"
 #include "report.h"
 
@@ -45,17 +46,6 @@ static void row_free(Row *row)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Row, row_free)
-
-/* Copies text for a terminal: control characters (from sysfs names) become '?'. */
-static char *sanitize(const char *text)
-{
-	char *copy = g_strdup(text ? text : "");
-
-	for (char *p = copy; *p; p++)
-		if (g_ascii_iscntrl(*p))
-			*p = '?';
-	return copy;
-}
 
 static guint display_width(const char *text)
 {
@@ -106,8 +96,8 @@ static Row *make_row(const AfPlanEntry *entry)
 	g_autofree char *device = format_device(irq);
 
 	row->cells[COL_IRQ] = g_strdup_printf("%u", irq->irq);
-	row->cells[COL_NAME] = sanitize(irq->name && *irq->name ? irq->name : "-");
-	row->cells[COL_DEVICE] = sanitize(device);
+	row->cells[COL_NAME] = af_report_sanitize(irq->name && *irq->name ? irq->name : "-");
+	row->cells[COL_DEVICE] = af_report_sanitize(device);
 	row->cells[COL_CLASS] = g_strdup(af_irq_class_to_string(irq->class));
 	row->cells[COL_NODE] =
 		irq->numa_node >= 0 ? g_strdup_printf("%d", irq->numa_node) : g_strdup("-");
@@ -118,7 +108,7 @@ static Row *make_row(const AfPlanEntry *entry)
 		row->planned = g_strdup("(none)");
 	}
 	row->cells[COL_ACTION] = g_strdup(af_plan_action_to_string(entry->action));
-	row->cells[COL_REASON] = sanitize(entry->reason ? entry->reason : "");
+	row->cells[COL_REASON] = af_report_sanitize(entry->reason ? entry->reason : "");
 	return g_steal_pointer(&row);
 }
 
@@ -247,16 +237,17 @@ static void append_warnings(GString *out, const AfSnapshot *snapshot, const AfHo
 
 	g_string_append(out, "Warnings:\n");
 	for (guint i = 0; i < warnings->len; i++) {
-		g_autofree char *w = sanitize(g_ptr_array_index(warnings, i));
+		g_autofree char *w = af_report_sanitize(g_ptr_array_index(warnings, i));
 
 		g_string_append_printf(out, "  %s\n", w);
 	}
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = g_ptr_array_index(plan->entries, i);
-		g_autofree char *name = sanitize(entry->irq->name);
+		g_autofree char *name = af_report_sanitize(entry->irq->name);
 
 		for (guint j = 0; entry->warnings && j < entry->warnings->len; j++) {
-			g_autofree char *w = sanitize(g_ptr_array_index(entry->warnings, j));
+			g_autofree char *w =
+				af_report_sanitize(g_ptr_array_index(entry->warnings, j));
 
 			g_string_append_printf(out, "  IRQ %u (%s): %s\n", entry->irq->irq,
 					       *name ? name : "-", w);
@@ -284,32 +275,6 @@ char *af_report_format_table(const AfSnapshot *snapshot, const AfHousekeeping *h
 	g_string_append_printf(out, "\n%u move, %u keep, %u skip\n", counts[AF_ACTION_MOVE],
 			       counts[AF_ACTION_KEEP], counts[AF_ACTION_SKIP]);
 	return g_string_free(out, FALSE);
-}
-
-/* JSON helpers: a member that is a string or null, an int or null, a cpulist or null. */
-static void add_string_or_null(JsonBuilder *b, const char *member, const char *value)
-{
-	json_builder_set_member_name(b, member);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void add_int_or_null(JsonBuilder *b, const char *member, int value)
-{
-	json_builder_set_member_name(b, member);
-	if (value >= 0)
-		json_builder_add_int_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void add_cpuset_or_null(JsonBuilder *b, const char *member, const AfCpuSet *set)
-{
-	g_autofree char *list = set ? af_cpuset_format_list(set) : NULL;
-
-	add_string_or_null(b, member, list);
 }
 
 static void add_string_array(JsonBuilder *b, const char *member, const GPtrArray *strings)
@@ -357,22 +322,22 @@ static void add_irq(JsonBuilder *b, const AfPlanEntry *entry)
 	json_builder_add_int_value(b, irq->irq);
 	json_builder_set_member_name(b, "name");
 	json_builder_add_string_value(b, irq->name ? irq->name : "");
-	add_string_or_null(b, "device", irq->device);
-	add_string_or_null(b, "driver", irq->driver);
+	af_report_add_string_or_null(b, "device", irq->device);
+	af_report_add_string_or_null(b, "driver", irq->driver);
 	json_builder_set_member_name(b, "class");
 	json_builder_add_string_value(b, af_irq_class_to_string(irq->class));
-	add_int_or_null(b, "numa_node", irq->numa_node);
-	add_string_or_null(b, "interface", irq->interface);
-	add_int_or_null(b, "queue", irq->queue);
+	af_report_add_int_or_null(b, "numa_node", irq->numa_node);
+	af_report_add_string_or_null(b, "interface", irq->interface);
+	af_report_add_int_or_null(b, "queue", irq->queue);
 	json_builder_set_member_name(b, "managed");
 	json_builder_add_boolean_value(b, irq->managed);
-	add_string_or_null(b, "managed_source",
-			   af_irq_managed_source_to_string(irq->managed_source));
+	af_report_add_string_or_null(b, "managed_source",
+				     af_irq_managed_source_to_string(irq->managed_source));
 	json_builder_set_member_name(b, "movable");
 	json_builder_add_boolean_value(b, af_irq_is_movable(irq));
-	add_cpuset_or_null(b, "current", irq->affinity);
-	add_cpuset_or_null(b, "effective", irq->effective);
-	add_cpuset_or_null(b, "planned", entry->planned);
+	af_report_add_cpuset_or_null(b, "current", irq->affinity);
+	af_report_add_cpuset_or_null(b, "effective", irq->effective);
+	af_report_add_cpuset_or_null(b, "planned", entry->planned);
 	json_builder_set_member_name(b, "action");
 	json_builder_add_string_value(b, af_plan_action_to_string(entry->action));
 	json_builder_set_member_name(b, "reason");

@@ -75,6 +75,20 @@ const char *af_steering_kind_to_string(AfSteerKind kind)
 	return "?";
 }
 
+gboolean af_steering_kind_is_mask(AfSteerKind kind)
+{
+	switch (kind) {
+	case AF_STEER_RPS:
+	case AF_STEER_XPS:
+	case AF_STEER_NAPI:
+		return TRUE;
+	case AF_STEER_FLOW_CNT:
+	case AF_STEER_SOCK_FLOW:
+		return FALSE;
+	}
+	return FALSE;
+}
+
 /*
  * The rules every steering plan keeps:
  *  S1  skip has nothing planned; move and keep have a planned mask (RPS,
@@ -89,28 +103,16 @@ const char *af_steering_kind_to_string(AfSteerKind kind)
  *  S7  n_move, n_keep, n_skip count the entries.
  */
 
-static gboolean is_mask(AfSteerKind kind)
-{
-	switch (kind) {
-	case AF_STEER_RPS:
-	case AF_STEER_XPS:
-	case AF_STEER_NAPI:
-		return TRUE;
-	case AF_STEER_FLOW_CNT:
-	case AF_STEER_SOCK_FLOW:
-		return FALSE;
-	}
-	return FALSE;
-}
-
 static char *check_entry(const AfSteerEntry *e, const AfHousekeeping *hk, guint n[3])
 {
 	const char *what = af_steering_kind_to_string(e->kind);
 	const char *where = e->queue ? e->queue : e->thread ? e->thread : "";
-	gboolean planned = is_mask(e->kind) ? e->planned != NULL : e->planned_value >= 0;
-	gboolean equal = is_mask(e->kind) ? e->current && e->planned &&
-						    af_cpuset_equal(e->current, e->planned)
-					  : e->current_value == e->planned_value;
+	gboolean planned =
+		af_steering_kind_is_mask(e->kind) ? e->planned != NULL : e->planned_value >= 0;
+	gboolean equal =
+		af_steering_kind_is_mask(e->kind)
+			? e->current && e->planned && af_cpuset_equal(e->current, e->planned)
+			: e->current_value == e->planned_value;
 
 	n[e->action]++;
 	if (!e->reason || !*e->reason)

@@ -82,6 +82,8 @@ int af_steering_check(const AfSteering *steering, const AfSnapshot *snapshot,
 		      const AfHousekeeping *hk, const AfPlan *plan, char **ret_message);
 /* "rps", "xps", "rps_flow_cnt", "rps_sock_flow_entries", "napi". */
 const char *af_steering_kind_to_string(AfSteerKind kind);
+/* TRUE for the kinds whose current and planned are CPU masks (rps, xps, napi), FALSE for values. */
+gboolean af_steering_kind_is_mask(AfSteerKind kind);
 /* The CPUs steering takes for an IRQ: its planned mask, else the CPUs serving it (may be NULL). */
 const AfCpuSet *af_steering_irq_cpus(const AfSnapshot *snapshot, const AfPlan *plan, int irq);
 /* n rounded up to a power of two (1 for 0), as the kernel stores RFS table sizes. */

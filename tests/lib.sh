@@ -11,6 +11,10 @@
 #   wait_for RE [N]       until $log has N (default 1) lines matching RE; a
 #                         failure guard of 10 s, not a measurement
 #   unpack_fixture DIR    the fixture, unpacked as plain files into DIR
+#   start_bus             a private system bus (dbus-daemon) in $tmp that lets
+#                         everything through: exports DBUS_SYSTEM_BUS_ADDRESS,
+#                         $bus is its pid (killed on exit); 1 if it gave no
+#                         address. The caller checks dbus-daemon is installed.
 
 top_srcdir=${AF_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${AF_TOP_BUILDDIR:-$top_srcdir}
@@ -25,9 +29,11 @@ check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/af-$(basename "$0" .sh)-XXXXXX") || exit 1
 pid=
+bus=
 log=
 cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	[ -n "$bus" ] && kill -KILL "$bus" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -44,4 +50,36 @@ wait_for() {
 }
 unpack_fixture() {
 	mkdir -p "$1" && tar -C "$1" --no-same-owner -xzf "$fixture"
+}
+start_bus() {
+	cat > "$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$tmp/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus"/>
+  </policy>
+</busconfig>
+EOF
+	dbus-daemon --config-file="$tmp/bus.conf" --nofork --print-address=3 3> "$tmp/address" \
+		2> /dev/null &
+	bus=$!
+	i=0
+	while [ ! -s "$tmp/address" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
+	DBUS_SYSTEM_BUS_ADDRESS=$(head -n 1 "$tmp/address")
+	export DBUS_SYSTEM_BUS_ADDRESS
+	[ -n "$DBUS_SYSTEM_BUS_ADDRESS" ]
 }

@@ -13,8 +13,6 @@ unset STATE_DIRECTORY
 . "$(dirname "$0")/lib.sh"
 ctl=$top_builddir/daemon/affinityctl
 completion=$top_srcdir/shell/affinityctl
-bus=
-trap 'cleanup; [ -n "$bus" ] && kill -KILL "$bus" 2>/dev/null' EXIT
 
 if ! command -v dbus-daemon > /dev/null; then
 	echo "1..0 # SKIP dbus-daemon is not installed (tools/install-deps --test)"
@@ -33,35 +31,7 @@ printf '[daemon]\ndebounce_ms=5\n' > "$conf"
 
 # A bus that lets everything through: the daemon's own check of the caller
 # is what a non-root caller meets (test-dbus covers the policy file).
-cat > "$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$tmp/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --print-address=3 3> "$tmp/address" \
-	2> /dev/null &
-bus=$!
-i=0
-while [ ! -s "$tmp/address" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
-DBUS_SYSTEM_BUS_ADDRESS=$(head -n 1 "$tmp/address")
-export DBUS_SYSTEM_BUS_ADDRESS
+start_bus
 
 n_daemon=0
 start_daemon() {

@@ -387,6 +387,16 @@ static void test_check_breaks(void)
 	}
 }
 
+/* Masks (cpulists) for rps, xps and napi; values for the flow table sizes. */
+static void test_kind_is_mask(void)
+{
+	g_assert_true(af_steering_kind_is_mask(AF_STEER_RPS));
+	g_assert_true(af_steering_kind_is_mask(AF_STEER_XPS));
+	g_assert_true(af_steering_kind_is_mask(AF_STEER_NAPI));
+	g_assert_false(af_steering_kind_is_mask(AF_STEER_FLOW_CNT));
+	g_assert_false(af_steering_kind_is_mask(AF_STEER_SOCK_FLOW));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -403,5 +413,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/steering/compute/rfs-and-napi", test_rfs_and_napi);
 	g_test_add_func("/steering/compute/single-queue-and-no-irq", test_single_queue_and_no_irq);
 	g_test_add_func("/steering/check/breaks", test_check_breaks);
+	g_test_add_func("/steering/kind_is_mask/all", test_kind_is_mask);
 	return g_test_run();
 }
