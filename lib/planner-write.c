@@ -36,6 +36,38 @@ static gboolean was_widened(const Unit *unit)
 	case UNIT_PLACED:
 	case UNIT_CAPPED:
 	case UNIT_EVENED:
+	case UNIT_PULLED:
+		return FALSE;
+	}
+	return FALSE;
+}
+
+/* A unit of a spilled set off its own node: why, in parentheses. */
+static void append_spilled(GString *s, const Planner *p, const Unit *unit)
+{
+	const Cand *cand = unit->cand;
+	g_autoptr(AfCpuSet) own =
+		af_cpuset_new_and(p->snapshot->topology->node_cpus[cand->node], p->housekeeping);
+	guint n_cores = af_units_count_cores(&p->units, own);
+	guint n_units = MAX(1u, af_units_device_count(&p->units, unit->device));
+
+	g_string_append_printf(s, " (spilled: its node %d has %u housekeeping core%s for %u %s)",
+			       cand->node, n_cores, n_cores == 1 ? "" : "s", n_units,
+			       unit->device ? "queues" : "IRQ");
+}
+
+/* TRUE when the unit sits in its device's own node or local CPUs. */
+static gboolean is_local(const Planner *p, const Unit *unit)
+{
+	switch (unit->cand->kind) {
+	case CAND_NODE:
+	case CAND_LOCAL:
+		return TRUE;
+	case CAND_SPILL:
+		return af_cpuset_contains(p->snapshot->topology->node_cpus[unit->cand->node],
+					  (guint)unit->cpu);
+	case CAND_ALL:
+	case CAND_PIN:
 		return FALSE;
 	}
 	return FALSE;
@@ -46,13 +78,17 @@ static void append_target(GString *s, const Planner *p, const Unit *unit, const 
 			  AfAction action)
 {
 	const Cand *cand = unit->cand;
-	gboolean local = cand->kind == CAND_NODE || cand->kind == CAND_LOCAL;
+	gboolean local = is_local(p, unit);
+	gboolean spilled = cand->kind == CAND_SPILL && !local &&
+			   af_cpuset_contains(cand->cpus, (guint)unit->cpu);
 	gboolean pinned = cand->kind == CAND_PIN && !cand->pin_fallback;
 
 	if (action == AF_ACTION_KEEP) {
 		g_string_append_printf(s, "already on CPU %d (housekeeping", unit->cpu);
 		if (local)
 			g_string_append(s, ", node-local");
+		if (spilled)
+			g_string_append(s, ", a nearest node");
 		if (pinned)
 			g_string_append_printf(s, ", rule %s", cand->rule->name);
 		g_string_append(s, ")");
@@ -71,6 +107,8 @@ static void append_target(GString *s, const Planner *p, const Unit *unit, const 
 		append_position(s, p, unit->cpu);
 		if (local && !was_widened(unit))
 			g_string_append(s, " (device local)");
+		else if (spilled && !was_widened(unit))
+			append_spilled(s, p, unit);
 	}
 	if (action == AF_ACTION_MOVE && unit->decision != UNIT_KEPT && unit->items->len > 1)
 		g_string_append(s, ", with its channel partner");
@@ -89,6 +127,9 @@ static void append_decision(GString *s, const Unit *unit)
 		/* The share the last evening out counted. */
 		g_string_append_printf(s, "; CPU %d carried more than its share of IRQs (%u)",
 				       unit->evened_from, unit->cand->share);
+		break;
+	case UNIT_PULLED:
+		g_string_append(s, "; back from a nearest node: its own node has a core for it");
 		break;
 	case UNIT_UNDECIDED:
 	case UNIT_KEPT:
