@@ -48,6 +48,9 @@ typedef struct AfIrq {
 	char *interface;  /* network interface, NULL */
 	int queue;        /* queue (channel) index, -1 none */
 	AfQueueKind queue_kind;
+	gboolean arfs; /* a queue of an interface whose NIC steers flows by aRFS (ntuple
+			  on): its cpu_rmap follows the requested mask, so it keeps a
+			  one-CPU mask, no fallback CPUs (set by the steering discovery) */
 
 	gboolean per_cpu;          /* a per-CPU interrupt: never movable */
 	gboolean managed;          /* kernel-managed or otherwise refused: never written */

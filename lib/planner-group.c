@@ -37,14 +37,23 @@ static void hold_entry(Planner *p, AfPlanEntry *entry, const AfRule *rule, AfHol
 	g_autoptr(AfCpuSet) allowed = af_plan_allowed_cpus(all, rule);
 	guint64 weight = p->load ? af_plan_load_get(p->load, irq->irq) : irq->total;
 
-	if (af_cpuset_count(irq->affinity) != 1 || !af_cpuset_is_subset(irq->affinity, allowed)) {
+	guint n_fallback = af_plan_fallback_count(p->snapshot, p->policy, p->limits, irq);
+	int cpu = af_plan_mask_cpu(irq, n_fallback, allowed);
+
+	/* Its mask stays as it is, fallback CPUs and all: a held IRQ is never written. */
+	if (cpu < 0 || !af_cpuset_contains(allowed, (guint)cpu)) {
 		skip_entry(p, entry, g_strdup(af_limits_hold_reason(why)));
 		return;
 	}
 	entry->action = AF_ACTION_KEEP;
-	entry->planned = af_cpuset_copy(irq->affinity);
+	entry->planned = af_cpuset_new();
+	af_cpuset_add(entry->planned, (guint)cpu);
+	if (af_cpuset_count(irq->affinity) > 1) {
+		entry->fallback = af_cpuset_copy(irq->affinity);
+		af_cpuset_remove(entry->fallback, (guint)cpu);
+	}
 	entry->reason = g_strdup(af_limits_hold_reason(why));
-	af_spread_charge(p->units.spread, (guint)af_cpuset_first(irq->affinity), 1, weight);
+	af_spread_charge(p->units.spread, (guint)cpu, 1, weight);
 }
 
 static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
@@ -174,6 +183,7 @@ void af_planner_classify(Planner *p, GPtrArray *irqs)
 		const AfIrq *irq = irqs->pdata[i];
 		AfPlanEntry *entry = add_entry(p, irq);
 		const AfRule *rule;
+		AfCpuSet *allowed;
 		AfHold why;
 		Item *item;
 
@@ -211,6 +221,10 @@ void af_planner_classify(Planner *p, GPtrArray *irqs)
 		item->rule = rule;
 		item->weight = p->load ? af_plan_load_get(p->load, irq->irq) : irq->total;
 		item->current = -1;
+		item->n_fallback = af_plan_fallback_count(p->snapshot, p->policy, p->limits, irq);
+		allowed = af_plan_allowed_cpus(p->housekeeping, rule);
+		item->mask_cpu = af_plan_mask_cpu(irq, item->n_fallback, allowed);
+		af_cpuset_free(allowed);
 		g_ptr_array_add(p->items, item);
 	}
 }

@@ -3,6 +3,20 @@
 
 #include "planner-place.h"
 
+/* TRUE when the IRQ's mask is cpu, or cpu and at most its fallback count of usable CPUs. */
+static gboolean shows_plan(const Planner *p, const Item *item, int cpu)
+{
+	const AfCpuSet *affinity = item->irq->affinity;
+	g_autoptr(AfCpuSet) extra = NULL;
+
+	if (!af_cpuset_contains(affinity, (guint)cpu))
+		return FALSE;
+	extra = af_cpuset_copy(affinity);
+	af_cpuset_remove(extra, (guint)cpu);
+	return af_cpuset_count(extra) <= item->n_fallback &&
+	       af_cpuset_is_subset(extra, p->housekeeping);
+}
+
 /* The CPU an IRQ is on now, if it is a single CPU of cpus, else -1. */
 static int current_cpu(const Planner *p, const Item *item, const AfCpuSet *cpus)
 {
@@ -11,15 +25,16 @@ static int current_cpu(const Planner *p, const Item *item, const AfCpuSet *cpus)
 		p->previous ? g_hash_table_lookup(p->previous, GUINT_TO_POINTER(irq->irq)) : NULL;
 	const AfCpuSet *now = irq->effective ? irq->effective : irq->affinity;
 
-	/* Our last plan wins while the kernel still shows it (effective may lag a move). */
-	if (af_cpuset_count(previous) == 1 && af_cpuset_equal(previous, irq->affinity) &&
+	/* Our last plan wins while the kernel still shows it (effective may lag a move),
+	 * widened by its fallback CPUs or not. */
+	if (af_cpuset_count(previous) == 1 && shows_plan(p, item, af_cpuset_first(previous)) &&
 	    af_cpuset_contains(cpus, af_cpuset_first(previous)))
 		return af_cpuset_first(previous);
 	/* A one-CPU mask is where the IRQ goes: on x86 a quiet IRQ shows its old
-	 * effective CPU until its next interrupt (after a restart, no last plan). */
-	if (af_cpuset_count(irq->affinity) == 1 &&
-	    af_cpuset_contains(cpus, af_cpuset_first(irq->affinity)))
-		return af_cpuset_first(irq->affinity);
+	 * effective CPU until its next interrupt (after a restart, no last plan).
+	 * A widened mask is where its effective CPU is. */
+	if (item->mask_cpu >= 0 && af_cpuset_contains(cpus, (guint)item->mask_cpu))
+		return item->mask_cpu;
 	if (af_cpuset_count(now) == 1 && af_cpuset_contains(cpus, af_cpuset_first(now)))
 		return af_cpuset_first(now);
 	return -1;

@@ -259,9 +259,7 @@ gboolean af_units_may_move(const Units *u, const Unit *unit, int from, int to)
 gboolean af_units_held_on(const Unit *unit, int cpu)
 {
 	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != cpu)
+		if (((const Item *)unit->items->pdata[i])->mask_cpu != cpu)
 			return FALSE;
 	}
 	return TRUE;

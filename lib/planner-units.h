@@ -54,6 +54,8 @@ typedef struct {
 	const AfRule *rule;	   /* a pin rule, or NULL */
 	guint64 weight;
 	int current; /* the candidate CPU serving it now, -1 (pass 3) */
+	guint n_fallback; /* fallback CPUs its mask may hold (af_plan_fallback_count) */
+	int mask_cpu;	  /* the CPU its mask holds it on (af_plan_mask_cpu), -1 */
 } Item;
 
 /*
@@ -140,7 +142,10 @@ gboolean af_units_may_keep(Units *u, const Unit *unit, int cpu);
  */
 gboolean af_units_may_move(const Units *u, const Unit *unit, int from, int to);
 
-/* TRUE when every IRQ of the unit has exactly cpu as its affinity: keeping it costs no write. */
+/*
+ * TRUE when every IRQ of the unit has its mask on cpu (cpu alone, or cpu
+ * widened by fallback CPUs: Item.mask_cpu): keeping it costs no move.
+ */
 gboolean af_units_held_on(const Unit *unit, int cpu);
 /* Heaviest first, then by IRQ number (a GCompareFunc on Unit**). */
 int af_units_compare_heaviest(gconstpointer a, gconstpointer b);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "fallback.h"
+#include "planner-private.h"
 #include "planner-write.h"
 
 static const AfCpuTopo *topo_of(const Planner *p, guint cpu)
@@ -93,8 +95,9 @@ static void append_target(GString *s, const Planner *p, const Unit *unit, const 
 			g_string_append_printf(s, ", rule %s", cand->rule->name);
 		g_string_append(s, ")");
 	} else if (unit->decision == UNIT_KEPT && item->current == unit->cpu) {
-		g_string_append_printf(s, "narrow to the CPU already serving it (CPU %d)",
-				       unit->cpu);
+		g_string_append_printf(s, "narrow to the CPU already serving it (CPU %d)%s",
+				       unit->cpu,
+				       item->entry->fallback ? " and its fallback CPUs" : "");
 	} else if (unit->decision == UNIT_KEPT) {
 		g_string_append_printf(s, "join its channel partner on CPU %d", unit->cpu);
 	} else if (pinned) {
@@ -164,11 +167,28 @@ static char *describe_capped(const Planner *p, const Unit *unit)
 			       p->policy->max_irqs_per_cpu);
 }
 
+/*
+ * The fallback CPUs of an IRQ placed on cpu: the nearest usable ones (its
+ * pin rule's, when the rule names housekeeping CPUs), its present ones
+ * while they are as near (fallback.h). NULL when it gets none.
+ */
+static AfCpuSet *choose_fallback(const Planner *p, const Item *item, guint cpu)
+{
+	g_autoptr(AfCpuSet) allowed = NULL;
+
+	if (item->n_fallback == 0)
+		return NULL;
+	allowed = af_plan_allowed_cpus(p->housekeeping, item->rule);
+	return af_fallback_choose(p->snapshot->topology, cpu, allowed, item->n_fallback,
+				  item->irq->affinity);
+}
+
 static void write_unit(Planner *p, const Unit *unit)
 {
 	for (guint i = 0; i < unit->items->len; i++) {
 		const Item *item = unit->items->pdata[i];
 		AfPlanEntry *entry = item->entry;
+		AfCpuSet *mask;
 
 		if (unit->decision == UNIT_CAPPED) {
 			entry->action = AF_ACTION_SKIP;
@@ -177,9 +197,11 @@ static void write_unit(Planner *p, const Unit *unit)
 		}
 		entry->planned = af_cpuset_new();
 		af_cpuset_add(entry->planned, unit->cpu);
-		entry->action = af_cpuset_equal(entry->planned, item->irq->affinity)
-					? AF_ACTION_KEEP
-					: AF_ACTION_MOVE;
+		entry->fallback = choose_fallback(p, item, (guint)unit->cpu);
+		mask = af_plan_entry_mask(entry);
+		entry->action = af_cpuset_equal(mask, item->irq->affinity) ? AF_ACTION_KEEP
+									   : AF_ACTION_MOVE;
+		af_cpuset_free(mask);
 		entry->reason = describe_placement(p, unit, item, entry->action);
 	}
 }

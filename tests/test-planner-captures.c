@@ -478,6 +478,7 @@ static void check_entry(const Expect *e, const AfPlan *plan, const AfPlanEntry *
 	const AfIrq *irq = entry->irq;
 	g_autoptr(AfCpuSet) local = expected_cpus(
 		e, irq->numa_node, irq->queue >= 0 ? count_channels(plan, irq->device) : 1);
+	g_autoptr(AfCpuSet) mask = NULL;
 
 	if (!entry->reason || !*entry->reason)
 		fail_entry(e, entry, "no reason");
@@ -513,7 +514,11 @@ static void check_entry(const Expect *e, const AfPlan *plan, const AfPlanEntry *
 		fail_entry(e, entry, "planned outside housekeeping");
 	if (af_cpuset_intersects(entry->planned, e->offline))
 		fail_entry(e, entry, "planned on an offline CPU");
-	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
+	if (entry->fallback && (!af_cpuset_is_subset(entry->fallback, e->housekeeping) ||
+				af_cpuset_intersects(entry->fallback, entry->planned)))
+		fail_entry(e, entry, "fallback CPUs outside housekeeping or on the planned CPU");
+	mask = af_plan_entry_mask(entry);
+	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(mask, irq->affinity))
 		fail_entry(e, entry, "keep/move does not match the current mask");
 	/*
 	 * On the device's node when it has housekeeping cores enough, else on
