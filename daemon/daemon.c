@@ -145,6 +145,7 @@ static void compute_limits(AfDaemon *daemon, AfEventFlags flags, gint64 now_us, 
 		g_hash_table_remove_all(daemon->fight_warned);
 	}
 	af_limits_exclude(limits, af_apply_full_cpus(daemon->apply));
+	af_apply_narrow_limits(daemon->apply, limits);
 	af_move_guard_hold(daemon->guard, engine->snapshot, engine->hk->housekeeping,
 			   engine->placement, (flags & AF_EVENT_REPAIR) != 0, now_us, limits);
 	warn_fights(daemon, limits);
