@@ -152,6 +152,26 @@ static void compute_limits(AfDaemon *daemon, AfEventFlags flags, gint64 now_us, 
 	daemon->counters.deferred += af_limits_count_held(limits, AF_HOLD_INTERVAL);
 }
 
+/* New IRQs are born on housekeeping CPUs: the default mask follows the set. */
+static void update_default_mask(AfDaemon *daemon)
+{
+	const AfEngine *engine = daemon->engine;
+	g_autofree char *list = NULL;
+	int r;
+
+	r = af_default_mask_update(daemon->default_mask, engine->hk->housekeeping,
+				   engine->snapshot->nr_cpu_ids);
+	if (r == 0)
+		return;
+	list = af_cpuset_format_list(engine->hk->housekeeping);
+	if (r > 0)
+		g_message("Default IRQ affinity set to %s", list);
+	else if (!daemon->default_mask_warned)
+		g_warning("Failed to set the default IRQ affinity to %s, ignoring: %s", list,
+			  g_strerror(-r));
+	daemon->default_mask_warned = r < 0;
+}
+
 static int replan(AfDaemon *daemon, AfEventFlags flags)
 {
 	AfEngine *engine = daemon->engine;
@@ -184,6 +204,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		      &result);
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
+	update_default_mask(daemon);
 	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u unchanged, %u refused, "
 		"%u no space, %u invalid, %u gone, %u failed, %u deferred; %.1f ms",
 		why, engine->plan->n_move, engine->plan->n_keep, engine->plan->n_skip,
@@ -277,6 +298,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
+	g_clear_pointer(&daemon->default_mask, af_default_mask_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	g_clear_pointer(&daemon->sample, af_irqscan_sample_free);
@@ -304,6 +326,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->statedir = af_statedir_open_for(options->state_dir, policy->state_dir,
 						daemon->engine->sysroot, FALSE);
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
+	daemon->default_mask = af_default_mask_new(daemon->engine->sysroot);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
@@ -360,6 +383,19 @@ static void restore_originals(AfDaemon *daemon)
 		  result->n_refused + result->n_no_space + result->n_invalid + result->n_failed);
 }
 
+static void restore_default_mask(AfDaemon *daemon)
+{
+	int r;
+
+	if (!daemon->engine->snapshot)
+		return;
+	r = af_default_mask_restore(daemon->default_mask, daemon->engine->snapshot->nr_cpu_ids);
+	if (r < 0)
+		g_warning("Failed to restore the default IRQ affinity: %s", g_strerror(-r));
+	else if (r > 0)
+		g_message("Restored the default IRQ affinity");
+}
+
 int af_mode_daemon(const AfOptions *options)
 {
 	AfDaemon daemon = {.options = options};
@@ -371,8 +407,10 @@ int af_mode_daemon(const AfOptions *options)
 	}
 	g_main_loop_run(daemon.loop);
 	af_daemon_notify_stopping(&daemon);
-	if (daemon.engine->policy->restore_on_exit)
+	if (daemon.engine->policy->restore_on_exit) {
 		restore_originals(&daemon);
+		restore_default_mask(&daemon);
+	}
 	g_message("Stopped after %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
 		  " replans, %" G_GUINT64_FORMAT " writes",
 		  daemon.counters.events, daemon.counters.replans, daemon.counters.writes);
