@@ -32,7 +32,7 @@ static const char *const column_titles[N_COLS] = {
 typedef struct {
 	char *cells[N_COLS];
 	char *current; /* "0-3 (eff 2)" */
-	char *planned; /* "2" or "-" */
+	char *planned; /* "2", "2 (fallback 3,6)" or "-" */
 } Row;
 
 static void row_free(Row *row)
@@ -116,6 +116,13 @@ static Row *make_row(const AfPlanEntry *entry)
 	if (*row->planned == '\0') {
 		g_free(row->planned);
 		row->planned = g_strdup("(none)");
+	}
+	if (entry->fallback) {
+		g_autofree char *planned = row->planned,
+				*fallback = af_cpuset_format_list(entry->fallback);
+
+		/* The CPU meant to serve it, then the ones the kernel may fall back on. */
+		row->planned = g_strdup_printf("%s (fallback %s)", planned, fallback);
 	}
 	row->cells[COL_ACTION] = g_strdup(af_plan_action_to_string(entry->action));
 	row->cells[COL_REASON] = sanitize(entry->reason ? entry->reason : "");
@@ -373,6 +380,7 @@ static void add_irq(JsonBuilder *b, const AfPlanEntry *entry)
 	add_cpuset_or_null(b, "current", irq->affinity);
 	add_cpuset_or_null(b, "effective", irq->effective);
 	add_cpuset_or_null(b, "planned", entry->planned);
+	add_cpuset_or_null(b, "fallback", entry->fallback);
 	json_builder_set_member_name(b, "action");
 	json_builder_add_string_value(b, af_plan_action_to_string(entry->action));
 	json_builder_set_member_name(b, "reason");

@@ -239,6 +239,7 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 	if (r < 0)
 		return r;
 	snapshot->kernel_release = g_strdup(previous->kernel_release);
+	snapshot->arch = previous->arch;
 	read_cmdline(sysroot, snapshot);
 	read_topology(sysroot, snapshot, topology_cache);
 	/* What could not be read is what the full read said (the same files). */
@@ -312,6 +313,7 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
 	if (interrupts->n_skipped > 0)
 		warn(snapshot, "/proc/interrupts: %u lines not understood, skipped", interrupts->n_skipped);
 	snapshot->kernel_release = read_kernel_release(sysroot);
+	snapshot->arch = af_arch_read(sysroot);
 	read_cmdline(sysroot, snapshot);
 	read_topology(sysroot, snapshot, topology_cache);
 
