@@ -5,7 +5,13 @@
 # pairs, nvme, virtio-scsi, e1000e) and runs bench/vm-compare-guest.sh in it:
 # affinityd, then irqbalance, each started the same way and measured the
 # same way (that script says how). Prints numbers, not pass/fail: the table
-# compares both with the targets of issue 4.
+# compares both with affinityd's targets (its last column).
+#
+# The kernel: AF_VM_KERNEL_VERSION, an installed version or a slot of
+# tests/vm/kernel.sh (6.1, 6.12, 6.12-rt: the newest build of it); default
+# 6.1. Several, separated by spaces, boot one guest each, one after the
+# other, and print one table with a column group per kernel:
+#   make bench-vm AF_VM_KERNEL_VERSION="6.1 6.12"
 #
 # irqbalance is Debian's package, fetched with `apt-get download irqbalance`
 # and unpacked with `dpkg -x` under bench/work/ of the build tree: it is
@@ -25,7 +31,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${AF_TOP_SRCDIR:-$(cd "$here/.." && pwd)}
 builddir=${AF_TOP_BUILDDIR:-$srcdir}
 work=$builddir/bench/work
-out=$work/out
 reps=${AF_BENCH_REPS:-5}
 steady_s=${AF_BENCH_STEADY_S:-60}
 settle_ms=${AF_BENCH_SETTLE_MS:-11000}
@@ -52,40 +57,52 @@ if [ ! -x "$irqbalance" ]; then
 fi
 irqbalance_version=$(ls "$work"/deb/irqbalance_*.deb 2>/dev/null | sed 's/.*irqbalance_\(.*\)_.*/\1/' | tail -n 1)
 
-rm -rf "$out"
-mkdir -p "$out"
-start=$(date +%s)
-# Guest time: boot ~20 s, two balancers × (start, steady, reps × cycle).
-guest_timeout=$((300 + 2 * (steady_s + 60 + reps * (3 * timeout_ms + settle_ms) / 1000)))
-status=0
-"$srcdir/tests/vm/run-guest.sh" --out "$out" --scenario "$here/vm-compare-guest.sh" \
-	--smp 8 --mem 1024 --timeout "$guest_timeout" --tap afvb0 \
-	--append "isolcpus=managed_irq,domain,6-7 nohz_full=6-7" \
-	--append "af.srcdir=$srcdir af.builddir=$builddir af.irqbalance=$irqbalance" \
-	--append "af.bench_reps=$reps af.bench_steady_s=$steady_s af.bench_settle_ms=$settle_ms" \
-	--append "af.bench_timeout_ms=$timeout_ms af.bench_debug=${AF_BENCH_DEBUG:-0}" \
-	--append "af.bench_balancers=$(echo "${AF_BENCH_BALANCERS:-affinityd irqbalance}" | tr ' ' ,)" \
-	-- \
-	-drive file=/dev/null,if=none,id=nv0,format=raw,readonly=on \
-	-device nvme,drive=nv0,serial=x1 \
-	-device virtio-scsi-pci,num_queues=4 \
-	-netdev tap,id=n0,queues=4,script=no,downscript=no,ifname=afvb0 \
-	-device virtio-net-pci,netdev=n0,mq=on,vectors=10,romfile= \
-	-netdev user,id=n1 -device e1000e,netdev=n1,romfile= \
-	2>"$out.stderr" || status=$?
-elapsed=$(($(date +%s) - start))
+kernels=""
+for k in ${AF_VM_KERNEL_VERSION:-6.1}; do
+	v=$(AF_VM_KERNEL_VERSION="" "$srcdir/tests/vm/kernel.sh" "$k" version) || exit 1
+	kernels="$kernels $v"
+done
 
-# The guest script's own checks (a balancer that died, no plan, ...).
-if [ -f "$out/tap" ] && grep -q '^not ok' "$out/tap"; then
-	echo "vm-compare: the guest reported problems; the numbers below may be incomplete:"
-	grep '^not ok' "$out/tap" | sed 's/^/  /'
-fi
-if [ "$status" -ne 0 ] || [ ! -f "$out/affinityd.cpu" ]; then
-	cat "$out.stderr" >&2
-	tail -n 30 "$out/serial.log" >&2 2>/dev/null || true
-	[ -f "$out/affinityd.cpu" ] || die "the guest ran ${elapsed} s and measured nothing (status $status)"
-fi
+# run_guest VERSION: the benchmark's guest on that kernel; results in $out.
+run_guest() {
+	rm -rf "$out"
+	mkdir -p "$out"
+	start=$(date +%s)
+	# Guest time: boot ~20 s, two balancers × (start, steady, reps × cycle).
+	guest_timeout=$((300 + 2 * (steady_s + 60 + reps * (3 * timeout_ms + settle_ms) / 1000)))
+	status=0
+	"$srcdir/tests/vm/run-guest.sh" --out "$out" --kernel "$1" \
+		--scenario "$here/vm-compare-guest.sh" \
+		--smp 8 --mem 1024 --timeout "$guest_timeout" --tap afvb0 \
+		--append "isolcpus=managed_irq,domain,6-7 nohz_full=6-7" \
+		--append "af.srcdir=$srcdir af.builddir=$builddir af.irqbalance=$irqbalance" \
+		--append "af.bench_reps=$reps af.bench_steady_s=$steady_s af.bench_settle_ms=$settle_ms" \
+		--append "af.bench_timeout_ms=$timeout_ms af.bench_debug=${AF_BENCH_DEBUG:-0}" \
+		--append "af.bench_balancers=$(echo "${AF_BENCH_BALANCERS:-affinityd irqbalance}" | tr ' ' ,)" \
+		-- \
+		-drive file=/dev/null,if=none,id=nv0,format=raw,readonly=on \
+		-device nvme,drive=nv0,serial=x1 \
+		-device virtio-scsi-pci,num_queues=4 \
+		-netdev tap,id=n0,queues=4,script=no,downscript=no,ifname=afvb0 \
+		-device virtio-net-pci,netdev=n0,mq=on,vectors=10,romfile= \
+		-netdev user,id=n1 -device e1000e,netdev=n1,romfile= \
+		2>"$out.stderr" || status=$?
+	elapsed=$(($(date +%s) - start))
+	echo "$elapsed" >"$out.elapsed"
 
+	# The guest script's own checks (a balancer that died, no plan, ...).
+	if [ -f "$out/tap" ] && grep -q '^not ok' "$out/tap"; then
+		echo "vm-compare: on $1 the guest reported problems; the numbers below may be incomplete:"
+		grep '^not ok' "$out/tap" | sed 's/^/  /'
+	fi
+	if [ "$status" -ne 0 ] || [ ! -f "$out/affinityd.cpu" ]; then
+		cat "$out.stderr" >&2
+		tail -n 30 "$out/serial.log" >&2 2>/dev/null || true
+		[ -f "$out/affinityd.cpu" ] || die "on $1 the guest ran ${elapsed} s and measured nothing (status $status)"
+	fi
+}
+
+# What one guest measured, read from $out.
 info() { sed -n "s/^$1 //p" "$out/info" | head -n 1; }
 # result BALANCER KEY: a "result KEY VALUE" of afvm-react hotplug.
 result() { sed -n "s/^result $2 //p" "$out/$1.react" 2>/dev/null | head -n 1; }
@@ -120,9 +137,8 @@ settle() {
 	*) echo "$v" ;;
 	esac
 }
-clk=$(info clk_tck)
-cpu_steady() { awk -v t="$(cpu "$1" steady_ticks)" -v k="$clk" -v s="$steady_s" 'BEGIN { printf "%.0f", t * 1000 / k * 60 / s }'; }
-cpu_total() { awk -v t="$(cpu "$1" total_ticks)" -v k="$clk" 'BEGIN { printf "%.0f", t * 1000 / k }'; }
+cpu_steady() { awk -v t="$(cpu "$1" steady_ticks)" -v k="$(info clk_tck)" -v s="$steady_s" 'BEGIN { printf "%.0f", t * 1000 / k * 60 / s }'; }
+cpu_total() { awk -v t="$(cpu "$1" total_ticks)" -v k="$(info clk_tck)" 'BEGIN { printf "%.0f", t * 1000 / k }'; }
 per_event() { awk -v n="$(writes "$1" hotplug)" -v r="$reps" 'BEGIN { printf "%.1f", n / (2 * r) }'; }
 # fired BALANCER: movable IRQs whose count rose during its steady state.
 fired() {
@@ -134,59 +150,106 @@ fired() {
 	END { printf "%d of %d", f, n }' "$out/$1.table.steady0" "$out/$1.table.steady1"
 }
 
-row() {
-	# METRIC AFFINITYD IRQBALANCE TARGET: the ratio is irqbalance / affinityd.
-	ratio=$(awk -v a="$2" -v b="$3" 'BEGIN {
+# metrics: one line per row of the table for the guest of $out,
+# "LABEL|AFFINITYD|IRQBALANCE|TARGET".
+metrics() {
+	for t in off_placed:"offline -> movable IRQs placed" on_placed:"online -> movable IRQs placed" \
+		on_serves:"online -> placed, the CPU serving IRQs"; do
+		key=${t%%:*} label=${t#*:}
+		echo "$label, median (ms)|$(result affinityd "${key}_median_ms")|$(result irqbalance "${key}_median_ms")|<= 100"
+		echo "$label, max (ms)|$(result affinityd "${key}_max_ms")|$(result irqbalance "${key}_max_ms")|<= 100"
+	done
+	echo "start -> movable IRQs placed (ms, +-1 s)|$(settle affinityd)|$(settle irqbalance)|"
+	echo "writes at start (first 5 s after placed)|$(writes affinityd start)|$(writes irqbalance start)|"
+	echo "writes in ${steady_s} s steady state|$(writes affinityd steady)|$(writes irqbalance steady)|0"
+	echo "writes per hotplug event|$(per_event affinityd)|$(per_event irqbalance)|"
+	echo "CPU time per minute, steady state (ms)|$(cpu_steady affinityd)|$(cpu_steady irqbalance)|"
+	echo "CPU time, whole run until stop (ms)|$(cpu_total affinityd)|$(cpu_total irqbalance)|"
+	echo "peak RSS, VmHWM (kB)|$(cpu affinityd hwm_kb)|$(cpu irqbalance hwm_kb)|"
+	echo "writes refused by the kernel|$(refused affinityd)|$(refused irqbalance)|"
+	echo "write attempts on managed IRQs|$(managed affinityd attempts)|$(managed irqbalance attempts)|"
+	echo "managed IRQs attempted|$(managed affinityd distinct)|$(managed irqbalance distinct)|"
+	echo "managed IRQs attempted more than once|$(managed affinityd repeated)|$(managed irqbalance repeated)|0"
+}
+
+# ratio AFFINITYD IRQBALANCE: irqbalance / affinityd.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
 		gt = (b ~ /^>/); sub(/^>/, "", b); sub(/^>/, "", a)
 		if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) { print "-"; exit }
 		if (a + 0 == 0) { print (b + 0 == 0 ? "=" : "inf"); exit }
-		printf "%s%.1f\n", gt ? ">" : "", b / a }')
-	printf '%-44s %12s %12s %8s %10s\n' "$1" "$2" "$3" "$ratio" "$4"
+		printf "%s%.1f\n", gt ? ">" : "", b / a }'
 }
 
+# notes: what the table leaves out, for the guest of $out.
+notes() {
+	echo "kernel: offline write $(result affinityd offline_write_median_ms) / $(result irqbalance offline_write_median_ms) ms," \
+		"online write $(result affinityd online_write_median_ms) / $(result irqbalance online_write_median_ms) ms (median, affinityd / irqbalance runs)"
+	echo "movable IRQs that fired in steady state: $(fired affinityd) (affinityd), $(fired irqbalance) (irqbalance)"
+	echo "balancer exit status on SIGTERM: $(cpu affinityd exit_status) (affinityd), $(cpu irqbalance exit_status) (irqbalance)"
+	echo "hotplug cycles (CPU taken offline, IRQs it served, IRQs left on forbidden CPUs by the kernel and drivers):"
+	for b in affinityd irqbalance; do
+		[ -f "$out/$b.react" ] || continue # AF_BENCH_BALANCERS left it out
+		awk -v b="$b" '/^rep / { printf "  %-10s rep %s: cpu%s served %s broken %s; off %s, on placed %s, on serves %s ms\n", b, $2, $4, $6, $8, $12, $16, $18 }' "$out/$b.react" 2>/dev/null
+	done
+	# What the stop of affinityd (restore_on_exit=true) did not put back, and
+	# what the write-back after it could not.
+	awk 'FNR == NR { m[$1] = $3; a[$1] = $2; next }
+	($1 in m) && m[$1] != $3 && $3 != "-" { printf "  IRQ %s %s: %s at boot, %s after the stop\n", $1, a[$1], m[$1], $3 }' \
+		"$out/table.initial" "$out/affinityd.table.stopped" >"$out/not-restored"
+	echo "masks affinityd's stop did not restore: $(grep -c . "$out/not-restored" || true)"
+	cat "$out/not-restored"
+	awk 'FNR == NR { m[$1] = $3; a[$1] = $2; next }
+	($1 in m) && m[$1] != $3 && $3 != "-" { printf "  IRQ %s %s: %s at boot, %s before irqbalance started\n", $1, a[$1], m[$1], $3 }' \
+		"$out/table.initial" "$out/affinityd.table.restored" >"$out/still-different"
+	echo "masks still different from boot when irqbalance started (after writing back): $(grep -c . "$out/still-different" || true)"
+	cat "$out/still-different"
+	echo "bench-vm: guest wall time $(cat "$out.elapsed") s; raw results in $out"
+}
+
+n=0
+for kver in $kernels; do
+	out=$work/out/$kver
+	run_guest "$kver"
+	metrics >"$out/metrics"
+	n=$((n + 1))
+done
+
+set -- $kernels
+out=$work/out/$1
 echo
-echo "affinityd vs irqbalance $irqbalance_version on a real kernel ($(info kernel), TCG guest, 8 vCPUs," \
+echo "affinityd vs irqbalance $irqbalance_version on a real kernel ($(echo $kernels | sed 's/ /, /g'), TCG guest, 8 vCPUs," \
 	"isolated $(info isolated), housekeeping $(info housekeeping))"
 echo "$(date -u +%Y-%m-%d), $reps hotplug cycles, ${steady_s} s steady state; ratio = irqbalance / affinityd;" \
 	"times in ms from the return of the offline/online write"
-printf '%-44s %12s %12s %8s %10s\n' metric affinityd irqbalance ratio target
-for t in off_placed:"offline -> movable IRQs placed" on_placed:"online -> movable IRQs placed" \
-	on_serves:"online -> placed, the CPU serving IRQs"; do
-	key=${t%%:*} label=${t#*:}
-	row "$label, median (ms)" "$(result affinityd "${key}_median_ms")" "$(result irqbalance "${key}_median_ms")" "<= 100"
-	row "$label, max (ms)" "$(result affinityd "${key}_max_ms")" "$(result irqbalance "${key}_max_ms")" "<= 100"
+if [ "$n" -eq 1 ]; then
+	printf '%-52s %12s %12s %8s %10s\n' metric affinityd irqbalance ratio target
+	while IFS='|' read -r label a i target; do
+		printf '%-52s %12s %12s %8s %10s\n' "$label" "$a" "$i" "$(ratio "$a" "$i")" "$target"
+	done <"$out/metrics"
+else
+	# One column group per kernel: the rows of each guest's metrics side by side.
+	printf '%-52s' ""
+	for kver in $kernels; do printf ' %-30s' "$kver"; done
+	printf '\n%-52s' metric
+	for kver in $kernels; do printf ' %11s %11s %6s' affinityd irqbalance ratio; done
+	printf ' %8s\n' target
+	i=0
+	while IFS='|' read -r label a b target; do
+		i=$((i + 1))
+		printf '%-52s' "$label"
+		for kver in $kernels; do
+			IFS='|' read -r l a b t <<END
+$(sed -n "${i}p" "$work/out/$kver/metrics")
+END
+			printf ' %11s %11s %6s' "$a" "$b" "$(ratio "$a" "$b")"
+		done
+		printf ' %8s\n' "$target"
+	done <"$out/metrics"
+fi
+for kver in $kernels; do
+	out=$work/out/$kver
+	echo
+	[ "$n" -eq 1 ] || echo "$kver:"
+	notes
 done
-row "start -> movable IRQs placed (ms, +-1 s)" "$(settle affinityd)" "$(settle irqbalance)" ""
-row "writes at start (first 5 s after placed)" "$(writes affinityd start)" "$(writes irqbalance start)" ""
-row "writes in ${steady_s} s steady state" "$(writes affinityd steady)" "$(writes irqbalance steady)" 0
-row "writes per hotplug event" "$(per_event affinityd)" "$(per_event irqbalance)" ""
-row "CPU time per minute, steady state (ms)" "$(cpu_steady affinityd)" "$(cpu_steady irqbalance)" ""
-row "CPU time, whole run until stop (ms)" "$(cpu_total affinityd)" "$(cpu_total irqbalance)" ""
-row "peak RSS, VmHWM (kB)" "$(cpu affinityd hwm_kb)" "$(cpu irqbalance hwm_kb)" ""
-row "writes refused by the kernel" "$(refused affinityd)" "$(refused irqbalance)" ""
-row "write attempts on managed IRQs" "$(managed affinityd attempts)" "$(managed irqbalance attempts)" ""
-row "managed IRQs attempted" "$(managed affinityd distinct)" "$(managed irqbalance distinct)" ""
-row "managed IRQs attempted more than once" "$(managed affinityd repeated)" "$(managed irqbalance repeated)" 0
-echo
-echo "kernel: offline write $(result affinityd offline_write_median_ms) / $(result irqbalance offline_write_median_ms) ms," \
-	"online write $(result affinityd online_write_median_ms) / $(result irqbalance online_write_median_ms) ms (median, affinityd / irqbalance runs)"
-echo "movable IRQs that fired in steady state: $(fired affinityd) (affinityd), $(fired irqbalance) (irqbalance)"
-echo "balancer exit status on SIGTERM: $(cpu affinityd exit_status) (affinityd), $(cpu irqbalance exit_status) (irqbalance)"
-echo "hotplug cycles (CPU taken offline, IRQs it served, IRQs left on forbidden CPUs by the kernel and drivers):"
-for b in affinityd irqbalance; do
-	[ -f "$out/$b.react" ] || continue # AF_BENCH_BALANCERS left it out
-	awk -v b="$b" '/^rep / { printf "  %-10s rep %s: cpu%s served %s broken %s; off %s, on placed %s, on serves %s ms\n", b, $2, $4, $6, $8, $12, $16, $18 }' "$out/$b.react" 2>/dev/null
-done
-# What the stop of affinityd (restore_on_exit=true) did not put back, and
-# what the write-back after it could not.
-awk 'FNR == NR { m[$1] = $3; a[$1] = $2; next }
-	($1 in m) && m[$1] != $3 && $3 != "-" { printf "  IRQ %s %s: %s at boot, %s after the stop\n", $1, a[$1], m[$1], $3 }' \
-	"$out/table.initial" "$out/affinityd.table.stopped" >"$out/not-restored"
-echo "masks affinityd's stop did not restore: $(grep -c . "$out/not-restored" || true)"
-cat "$out/not-restored"
-awk 'FNR == NR { m[$1] = $3; a[$1] = $2; next }
-	($1 in m) && m[$1] != $3 && $3 != "-" { printf "  IRQ %s %s: %s at boot, %s before irqbalance started\n", $1, a[$1], m[$1], $3 }' \
-	"$out/table.initial" "$out/affinityd.table.restored" >"$out/still-different"
-echo "masks still different from boot when irqbalance started (after writing back): $(grep -c . "$out/still-different" || true)"
-cat "$out/still-different"
-echo "bench-vm: guest wall time ${elapsed} s; raw results in $out"

@@ -47,9 +47,10 @@ typedef struct AfDaemon {
 	guint64 *cpu_load_at_plan; /* per-CPU interrupts/s of the interval the last shift used */
 	guint n_cpu_load_at_plan;
 
-	/* Events -> one replan. */
+	/* Events -> one replan (mark.c); on_events_due replans (daemon.c). */
 	AfDebounce debounce;
 	guint debounce_source;
+	void (*on_events_due)(struct AfDaemon *daemon, AfEventFlags flags);
 	gboolean reload_pending;   /* SIGHUP or the config changed */
 	char *last_event;          /* "cpu2 offline", for STATUS= */
 
@@ -77,7 +78,7 @@ typedef struct AfDaemon {
 	AfDaemonCounters counters;
 } AfDaemon;
 
-/* daemon.c: notes an event (what: one line for STATUS=) and schedules the replan. */
+/* mark.c: notes an event (what: one line for STATUS=) and schedules the replan. */
 void af_daemon_mark(AfDaemon *daemon, AfEventFlags flags, const char *what);
 
 /* signals.c: SIGTERM/SIGINT quit, SIGHUP reload. */

@@ -13,7 +13,7 @@
 #include "statedir.h"
 
 /*
- * The daemon: event sources mark what changed (af_daemon_mark), the
+ * The daemon: event sources mark what changed (af_daemon_mark, mark.c), the
  * debouncer turns a burst into one replan, the replan runs the engine: it
  * reads the machine and plans with the previous placement, the measured
  * load and the limits (CPUs out of vectors, IRQs the move guard holds
@@ -22,34 +22,6 @@
 
 /* Drivers (virtio-net) re-set their affinity right after hotplug: look again. */
 #define VERIFY_AFTER_HOTPLUG_MS 250
-
-static gboolean on_debounce(gpointer user_data);
-
-static void arm_debounce(AfDaemon *daemon, gint64 now_us)
-{
-	gint64 wait_us = af_debounce_deadline_us(&daemon->debounce) - now_us;
-
-	g_clear_handle_id(&daemon->debounce_source, g_source_remove);
-	/* Round up: a timer that fires early only re-arms. */
-	daemon->debounce_source = g_timeout_add(wait_us > 0 ? (guint)((wait_us + 999) / 1000) : 0,
-						on_debounce, daemon);
-}
-
-void af_daemon_mark(AfDaemon *daemon, AfEventFlags flags, const char *what)
-{
-	gint64 now_us = g_get_monotonic_time();
-
-	if (flags == 0)
-		return;
-	daemon->counters.events++;
-	if (what) {
-		g_free(daemon->last_event);
-		daemon->last_event = g_strdup(what);
-		g_debug("Event: %s", what);
-	}
-	if (af_debounce_mark(&daemon->debounce, flags, now_us) || !daemon->debounce_source)
-		arm_debounce(daemon, now_us);
-}
 
 static void on_uevent(const AfUevent *event, gpointer user_data)
 {
@@ -254,20 +226,11 @@ static void reload_config(AfDaemon *daemon)
 	af_daemon_start_scan(daemon);
 }
 
-static gboolean on_debounce(gpointer user_data)
+/* The debounced events are due (mark.c): reload if asked, replan, tell systemd. */
+static void on_events_due(AfDaemon *daemon, AfEventFlags flags)
 {
-	AfDaemon *daemon = user_data;
-	gint64 now_us = g_get_monotonic_time();
-	AfEventFlags flags;
-	gboolean reloading;
+	gboolean reloading = (flags & AF_EVENT_CONFIG) && daemon->reload_pending;
 
-	daemon->debounce_source = 0;
-	if (!af_debounce_take(&daemon->debounce, now_us, &flags)) {
-		if (af_debounce_pending(&daemon->debounce))
-			arm_debounce(daemon, now_us);
-		return G_SOURCE_REMOVE;
-	}
-	reloading = (flags & AF_EVENT_CONFIG) && daemon->reload_pending;
 	if (reloading) {
 		af_daemon_notify_reloading(daemon);
 		reload_config(daemon);
@@ -277,7 +240,6 @@ static gboolean on_debounce(gpointer user_data)
 		af_daemon_notify_ready(daemon);
 	else
 		af_daemon_notify_status(daemon);
-	return G_SOURCE_REMOVE;
 }
 
 static void open_sources(AfDaemon *daemon)
@@ -344,6 +306,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
+	daemon->on_events_due = on_events_due;
 	af_debounce_init(&daemon->debounce, policy->debounce_ms);
 	open_sources(daemon);
 	af_daemon_add_signals(daemon);

@@ -11,6 +11,13 @@
  *                           separated; cpulists; "-" for empty or unreadable;
  *                           COUNT: its interrupts summed over online CPUs)
  *   afvm-irq cpus           the CPU columns of /proc/interrupts' header
+ *   afvm-irq threads        one line per IRQ thread (kthread "irq/N-name",
+ *                           every device IRQ on PREEMPT_RT):
+ *                           IRQ PID CPU ALLOWED SWITCHES COMM
+ *                           (CPU: where it last ran, field 39 of
+ *                           /proc/PID/stat; ALLOWED: Cpus_allowed_list;
+ *                           SWITCHES: its context switches so far, which
+ *                           grow each time it runs)
  *   afvm-irq set FILE TEXT  writes TEXT to FILE with one write(2); prints
  *                           "ok" or the errno's name (EIO, EPERM, EINVAL, ...)
  *   afvm-irq rewrite        writes each IRQ's own smp_affinity_list back to
@@ -34,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <arpa/inet.h>
 #include <linux/nvme_ioctl.h>
 #include <netinet/in.h>
@@ -131,6 +139,83 @@ static int print_cpus(void)
 	return 0;
 }
 
+/* Field 39 of /proc/PID/stat, the CPU the task last ran on; -1 if unreadable. */
+static long stat_cpu(const char *pid)
+{
+	char path[300], line[1024];
+	FILE *f;
+	char *p;
+	long cpu = -1;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')'))) {
+		/* Fields from 3 (state) on follow the command's closing ')'. */
+		strtok(p + 1, " ");
+		for (int field = 4; field <= 39 && (p = strtok(NULL, " ")); field++)
+			if (field == 39)
+				cpu = strtol(p, NULL, 10);
+	}
+	fclose(f);
+	return cpu;
+}
+
+/* Cpus_allowed_list and the context switches of /proc/PID/status. */
+static void status_fields(const char *pid, char *allowed, size_t size, unsigned long long *switches)
+{
+	char path[300], line[1024];
+	FILE *f;
+
+	snprintf(allowed, size, "-");
+	*switches = 0;
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "Cpus_allowed_list:", 18) == 0)
+			snprintf(allowed, size, "%s", line + 18 + strspn(line + 18, " \t"));
+		else if (strstr(line, "ctxt_switches:"))
+			*switches += strtoull(strchr(line, ':') + 1, NULL, 10);
+	}
+	fclose(f);
+}
+
+static int print_threads(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+
+	if (!proc) {
+		perror("afvm-irq: /proc");
+		return 1;
+	}
+	while ((d = readdir(proc))) {
+		char path[300], comm[64], allowed[1024];
+		unsigned long long switches;
+		char *end;
+		long irq;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		read_line(path, comm, sizeof(comm));
+		if (strncmp(comm, "irq/", 4) != 0)
+			continue;
+		irq = strtol(comm + 4, &end, 10);
+		if (end == comm + 4 || *end != '-')
+			continue;
+		status_fields(d->d_name, allowed, sizeof(allowed), &switches);
+		printf("%ld %s %ld %s %llu %s\n", irq, d->d_name, stat_cpu(d->d_name), allowed,
+		       switches, comm);
+	}
+	closedir(proc);
+	return 0;
+}
+
 /* Prints "ok" for 0, else the name of errno value r. */
 static int report(int r)
 {
@@ -210,6 +295,8 @@ int main(int argc, char **argv)
 		return for_each_irq(print_row);
 	if (argc == 2 && strcmp(argv[1], "cpus") == 0)
 		return print_cpus();
+	if (argc == 2 && strcmp(argv[1], "threads") == 0)
+		return print_threads();
 	if (argc == 4 && strcmp(argv[1], "set") == 0)
 		return set_file(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "rewrite") == 0)
@@ -218,8 +305,7 @@ int main(int argc, char **argv)
 		return nvme_identify(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "udp") == 0)
 		return send_udp(argv[2]);
-	fprintf(stderr,
-		"usage: afvm-irq table | cpus | set FILE TEXT | rewrite | nvme-identify DEV | "
-		"udp ADDR\n");
+	fprintf(stderr, "usage: afvm-irq table | cpus | threads | set FILE TEXT | rewrite | "
+			"nvme-identify DEV | udp ADDR\n");
 	return 1;
 }

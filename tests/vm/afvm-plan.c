@@ -6,9 +6,10 @@
  *
  *   afvm-plan FILE   prints, one line each:
  *     cpus ONLINE ISOLATED HOUSEKEEPING
- *     irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS
+ *     irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS SOURCE
  *     irqwarning IRQ TEXT...          (each entry of an IRQ's "warnings")
  *     warning TEXT...                 (each entry of the top-level "warnings")
+ *   (SOURCE: the IRQ's "managed_source", how it was found unmovable.)
  *   Missing, null or empty values print as "-"; booleans as true/false.
  *
  * Exits 0, or 1 when FILE is not JSON of that shape (with the reason).
@@ -112,7 +113,10 @@ int main(int argc, char **argv)
 		}
 		/* The count first, so a scenario needs no second pass. */
 		JsonNode *w = json_object_get_member(irq, "warnings");
-		printf(" %u\n", w && JSON_NODE_HOLDS_ARRAY(w) ? json_array_get_length(json_node_get_array(w)) : 0);
+		JsonArray *warnings = w && JSON_NODE_HOLDS_ARRAY(w) ? json_node_get_array(w) : NULL;
+		guint n_warnings = warnings ? json_array_get_length(warnings) : 0;
+		g_autofree gchar *source = member_text(irq, "managed_source");
+		printf(" %u %s\n", n_warnings, source);
 		print_warnings(irq, prefix);
 	}
 	print_warnings(top, "warning");

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Scenario 7, the kernel documentation's managed-IRQ example: 8 vCPUs,
+# The kernel documentation's managed-IRQ example: 8 vCPUs,
 # managed_irq isolation, virtio-scsi with 2 request queues; the kernel's
 # spread and the dry-run's report of it (scenarios/doc-example.sh).
 . "$(dirname "$0")/host-lib.sh"

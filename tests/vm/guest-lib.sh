@@ -71,18 +71,39 @@ irq_set() {
 	"$AF_PROBE" set "/proc/irq/$1/smp_affinity_list" "$2"
 }
 
-# The errno the kernel gives writes to a managed IRQ: EIO before 6.12,
-# EPERM from 6.12 (KERNEL.md).
-managed_write_errno() {
+# kernel_at_least MAJOR MINOR: succeeds when the guest's kernel is that
+# version or later.
+kernel_at_least() {
 	v=$(uname -r)
 	major=${v%%.*}
 	minor=${v#*.}
 	minor=${minor%%[!0-9]*}
-	if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 12 ]; }; then
-		echo EPERM
-	else
-		echo EIO
-	fi
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
+# readonly_mode_kernel: succeeds on kernels (6.12 on) that create the
+# smp_affinity files of IRQs user space may not move mode 0444 (KERNEL.md).
+readonly_mode_kernel() {
+	kernel_at_least 6 12
+}
+
+# The errno the kernel gives writes to a managed IRQ: EIO before 6.12,
+# EPERM from 6.12 (KERNEL.md).
+managed_write_errno() {
+	if readonly_mode_kernel; then echo EPERM; else echo EIO; fi
+}
+
+# managed_source_want: the dry-run's "managed_source" for a managed queue
+# nothing was learned about: "mode" where the kernel marks it (0444),
+# else the driver/queue "heuristic".
+managed_source_want() {
+	if readonly_mode_kernel; then echo mode; else echo heuristic; fi
+}
+
+# readonly_irqs: the IRQs whose smp_affinity has no write bit, by number.
+readonly_irqs() {
+	stat -c '%a %n' /proc/irq/*/smp_affinity | awk '
+	$1 !~ /[2367]/ { split($2, p, "/"); print p[4] }' | sort -n
 }
 
 # count_lines TEXT: how many non-empty lines.
@@ -114,20 +135,20 @@ netdev_of() {
 	return 1
 }
 
-# dry_run_plan FILE: runs `affinityd --dry-run --json` into FILE. Until the
-# mode exists this fails loudly: the dry-run assertions are pending, not
-# passed.
+# dry_run_plan FILE: runs `affinityd --dry-run --json` into FILE; a failure
+# is a failed check (with its stderr), and the caller skips what reads FILE.
 dry_run_plan() {
 	if "$AF_DAEMON" --dry-run --json >"$1" 2>"$1.stderr"; then
 		ok "affinityd --dry-run --json exits 0"
 		return 0
 	fi
-	not_ok "PENDING: affinityd --dry-run --json failed ($(cat "$1.stderr")); the dry-run assertions of this scenario wait for daemon/dryrun.c (git merge main once it lands)"
+	not_ok "affinityd --dry-run --json failed: $(cat "$1.stderr")"
 	return 1
 }
 
 # plan_irq IRQ: that IRQ's plan line, "irq IRQ NAME DEVICE MANAGED MOVABLE
-# CURRENT EFFECTIVE PLANNED ACTION NWARNINGS", from $PLAN (afvm-plan output).
+# CURRENT EFFECTIVE PLANNED ACTION NWARNINGS SOURCE", from $PLAN (afvm-plan
+# output).
 plan_irq() {
 	while read -r kind irq rest; do
 		[ "$kind" = irq ] && [ "$irq" = "$1" ] && echo "irq $irq $rest" && return 0
@@ -168,8 +189,11 @@ cpulist_within() {
 # irqbalance, the probe): a kprobe on the two /proc/irq/N/smp_affinity{,_list}
 # write handlers notes the IRQ (the name of the file's parent directory) and a
 # kretprobe the result, both into the trace buffer with the writer's command
-# name. The dentry offsets are those of Debian's 6.1 x86-64 build; the smoke
-# scenario checks them against writes of its own.
+# name. Kernels with BTF probe arguments (6.6 on, CONFIG_PROBE_EVENTS_BTF_ARGS:
+# Debian's 6.12) follow struct file's fields by name; 6.1 has no such
+# arguments and gets the offsets of Debian's 6.1 x86-64 build (6.12 moved
+# f_path: its dentry is at +72 there). The smoke scenario checks the record
+# against writes of its own on each kernel.
 AF_TRACE=/sys/kernel/tracing
 kwrites_start() {
 	[ -e $AF_TRACE/kprobe_events ] || mount -t tracefs nodev $AF_TRACE || return 1
@@ -177,8 +201,11 @@ kwrites_start() {
 	echo 0 >$AF_TRACE/events/enable
 	: >$AF_TRACE/kprobe_events || return 1
 	for f in irq_affinity_proc_write irq_affinity_list_proc_write; do
-		echo "p:afvm/af_w_${f#irq_affinity_} $f irq=+0(+40(+24(+24(%di)))):string" \
-			>>$AF_TRACE/kprobe_events || return 1
+		e=afvm/af_w_${f#irq_affinity_}
+		echo "p:$e $f irq=file->f_path.dentry->d_parent->d_name.name:string" \
+			>>$AF_TRACE/kprobe_events 2>/dev/null ||
+			echo "p:$e $f irq=+0(+40(+24(+24(%di)))):string" >>$AF_TRACE/kprobe_events ||
+			return 1
 		echo "r:afvm/af_r_${f#irq_affinity_} $f ret=\$retval:s64" >>$AF_TRACE/kprobe_events || return 1
 	done
 	echo 4096 >$AF_TRACE/buffer_size_kb
@@ -354,4 +381,98 @@ movable_on() {
 	done <<END
 $IRQ_TABLE
 END
+}
+
+# IRQ threads: the kthread irq/N-name of a threaded handler, and of every
+# device IRQ on PREEMPT_RT. Its CPU affinity follows the IRQ's effective CPU
+# at its next wake-up (KERNEL.md). The checks compare two samples, each an
+# IRQ table (irq_sample's $IRQ_TABLE) and a thread table (afvm-irq threads:
+# IRQ PID CPU ALLOWED SWITCHES COMM), saved in files.
+
+# preempt_rt: succeeds on a PREEMPT_RT kernel.
+preempt_rt() {
+	[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ]
+}
+
+# window_sample PREFIX: saves the IRQ table to PREFIX.irqs and, a moment
+# later (a woken thread runs at once, but emulation is slow), the thread
+# table to PREFIX.threads.
+window_sample() {
+	irq_sample
+	echo "$IRQ_TABLE" >"$1.irqs"
+	sleep 0.5
+	"$AF_PROBE" threads >"$1.threads" || not_ok "afvm-irq threads failed"
+}
+
+# thread_problems IRQS HOUSEKEEPING FROM TO: what the threads of IRQS (a
+# space-separated list) did between window samples FROM and TO, one line per
+# problem:
+#   outside IRQ:COMM CPU ALLOWED      its thread ran in the window, and the
+#                                     CPU it ran on or its allowed CPUs are
+#                                     not all in HOUSEKEEPING
+#   astray IRQ:COMM EFF CPU ALLOWED   the IRQ fired and its thread ran, but
+#                                     not (only) on the IRQ's effective CPU
+#   idle IRQ:COMM EFF                 the IRQ fired, its thread never ran
+#   nothread IRQ                      the IRQ fired and has no thread
+#   parked IRQ:COMM CPU ALLOWED       not a problem yet: its thread did not
+#                                     run, and sits outside HOUSEKEEPING
+#                                     (a quiet IRQ's thread stays where its
+#                                     IRQ was served until the IRQ fires)
+# (idle and nothread only on PREEMPT_RT, where every device IRQ's handler
+# runs in its thread).
+thread_problems() {
+	rt=0
+	preempt_rt && rt=1
+	awk -v irqs=" $1 " -v hk="$2" -v rt=$rt '
+	function add(set, list,   n, p, i, r, c) {
+		n = split(list, p, ",")
+		for (i = 1; i <= n; i++) {
+			if (split(p[i], r, "-") == 1)
+				r[2] = r[1]
+			for (c = r[1] + 0; c <= r[2] + 0; c++)
+				set[c] = 1
+		}
+	}
+	function within(list,   set, c) {
+		if (list == "" || list == "-")
+			return 0
+		add(set, list)
+		for (c in set)
+			if (!(c in hkset))
+				return 0
+		return 1
+	}
+	BEGIN { add(hkset, hk) }
+	FILENAME == ARGV[1] { count0[$1] = $6; next }
+	FILENAME == ARGV[2] { switches0[$2] = $5; next }
+	FILENAME == ARGV[3] { count1[$1] = $6; eff[$1] = $4; next }
+	index(irqs, " " $1 " ") {
+		irq = $1
+		threaded[irq] = 1
+		ran = !($2 in switches0) || $5 > switches0[$2]
+		fired = count1[irq] > count0[irq]
+		if (!(within($3) && within($4)))
+			print (ran ? "outside" : "parked"), irq ":" $6, $3, $4
+		if (ran && fired && ($3 != eff[irq] || $4 != eff[irq]))
+			print "astray", irq ":" $6, eff[irq], $3, $4
+		if (rt && fired && !ran)
+			print "idle", irq ":" $6, eff[irq]
+	}
+	END {
+		if (!rt)
+			exit
+		n = split(irqs, list, " ")
+		for (i = 1; i <= n; i++)
+			if (!(list[i] in threaded) && count1[list[i]] > count0[list[i]])
+				print "nothread", list[i]
+	}' "$3.irqs" "$3.threads" "$4.irqs" "$4.threads"
+}
+
+# threads_ran IRQS FROM TO: how many threads of IRQS ran between the window
+# samples FROM and TO.
+threads_ran() {
+	awk -v irqs=" $1 " '
+	FNR == NR { switches0[$2] = $5; next }
+	index(irqs, " " $1 " ") && (!($2 in switches0) || $5 > switches0[$2]) { n++ }
+	END { print n + 0 }' "$2.threads" "$3.threads"
 }

@@ -18,21 +18,26 @@ vm_not_ok() {
 }
 
 # vm_run NAME RUN-GUEST-ARGS... -- QEMU-ARGS...
-# AF_VM_APPEND adds kernel arguments (af.daemon=/abs/prog runs another
-# program as the daemon, to try a scenario's plan assertions).
+# Boots the kernel of slot AF_VM_SLOT (kernel.sh; the k<slot>-NAME.sh
+# drivers set it, else 6.1). AF_VM_APPEND adds kernel arguments
+# (af.daemon=/abs/prog runs another program as the daemon, to try a
+# scenario's plan assertions).
 # Runs scenarios/NAME.sh in a guest, prints its TAP, then the plan; returns
 # nonzero when anything failed. A missing tool or kernel is a failure that
-# says what to install, never a skip.
+# says what to install, never a skip. Results: out/SLOT/NAME/.
 vm_run() {
 	name=$1
 	shift
-	out=$AF_TOP_BUILDDIR/tests/vm/out/$name
+	slot=${AF_VM_SLOT:-6.1}
+	out=$AF_TOP_BUILDDIR/tests/vm/out/$slot/$name
+	# No result of an earlier run may stand in for this one, nor its state.
+	rm -rf "$out"
 	mkdir -p "$out"
-	# No result of an earlier run may stand in for this one.
-	rm -f "$out/tap" "$out/status" "$out/serial.log"
+	kver=$("$vm_here/kernel.sh" "$slot" version 2>/dev/null) || kver="no $slot kernel"
+	echo "# kernel $kver (slot $slot)"
 	start=$(date +%s)
 	status=0
-	"$vm_here/run-guest.sh" --out "$out" --scenario "$vm_here/scenarios/$name.sh" \
+	"$vm_here/run-guest.sh" --out "$out" --scenario "$vm_here/scenarios/$name.sh" --kernel "$slot" \
 		--append "af.srcdir=$AF_TOP_SRCDIR af.builddir=$AF_TOP_BUILDDIR ${AF_VM_APPEND:-}" \
 		"$@" 2>"$out.stderr" || status=$?
 	elapsed=$(($(date +%s) - start))
@@ -51,7 +56,7 @@ vm_run() {
 		done <"$out/tap"
 	fi
 	case "$status" in
-	0) vm_ok "guest ran scenario $name (wall time ${elapsed} s)" ;;
+	0) vm_ok "guest ran scenario $name on $kver (wall time ${elapsed} s)" ;;
 	124) vm_not_ok "guest timed out (wall time ${elapsed} s)" ;;
 	125) vm_not_ok "guest could not run scenario $name: $(tail -n 1 "$out.stderr")" ;;
 	*) vm_not_ok "guest scenario $name ended with status $status (wall time ${elapsed} s)" ;;

@@ -13,11 +13,10 @@ kver=${2:-$("$here/kernel.sh" version)}
 moddir=/lib/modules/$kver
 busybox=${AF_VM_BUSYBOX:-/bin/busybox}
 
-# The modules /init loads; their own dependencies are added in front.
-modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
-	failover net_failover virtio_net scsi_common scsi_mod virtio_scsi
-	crc64 crc64-rocksoft crct10dif_common crc-t10dif t10-pi nvme-core nvme
-	e1000e 9pnet 9pnet_virtio netfs fscache 9p overlay"
+# The modules /init loads. Their dependencies come from the kernel's own
+# modules.dep (modprobe --show-depends): the sets differ between kernels
+# (6.12 builds virtio and crc64-rocksoft in and has no fscache module).
+modules="virtio_pci virtio_net virtio_scsi nvme e1000e 9pnet_virtio 9p overlay"
 
 die() {
 	echo "mkinitramfs: $*" >&2
@@ -28,6 +27,7 @@ die() {
 	die "no $moddir/modules.dep: run tools/install-deps --test (package linux-image-amd64)"
 [ -x "$busybox" ] || die "no $busybox: run tools/install-deps --test (package busybox-static)"
 command -v cpio >/dev/null || die "no cpio: run tools/install-deps --test"
+command -v xz >/dev/null || die "no xz: run tools/install-deps --test (package xz-utils)"
 
 mkdir -p "$outdir"
 out=$(cd "$outdir" && pwd)/initramfs-$kver.cpio.gz
@@ -37,34 +37,16 @@ if [ -f "$out" ] && [ "$out" -nt "$0" ] && [ "$out" -nt "$here/guest-init.sh" ] 
 	exit 0
 fi
 
-# Dependencies first, depth first, each module once. Module names use '-'
-# and '_' interchangeably; modules.dep lists a module's direct dependencies
-# first, so they are visited from the far end.
-ordered=$(awk -v want="$modules" '
-	function key(path,  b) {
-		b = path; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b)
-		gsub(/-/, "_", b)
-		return b
-	}
-	function add(name,  i, n, parts) {
-		if (!(name in file)) { missing = missing " " name; return }
-		if (name in done) return
-		done[name] = 1
-		n = split(deps[name], parts, " ")
-		for (i = n; i > 0; i--) add(key(parts[i]))
-		print file[name]
-	}
-	{
-		f = $1; sub(/:$/, "", f)
-		k = key(f); file[k] = f
-		d = ""; for (i = 2; i <= NF; i++) d = d " " $i
-		deps[k] = d
-	}
-	END {
-		n = split(want, names, /[ \t\n]+/)
-		for (i = 1; i <= n; i++) if (names[i] != "") { m = names[i]; gsub(/-/, "_", m); add(m) }
-		if (missing != "") { print "MISSING" missing; exit 1 }
-	}' "$moddir/modules.dep") || die "not in $moddir/modules.dep:${ordered#*MISSING}"
+# Dependencies first, each module once, as modprobe would insmod them;
+# built-in ones are skipped.
+command -v modprobe >/dev/null || die "no modprobe: run tools/install-deps --test (package kmod)"
+ordered=""
+for m in $modules; do
+	deps=$(modprobe -S "$kver" --show-depends "$m" 2>&1) || die "$kver has no module $m: $deps"
+	for file in $(echo "$deps" | awk '$1 == "insmod" { print $2 }'); do
+		case " $ordered " in *" $file "*) ;; *) ordered="$ordered $file" ;; esac
+	done
+done
 
 root=$(mktemp -d "$out.root.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -77,11 +59,12 @@ chmod 755 "$root/init"
 : >"$root/lib/modules/load.list"
 for file in $ordered; do
 	base=${file##*/}
+	# busybox's insmod takes plain .ko files: 6.12's are xz-compressed.
 	case "$base" in
-	*.ko) cp "$moddir/$file" "$root/lib/modules/$base" ;;
-	*.ko.xz) base=${base%.xz} && xz -dc "$moddir/$file" >"$root/lib/modules/$base" ;;
-	*.ko.zst) base=${base%.zst} && zstd -qdc "$moddir/$file" >"$root/lib/modules/$base" ;;
-	*.ko.gz) base=${base%.gz} && gzip -dc "$moddir/$file" >"$root/lib/modules/$base" ;;
+	*.ko) cp "$file" "$root/lib/modules/$base" ;;
+	*.ko.xz) base=${base%.xz} && xz -dc "$file" >"$root/lib/modules/$base" ;;
+	*.ko.zst) base=${base%.zst} && zstd -qdc "$file" >"$root/lib/modules/$base" ;;
+	*.ko.gz) base=${base%.gz} && gzip -dc "$file" >"$root/lib/modules/$base" ;;
 	*) die "unknown module file $file" ;;
 	esac
 	echo "$base" >>"$root/lib/modules/load.list"

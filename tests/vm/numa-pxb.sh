@@ -1,7 +1,6 @@
 #!/bin/sh
-# Scenario 5's topology: 16 vCPUs in two NUMA nodes, an e1000e behind a PCI
-# expander bridge on node 1; the device's locality and, with dry-run, its
-# IRQs' planned CPUs (scenarios/numa-pxb.sh).
+# Two NUMA nodes of 8 vCPUs, an e1000e behind a PCI expander bridge on node
+# 1: the device's locality and its IRQs' planned CPUs (scenarios/numa-pxb.sh).
 . "$(dirname "$0")/host-lib.sh"
 # An Intel vendor: TCG lacks AMD's topoext, without which an AMD "max" CPU
 # shows no hardware threads (threads=2 would be lost).

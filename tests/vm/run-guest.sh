@@ -1,29 +1,34 @@
 #!/bin/sh
 # Boots Debian's kernel under QEMU (TCG) in a network namespace of its own and
 # runs one scenario script inside the guest (see guest-init.sh).
-#   run-guest.sh --out DIR --scenario ABS-PATH [--smp SPEC] [--cpu MODEL] [--mem MB]
-#                [--timeout S] [--tap NAME [--tap-addr CIDR]]
+#   run-guest.sh --out DIR --scenario ABS-PATH [--kernel SLOT|VERSION] [--smp SPEC]
+#                [--cpu MODEL] [--mem MB] [--timeout S] [--tap NAME [--tap-addr CIDR]]
 #                [--append "KERNEL ARGS"]... [-- QEMU-ARGS...]
-# DIR receives serial.log, tap (the scenario's stdout) and status. --tap
-# creates a multi-queue tap device NAME in the namespace for
-# "-netdev tap,ifname=NAME,queues=N,..."; --tap-addr gives it an address in
-# the namespace, so the guest's packets to it get answers (ARP replies: the
-# NIC's receive IRQs fire). Exit status: the scenario's, 124
-# when the guest outlived --timeout, 125 when the guest could not run it.
-# Guests run one at a time (a lock), so make -j does not slow them down.
+# --kernel: a kernel slot (kernel.sh: 6.1, 6.12, 6.12-rt; default
+# $AF_VM_SLOT, else 6.1) or an installed version. DIR receives serial.log,
+# tap (the scenario's stdout) and status. --tap creates a multi-queue tap
+# device NAME in the namespace for "-netdev tap,ifname=NAME,queues=N,...";
+# --tap-addr gives it an address in the namespace, so the guest's packets to
+# it get answers (ARP replies: the NIC's receive IRQs fire). Exit status: the
+# scenario's, 124 when the guest outlived its timeout, 125 when the guest
+# could not run it.
+# At most AF_VM_GUESTS guests (default 2, one per core of the CI machine)
+# run at once, whatever make -j says; --timeout is a bound for a guest that
+# has the machine to itself, so it is multiplied by AF_VM_GUESTS.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out="" scenario="" cpu=max smp=4 mem=1024 timeout_s=300 tap="" tap_addr="" append=""
+out="" scenario="" slot=${AF_VM_SLOT:-6.1} cpu=max smp=4 mem=1024 timeout_s=300 tap="" tap_addr="" append=""
 
 usage() {
-	sed -n '2,15p' "$0" >&2
+	sed -n '2,17p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2 && shift 2 ;;
 	--scenario) scenario=$2 && shift 2 ;;
+	--kernel) slot=$2 && shift 2 ;;
 	--smp) smp=$2 && shift 2 ;;
 	--cpu) cpu=$2 && shift 2 ;;
 	--mem) mem=$2 && shift 2 ;;
@@ -46,7 +51,11 @@ command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found: run tools/install-deps --test"
 command -v ip >/dev/null || die "ip not found: run tools/install-deps --test"
 [ "$(id -u)" = 0 ] || die "needs root (a network namespace and a tap device per guest)"
-image=$("$here/kernel.sh" image) || exit 125
+kver=$("$here/kernel.sh" "$slot" version) || exit 125
+image=/boot/vmlinuz-$kver
+guests=${AF_VM_GUESTS:-2}
+case "$guests" in '' | *[!0-9]* | 0) die "AF_VM_GUESTS=$guests: want a number of guests, 1 or more" ;; esac
+timeout_s=$((timeout_s * guests))
 top=$(cd "$here/../.." && pwd)
 tree_args=""
 case "$top" in
@@ -66,7 +75,7 @@ esac
 mkdir -p "$out" "$here/work"
 out=$(cd "$out" && pwd)
 rm -f "$out/serial.log" "$out/tap" "$out/status"
-initrd=$(flock "$here/work/.lock" "$here/mkinitramfs.sh" "$here/work") || exit 125
+initrd=$(flock "$here/work/.lock" "$here/mkinitramfs.sh" "$here/work" "$kver") || exit 125
 
 ns=afvm-$$
 qpid=""
@@ -81,8 +90,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM HUP
 
-exec 9>"$here/work/.guest.lock"
-flock 9
+# One of AF_VM_GUESTS guest locks, held (fd 9) until this script exits.
+while :; do
+	i=0
+	while [ "$i" -lt "$guests" ]; do
+		exec 9>"$here/work/.guest.$i.lock"
+		flock -n 9 && break 2
+		i=$((i + 1))
+	done
+	sleep 1
+done
 
 ip netns add "$ns" || die "ip netns add $ns failed"
 ip -n "$ns" link set lo up
@@ -108,7 +125,7 @@ qpid=$!
 rc=0
 wait "$qpid" || rc=$?
 qpid=""
-echo "run-guest: guest ran $(($(date +%s) - start)) s" >&2
+echo "run-guest: guest ran $(($(date +%s) - start)) s on $kver" >&2
 
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "run-guest: guest still running after $timeout_s s, killed" >&2

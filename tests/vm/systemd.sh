@@ -5,8 +5,9 @@
 # (scenarios/systemd.sh). The guest boots the host's root with systemd as
 # PID 1 (af.boot=systemd in guest-init.sh); nothing reaches the host's /.
 . "$(dirname "$0")/host-lib.sh"
-inst=$AF_TOP_BUILDDIR/tests/vm/out/systemd-inst
+inst=$AF_TOP_BUILDDIR/tests/vm/out/${AF_VM_SLOT:-6.1}/systemd-inst
 rm -rf "$inst"
+mkdir -p "${inst%/*}"
 if ! make -s -C "$AF_TOP_BUILDDIR" install DESTDIR="$inst" >"$inst.log" 2>&1; then
 	echo "not ok 1 - make install DESTDIR=$inst"
 	sed 's/^/# /' "$inst.log"

@@ -1,18 +1,24 @@
-# Guest side of the issue's scenarios 1, 3, 4 and 2 with the running daemon
-# (8 vCPUs, "isolcpus=managed_irq,domain,6-7 nohz_full=6-7", virtio-net with
-# 4 queue pairs, nvme, virtio-scsi num_queues=4, e1000e), in that order:
+# Guest side of the running daemon on an isolating machine (8 vCPUs,
+# "isolcpus=managed_irq,domain,6-7 nohz_full=6-7", virtio-net with 4 queue
+# pairs, nvme, virtio-scsi num_queues=4, e1000e), in this order:
 # 1. after start-up every movable IRQ requests housekeeping CPUs only and
 #    those that fired are served by one; managed IRQs keep their masks and
 #    are reported by --dry-run --json;
-# 3. 60 s of steady load (nvme admin commands, datagrams on both NICs) with
+# 2. 60 s of steady load (nvme admin commands, datagrams on both NICs) with
 #    the scan every second: no affinity write by the daemon;
-# 2. CPU offline and online, three housekeeping CPUs and one isolated CPU:
+# 3. CPU offline and online, three housekeeping CPUs and one isolated CPU:
 #    after each event no movable IRQ requests an isolated or offline CPU, an
 #    onlined housekeeping CPU carries IRQs again, the writes settle (no
 #    fight with virtio-net, which re-sets its own affinity on hotplug) and
 #    are bounded;
 # 4. over the daemon's life at most one (refused) write per managed IRQ, and
-#    none after a restart with the same state directory.
+#    none after a restart with the same state directory; from 6.12, where
+#    the kernel makes their files 0444, none at all.
+# On PREEMPT_RT (k6.12-rt-daemon-isolcpus.sh) every device IRQ has an
+# irq/N thread, and after start-up, in the steady state and after each
+# hotplug event, under traffic: the threads of movable IRQs run on
+# housekeeping CPUs only, each on its IRQ's CPU once the IRQ fired, also
+# right after the daemon moved the IRQ (KERNEL.md, PREEMPT_RT).
 # Movable and managed are the kernel's word, not the daemon's: before the
 # daemon runs the probe writes each IRQ's own mask back to it.
 # Writes are counted by the kernel (kwrites), under the command "affinityd".
@@ -89,6 +95,41 @@ for name in nvme0q0 "$scsi-config" "$scsi-control" "$scsi-event" "$vnet-config" 
 	done
 done
 is "the kernel takes writes to the devices' other vectors" "${missing# }" ""
+if preempt_rt; then
+	"$AF_PROBE" threads >"$AF_OUT/threads.boot"
+	missing=$(for irq in $movable; do grep -q "^$irq " "$AF_OUT/threads.boot" || echo "$irq"; done)
+	is "PREEMPT_RT: each movable IRQ has its irq/N thread" "$(echo $missing)" ""
+	diag "PREEMPT_RT: threads at boot (IRQ PID CPU ALLOWED SWITCHES COMM):"
+	sed 's/^/#   /' "$AF_OUT/threads.boot"
+fi
+# rt_window WHAT HOUSEKEEPING FROM TO: on PREEMPT_RT, the checks of the
+# movable IRQs' threads over a window between two window_sample calls.
+rt_window() {
+	preempt_rt || return 0
+	problems=$(thread_problems "$movable" "$2" "$3" "$4")
+	is "$1: the movable IRQs' threads that ran did so on housekeeping CPUs $2 only" \
+		"$(echo "$problems" | awk '$1 == "outside" { printf "%s%s on %s allowed %s", s, $2, $3, $4; s = ", " }')" ""
+	is "$1: each movable IRQ that fired has its thread on the IRQ's CPU" \
+		"$(echo "$problems" | awk '$1 != "outside" && $1 != "parked" && NF { printf "%s%s", s, $0; s = ", " }')" ""
+	diag "$1: $(threads_ran "$movable" "$3" "$4") threads of movable IRQs ran; quiet ones outside $2:" \
+		"$(echo "$problems" | awk '$1 == "parked" { printf " %s on %s allowed %s", $2, $3, $4 }')"
+}
+# rt_followed: on PREEMPT_RT, after an event's window: the movable IRQs
+# whose effective CPU the event changed and that fired since, with their
+# thread's CPU; adds those whose thread followed to $followed.
+rt_followed() {
+	awk -v m=" $movable " '
+	FILENAME == ARGV[1] { pre[$1] = $4; next }
+	FILENAME == ARGV[2] { c0[$1] = $6; next }
+	FILENAME == ARGV[3] {
+		if (index(m, " " $1 " ") && ($1 in pre) && pre[$1] != $4 && $6 > c0[$1])
+			to[$1] = $4
+		next
+	}
+	($1 in to) { print $1 ":" $6, "CPU " pre[$1] " -> " to[$1] ", thread on " $3, ($3 == to[$1] ? "followed" : "stayed") }
+	' "$AF_OUT/w.pre.irqs" "$AF_OUT/w.ev0.irqs" "$AF_OUT/w.ev1.irqs" "$AF_OUT/w.ev1.threads" >"$AF_OUT/w.moved"
+	followed=$((followed + $(grep -c ' followed$' "$AF_OUT/w.moved")))
+}
 
 
 vnet_inputs=$(irq_find "$vnet-input.*" | while read -r irq rest; do echo "$irq"; done)
@@ -126,8 +167,10 @@ is "the virtio-net queue pairs on distinct housekeeping cores" "$(queue_cores)" 
 # Served by housekeeping CPUs: an x86 move lands at the IRQ's next
 # interrupt, so only IRQs that fired since the writes are checked.
 counts0=$IRQ_TABLE
+preempt_rt && window_sample "$AF_OUT/w.start0"
 kick
 kick
+preempt_rt && window_sample "$AF_OUT/w.start1"
 irq_sample
 fired="" bad_eff=""
 for irq in $movable; do
@@ -148,6 +191,7 @@ for name in nvme0q0 "$eth-rx-0" "$vnet-input.*"; do
 	esac
 done
 is "each movable IRQ that fired is served by a housekeeping CPU" "${bad_eff# }" ""
+rt_window "start-up" "$hk0" "$AF_OUT/w.start0" "$AF_OUT/w.start1"
 
 # Managed: masks untouched, no write but refused ones, at most one each.
 changed=""
@@ -162,6 +206,8 @@ managed_writes() {
 }
 over=$(managed_writes | awk '$2 > 1')
 is "at most one write attempt per managed queue" "$over" ""
+readonly_mode_kernel &&
+	is "no write attempt on a managed queue: their files are 0444" "$(managed_writes | wc -l)" 0
 accepted=$(kwrites | awk -v c=$D -v m=" $managed " 'index(m, " " $2 " ") && $1 == c && $3 >= 0')
 is "the kernel accepted no write to a managed queue" "$accepted" ""
 diag "attempts on managed queues by the daemon: $(managed_writes | wc -l) IRQs"
@@ -169,16 +215,23 @@ diag "attempts on managed queues by the daemon: $(managed_writes | wc -l) IRQs"
 	2>"$AF_OUT/plan.stderr"
 is "affinityd --dry-run --json exits 0" "$?" 0
 PLAN=$("$AF_PLAN" "$AF_OUT/plan.json") || not_ok "afvm-plan reads the dry-run JSON"
-unreported=""
+unreported="" unsourced=""
 for irq in $managed; do
-	# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS
+	# irq IRQ NAME DEVICE MANAGED MOVABLE CURRENT EFFECTIVE PLANNED ACTION NWARNINGS SOURCE
 	set -- $(plan_irq "$irq")
 	[ "${5:-}/${6:-}/${10:-}" = true/false/skip ] || unreported="$unreported $irq:${5:-}/${6:-}/${10:-}"
+	# Before 6.12 a refused write may have taught it first.
+	case "${12:-}" in
+	"$(managed_source_want)") ;;
+	learned) readonly_mode_kernel && unsourced="$unsourced $irq:learned" ;;
+	*) unsourced="$unsourced $irq:${12:-}" ;;
+	esac
 done
 is "the dry-run report shows each managed queue as managed, not movable, skipped" \
 	"${unreported# }" ""
+is "and gives each the managed_source \"$(managed_source_want)\"" "${unsourced# }" ""
 
-### 3. Steady state
+### 2. Steady state
 load_flag=$AF_OUT/load.on
 : >"$load_flag"
 (while [ -e "$load_flag" ]; do
@@ -187,6 +240,7 @@ load_flag=$AF_OUT/load.on
 done) &
 load_pid=$!
 sleep 2
+preempt_rt && window_sample "$AF_OUT/w.steady0"
 irq_sample
 steady0=$IRQ_TABLE
 w0=$(kwrites_count $D)
@@ -196,6 +250,7 @@ sleep 60
 w1=$(kwrites_count $D)
 t1=$(now_ms)
 irq_sample
+preempt_rt && window_sample "$AF_OUT/w.steady1"
 rm -f "$load_flag"
 wait "$load_pid"
 sum_counts() {
@@ -206,8 +261,9 @@ diag "steady state: $(((t1 - t0) / 1000)) s, $ints interrupts on movable IRQs, $
 check "the load made interrupts" [ "$ints" -gt 0 ]
 is "no affinity write by the daemon in 60 s of steady state" "$((w1 - w0))" 0
 kwrites_after $D "$w0" | sed 's/^/#   /'
+rt_window "steady state" "$hk0" "$AF_OUT/w.steady0" "$AF_OUT/w.steady1"
 
-### 2. Hotplug
+### 3. Hotplug
 vnet_irqs=$(irq_find "$vnet-[io][nu]*" | while read -r irq rest; do echo "$irq"; done)
 vnet_irqs=$(echo $vnet_irqs)
 # hints: virtio-net's affinity hints, which its hotplug callbacks re-set.
@@ -223,6 +279,10 @@ event() {
 	cpu=$1 state_to=$2
 	what=$([ "$state_to" = 0 ] && echo offline || echo online)
 	hints_before=$(hints)
+	if preempt_rt; then
+		irq_sample
+		echo "$IRQ_TABLE" >"$AF_OUT/w.pre.irqs"
+	fi
 	m=$(kwrites_count $D)
 	log_mark=$(wc -l <"$log")
 	t=$(now_ms)
@@ -278,9 +338,21 @@ event() {
 	diag "$what CPU $cpu: the daemon's log:"
 	sed -n "$((log_mark + 1)),\$p" "$log" | grep -- "Event: cpu\|Replan (" | sed 's/^/#   /'
 	total_writes=$((total_writes + n))
+	# PREEMPT_RT: the IRQ threads under traffic once the daemon has moved
+	# the IRQs.
+	if preempt_rt; then
+		window_sample "$AF_OUT/w.ev0"
+		kick
+		kick
+		window_sample "$AF_OUT/w.ev1"
+		rt_window "$what CPU $cpu" "$hk" "$AF_OUT/w.ev0" "$AF_OUT/w.ev1"
+		rt_followed
+		diag "$what CPU $cpu: IRQs the event moved that fired since (IRQ:THREAD FROM -> TO, thread):"
+		sed 's/^/#   /' "$AF_OUT/w.moved"
+	fi
 }
 
-total_writes=0
+total_writes=0 followed=0
 set -- $(cpulist_expand "$hk0")
 cycle_cpus="${2:-} ${4:-} ${6:-}"
 set -- $(cpulist_expand "$isolated")
@@ -293,6 +365,8 @@ for hp_cpu in $cycle_cpus; do
 	diag "cycle over CPU $hp_cpu: $((total_writes - before)) writes"
 done
 is "all CPUs back online" "$(cpu_file online)" "$online0"
+preempt_rt && check "PREEMPT_RT: the threads of $followed IRQs the daemon moved on hotplug followed them" \
+	[ "$followed" -gt 0 ]
 m=$(kwrites_count $D)
 sleep 5
 is "back in the initial state, no write in 5 s" "$(($(kwrites_count $D) - m))" 0
@@ -300,6 +374,8 @@ is "back in the initial state, no write in 5 s" "$(($(kwrites_count $D) - m))" 0
 ### 4. Managed IRQs over the daemon's life, and after a restart
 over=$(managed_writes | awk '$2 > 1')
 is "over the daemon's life, at most one write attempt per managed queue" "$over" ""
+readonly_mode_kernel &&
+	is "over the daemon's life, no write attempt on a managed queue" "$(managed_writes | wc -l)" 0
 daemon_stop TERM
 is "SIGTERM stops it with status 0" "$status" 0
 m=$(kwrites_count $D)

@@ -1,4 +1,4 @@
-# Guest side of the scenario 6 (4 vCPUs, CPU 3 isolated with
+# Guest side of a reload (4 vCPUs, CPU 3 isolated with
 # isolcpus=domain, nvme, virtio-scsi num_queues=2, e1000e): the running
 # daemon, restore_on_exit=true, gets a configuration that also isolates
 # CPU 2 and SIGHUP: its IRQs leave CPU 2 without a restart. A broken

@@ -1,7 +1,7 @@
-# Guest side of the issue's scenario 5 topology: 16 vCPUs in two NUMA nodes
-# (0-7, 8-15), CPUs 4-7,12-15 isolated, an e1000e behind a PCI expander bridge
-# on node 1. The kernel reports the device on node 1; once dry-run exists,
-# its IRQs must be planned on node 1's housekeeping CPUs (8-11).
+# Guest side of a two-node machine: 16 vCPUs in two NUMA nodes (0-7, 8-15),
+# CPUs 4-7,12-15 isolated, an e1000e behind a PCI expander bridge on node 1.
+# The kernel reports the device on node 1; the dry-run plans its IRQs on
+# node 1's housekeeping CPUs (8-11).
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
 
 node1_housekeeping=8-11

@@ -1,7 +1,8 @@
 # Guest side of the smoke test (4 vCPUs; nvme, virtio-scsi num_queues=4,
 # virtio-net with 4 queue pairs, e1000e): the IRQs have the names the
-# inventory expects, and managed queues refuse writes while the movable
-# vectors take them (KERNEL.md, "Managed IRQs").
+# inventory expects, managed queues refuse writes while the movable vectors
+# take them, and from 6.12 the refusing IRQs' files are 0444 (KERNEL.md,
+# "Managed IRQs"); the kernel-side write record sees every write.
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
 
 refused=$(managed_write_errno)
@@ -42,6 +43,27 @@ eth=$(netdev_of e1000e) || not_ok "an e1000e interface exists"
 for what in "$eth-rx-0" "$eth-tx-0" "$eth"; do
 	is "$what present" "$(count_lines "$(irq_find "$what")")" 1
 done
+
+# Which IRQs the kernel lets user space move: each one's own mask written
+# back (nothing moves). From 6.12 the kernel creates smp_affinity and
+# smp_affinity_list 0444 for exactly the refusing ones; before, all 0644.
+"$AF_PROBE" rewrite >"$AF_OUT/rewrite"
+refusing=$(awk '$2 != "ok" { print $1 }' "$AF_OUT/rewrite")
+diag "IRQs refusing their own mask: $(echo $refusing)"
+check "some IRQs refuse their own mask" [ -n "$refusing" ]
+is "each refusal is $refused" "$(awk '$2 != "ok" { print $2 }' "$AF_OUT/rewrite" | sort -u)" "$refused"
+readonly=$(readonly_irqs)
+diag "IRQs with a 0444 smp_affinity: $(echo $readonly)"
+if readonly_mode_kernel; then
+	mismatch=$(echo "$readonly" | awk '
+	FNR == NR { ro[$1] = 1; next }
+	($2 != "ok") != ($1 in ro) { printf " %s:%s:%s", $1, $2, ($1 in ro) ? "0444" : "writable" }' - "$AF_OUT/rewrite")
+	is "smp_affinity is 0444 for exactly the IRQs that refuse writes" "${mismatch# }" ""
+else
+	is "before 6.12 no smp_affinity is 0444" "$(echo $readonly)" ""
+fi
+check "each smp_affinity_list has its smp_affinity's mode" \
+	[ "$(stat -c %a /proc/irq/*/smp_affinity)" = "$(stat -c %a /proc/irq/*/smp_affinity_list)" ]
 
 # Writes. Managed IRQs refuse any mask; the others take a one-CPU mask. The
 # kernel-side record (kwrites) must see each of them, with its IRQ and result.
