@@ -76,6 +76,14 @@ int af_engine_reload(AfEngine *engine, GError **error);
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error);
 
 /*
+ * From the next read on, reads the machine as if cpus were offline, as the
+ * kernel would leave it (af_whatif_take_offline: --dry-run --offline);
+ * NULL reads it as it is again. A read then fails with -EINVAL when a CPU
+ * of cpus is not online or none would be left.
+ */
+void af_engine_what_if_offline(AfEngine *engine, const AfCpuSet *cpus);
+
+/*
  * Plans the last look with the last plan's placement as the previous one,
  * load and limits (both may be NULL), and checks the plan's invariants.
  * The plan becomes engine->plan (and its masks engine->placement). Fails
