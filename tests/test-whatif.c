@@ -250,6 +250,38 @@ static void test_assess_queue_numbers(void)
 	g_assert_cmpuint(findings->len, ==, 0);
 }
 
+/*
+ * On a captured machine (128arm-2pa2n8cluster4co: nodes of 32 CPUs, node 0
+ * is 0-31, node 1 32-63, nearest to node 0): node 0 keeps housekeeping CPUs
+ * 0-3 only; a 4-queue NIC on node 0 with CPUs 1-3 offline. numa_local=strict
+ * stacks the queues on CPU 0, a finding; prefer spills them to node 1: none.
+ */
+static void test_assess_capture(void)
+{
+	g_autoptr(AfFakeTree) tree = af_fake_tree_open("hwloc/128arm-2pa2n8cluster4co.tar.bz2");
+	const AfNumaLocal modes[] = {AF_NUMA_LOCAL_STRICT, AF_NUMA_LOCAL_PREFER};
+	const guint want[] = {1, 0};
+
+	for (guint i = 0; i < G_N_ELEMENTS(modes); i++) {
+		g_autoptr(AfCpuSet) none = af_cpuset_new(), isolated = af_fake_cpus("4-31");
+		g_autoptr(AfFakeMachine) m = af_fake_machine_new_tree(tree, none, isolated);
+		g_autofree char *all = af_cpuset_format_list(tree->online);
+		g_autoptr(GPtrArray) findings = NULL;
+
+		m->policy->numa_local = modes[i];
+		for (guint q = 0; q < 4; q++)
+			af_fake_add_queue(m, &nic, 50 + q, NULL, (int)q, AF_QUEUE_COMBINED, all,
+					  "0");
+		take_offline(m, "1-3");
+		findings = assess(m);
+		g_assert_cmpuint(findings->len, ==, want[i]);
+		if (want[i])
+			g_assert_cmpstr(
+				finding(findings, 0)->text, ==,
+				"device 0000:02:00.0 (testnic, eth0): its 4 queues all on CPU 0");
+	}
+}
+
 /* The same IRQ in baseline is not caused, nor the same device; another kind is. */
 static void test_mark_caused(void)
 {
@@ -290,6 +322,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/whatif/assess/managed_isolated", test_assess_managed_isolated);
 	g_test_add_func("/whatif/assess/one_cpu_queues", test_assess_one_cpu_queues);
 	g_test_add_func("/whatif/assess/queue_numbers", test_assess_queue_numbers);
+	g_test_add_func("/whatif/assess/capture", test_assess_capture);
 	g_test_add_func("/whatif/mark_caused/baseline", test_mark_caused);
 	return g_test_run();
 }
