@@ -19,9 +19,12 @@
  *   max_bad_masks N            most watched IRQs with a FORBIDDEN CPU in
  *                              their mask at one sample
  *   irq IRQ bad_mask N bad_eff N first_bad MASK/EFF@MS widen W moved M
- *       forbidden_count_before B after A
- *     bad_mask / bad_eff: samples with a FORBIDDEN CPU in the mask /
- *     effective; first_bad: the first such sample ("-" none; MS from the
+ *       forbidden_count_before B after A initial_eff EFF
+ *     bad_mask: samples with a FORBIDDEN CPU in the mask; bad_eff: samples
+ *     with one in the effective CPUs, other than those of the first sample
+ *     (initial_eff: on x86 a quiet IRQ moved earlier keeps its old
+ *     effective CPU until its next interrupt; the caller judges that
+ *     apart); first_bad: the first such sample ("-" none; MS from the
  *     start); widen: changes from a one-CPU mask {c} served by c to a wider
  *     mask holding c; moved: those after which the effective CPU left c
  *     while the mask stayed; forbidden_count: the IRQ's interrupts on
@@ -55,6 +58,7 @@ struct watch {
 	int fd_mask, fd_eff;
 	bool gone, born, seen;
 	uint64_t mask, eff;
+	uint64_t initial_eff; /* effective at the first sample */
 	unsigned long bad_mask, bad_eff, widen, moved;
 	bool widened; /* the last mask change was a widening of {c}: watching c */
 	int widen_cpu;
@@ -247,7 +251,7 @@ static void read_counts(uint64_t forbidden, bool after)
 static bool sample(struct watch *w, uint64_t forbidden, double t)
 {
 	uint64_t mask, eff = 0;
-	bool bad;
+	bool bad, bad_eff;
 
 	if (w->gone)
 		return false;
@@ -261,6 +265,7 @@ static bool sample(struct watch *w, uint64_t forbidden, double t)
 		w->seen = true;
 		w->mask = mask;
 		w->eff = eff;
+		w->initial_eff = eff;
 		if (w->born) {
 			char m[64], e[64];
 
@@ -286,8 +291,11 @@ static bool sample(struct watch *w, uint64_t forbidden, double t)
 	w->eff = eff;
 	bad = mask & forbidden;
 	w->bad_mask += bad;
-	w->bad_eff += !!(eff & forbidden);
-	if ((bad || (eff & forbidden)) && !w->first_bad[0]) {
+	/* A quiet IRQ's effective CPU is stale until its next interrupt: one it
+	 * had at the first sample is reported (initial_eff), not counted. */
+	bad_eff = (eff & forbidden) && eff != w->initial_eff;
+	w->bad_eff += bad_eff;
+	if ((bad || bad_eff) && !w->first_bad[0]) {
 		char m[24], e[24];
 
 		format_list(mask, m, sizeof(m));
@@ -369,11 +377,14 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n_watches; i++) {
 		const struct watch *w = &watches[i];
 
+		char initial[64];
+
+		format_list(w->initial_eff, initial, sizeof(initial));
 		fprintf(out,
 			"irq %d bad_mask %lu bad_eff %lu first_bad %s widen %lu moved %lu "
-			"forbidden_count_before %llu after %llu\n",
+			"forbidden_count_before %llu after %llu initial_eff %s\n",
 			w->irq, w->bad_mask, w->bad_eff, w->first_bad[0] ? w->first_bad : "-",
-			w->widen, w->moved, w->forbidden_before, w->forbidden_after);
+			w->widen, w->moved, w->forbidden_before, w->forbidden_after, initial);
 	}
 	fclose(out);
 	return 0;

@@ -19,6 +19,8 @@
 # the daemon runs (afvm-irq rewrite). Writes are counted by the kernel
 # (kwrites) under the command "affinityd".
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
+# rmmod and modprobe: the host root's kmod.
+PATH=$PATH:/usr/sbin:/sbin
 
 conf=$AF_OUT/affinityd.conf
 state=$AF_OUT/state
@@ -136,15 +138,23 @@ sampler_stop hotplug
 kill "$load"
 wait "$load"
 is "all CPUs back online" "$(cpu_file online)" "$online0"
-# Emulated CPUs are descheduled now and then: the mean period is checked,
-# the longest gap only shown.
-check "the sampler kept about a millisecond (mean period at most 5 ms)" \
-	awk '$1 == "samples" { exit !($2 > 0 && $4 / $2 <= 5) }' "$AF_OUT/hotplug.sample"
+# Emulated CPUs are descheduled now and then, and a read of a /proc file
+# is slow under TCG (a shared host: ~6 ms a round of 25 IRQs seen): the
+# mean period is bounded, the longest gap only shown.
+check "the sampler kept a period of milliseconds (mean at most 10 ms)" \
+	awk '$1 == "samples" { exit !($2 > 0 && $4 / $2 <= 10) }' "$AF_OUT/hotplug.sample"
 is "across the cycles no movable IRQ had an isolated CPU in its mask or effective CPUs" \
 	"$(bad hotplug "$watched")" ""
 is "their interrupt counts on isolated CPUs did not grow" "$(grew hotplug "$watched")" ""
 diag "re-targeted by virtio-net (not judged): isolated in mask/effective: $(bad hotplug "$(echo $driver_irqs | tr ' ' ,)")"
 diag "re-targeted by virtio-net: interrupts on isolated CPUs grew: $(grew hotplug "$(echo $driver_irqs | tr ' ' ,)")"
+stale=$(awk '$1 == "irq" { print $2, $18 }' "$AF_OUT/hotplug.sample" | while read -r irq eff; do
+	for c in $(cpulist_expand "$isolated"); do
+		cpulist_has "${eff#none}" "$c" && echo "$irq:$eff" && break
+	done
+done)
+stale=$(echo $stale)
+diag "quiet IRQs still on the effective CPU they had before the daemon moved them (x86 moves at the next interrupt), judged by their masks: ${stale:-none}"
 diag "most movable IRQs with an isolated CPU in mask at one sample: $(awk '$1 == "max_bad_masks" { print $2 }' "$AF_OUT/hotplug.sample") (virtio-net's included)"
 
 ### 3. A NIC driver unloaded and loaded: its new IRQs are born on housekeeping CPUs
