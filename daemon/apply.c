@@ -51,6 +51,7 @@ static void item_free(AfApplyItem *item)
 	af_cpuset_free(item->from);
 	af_cpuset_free(item->to);
 	g_free(item->reason);
+	g_free(item->interface);
 	g_free(item);
 }
 
@@ -221,7 +222,7 @@ static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action
 		item->error = -ENOENT;
 		return FALSE;
 	}
-	if (!af_outcome_needs_write(action, item->to, item->from)) {
+	if (!item->refresh && !af_outcome_needs_write(action, item->to, item->from)) {
 		item->outcome = AF_OUTCOME_UNCHANGED;
 		return FALSE;
 	}
@@ -376,6 +377,8 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 		if (af_state_is_unmovable(apply->statedir->state, irq->irq, irq->name))
 			continue;
 		item = item_new(irq->irq, irq->name, irq->device, entry->planned, entry->reason);
+		item->refresh = entry->refresh;
+		item->interface = g_strdup(irq->interface);
 		backoff = g_hash_table_lookup(apply->backoff, GUINT_TO_POINTER(irq->irq));
 		if (backoff && !af_outcome_backoff_is_ready(backoff, now_ms))
 			item->outcome = AF_OUTCOME_DEFERRED;
@@ -453,6 +456,8 @@ static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 	case AF_OUTCOME_WRITTEN:
 		if (result->restore)
 			af_log_restore(item->irq, item->name, item->from, item->to);
+		else if (item->refresh)
+			af_log_rmap_refresh(item->irq, item->name, item->interface, item->to);
 		else
 			af_log_move(item->irq, item->name, item->device, item->from, item->to,
 				    item->reason);

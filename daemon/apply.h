@@ -28,6 +28,8 @@ typedef struct AfApplyItem {
 	AfCpuSet *from;   /* what the kernel showed before; NULL unknown */
 	AfCpuSet *to;     /* the mask written or meant to be */
 	char *reason;     /* the plan's reason; NULL for restores */
+	gboolean refresh; /* written even when unchanged: the aRFS rmap refresh */
+	char *interface;  /* the IRQ's network interface, NULL none */
 } AfApplyItem;
 
 typedef struct AfApplyResult {
@@ -50,8 +52,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfApplyResult, af_apply_result_free)
 
 /*
  * Applies the plan's move entries; nr_cpu_ids sizes hex masks, now_ms is
- * the monotonic clock for backoff. Skips IRQs learned unmovable. Returns 0
- * with the result (individual write failures are outcomes, not errors).
+ * the monotonic clock for backoff. Skips IRQs learned unmovable. An entry
+ * flagged refresh is written even when the kernel shows its mask already
+ * (the write is what refreshes the NIC's aRFS rmap). Returns 0 with the
+ * result (individual write failures are outcomes, not errors).
  */
 int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 now_ms,
 		  AfApplyResult **ret_result);

@@ -6,7 +6,10 @@
  * recorder on; hwloc reads through its own fsroot, so the topology subtrees
  * are copied whole. Links are recreated as links, with their targets, and
  * never followed out of the tree. Reads only: nothing under the source is
- * written.
+ * written. On the live machine the ethtool answers of every interface
+ * (ioctls, which a tree cannot answer) are written into the tree too, as
+ * affinityd-capture/ethtool/IFNAME (lib/ethtool.h); from a tree they are
+ * copied as read.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ethtool.h"
 #include "housekeeping.h"
 #include "policy.h"
 #include "snapshot.h"
@@ -320,8 +324,9 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Runs the reads affinityd does on the source and returns the paths they touched, sorted. */
-static int record_reads(const char *source, GPtrArray **ret_paths)
+/* Runs the reads affinityd does on the source and returns the paths they touched, sorted,
+ * and the network interfaces it found. */
+static int record_reads(const char *source, GPtrArray **ret_paths, GPtrArray **ret_interfaces)
 {
 	g_autoptr(AfSysroot) sysroot = NULL;
 	g_autoptr(GHashTable) recorded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -346,6 +351,11 @@ static int record_reads(const char *source, GPtrArray **ret_paths)
 		return r;
 	af_sysroot_set_recorder(sysroot, NULL);
 
+	*ret_interfaces = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < snapshot->netifs->interfaces->len; i++)
+		g_ptr_array_add(
+			*ret_interfaces,
+			g_strdup(((AfNetif *)snapshot->netifs->interfaces->pdata[i])->name));
 	paths = g_ptr_array_new_with_free_func(g_free);
 	g_hash_table_iter_init(&iter, recorded);
 	while (g_hash_table_iter_next(&iter, &path, NULL))
@@ -375,13 +385,65 @@ static int open_destination(const char *dest, int *ret_fd)
 	return 0;
 }
 
+/* A new file rel in DIR with text. */
+static int write_text(Capture *c, const char *rel, const char *text)
+{
+	gsize done = 0, length = strlen(text);
+	int fd, r = 0;
+
+	fd = openat(c->dst_fd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (done < length && r == 0) {
+		ssize_t n = write(fd, text + done, length - done);
+
+		if (n < 0 && errno != EINTR)
+			r = -errno;
+		else if (n > 0)
+			done += (gsize)n;
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/* The live kernel's ethtool answers, written where a tree's query reads them. */
+static void capture_ethtool(Capture *c, const char *source, GPtrArray *interfaces)
+{
+	g_autoptr(AfSysroot) sysroot = NULL;
+
+	if (af_sysroot_open(source, &sysroot) < 0 || !af_sysroot_is_live(sysroot))
+		return;
+	for (guint i = 0; i < interfaces->len; i++) {
+		const char *name = interfaces->pdata[i];
+		g_autoptr(AfEthtoolInfo) info = NULL;
+		g_autofree char *text = NULL, *dir = NULL, *path = NULL;
+
+		if (af_ethtool_query(sysroot, name, &info) < 0)
+			continue;
+		text = af_ethtool_format(info);
+		dir = g_build_filename(AF_ETHTOOL_TREE_DIR + 1, NULL);
+		path = g_build_filename(dir, name, NULL);
+		if (make_dir(c, "affinityd-capture") < 0 || make_dir(c, dir) < 0) {
+			c->n_skipped++;
+			continue;
+		}
+		if (write_text(c, path, text) < 0) {
+			c->n_skipped++;
+			continue;
+		}
+		c->n_files++;
+		printf("%s (ethtool)\n", path);
+	}
+}
+
 static int capture(const char *source, const char *dest)
 {
-	g_autoptr(GPtrArray) paths = NULL;
+	g_autoptr(GPtrArray) paths = NULL, interfaces = NULL;
 	Capture c = { .src_fd = -1, .dst_fd = -1 };
 	int r;
 
-	r = record_reads(source, &paths);
+	r = record_reads(source, &paths, &interfaces);
 	if (r < 0) {
 		fprintf(stderr, "affinityd-capture: Failed to read the machine under %s: %s\n",
 			source, g_strerror(-r));
@@ -428,6 +490,7 @@ static int capture(const char *source, const char *dest)
 		if (fstatat(c.src_fd, resolved, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 			capture_tree(&c, resolved);
 	}
+	capture_ethtool(&c, source, interfaces);
 	close(c.src_fd);
 	close(c.dst_fd);
 	printf("affinityd-capture: %u files, %u links, %u directories written to %s; %u skipped\n",

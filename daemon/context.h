@@ -15,11 +15,13 @@
 #include "engine.h"
 #include "events.h"
 #include "configwatch.h"
+#include "ethwatch.h"
 #include "irqscan.h"
 #include "moveguard.h"
 #include "linkwatch.h"
 #include "options.h"
 #include "statedir.h"
+#include "steerapply.h"
 #include "udev.h"
 
 typedef struct AfDaemonCounters {
@@ -30,6 +32,8 @@ typedef struct AfDaemonCounters {
 	guint64 deferred; /* load moves held back by the minimum interval */
 	guint64 fights;   /* IRQs given up on in an event window */
 	guint64 reloads;  /* configurations loaded after start-up */
+	guint64 steer_writes;	/* rps/xps/RFS/NAPI values that changed */
+	guint64 rmap_refreshes; /* aRFS IRQs rewritten to refresh their rmap */
 } AfDaemonCounters;
 
 typedef struct AfDaemon {
@@ -62,6 +66,7 @@ typedef struct AfDaemon {
 	/* Event sources. */
 	AfUdevWatch *udev;
 	AfLinkWatch *links;
+	AfEthWatch *ethtool; /* ethtool netlink notifications: channels, features */
 	AfConfigWatch *config_watch;
 	guint scan_source;
 	guint scan_interval_ms;
@@ -72,6 +77,7 @@ typedef struct AfDaemon {
 	 * originals in the state directory, full CPUs, per-IRQ backoff. */
 	AfStateDir *statedir;
 	AfApply *apply;
+	AfSteerApply *steer; /* network steering writes */
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <linux/ethtool_netlink.h>
 
 #include "apply.h"
 #include "context.h"
@@ -10,6 +11,7 @@
 #include "log.h"
 #include "modes.h"
 #include "privileges.h"
+#include "rmapfix.h"
 #include "statedir.h"
 
 /*
@@ -36,6 +38,18 @@ static void on_link(const AfLinkEvent *event, gpointer user_data)
 						af_link_watch_change_to_string(event->change));
 
 	af_daemon_mark(user_data, AF_EVENT_LINK, what);
+}
+
+static void on_ethtool(const AfEthEvent *event, gpointer user_data)
+{
+	g_autofree char *what =
+		g_strdup_printf("ethtool %s %s", event->name ? event->name : "?",
+				event->cmd == ETHTOOL_MSG_CHANNELS_NTF	 ? "channels"
+				: event->cmd == ETHTOOL_MSG_FEATURES_NTF ? "features"
+				: event->cmd == 0			 ? "overrun"
+									 : "other");
+
+	af_daemon_mark(user_data, af_event_from_ethtool_cmd(event->cmd), what);
 }
 
 static void on_config_changed(const char *path, gpointer user_data)
@@ -94,6 +108,7 @@ static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64
 		case AF_OUTCOME_WRITTEN:
 			af_move_guard_record(daemon->guard, item->irq, now_us);
 			daemon->counters.writes++;
+			daemon->counters.rmap_refreshes += item->refresh;
 			break;
 		case AF_OUTCOME_REFUSED:
 			daemon->counters.refused++;
@@ -159,8 +174,15 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *why = af_event_flags_to_string(flags);
 	gint64 now_us = g_get_monotonic_time();
+	g_autoptr(AfRmapLook) before = NULL;
+	AfSteerCounts steer;
+	guint n_refresh = 0;
 	int r;
 
+	/* What the aRFS IRQs showed after the last apply: hotplug may change it
+	 * without telling the NIC's rmap (rmapfix.h). */
+	if ((flags & AF_EVENT_HOTPLUG) && engine->snapshot)
+		before = af_rmapfix_look_new(engine->snapshot, engine->placement);
 	/* Learned unmovable IRQs are skipped (and reported) by the plan. */
 	r = af_engine_read(engine, daemon->statedir->state->learned, !(flags & ~AF_EVENT_REFRESH),
 			   &error);
@@ -171,6 +193,10 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	if (flags & AF_EVENT_HOTPLUG)
 		af_apply_reset(daemon->apply); /* vectors moved with the CPUs */
 	compute_limits(daemon, flags, now_us, limits);
+	/* Once per hotplug event: the replans after it compare with nothing. */
+	if (before)
+		n_refresh =
+			af_rmapfix_ask_refresh(before, engine->snapshot, engine->policy, limits);
 	r = af_engine_plan(engine, daemon->load, limits, &error);
 	if (r < 0) {
 		g_warning("%s", error->message);
@@ -183,11 +209,19 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 		      &result);
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
+	if (n_refresh > 0)
+		g_debug("%u aRFS IRQs changed by the hotplug: rewritten to refresh their rmap",
+			n_refresh);
+	/* Steering follows the IRQs, now that they are where the plan put them. */
+	steer = af_steer_apply(daemon->steer, engine->plan->steering, engine->snapshot->nr_cpu_ids);
+	daemon->counters.steer_writes += steer.n_written;
 	g_debug("Replan (%s): %u move, %u keep, %u skip; %u written, %u unchanged, %u refused, "
-		"%u no space, %u invalid, %u gone, %u failed, %u deferred; %.1f ms",
+		"%u no space, %u invalid, %u gone, %u failed, %u deferred; steering %u written, "
+		"%u failed; %.1f ms",
 		why, engine->plan->n_move, engine->plan->n_keep, engine->plan->n_skip,
 		result->n_written, result->n_unchanged, result->n_refused, result->n_no_space,
 		result->n_invalid, result->n_gone, result->n_failed, result->n_deferred,
+		steer.n_written, steer.n_failed,
 		(double)(g_get_monotonic_time() - now_us) / 1000.0);
 
 	/* ENOSPC (full CPUs now known) or EINVAL (the CPUs changed under the
@@ -257,6 +291,11 @@ static void open_sources(AfDaemon *daemon)
 	if (r < 0)
 		g_warning("Failed to listen to rtnetlink link events, ignoring: %s",
 			  g_strerror(-r));
+	r = af_eth_watch_new(on_ethtool, daemon, &daemon->ethtool);
+	if (r < 0)
+		g_warning("Failed to listen to ethtool netlink notifications, channel changes are "
+			  "seen by their queue uevents only: %s",
+			  g_strerror(-r));
 	r = af_config_watch_new(daemon->options->config, daemon->options->config_dropins,
 				on_config_changed, daemon, &daemon->config_watch);
 	if (r < 0)
@@ -273,9 +312,11 @@ static void daemon_clear(AfDaemon *daemon)
 	af_daemon_remove_signals(daemon);
 	g_clear_pointer(&daemon->udev, af_udev_watch_free);
 	g_clear_pointer(&daemon->links, af_link_watch_free);
+	g_clear_pointer(&daemon->ethtool, af_eth_watch_free);
 	g_clear_pointer(&daemon->config_watch, af_config_watch_free);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
+	g_clear_pointer(&daemon->steer, af_steer_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
 	g_clear_pointer(&daemon->sample, af_irqscan_sample_free);
@@ -303,6 +344,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->statedir = af_statedir_open_for(options->state_dir, policy->state_dir,
 						daemon->engine->sysroot, FALSE);
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
+	daemon->steer = af_steer_apply_new(daemon->engine->sysroot);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
 	daemon->fight_warned = g_hash_table_new(NULL, NULL);
@@ -314,7 +356,14 @@ static int daemon_start(AfDaemon *daemon)
 	/* Sockets are bound: from here on only the writes' capability is needed.
 	 * Under --sysroot the tree may belong to anyone: keep what we have. */
 	if (af_sysroot_is_live(daemon->engine->sysroot)) {
-		r = af_privileges_drop();
+		gboolean keep = af_policy_network_writes_queues(policy);
+
+		r = af_privileges_drop(keep);
+		if (r == -EPERM && keep)
+			g_warning("Not holding CAP_NET_ADMIN: rps_cpus, xps_cpus and rps_flow_cnt "
+				  "writes will fail (set rps=off and xps=off, or grant it)");
+		if (r == -EPERM && keep)
+			r = af_privileges_drop(FALSE);
 		if (r < 0)
 			g_warning("Failed to drop capabilities, running with them: %s",
 				  g_strerror(-r));

@@ -247,3 +247,44 @@ void af_log_restore(guint irq, const char *name, const AfCpuSet *from, const AfC
 					  f_from, f_to, "AFFINITYD_REASON=restore" },
 		   6);
 }
+
+void af_log_rmap_refresh(guint irq, const char *name, const char *interface, const AfCpuSet *mask)
+{
+	g_autofree char *list = format_set(mask);
+	g_autofree char *message = NULL, *f_irq = NULL, *f_name = NULL, *f_interface = NULL;
+	g_autofree char *f_to = NULL;
+
+	message = g_strdup_printf("Rewrote IRQ %u (%s) with %s to refresh the aRFS rmap of %s", irq,
+				  name, list, interface ? interface : "its interface");
+	f_irq = g_strdup_printf("AFFINITYD_IRQ=%u", irq);
+	f_name = field_or_null("AFFINITYD_NAME", name);
+	f_interface = field_or_null("AFFINITYD_INTERFACE", interface);
+	f_to = field_or_null("AFFINITYD_TO", list);
+	log_fields(LOG_INFO, message,
+		   (const char *const[]){"MESSAGE_ID=" AF_LOG_MESSAGE_ID_RMAP_REFRESH, f_irq,
+					 f_name, f_interface, f_to,
+					 "AFFINITYD_REASON=rmap-refresh"},
+		   6);
+}
+
+void af_log_steer(const char *interface, const char *what, const char *kind, const char *from,
+		  const char *to, const char *reason)
+{
+	g_autofree char *message = NULL, *f_interface = NULL, *f_queue = NULL, *f_kind = NULL;
+	g_autofree char *f_from = NULL, *f_to = NULL, *f_reason = NULL;
+
+	message = g_strdup_printf("Set %s of %s%s%s from %s to %s%s%s", kind,
+				  interface ? interface : "the machine", what ? " " : "",
+				  what ? what : "", from, to, reason ? ": " : "",
+				  reason ? reason : "");
+	f_interface = field_or_null("AFFINITYD_INTERFACE", interface);
+	f_queue = field_or_null("AFFINITYD_QUEUE", what);
+	f_kind = field_or_null("AFFINITYD_STEER", kind);
+	f_from = field_or_null("AFFINITYD_FROM", from);
+	f_to = field_or_null("AFFINITYD_TO", to);
+	f_reason = field_or_null("AFFINITYD_REASON", reason);
+	log_fields(LOG_INFO, message,
+		   (const char *const[]){"MESSAGE_ID=" AF_LOG_MESSAGE_ID_STEER, f_interface,
+					 f_queue, f_kind, f_from, f_to, f_reason},
+		   7);
+}

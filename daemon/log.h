@@ -21,6 +21,8 @@
 #define AF_LOG_MESSAGE_ID_UNMOVABLE "656a2232a4974db6a4a11fbf25175a45"
 #define AF_LOG_MESSAGE_ID_WRITE_FAILED "4648157a14f34aa2a902963c07f7d381"
 #define AF_LOG_MESSAGE_ID_RESTORE "b4bc69ae1b9c4226939cf7c38e1bcb57"
+#define AF_LOG_MESSAGE_ID_RMAP_REFRESH "fe9715ae63ca441191c9c83a5e9fa0e9"
+#define AF_LOG_MESSAGE_ID_STEER "df2c952de51d4302bc9106545f897423"
 
 /*
  * Chooses the journal or stderr (stderr always with foreground); debug (or
@@ -51,3 +53,16 @@ void af_log_unmovable(guint irq, const char *name, const char *device, int error
 void af_log_write_failed(guint irq, const char *name, const AfCpuSet *to, int error);
 /* An IRQ got its original affinity back. */
 void af_log_restore(guint irq, const char *name, const AfCpuSet *from, const AfCpuSet *to);
+/*
+ * An aRFS queue IRQ's affinity written again (mask unchanged or not) so that
+ * the kernel's affinity notifier refreshes the NIC's cpu_rmap after CPU
+ * hotplug: AFFINITYD_REASON=rmap-refresh. interface may be NULL.
+ */
+void af_log_rmap_refresh(guint irq, const char *name, const char *interface, const AfCpuSet *mask);
+/*
+ * A steering value changed: kind "rps", "xps", "rps_flow_cnt",
+ * "rps_sock_flow_entries" or "napi"; what is the queue ("rx-0"), the NAPI
+ * thread, or NULL; interface NULL for machine-wide values.
+ */
+void af_log_steer(const char *interface, const char *what, const char *kind, const char *from,
+		  const char *to, const char *reason);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "modes.h"
 #include "statedir.h"
+#include "steerapply.h"
 
 /*
  * --oneshot: the engine's read and plan, applied once. A plan whose writes
@@ -21,11 +22,13 @@ typedef struct Oneshot {
 	AfEngine *engine;
 	AfStateDir *statedir;
 	AfApply *apply;
+	AfSteerApply *steer;
 	guint n_written, n_refused, n_no_space, n_invalid, n_gone, n_failed;
 } Oneshot;
 
 static void oneshot_clear(Oneshot *o)
 {
+	af_steer_apply_free(o->steer);
 	af_apply_free(o->apply);
 	af_statedir_free(o->statedir);
 	af_engine_free(o->engine);
@@ -96,6 +99,7 @@ int af_mode_oneshot(const AfOptions *options)
 {
 	g_autoptr(GError) error = NULL;
 	Oneshot o = { 0 };
+	AfSteerCounts steer;
 	guint misplaced;
 	int status = EXIT_FAILURE;
 
@@ -121,11 +125,14 @@ int af_mode_oneshot(const AfOptions *options)
 		af_log_debug("Planning again after %u no-space and %u invalid answers",
 			     result->n_no_space, result->n_invalid);
 	}
+	/* Steering follows the IRQs where the last plan put them. */
+	o.steer = af_steer_apply_new(o.engine->sysroot);
+	steer = af_steer_apply(o.steer, o.engine->plan->steering, o.engine->snapshot->nr_cpu_ids);
 	misplaced = count_misplaced(&o);
 	af_log_info("Applied: %u written, %u refused, %u no space, %u invalid, %u gone, "
-		    "%u failed; %u IRQs not where planned",
+		    "%u failed; %u IRQs not where planned; steering: %u written, %u failed",
 		    o.n_written, o.n_refused, o.n_no_space, o.n_invalid, o.n_gone, o.n_failed,
-		    misplaced);
+		    misplaced, steer.n_written, steer.n_failed);
 	if (misplaced > 0)
 		af_log_error("%u movable IRQs are not where the plan put them", misplaced);
 	else

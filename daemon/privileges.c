@@ -21,9 +21,11 @@
  *   "unmovable".)
  * - /sys/class/net/DEV/queues/rx-N/rps_cpus, rps_flow_cnt and tx-N/xps_cpus,
  *   xps_rxqs: net/core/net-sysfs.c stores check capable(CAP_NET_ADMIN) on
- *   top of the 0644 root mode. Not written by this version: when they are,
- *   CAP_NET_ADMIN is what the drop keeps.
+ *   top of the 0644 root mode: kept when the configured steering writes
+ *   them (rps or xps not off, or RFS tables asked for).
  * - /proc/sys/net/core/rps_sock_flow_entries: 0644 root; DAC only.
+ * - sched_setaffinity() of a napi/IF-ID kthread: the thread is root's, so
+ *   the same-owner check passes without CAP_SYS_NICE.
  * - ethtool SIOCETHTOOL: reading features and channels needs nothing;
  *   setting them needs CAP_NET_ADMIN (we only read).
  * - The udev monitor (NETLINK_KOBJECT_UEVENT), the rtnetlink RTNLGRP_LINK
@@ -32,7 +34,7 @@
  *   before the drop).
  * - The state directory is root's (StateDirectory=): DAC only.
  *
- * So nothing stays: effective, permitted and inheritable sets end empty.
+ * So at most CAP_NET_ADMIN stays, in the effective and permitted sets.
  */
 static gboolean holds_any(void)
 {
@@ -45,7 +47,7 @@ static gboolean holds_any(void)
 	return FALSE;
 }
 
-int af_privileges_drop(void)
+int af_privileges_drop(gboolean keep_net_admin)
 {
 	int r;
 
@@ -53,9 +55,14 @@ int af_privileges_drop(void)
 		return 1;
 	if (capng_get_caps_process() < 0)
 		return -EIO;
+	if (keep_net_admin && !capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN))
+		return -EPERM;
 	if (!holds_any())
 		return 1; /* nothing to drop: no capset call */
 	capng_clear(CAPNG_SELECT_CAPS);
+	if (keep_net_admin &&
+	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0)
+		return -EIO;
 	/* CAPNG_SELECT_CAPS only: the bounding set belongs to systemd's
 	 * CapabilityBoundingSet=, and changing it would need CAP_SETPCAP. */
 	r = capng_apply(CAPNG_SELECT_CAPS);

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "fakekernel.h"
+#include "steering.h"
 #include "whatif.h"
 
 /* The configuration files given at open, read again on reload. */
@@ -211,6 +212,14 @@ int af_engine_plan(AfEngine *engine, AfLoad *load, const AfLimits *limits, GErro
 	r = af_plan_check(plan, engine->snapshot, engine->hk, engine->policy, limits, &broken);
 	if (r < 0)
 		return fail(error, r, "Failed to plan: the plan breaks an invariant (%s)", broken);
+	/* Steering follows the IRQs where this plan puts them. */
+	r = af_steering_compute(engine->snapshot, engine->hk, engine->policy, plan,
+				&plan->steering);
+	if (r < 0)
+		return fail(error, r, "Failed to plan network steering: %s", g_strerror(-r));
+	r = af_steering_check(plan->steering, engine->snapshot, engine->hk, plan, &broken);
+	if (r < 0)
+		return fail(error, r, "Failed to plan: the steering breaks a rule (%s)", broken);
 	remember_placement(engine, plan);
 	af_plan_free(engine->plan);
 	engine->plan = g_steal_pointer(&plan);

@@ -85,7 +85,9 @@ void af_engine_what_if_offline(AfEngine *engine, const AfCpuSet *cpus);
 
 /*
  * Plans the last look with the last plan's placement as the previous one,
- * load and limits (both may be NULL), and checks the plan's invariants.
+ * load and limits (both may be NULL), and checks the plan's invariants;
+ * then the network steering that follows it (plan->steering, steering.h)
+ * and its rules.
  * The plan becomes engine->plan (and its masks engine->placement). Fails
  * with -ENODATA before a read and -EINVAL when the planner broke an
  * invariant (a bug: that plan is never handed out).

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <linux/ethtool_netlink.h>
+
 #include "events.h"
 
 char *af_event_flags_to_string(AfEventFlags flags)
@@ -51,4 +53,16 @@ AfEventFlags af_event_from_uevent(const char *subsystem, const char *action)
 		if (g_str_equal(action, device_actions[i]))
 			return AF_EVENT_DEVICE;
 	return 0;
+}
+
+AfEventFlags af_event_from_ethtool_cmd(guint8 cmd)
+{
+	switch (cmd) {
+	case 0:
+	case ETHTOOL_MSG_CHANNELS_NTF:
+	case ETHTOOL_MSG_FEATURES_NTF:
+		return AF_EVENT_DEVICE;
+	default:
+		return 0;
+	}
 }

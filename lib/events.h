@@ -45,3 +45,10 @@ char *af_event_flags_to_string(AfEventFlags flags);
  * -> DEVICE, anything else (change, other subsystems) -> 0 (ignore).
  */
 AfEventFlags af_event_from_uevent(const char *subsystem, const char *action);
+/*
+ * What an ethtool netlink notification (ETHTOOL_MSG_*_NTF of the "monitor"
+ * group) means: channels changed (queues and their IRQs come and go) or
+ * features changed (ntuple: aRFS) -> DEVICE, a read in full; 0 (an
+ * overrun: anything may have changed) -> DEVICE; any other -> 0 (ignore).
+ */
+AfEventFlags af_event_from_ethtool_cmd(guint8 cmd);

@@ -48,6 +48,8 @@ typedef struct AfIrq {
 	char *interface;  /* network interface, NULL */
 	int queue;        /* queue (channel) index, -1 none */
 	AfQueueKind queue_kind;
+	gboolean arfs; /* a queue IRQ of an interface with aRFS (ntuple on): one-CPU masks,
+			  disjoint across the interface's queues (netif.c sets it) */
 
 	gboolean per_cpu;          /* a per-CPU interrupt: never movable */
 	gboolean managed;          /* kernel-managed or otherwise refused: never written */

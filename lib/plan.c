@@ -6,6 +6,7 @@
 
 #include "planner-private.h"
 #include "planner.h"
+#include "steering.h"
 
 void af_plan_entry_free(AfPlanEntry *entry)
 {
@@ -23,6 +24,7 @@ void af_plan_free(AfPlan *plan)
 		return;
 	g_ptr_array_unref(plan->entries);
 	g_ptr_array_unref(plan->warnings);
+	af_steering_free(plan->steering);
 	g_free(plan);
 }
 
@@ -183,6 +185,12 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
  *      at the cap.
  *  I8  a held IRQ is never moved: it is kept on its one CPU when that lies
  *      inside H_all (and its pin rule's CPUs), else skipped.
+ *  I9  refresh: only a move whose planned mask equals the current affinity
+ *      and whose IRQ the limits ask to refresh carries the flag (the one
+ *      exception to I5), and every placed IRQ the limits ask to refresh is
+ *      such a move or a real one (a held IRQ is not refreshed).
+ *  I10 an aRFS queue IRQ (irq->arfs) that is placed gets a one-CPU mask:
+ *      the NIC's rmap is computed from the masks.
  */
 
 typedef struct {
@@ -280,10 +288,22 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 		return g_strdup_printf("IRQ %u: planned outside %s", irq->irq,
 				       rule && rule->action == AF_RULE_PIN ? "its pin rule's CPUs"
 									   : "housekeeping");
-	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
+	if (entry->refresh &&
+	    (entry->action != AF_ACTION_MOVE || !af_cpuset_equal(entry->planned, irq->affinity) ||
+	     !af_limits_wants_refresh(c->limits, irq->irq)))
+		return g_strdup_printf("IRQ %u: a refresh that is not an asked-for rewrite of its "
+				       "mask",
+				       irq->irq);
+	if (!entry->refresh &&
+	    (entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
 		return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", irq->irq,
 				       af_plan_action_to_string(entry->action),
 				       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");
+	if (entry->action == AF_ACTION_KEEP && af_limits_wants_refresh(c->limits, irq->irq))
+		return g_strdup_printf("IRQ %u: kept although a refresh was asked for", irq->irq);
+	if (irq->arfs && af_cpuset_count(entry->planned) != 1)
+		return g_strdup_printf("IRQ %u: an aRFS queue IRQ planned on %u CPUs", irq->irq,
+				       af_cpuset_count(entry->planned));
 	AF_CPUSET_FOREACH (cpu, entry->planned) {
 		c->served[cpu]++;
 		c->planned[cpu]++;

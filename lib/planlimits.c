@@ -9,6 +9,7 @@ AfLimits *af_limits_new(void)
 
 	limits->excluded = af_cpuset_new();
 	limits->held = g_hash_table_new(g_direct_hash, g_direct_equal);
+	limits->refresh = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return limits;
 }
 
@@ -18,6 +19,7 @@ void af_limits_free(AfLimits *limits)
 		return;
 	af_cpuset_free(limits->excluded);
 	g_hash_table_unref(limits->held);
+	g_hash_table_unref(limits->refresh);
 	g_free(limits);
 }
 
@@ -44,6 +46,16 @@ gboolean af_limits_is_held(const AfLimits *limits, guint irq, AfHold *ret_why)
 	if (ret_why)
 		*ret_why = (AfHold)(value - 1);
 	return TRUE;
+}
+
+void af_limits_refresh(AfLimits *limits, guint irq)
+{
+	g_hash_table_add(limits->refresh, GUINT_TO_POINTER(irq));
+}
+
+gboolean af_limits_wants_refresh(const AfLimits *limits, guint irq)
+{
+	return limits && g_hash_table_contains(limits->refresh, GUINT_TO_POINTER(irq));
 }
 
 guint af_limits_count_held(const AfLimits *limits, AfHold why)

@@ -13,6 +13,11 @@
  *   the reason (the minimum interval between load moves is not over,
  *   another writer keeps changing the IRQ). A held IRQ on one CPU inside
  *   housekeeping is kept there; otherwise it is skipped. Never written.
+ * - IRQs to refresh: aRFS queue IRQs whose affinity CPU hotplug changed on
+ *   a kernel that does not tell the NIC's rmap (rmapfix.h): their plan
+ *   entry is a move even when the planned mask equals the current one,
+ *   since only a write fires the affinity notifier. A held IRQ is not
+ *   refreshed.
  *
  * Pure data: no clock, no I/O.
  */
@@ -29,6 +34,7 @@ typedef enum {
 typedef struct AfLimits {
 	AfCpuSet *excluded; /* CPUs out of vectors; never NULL */
 	GHashTable *held;   /* GUINT_TO_POINTER(irq) -> GUINT_TO_POINTER(AfHold + 1) */
+	GHashTable *refresh; /* set of GUINT_TO_POINTER(irq): written even when unchanged */
 } AfLimits;
 
 /* No limits. */
@@ -43,6 +49,10 @@ void af_limits_exclude(AfLimits *limits, const AfCpuSet *cpus);
 void af_limits_hold(AfLimits *limits, guint irq, AfHold why);
 /* TRUE when limits (may be NULL) holds irq; its reason in *ret_why (may be NULL). */
 gboolean af_limits_is_held(const AfLimits *limits, guint irq, AfHold *ret_why);
+/* Asks for irq to be written even when its planned mask equals the current one. */
+void af_limits_refresh(AfLimits *limits, guint irq);
+/* TRUE when limits (may be NULL) asks for irq to be refreshed. */
+gboolean af_limits_wants_refresh(const AfLimits *limits, guint irq);
 /* The number of IRQs held for why. */
 guint af_limits_count_held(const AfLimits *limits, AfHold why);
 /*

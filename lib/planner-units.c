@@ -57,6 +57,8 @@ Unit *af_units_add(Units *u, Item *item, Cand *cand, const char *device)
 	unit->cpu = -1;
 	unit->decision = UNIT_UNDECIDED;
 	unit->evened_from = -1;
+	/* The NIC's rmap wants its queues' CPUs disjoint, whatever the mode. */
+	unit->arfs = item->irq->arfs;
 	g_ptr_array_add(u->all, unit);
 	if (device) {
 		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(u->device_units, device));
@@ -91,7 +93,7 @@ GHashTable *af_units_avoid(Units *u, const Unit *unit)
 {
 	GHashTable *avoid;
 
-	if (!unit->device || !u->distinct_cores)
+	if (!unit->device || !(u->distinct_cores || unit->arfs))
 		return NULL;
 	avoid = g_hash_table_lookup(u->avoid, unit->device);
 	if (!avoid) {
@@ -233,7 +235,7 @@ gboolean af_units_may_keep(Units *u, const Unit *unit, int cpu)
 {
 	guint n_units, n_cores, on_core;
 
-	if (!unit->device || !u->distinct_cores)
+	if (!unit->device || !(u->distinct_cores || unit->arfs))
 		return TRUE;
 	n_units = af_units_device_count(u, unit->device);
 	n_cores = af_units_cand_cores(u, unit->cand);

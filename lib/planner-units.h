@@ -83,6 +83,7 @@ typedef struct {
 	UnitDecision decision;
 	int evened_from;      /* UNIT_EVENED: the CPU it left */
 	gboolean was_widened; /* UNIT_REBALANCED: it was UNIT_WIDENED before (its reason says so) */
+	gboolean arfs;	      /* aRFS queues: distinct cores for the device in pack mode too */
 } Unit;
 
 /* The units and the counts kept as they settle and move. */

@@ -181,6 +181,19 @@ static void write_unit(Planner *p, const Unit *unit)
 					? AF_ACTION_KEEP
 					: AF_ACTION_MOVE;
 		entry->reason = describe_placement(p, unit, item, entry->action);
+		if (entry->action == AF_ACTION_KEEP &&
+		    af_limits_wants_refresh(p->limits, item->irq->irq)) {
+			/* Only a write fires the affinity notifier that feeds the rmap. */
+			char *reason = g_strconcat(entry->reason,
+						   "; written again to refresh the aRFS rmap after "
+						   "CPU hotplug (rmap-refresh)",
+						   NULL);
+
+			g_free(entry->reason);
+			entry->reason = reason;
+			entry->action = AF_ACTION_MOVE;
+			entry->refresh = TRUE;
+		}
 	}
 }
 

@@ -28,12 +28,18 @@ typedef struct AfPlanEntry {
 	AfCpuSet *planned;   /* the mask to hold (move, keep); NULL for skip */
 	char *reason;        /* one line, for operators */
 	GPtrArray *warnings; /* char*, about this IRQ (managed IRQ served by an isolated CPU) */
+	gboolean refresh;    /* a move although planned equals current: written to refresh
+				the NIC's aRFS rmap (the limits asked for it) */
 } AfPlanEntry;
+
+struct AfSteering;
 
 typedef struct AfPlan {
 	GPtrArray *entries;  /* AfPlanEntry*, ascending IRQ number, one per snapshot IRQ */
 	GPtrArray *warnings; /* char*, about the whole plan */
 	guint n_move, n_keep, n_skip;
+	struct AfSteering *steering; /* network steering beside the IRQs (steering.h), owned;
+					NULL until the engine adds it */
 } AfPlan;
 
 /*
@@ -95,8 +101,9 @@ AfPlacement *af_plan_placement(const AfPlan *plan);
  * mask is non-empty and inside the usable CPUs (or the pin rule's CPUs
  * within them), no CPU carries more than max_irqs_per_cpu planned IRQs, no
  * unmovable or held IRQ is planned to move, keep means planned equals
- * current. limits may be NULL. Returns 0, or -EINVAL with the first broken
- * invariant in *ret_message.
+ * current (or a move flagged refresh, which only the limits ask for), an
+ * aRFS queue IRQ gets a one-CPU mask. limits may be NULL. Returns 0, or
+ * -EINVAL with the first broken invariant in *ret_message.
  */
 int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousekeeping *hk,
 		  const AfPolicy *policy, const AfLimits *limits, char **ret_message);

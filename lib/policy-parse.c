@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "policy-private.h"
 #include "policy.h"
 
 /*
@@ -116,6 +117,8 @@ static char *list_valid_keys(const char *group)
 {
 	g_autoptr(GString) keys = g_string_new(NULL);
 
+	if (af_policy_network_is_group(group))
+		return af_policy_network_list_keys(group);
 	if (is_rule_group(group)) {
 		for (guint i = 0; i < G_N_ELEMENTS(rule_keys); i++)
 			g_string_append_printf(keys, "%s%s", i ? ", " : "", rule_keys[i]);
@@ -138,6 +141,8 @@ static const KeySpec *find_key_spec(const char *group, const char *key)
 
 static gboolean is_known_key(const char *group, const char *key)
 {
+	if (af_policy_network_is_group(group))
+		return af_policy_network_is_key(group, key);
 	if (!is_rule_group(group))
 		return find_key_spec(group, key) != NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(rule_keys); i++)
@@ -148,7 +153,7 @@ static gboolean is_known_key(const char *group, const char *key)
 
 static gboolean is_known_group(const char *group)
 {
-	if (is_rule_group(group))
+	if (is_rule_group(group) || af_policy_network_is_group(group))
 		return TRUE;
 	for (guint i = 0; i < G_N_ELEMENTS(plain_groups); i++)
 		if (g_str_equal(plain_groups[i], group))
@@ -178,11 +183,14 @@ static int scan_group_line(GPtrArray *sections, const char *text, const char *or
 	if (!is_known_group(group))
 		return fail(error, G_KEY_FILE_ERROR_GROUP_NOT_FOUND, origin, line,
 			    "unknown group [%s]; valid groups: [cpus], [placement], [daemon], "
-			    "[rule:NAME]",
+			    "[network], [rule:NAME], [interface:GLOB]",
 			    group);
 	if (g_str_equal(group, RULE_PREFIX))
 		return fail(error, G_KEY_FILE_ERROR_PARSE, origin, line,
 			    "[rule:] needs a name: [rule:NAME]");
+	if (g_str_equal(group, AF_POLICY_INTERFACE_PREFIX))
+		return fail(error, G_KEY_FILE_ERROR_PARSE, origin, line,
+			    "[interface:] needs a name pattern: [interface:GLOB]");
 	for (guint i = 0; i < sections->len; i++) {
 		const Section *other = g_ptr_array_index(sections, i);
 
@@ -543,6 +551,17 @@ static int apply_section(AfPolicy *policy, const Section *section, const char *o
 			put_rule(policy, rule);
 		return r;
 	}
+	for (guint i = 0; af_policy_network_is_group(section->group) && i < section->entries->len;
+	     i++) {
+		const Entry *entry = g_ptr_array_index(section->entries, i);
+
+		r = af_policy_network_apply(policy, section->group, entry->key, entry->value,
+					    origin, entry->line, error);
+		if (r < 0)
+			return r;
+	}
+	if (af_policy_network_is_group(section->group))
+		return 0;
 	for (guint i = 0; i < section->entries->len; i++) {
 		const Entry *entry = g_ptr_array_index(section->entries, i);
 		const KeySpec *spec = find_key_spec(section->group, entry->key);

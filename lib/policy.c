@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "policy-private.h"
 #include "policy.h"
 
 /*
@@ -26,6 +27,7 @@ AfPolicy *af_policy_new(void)
 	policy->restore_on_exit = FALSE;
 	policy->state_dir = g_strdup(AF_DEFAULT_STATE_DIR);
 	policy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
+	af_policy_network_init(policy);
 	return policy;
 }
 
@@ -50,6 +52,7 @@ void af_policy_free(AfPolicy *policy)
 	g_free(policy->state_dir);
 	if (policy->rules)
 		g_ptr_array_unref(policy->rules);
+	af_policy_network_clear(policy);
 	g_free(policy);
 }
 
@@ -81,6 +84,7 @@ AfPolicy *af_policy_copy(const AfPolicy *policy)
 	copy->rules = g_ptr_array_new_with_free_func((GDestroyNotify)af_policy_rule_free);
 	for (guint i = 0; i < policy->rules->len; i++)
 		g_ptr_array_add(copy->rules, copy_rule(g_ptr_array_index(policy->rules, i)));
+	af_policy_network_copy(copy, policy);
 	return copy;
 }
 
@@ -103,7 +107,8 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 	    a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
 	    a->min_move_interval_ms != b->min_move_interval_ms ||
 	    a->debounce_ms != b->debounce_ms || a->restore_on_exit != b->restore_on_exit ||
-	    g_strcmp0(a->state_dir, b->state_dir) != 0 || a->rules->len != b->rules->len)
+	    g_strcmp0(a->state_dir, b->state_dir) != 0 || a->rules->len != b->rules->len ||
+	    !af_policy_network_equal(a, b))
 		return FALSE;
 	for (guint i = 0; i < a->rules->len; i++)
 		if (!rules_equal(g_ptr_array_index(a->rules, i), g_ptr_array_index(b->rules, i)))

@@ -47,6 +47,48 @@ typedef struct AfRule {
 	AfCpuSet *cpus;        /* AF_RULE_PIN target, NULL otherwise */
 } AfRule;
 
+/* [network] rps=: what affinityd does with each rx queue's rps_cpus. */
+typedef enum {
+	AF_RPS_STRIP_ISOLATED, /* take isolated CPUs out of masks that hold them */
+	AF_RPS_CACHE,	       /* RPS over the housekeeping CPUs sharing the queue IRQ's cache */
+	AF_RPS_OFF,	       /* never written */
+} AfRpsMode;
+
+/* [network] xps=: what affinityd does with each tx queue's xps_cpus. */
+typedef enum {
+	AF_XPS_FOLLOW, /* every online CPU sends on the queue whose IRQ is on it, or the nearest */
+	AF_XPS_OFF,    /* never written */
+} AfXpsMode;
+
+/* [network] arfs_refresh=: re-write aRFS queue IRQs after CPU hotplug. */
+typedef enum {
+	AF_ARFS_REFRESH_AUTO, /* when the kernel lacks the hotplug notifier fix (rmapfix.h) */
+	AF_ARFS_REFRESH_ON,   /* always */
+	AF_ARFS_REFRESH_OFF,  /* never */
+} AfArfsRefresh;
+
+/* [network] napi_threads=: threaded NAPI kthreads and their queue's IRQ. */
+typedef enum {
+	AF_NAPI_FOLLOW, /* the kthread runs on its queue IRQ's CPU */
+	AF_NAPI_OFF,	/* left alone */
+} AfNapiMode;
+
+/* The network steering settings, of [network] or resolved for one interface. */
+typedef struct AfNetPolicy {
+	AfRpsMode rps;
+	AfXpsMode xps;
+	AfArfsRefresh arfs_refresh;
+	guint rfs_flow_entries; /* 0: RFS tables left alone */
+	AfNapiMode napi_threads;
+} AfNetPolicy;
+
+/* An [interface:GLOB] section: the keys it sets override [network] for matching names. */
+typedef struct AfInterfacePolicy {
+	char *glob;	    /* "GLOB" of [interface:GLOB] */
+	guint set;	    /* 1 << AfNetKey of each key the section sets */
+	AfNetPolicy values; /* the keys set; the others are unused */
+} AfInterfacePolicy;
+
 typedef struct AfPolicy {
 	AfCpuSet *isolated;           /* [cpus] isolated: extra CPUs kept free of IRQs */
 	AfCpuSet *banned;             /* [cpus] banned: also never given IRQs */
@@ -63,6 +105,9 @@ typedef struct AfPolicy {
 	gboolean restore_on_exit;     /* [daemon] restore_on_exit */
 	char *state_dir;              /* [daemon] state_dir */
 	GPtrArray *rules;             /* AfRule*, in file order */
+	AfNetPolicy network;	      /* [network] */
+	GPtrArray *interfaces;	      /* AfInterfacePolicy*, in file order ([interface:GLOB]) */
+	char *arfs_fixed_in;	      /* [network] arfs_fixed_in: NULL for the built-in table */
 } AfPolicy;
 
 #define AF_DEFAULT_MAX_IRQS_PER_CPU 200u /* x86: about 200 device vectors per CPU */
@@ -74,6 +119,9 @@ typedef struct AfPolicy {
 #define AF_DEFAULT_MIN_MOVE_INTERVAL_MS 60000u
 #define AF_DEFAULT_DEBOUNCE_MS 20u
 #define AF_DEFAULT_STATE_DIR AF_LOCALSTATEDIR "/lib/affinityd"
+#define AF_DEFAULT_RFS_FLOW_ENTRIES 0u
+/* Upper bound of rfs_flow_entries: the kernel rounds to a power of two, 2^26 at most here. */
+#define AF_POLICY_MAX_RFS_FLOW_ENTRIES (1u << 26)
 /* Upper bound of interval_ms and min_move_interval_ms: one day. */
 #define AF_POLICY_MAX_PERIOD_MS 86400000u
 /* A config file larger than this is refused (-EFBIG). */
@@ -111,6 +159,24 @@ int af_policy_load(const char *main_path, const char *dropin_dir, AfPolicy **ret
 		   GError **error);
 /* "prefer", "strict", "off". */
 const char *af_policy_numa_local_to_string(AfNumaLocal numa_local);
+/*
+ * The network settings for one interface: [network], overridden key by key
+ * by every [interface:GLOB] whose GLOB matches ifname, in file order (a
+ * later section wins). ifname NULL gives [network].
+ */
+void af_policy_network_for(const AfPolicy *policy, const char *ifname, AfNetPolicy *ret_net);
+/*
+ * TRUE when the policy may write queue files that need CAP_NET_ADMIN
+ * (rps_cpus, xps_cpus, rps_flow_cnt) for some interface: [network] or an
+ * [interface:GLOB] section leaves rps or xps on, or asks for RFS tables.
+ */
+gboolean af_policy_network_writes_queues(const AfPolicy *policy);
+/* "strip-isolated", "cache", "off" and the like: the config's spellings. */
+const char *af_policy_rps_to_string(AfRpsMode mode);
+const char *af_policy_xps_to_string(AfXpsMode mode);
+const char *af_policy_arfs_refresh_to_string(AfArfsRefresh mode);
+const char *af_policy_napi_to_string(AfNapiMode mode);
+
 /* The first rule matching an IRQ's attributes, or NULL. Any may be NULL/-1. */
 const AfRule *af_policy_match(const AfPolicy *policy, guint irq, const char *name,
 			      const char *driver, const char *interface);

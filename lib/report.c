@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "report-steering.h"
 #include "report.h"
 
 /* The table's columns, in order; REASON is last and never padded. */
@@ -313,6 +314,7 @@ static char *format_table(const AfSnapshot *snapshot, const AfHousekeeping *hk, 
 	for (guint i = 0; i < plan->entries->len; i++)
 		g_ptr_array_add(rows, make_row(g_ptr_array_index(plan->entries, i)));
 	append_rows(out, rows);
+	af_report_append_steering(out, plan->steering);
 	append_cpu_sets(out, hk);
 	append_warnings(out, snapshot, hk, plan);
 	if (what_if)
@@ -479,6 +481,7 @@ static char *format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk, c
 	for (guint i = 0; i < plan->entries->len; i++)
 		add_irq(b, g_ptr_array_index(plan->entries, i));
 	json_builder_end_array(b);
+	af_report_add_steering_json(b, plan->steering);
 	add_string_array(b, "warnings", warnings);
 	count_actions(plan, counts);
 	json_builder_set_member_name(b, "summary");
@@ -489,6 +492,7 @@ static char *format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk, c
 	json_builder_add_int_value(b, counts[AF_ACTION_KEEP]);
 	json_builder_set_member_name(b, "skip");
 	json_builder_add_int_value(b, counts[AF_ACTION_SKIP]);
+	af_report_add_steering_summary(b, plan->steering);
 	json_builder_end_object(b);
 	if (what_if)
 		add_what_if(b, what_if);

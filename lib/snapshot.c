@@ -23,6 +23,7 @@ AfSnapshot *af_snapshot_new(void)
 	snapshot->irqs = g_ptr_array_new_with_free_func((GDestroyNotify)af_irq_free);
 	snapshot->by_irq = g_hash_table_new(NULL, NULL);
 	snapshot->warnings = g_ptr_array_new_with_free_func(g_free);
+	snapshot->netifs = af_netifs_new();
 	return snapshot;
 }
 
@@ -40,6 +41,7 @@ void af_snapshot_free(AfSnapshot *snapshot)
 	g_hash_table_unref(snapshot->by_irq);
 	g_ptr_array_unref(snapshot->irqs);
 	g_ptr_array_unref(snapshot->warnings);
+	af_netifs_free(snapshot->netifs);
 	g_free(snapshot);
 }
 
@@ -232,6 +234,10 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 			return r;
 		af_snapshot_add_irq(snapshot, irq);
 	}
+	af_netifs_free(g_steal_pointer(&snapshot->netifs));
+	r = af_netifs_refresh(sysroot, previous->netifs, snapshot->irqs, &snapshot->netifs);
+	if (r < 0)
+		return r;
 	snapshot->kernel_release = g_strdup(previous->kernel_release);
 	snapshot->arch = previous->arch;
 	read_cmdline(sysroot, snapshot);
@@ -278,6 +284,10 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
 	if (r < 0)
 		return r;
 	af_managed_detect(sysroot, snapshot->kernel_release, learned, snapshot->possible, irqs);
+	af_netifs_free(g_steal_pointer(&snapshot->netifs));
+	r = af_netifs_read(sysroot, irqs, snapshot->warnings, &snapshot->netifs);
+	if (r < 0)
+		return r;
 	for (guint i = 0; i < irqs->len; i++)
 		af_snapshot_add_irq(snapshot, g_steal_pointer(&irqs->pdata[i]));
 	g_ptr_array_set_free_func(irqs, NULL);

@@ -15,6 +15,7 @@
 #include "cpuset.h"
 #include "irq.h"
 #include "learned.h"
+#include "netif.h"
 #include "sysroot.h"
 #include "topology.h"
 
@@ -30,6 +31,7 @@ typedef struct AfSnapshot {
 	AfTopology *topology; /* never NULL once read */
 	GPtrArray *irqs;      /* AfIrq*, ascending IRQ number, owned */
 	GHashTable *by_irq;   /* IRQ number -> AfIrq* (borrowed from irqs) */
+	AfNetifs *netifs;     /* network interfaces and their queues; never NULL */
 	GPtrArray *warnings;  /* char*: what could not be read and what it means */
 } AfSnapshot;
 
@@ -45,7 +47,8 @@ AfIrq *af_snapshot_lookup(const AfSnapshot *snapshot, guint irq);
 
 /*
  * Reads the whole machine under sysroot: CPUs, topology (hwloc), cmdline,
- * IRQs with their devices, managed detection (learned may be NULL).
+ * IRQs with their devices, managed detection (learned may be NULL), the
+ * network interfaces with their queues (netif.h).
  * Fails only when nothing usable is there (no /proc/interrupts or no online
  * CPU list); anything partial becomes a warning.
  */
@@ -60,10 +63,12 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
  * A cheap look for events that change where IRQs are but not which IRQs and
  * devices exist (CPU hotplug, a driver re-setting its affinity, load): the
  * CPUs, /proc/cmdline, /proc/interrupts and each IRQ's smp_affinity and
- * effective_affinity are read again; names, devices, queues and managed
- * detection are previous's (IRQs in learned become unmovable). Returns
+ * effective_affinity are read again, and the network queues' masks;
+ * names, devices, queues, interfaces and managed detection are previous's
+ * (IRQs in learned become unmovable). Returns
  * -ESTALE when the IRQs are not previous's (a row came, went or changed its
- * name, an IRQ directory is gone, the possible CPUs changed): read in full.
+ * name, an IRQ directory is gone, the possible CPUs changed, a network
+ * queue is gone): read in full.
  */
 int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearned *learned,
 			AfTopology **topology_cache, AfSnapshot **ret_snapshot);

@@ -274,3 +274,39 @@ AfPlanEntry *af_fake_plan_add(AfPlan *plan, const AfIrq *irq, AfAction action, c
 	entry->reason = g_strdup(reason);
 	return entry;
 }
+
+AfNetif *af_fake_add_nic(AfFakeMachine *m, const AfFakeDevice *device, guint first_irq,
+			 guint n_queues, gboolean split, const char *affinity, const char *rps,
+			 const char *xps, gboolean ntuple)
+{
+	g_autoptr(AfCpuSet) rps_set = rps ? af_fake_cpus(rps) : NULL;
+	g_autoptr(AfCpuSet) xps_set = xps ? af_fake_cpus(xps) : NULL;
+	AfNetif *netif = af_netifs_add(m->snapshot->netifs, device->interface);
+	guint irq = first_irq;
+
+	for (guint q = 0; q < n_queues; q++) {
+		g_autofree char *rx = g_strdup_printf("%s-rx-%u", device->interface, q);
+		g_autofree char *tx = g_strdup_printf("%s-tx-%u", device->interface, q);
+		g_autofree char *txrx = g_strdup_printf("%s-TxRx-%u", device->interface, q);
+
+		if (split) {
+			af_fake_add_queue(m, device, irq++, rx, (int)q, AF_QUEUE_RX, affinity,
+					  NULL);
+			af_fake_add_queue(m, device, irq++, tx, (int)q, AF_QUEUE_TX, affinity,
+					  NULL);
+		} else {
+			af_fake_add_queue(m, device, irq++, txrx, (int)q, AF_QUEUE_COMBINED,
+					  affinity, NULL);
+		}
+		af_netif_add_queue(netif, FALSE, q, rps_set)->flow_cnt = 0;
+		af_netif_add_queue(netif, TRUE, q, xps_set);
+	}
+	netif->ethtool = g_new0(AfEthtoolInfo, 1);
+	netif->ethtool->driver = g_strdup(device->driver);
+	netif->ethtool->has_channels = TRUE;
+	netif->ethtool->channels.combined = split ? 0 : n_queues;
+	netif->ethtool->channels.rx = netif->ethtool->channels.tx = split ? n_queues : 0;
+	netif->ethtool->ntuple = ntuple;
+	af_netifs_match_irqs(m->snapshot->netifs, m->snapshot->irqs);
+	return netif;
+}

@@ -130,3 +130,15 @@ int af_fake_plan(const AfFakeMachine *m, AfPlacement *previous, AfPlan **ret_pla
 /* Appends an entry to a hand-written plan (planned NULL for none); the counts are the caller's. */
 AfPlanEntry *af_fake_plan_add(AfPlan *plan, const AfIrq *irq, AfAction action, const char *planned,
 			      const char *reason);
+
+/*
+ * Adds a network interface, device->interface, with n_queues channels: its
+ * queue IRQs from first_irq on (one combined vector per channel, or an rx
+ * and a tx vector each when split), affinity affinity (a cpulist), and its
+ * netif: rx and tx queues with rps_cpus rps and xps_cpus xps (cpulists;
+ * NULL: no such file), ethtool answers with ntuple on or off, the queues
+ * matched to the IRQs (and aRFS marked) as the snapshot reader does.
+ */
+AfNetif *af_fake_add_nic(AfFakeMachine *m, const AfFakeDevice *device, guint first_irq,
+			 guint n_queues, gboolean split, const char *affinity, const char *rps,
+			 const char *xps, gboolean ntuple);

@@ -296,6 +296,26 @@ static void test_unchanged(Fixture *f, gconstpointer data)
 	hand_plan_clear(&h);
 }
 
+static void test_refresh_unchanged(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	/* The same masks the kernel shows; the first asked to refresh the aRFS rmap. */
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0-1"},
+		  {27, "virtio2-request", AF_ACTION_MOVE, "1,0,2,3"});
+
+	((AfPlanEntry *)h.plan.entries->pdata[0])->refresh = TRUE;
+	result = apply_plan(apply, &h, 0);
+	/* Only a write fires the affinity notifier: the refresh is written. */
+	g_assert_cmpuint(result->n_written, ==, 1);
+	g_assert_cmpuint(result->n_unchanged, ==, 1);
+	g_assert_cmpuint(writes_of(f, 24), ==, 1);
+	g_assert_cmpuint(writes_of(f, 27), ==, 0);
+	g_assert_true(((AfApplyItem *)result->items->pdata[0])->refresh);
+	hand_plan_clear(&h);
+}
+
 static void test_refused_learned(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfApplyResult) result = NULL;
@@ -641,6 +661,7 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/writes_moves", test_writes_moves);
 	ADD("/apply/plan/repairs_first", test_repairs_first);
 	ADD("/apply/plan/unchanged", test_unchanged);
+	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);
 	ADD("/apply/plan/read_only", test_read_only);
 	ADD("/apply/plan/no_space", test_no_space);

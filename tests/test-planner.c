@@ -920,6 +920,108 @@ static void test_check_catches(void)
 	g_assert_nonnull(strstr(message, "keep but planned differs"));
 }
 
+/* A NIC with aRFS (ntuple on): queue IRQs 100.. on CPU 0, 1, ... (one each). */
+static void add_arfs_nic(AfFakeMachine *m, guint n_queues, const char *affinity, gboolean ntuple)
+{
+	static const AfFakeDevice eth0 = {"0000:10:00.0", "ice", AF_IRQ_CLASS_NETWORK, 0, "eth0"};
+
+	af_fake_add_nic(m, &eth0, 100, n_queues, FALSE, affinity, NULL, NULL, ntuple);
+}
+
+/*
+ * The aRFS rmap refresh: an IRQ the limits ask to refresh is a move even
+ * where its planned mask equals the current one, flagged refresh; a held
+ * IRQ is not refreshed; the checker refuses a refresh nobody asked for and
+ * an aRFS IRQ planned on more than one CPU.
+ */
+static void test_arfs_refresh(void)
+{
+	g_autoptr(AfFakeMachine) m = machine_new(1, 1, 4, 1, "", "3");
+	g_autoptr(AfPlan) plan = NULL, refreshed = NULL, held = NULL;
+	g_autofree char *message = NULL;
+	AfPlanEntry *entry;
+	AfIrq *second;
+
+	add_arfs_nic(m, 2, "0", TRUE);
+	second = af_snapshot_lookup(m->snapshot, 101);
+	g_assert_true(second->arfs);
+	af_cpuset_clear(second->affinity);
+	af_cpuset_add(second->affinity, 1);
+	plan = plan_checked(m, NULL);
+	expect(plan, 100, AF_ACTION_KEEP, "0", "already on CPU 0");
+	expect(plan, 101, AF_ACTION_KEEP, "1", "already on CPU 1");
+	g_assert_false(af_plan_lookup(plan, 100)->refresh);
+
+	m->limits = af_limits_new();
+	af_limits_refresh(m->limits, 100);
+	refreshed = plan_checked(m, NULL);
+	expect(refreshed, 100, AF_ACTION_MOVE, "0", "to refresh the aRFS rmap after CPU hotplug");
+	g_assert_true(af_plan_lookup(refreshed, 100)->refresh);
+	expect(refreshed, 101, AF_ACTION_KEEP, "1", "already on CPU 1");
+	g_assert_cmpuint(refreshed->n_move, ==, 1);
+
+	/* Nobody asked: a refresh flag is churn. */
+	entry = (AfPlanEntry *)af_plan_lookup(refreshed, 101);
+	entry->action = AF_ACTION_MOVE;
+	entry->refresh = TRUE;
+	refreshed->n_move++;
+	refreshed->n_keep--;
+	g_assert_cmpint(
+		af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message), ==,
+		-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 101: a refresh that is not an asked-for rewrite"));
+	g_clear_pointer(&message, g_free);
+	/* Asked and kept: the refresh was lost. */
+	entry->refresh = FALSE;
+	entry->action = AF_ACTION_KEEP;
+	refreshed->n_move--;
+	refreshed->n_keep++;
+	af_limits_refresh(m->limits, 101);
+	g_assert_cmpint(
+		af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message), ==,
+		-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 101: kept although a refresh was asked for"));
+	g_clear_pointer(&message, g_free);
+	/* An aRFS queue IRQ on two CPUs: the rmap would be computed from a wide mask. */
+	af_cpuset_add(entry->planned, 2);
+	entry->action = AF_ACTION_MOVE;
+	refreshed->n_move++;
+	refreshed->n_keep--;
+	g_assert_cmpint(
+		af_plan_check(refreshed, m->snapshot, m->hk, m->policy, m->limits, &message), ==,
+		-EINVAL);
+	g_assert_nonnull(strstr(message, "IRQ 101: an aRFS queue IRQ planned on 2 CPUs"));
+
+	/* A held IRQ is never written, refresh or not. */
+	af_limits_hold(m->limits, 100, AF_HOLD_FIGHT);
+	held = plan_checked(m, NULL);
+	expect(held, 100, AF_ACTION_KEEP, "0", "held: another writer keeps changing it");
+	g_assert_false(af_plan_lookup(held, 100)->refresh);
+}
+
+/* Pack mode stacks IRQs, but an aRFS NIC's queues still take distinct cores. */
+static void test_arfs_pack_distinct(void)
+{
+	g_autoptr(AfFakeMachine) m = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfFakeMachine) plain = machine_new(1, 1, 4, 1, "", "");
+	g_autoptr(AfPlan) plan = NULL, packed = NULL;
+	g_autoptr(AfCpuSet) used = af_cpuset_new();
+
+	m->policy->mode = AF_PLACEMENT_PACK;
+	plain->policy->mode = AF_PLACEMENT_PACK;
+	add_arfs_nic(m, 3, "0-3", TRUE);
+	add_arfs_nic(plain, 3, "0-3", FALSE);
+	plan = plan_checked(m, NULL);
+	packed = plan_checked(plain, NULL);
+	for (guint irq = 100; irq < 103; irq++)
+		af_cpuset_or(used, af_plan_lookup(plan, irq)->planned);
+	g_assert_cmpuint(af_cpuset_count(used), ==, 3);
+	af_cpuset_clear(used);
+	for (guint irq = 100; irq < 103; irq++)
+		af_cpuset_or(used, af_plan_lookup(packed, irq)->planned);
+	g_assert_cmpuint(af_cpuset_count(used), ==, 1);
+}
+
 /*
  * Held IRQs stay where the kernel has them: on their one housekeeping CPU
  * (kept, and counted there), else skipped; the others are planned around
@@ -1076,6 +1178,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/distinct-cores", test_distinct_cores);
 	g_test_add_func("/planner/compute/determinism", test_determinism);
 	g_test_add_func("/planner/compute/held", test_held);
+	g_test_add_func("/planner/compute/arfs-refresh", test_arfs_refresh);
+	g_test_add_func("/planner/compute/arfs-pack-distinct", test_arfs_pack_distinct);
 	g_test_add_func("/planner/compute/held-isolated", test_held_isolated);
 	g_test_add_func("/planner/compute/excluded", test_excluded);
 	g_test_add_func("/planner/check/catches", test_check_catches);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "rmapfix.h"
 #include "testutil.h"
 
 /* One field of a policy in text form, so that table rows can name it. */
@@ -149,7 +150,7 @@ static const ErrorCase error_cases[] = {
 	{ "[cpus]\r\n\r\nbogus\r\n", G_KEY_FILE_ERROR_PARSE, "t.conf:3: syntax error: expected" },
 	{ "\n\n[cpu]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
 	  "t.conf:3: unknown group [cpu]; valid groups: [cpus], [placement], [daemon], "
-	  "[rule:NAME]" },
+	  "[network], [rule:NAME], [interface:GLOB]" },
 	{ "[Cpus]\n", G_KEY_FILE_ERROR_GROUP_NOT_FOUND, "t.conf:1: unknown group [Cpus]" },
 	{ "[rule:]\n", G_KEY_FILE_ERROR_PARSE, "t.conf:1: [rule:] needs a name" },
 	{ "[daemon]\n\ninterval=5\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
@@ -587,6 +588,7 @@ static void test_match_table(void)
 static const char *const all_keys[] = {
 	"isolated", "banned", "mode", "numa_local", "fallback_cpus", "fallback_arch", "max_irqs_per_cpu", "hysteresis_percent",
 	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
+	"rps", "xps", "arfs_refresh", "arfs_fixed_in", "rfs_flow_entries", "napi_threads",
 };
 
 static char *read_default_conf(void)
@@ -653,7 +655,125 @@ static void test_conf_uncommented(void)
 	/* The file shows the packaged state_dir; the built default follows --localstatedir. */
 	g_free(expected->state_dir);
 	expected->state_dir = g_strdup("/var/lib/affinityd");
+	/* The file shows the built-in table of fixed kernels. */
+	expected->arfs_fixed_in = g_strdup(AF_RMAPFIX_BUILTIN_TABLE);
 	g_assert_true(af_policy_equal(p, expected));
+}
+
+static void test_network_defaults(void)
+{
+	g_autoptr(AfPolicy) p = af_policy_new();
+	AfNetPolicy net;
+
+	g_assert_cmpint(p->network.rps, ==, AF_RPS_STRIP_ISOLATED);
+	g_assert_cmpint(p->network.xps, ==, AF_XPS_FOLLOW);
+	g_assert_cmpint(p->network.arfs_refresh, ==, AF_ARFS_REFRESH_AUTO);
+	g_assert_cmpuint(p->network.rfs_flow_entries, ==, 0);
+	g_assert_cmpint(p->network.napi_threads, ==, AF_NAPI_FOLLOW);
+	g_assert_null(p->arfs_fixed_in);
+	g_assert_cmpuint(p->interfaces->len, ==, 0);
+	af_policy_network_for(p, "eth0", &net);
+	g_assert_cmpint(net.rps, ==, AF_RPS_STRIP_ISOLATED);
+	g_assert_cmpstr(af_policy_rps_to_string(AF_RPS_CACHE), ==, "cache");
+	g_assert_cmpstr(af_policy_xps_to_string(AF_XPS_OFF), ==, "off");
+	g_assert_cmpstr(af_policy_arfs_refresh_to_string(AF_ARFS_REFRESH_ON), ==, "on");
+	g_assert_cmpstr(af_policy_napi_to_string(AF_NAPI_FOLLOW), ==, "follow");
+}
+
+static void test_network_interfaces(void)
+{
+	const char *text = "[network]\n"
+			   "rps=off\n"
+			   "rfs_flow_entries=4096\n"
+			   "arfs_fixed_in=7.0,6.19.5\n"
+			   "[interface:ens1f*]\n"
+			   "rps=cache\n"
+			   "arfs_refresh=on\n"
+			   "[interface:ens1f1]\n"
+			   "rps=strip-isolated\n"
+			   "napi_threads=off\n";
+	g_autoptr(AfPolicy) p = af_policy_new();
+	g_autoptr(AfPolicy) copy = NULL;
+	g_autoptr(GError) error = NULL;
+	AfNetPolicy net;
+
+	g_assert_cmpint(af_policy_merge_data(p, text, "net.conf", &error), ==, 0);
+	g_assert_no_error(error);
+	g_assert_cmpstr(p->arfs_fixed_in, ==, "7.0,6.19.5");
+	g_assert_cmpuint(p->interfaces->len, ==, 2);
+	af_policy_network_for(p, "eth0", &net);
+	g_assert_cmpint(net.rps, ==, AF_RPS_OFF);
+	g_assert_cmpint(net.arfs_refresh, ==, AF_ARFS_REFRESH_AUTO);
+	g_assert_cmpuint(net.rfs_flow_entries, ==, 4096);
+	af_policy_network_for(p, "ens1f0", &net);
+	g_assert_cmpint(net.rps, ==, AF_RPS_CACHE);
+	g_assert_cmpint(net.arfs_refresh, ==, AF_ARFS_REFRESH_ON);
+	g_assert_cmpint(net.napi_threads, ==, AF_NAPI_FOLLOW);
+	g_assert_cmpuint(net.rfs_flow_entries, ==, 4096);
+	/* The later section wins for the keys it sets, the earlier one keeps the others. */
+	af_policy_network_for(p, "ens1f1", &net);
+	g_assert_cmpint(net.rps, ==, AF_RPS_STRIP_ISOLATED);
+	g_assert_cmpint(net.arfs_refresh, ==, AF_ARFS_REFRESH_ON);
+	g_assert_cmpint(net.napi_threads, ==, AF_NAPI_OFF);
+	copy = af_policy_copy(p);
+	g_assert_true(af_policy_equal(p, copy));
+	((AfInterfacePolicy *)copy->interfaces->pdata[1])->values.napi_threads = AF_NAPI_FOLLOW;
+	g_assert_false(af_policy_equal(p, copy));
+	/* A drop-in's keys in a section of the same pattern override key by key. */
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:ens1f*]\nxps=off\n", "d.conf", &error),
+			==, 0);
+	g_assert_cmpuint(p->interfaces->len, ==, 2);
+	af_policy_network_for(p, "ens1f0", &net);
+	g_assert_cmpint(net.xps, ==, AF_XPS_OFF);
+	g_assert_cmpint(net.rps, ==, AF_RPS_CACHE);
+}
+
+static void test_network_writes_queues(void)
+{
+	g_autoptr(AfPolicy) p = af_policy_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(af_policy_network_writes_queues(p));
+	g_assert_cmpint(af_policy_merge_data(p, "[network]\nrps=off\nxps=off\n", "a", &error), ==, 0);
+	g_assert_false(af_policy_network_writes_queues(p));
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:eth9]\nnapi_threads=off\n", "b", &error),
+			==, 0);
+	g_assert_false(af_policy_network_writes_queues(p));
+	g_assert_cmpint(af_policy_merge_data(p, "[interface:eth*]\nrfs_flow_entries=64\n", "c",
+					     &error),
+			==, 0);
+	g_assert_true(af_policy_network_writes_queues(p));
+}
+
+static void test_network_errors(void)
+{
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		{"[network]\nrps=all\n", "n.conf:2: rps: 'all' is not one of strip-isolated, cache, off"},
+		{"[network]\nxps=on\n", "n.conf:2: xps: 'on' is not one of follow, off"},
+		{"[network]\narfs_refresh=yes\n", "n.conf:2: arfs_refresh: 'yes' is not one of auto, on, off"},
+		{"[network]\nnapi_threads=pin\n", "n.conf:2: napi_threads: 'pin' is not one of follow, off"},
+		{"[network]\nrfs_flow_entries=-1\n", "n.conf:2: rfs_flow_entries: '-1' is not a number in 0..67108864"},
+		{"[network]\nrfs_flow_entries=67108865\n", "n.conf:2: rfs_flow_entries: '67108865' is not a number in 0..67108864"},
+		{"[network]\narfs_fixed_in=7\n", "n.conf:2: arfs_fixed_in: '7' is not a list of kernel releases such as 7.0,6.19.5,6.18.16"},
+		{"[network]\nfoo=1\n", "n.conf:2: unknown key 'foo' in [network]; valid keys: rps, xps, arfs_refresh, rfs_flow_entries, napi_threads, arfs_fixed_in"},
+		{"[interface:eth0]\narfs_fixed_in=7.0\n", "n.conf:2: unknown key 'arfs_fixed_in' in [interface:eth0]; valid keys: rps, xps, arfs_refresh, rfs_flow_entries, napi_threads"},
+		{"[interface:]\nrps=off\n", "n.conf:1: [interface:] needs a name pattern: [interface:GLOB]"},
+		{"[interface:eth*]\nrps=bad\n", "n.conf:2: rps: 'bad' is not one of strip-isolated, cache, off"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(AfPolicy) p = af_policy_new();
+		g_autoptr(AfPolicy) before = af_policy_new();
+		g_autoptr(GError) error = NULL;
+
+		g_test_message("%s", cases[i].text);
+		g_assert_cmpint(af_policy_merge_data(p, cases[i].text, "n.conf", &error), ==, -EINVAL);
+		g_assert_nonnull(error);
+		g_assert_cmpstr(error->message, ==, cases[i].message);
+		g_assert_true(af_policy_equal(p, before));
+	}
 }
 
 int main(int argc, char **argv)
@@ -678,6 +798,10 @@ int main(int argc, char **argv)
 	g_test_add("/policy/load/nul_and_size", LoadFixture, NULL, load_setup,
 		   test_load_nul_and_size, load_teardown);
 	g_test_add_func("/policy/match/table", test_match_table);
+	g_test_add_func("/policy/network/defaults", test_network_defaults);
+	g_test_add_func("/policy/network/interfaces", test_network_interfaces);
+	g_test_add_func("/policy/network/errors", test_network_errors);
+	g_test_add_func("/policy/network/writes_queues", test_network_writes_queues);
 	g_test_add_func("/policy/conf/defaults", test_conf_defaults);
 	g_test_add_func("/policy/conf/uncommented", test_conf_uncommented);
 	return g_test_run();

@@ -6,6 +6,7 @@
 
 #include "fakemachine.h"
 #include "report.h"
+#include "steering.h"
 #include "testutil.h"
 
 /*
@@ -206,7 +207,9 @@ static const IrqCase qemu_irqs[] = {
 
 static void test_json_fields(void)
 {
-	static const char *const top[] = { "version", "cpus", "irqs", "warnings", "summary", NULL };
+	static const char *const top[] = {
+		"version",  "cpus",    "irqs", "interfaces", "rps_sock_flow_entries",
+		"warnings", "summary", NULL};
 	static const char *const cpus_members[] = { "online", "isolated", "housekeeping", "sources",
 						    NULL };
 	static const char *const source_names[] = { "isolcpus_domain", "isolcpus_managed_irq",
@@ -274,7 +277,7 @@ static void test_json_fields(void)
 	}
 
 	summary = json_object_get_object_member(o, "summary");
-	assert_members(summary, (const char *const[]){ "move", "keep", "skip", NULL });
+	assert_members(summary, (const char *const[]){"move", "keep", "skip", "steering", NULL});
 	assert_int(summary, "move", 1);
 	assert_int(summary, "keep", 1);
 	assert_int(summary, "skip", 3);
@@ -503,6 +506,86 @@ static void test_table_not_served(void)
 	fixture_clear(&f);
 }
 
+/* ---- Steering ---- */
+
+/* A machine with a 2-channel NIC whose rps masks hold isolated CPU 3, planned and steered. */
+static AfPlan *steered_plan(AfFakeMachine **ret_machine)
+{
+	static const AfFakeDevice nic = {"0000:10:00.0", "ice", AF_IRQ_CLASS_NETWORK, 0, "eth0"};
+	g_autoptr(AfFakeMachine) m = af_fake_machine_new("pack:1 numa:1 l3:1 core:4 pu:1", "", "3");
+	g_autoptr(AfPlan) plan = NULL;
+
+	af_fake_add_nic(m, &nic, 40, 2, FALSE, "0-3", "0-3", "", TRUE);
+	g_assert_cmpint(af_fake_plan(m, NULL, &plan), ==, 0);
+	g_assert_cmpint(af_steering_compute(m->snapshot, m->hk, m->policy, plan, &plan->steering),
+			==, 0);
+	*ret_machine = g_steal_pointer(&m);
+	return g_steal_pointer(&plan);
+}
+
+static void test_json_interfaces(void)
+{
+	static const char *const iface_members[] = {"name", "driver",	"channels", "ntuple",
+						    "arfs", "threaded", "policy",   "queues",
+						    "napi", NULL};
+	static const char *const queue_members[] = {
+		"queue", "irq", "kind", "current", "planned", "action", "reason", "flow_cnt", NULL};
+	g_autoptr(AfFakeMachine) m = NULL;
+	g_autoptr(AfPlan) plan = steered_plan(&m);
+	g_autofree char *text = af_report_format_json(m->snapshot, m->hk, plan);
+	g_autoptr(JsonNode) root = parse_json(text);
+	JsonObject *o = json_node_get_object(root), *eth0, *q, *summary;
+	JsonArray *interfaces, *queues;
+
+	interfaces = json_object_get_array_member(o, "interfaces");
+	g_assert_cmpuint(json_array_get_length(interfaces), ==, 1);
+	eth0 = json_array_get_object_element(interfaces, 0);
+	assert_members(eth0, iface_members);
+	assert_string(eth0, "name", "eth0");
+	assert_string(eth0, "driver", "ice");
+	g_assert_true(json_object_get_boolean_member(eth0, "ntuple"));
+	g_assert_true(json_object_get_boolean_member(eth0, "arfs"));
+	g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(eth0, "channels"),
+						   "combined"),
+			==, 2);
+	assert_string(json_object_get_object_member(eth0, "policy"), "rps", "strip-isolated");
+	queues = json_object_get_array_member(eth0, "queues");
+	g_assert_cmpuint(json_array_get_length(queues), ==, 4);
+	q = json_array_get_object_element(queues, 0);
+	assert_members(q, queue_members);
+	assert_string(q, "queue", "rx-0");
+	assert_int(q, "irq", 40);
+	assert_string(q, "kind", "rps");
+	assert_string(q, "current", "0-3");
+	assert_string(q, "planned", "0-2");
+	assert_string(q, "action", "move");
+	member_of(q, "flow_cnt", JSON_NODE_NULL);
+	q = json_array_get_object_element(queues, 2);
+	assert_string(q, "queue", "tx-0");
+	assert_string(q, "kind", "xps");
+	assert_string(q, "current", "");
+	assert_string(json_object_get_object_member(o, "rps_sock_flow_entries"), "action", "skip");
+	summary = json_object_get_object_member(o, "summary");
+	assert_int(json_object_get_object_member(summary, "steering"), "move", 4);
+}
+
+static void test_table_steering(void)
+{
+	g_autoptr(AfFakeMachine) m = NULL;
+	g_autoptr(AfPlan) plan = steered_plan(&m);
+	g_autofree char *text = af_report_format_table(m->snapshot, m->hk, plan);
+
+	g_assert_nonnull(strstr(text, "\nNetwork steering:\n  eth0 (ice, 2 combined channels, "
+				      "ntuple on, aRFS)\n"));
+	g_assert_nonnull(
+		strstr(text, "    QUEUE  IRQ  KIND  CURRENT -> PLANNED  ACTION  REASON\n"));
+	g_assert_nonnull(strstr(text, "    rx-0   40   rps   0-3 -> 0-2          move    strip "
+				      "isolated CPU 3: RPS would run softirq work there\n"));
+	g_assert_nonnull(strstr(text, "  rps_sock_flow_entries  ? -> -  skip  "));
+	/* Before the CPU sets, after the IRQs. */
+	g_assert_true(strstr(text, "Network steering:") < strstr(text, "\nCPUs:\n"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -510,7 +593,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/format_json/fields", test_json_fields);
 	g_test_add_func("/report/format_json/empty", test_json_empty);
 	g_test_add_func("/report/format_json/escaping", test_json_escaping);
+	g_test_add_func("/report/format_json/interfaces", test_json_interfaces);
 	g_test_add_func("/report/format_table/rows", test_table_rows);
+	g_test_add_func("/report/format_table/steering", test_table_steering);
 	g_test_add_func("/report/format_table/sections", test_table_sections);
 	g_test_add_func("/report/format_table/empty", test_table_empty);
 	g_test_add_func("/report/format_table/control_characters", test_table_control_characters);
