@@ -32,6 +32,8 @@
 # AF_BENCH_DEBUG=1 adds --debug (replan timings in its log; costs CPU
 # time, so not for the numbers).
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
+# rmmod and modprobe: the host root's kmod.
+PATH=$PATH:/usr/sbin:/sbin
 
 react=$AF_BUILDDIR/bench/afvm-react
 sample=$AF_BUILDDIR/tests/vm/afvm-sample
@@ -162,8 +164,8 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	"$sample" -p $sample_pin "$out/$b.sample.modprobe" "$isolated" all >"$out/$b.born" &
 	spid=$!
 	sleep 0.5
-	rmmod e1000e
-	modprobe e1000e
+	check "$b: rmmod e1000e" rmmod e1000e
+	check "$b: modprobe e1000e" modprobe e1000e
 	eth=$(netdev_of e1000e) && ip link set "$eth" up && ip addr add 10.0.2.15/24 dev "$eth"
 	sleep 3
 	kill -TERM "$spid"
@@ -171,6 +173,7 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	irq_sample
 	echo "$IRQ_TABLE" >"$out/$b.table.modprobe"
 	check "$b: e1000e is back" [ -n "$eth" ]
+	check "$b: e1000e's new IRQs were seen being born" grep -q '^born ' "$out/$b.born"
 	t2=$(ticks "$pid")
 	echo "steady_ticks $((t1 - t0))" >"$out/$b.cpu"
 	echo "total_ticks $t2" >>"$out/$b.cpu"

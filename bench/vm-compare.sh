@@ -174,7 +174,7 @@ born_isolated() {
 	}
 	BEGIN { n = split(iso, ip, ","); for (i = 1; i <= n; i++) { split(ip[i], r, "-"); if (r[2] == "") r[2] = r[1]; for (c = r[1]; c <= r[2]; c++) cpus[c] = 1 } }
 	$1 == "born" { b++; for (c in cpus) if (has($3, c) || has($4, c)) { bad++; break } }
-	END { printf "%d of %d", bad, b }' "$out/$1.born"
+	END { if (b) printf "%d of %d", bad, b; else print "?" }' "$out/$1.born"
 }
 
 # metrics: one line per row of the table for the guest of $out,
