@@ -6,7 +6,13 @@
 #   steady    AF_BENCH_STEADY_S s without events, with steady background
 #             traffic (afvm-react load): writes, CPU time
 #   hotplug   AF_BENCH_REPS offline/online cycles of a housekeeping CPU,
-#             timed by afvm-react hotplug; writes per event
+#             timed by afvm-react hotplug; writes per event; meanwhile
+#             afvm-sample reads the masks of the movable IRQs (virtio-net's
+#             queues aside: their driver re-targets them itself) about every
+#             ms: the most with an isolated CPU in their mask at once, and
+#             their interrupts on isolated CPUs
+#   modprobe  rmmod and modprobe e1000e, its link up: afvm-sample (every
+#             IRQ, about every ms) sees how its new IRQs are born
 #   stop      SIGTERM; what is left of the masks the guest booted with
 # Writes are counted by the kernel (guest-lib.sh's kwrites: every write to
 # /proc/irq/N/smp_affinity{,_list}, with the writer's command name and the
@@ -26,14 +32,19 @@
 # AF_BENCH_DEBUG=1 adds --debug (replan timings in its log; costs CPU
 # time, so not for the numbers).
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
+# rmmod and modprobe: the host root's kmod.
+PATH=$PATH:/usr/sbin:/sbin
 
 react=$AF_BUILDDIR/bench/afvm-react
+sample=$AF_BUILDDIR/tests/vm/afvm-sample
 reps=${AF_BENCH_REPS:-5}
 steady_s=${AF_BENCH_STEADY_S:-60}
 settle_ms=${AF_BENCH_SETTLE_MS:-11000}
 timeout_ms=${AF_BENCH_TIMEOUT_MS:-30000}
 # The poller sits on an isolated CPU, away from the balancers.
 pin=7
+# The sampler on the other one, beside it.
+sample_pin=6
 out=$AF_OUT
 
 info() { echo "$*" >>"$out/info"; }
@@ -53,7 +64,7 @@ PLAN=$("$AF_PLAN" "$out/plan.json") || {
 	not_ok "afvm-plan reads the plan"
 	finish
 }
-hk="" isolated="" movable="" managed=""
+hk="" isolated="" movable="" managed="" sampled=""
 # Lines "cpus ONLINE ISOLATED HOUSEKEEPING" and "irq IRQ NAME DEVICE MANAGED
 # MOVABLE ..." (afvm-plan).
 while read -r kind irq name device is_managed is_movable rest; do
@@ -63,6 +74,11 @@ while read -r kind irq name device is_managed is_movable rest; do
 		# Legacy IRQs without a handler never fire: nothing to place.
 		[ "$is_movable" = true ] && [ "$name" != - ] && movable="$movable${movable:+,}$irq"
 		[ "$is_managed" = true ] && managed="$managed $irq"
+		# virtio-net re-targets its queue vectors itself on hotplug.
+		case "$name" in
+		virtio*-input.* | virtio*-output.*) ;;
+		*) [ "$is_movable" = true ] && [ "$name" != - ] && sampled="$sampled${sampled:+,}$irq" ;;
+		esac
 		;;
 	esac
 done <<END
@@ -72,6 +88,7 @@ info "housekeeping $hk"
 info "isolated $isolated"
 info "movable $movable"
 info "managed$managed"
+info "sampled $sampled"
 check "the plan names housekeeping CPUs" [ -n "$hk" ]
 check "the plan has movable IRQs" [ -n "$movable" ]
 
@@ -135,9 +152,28 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	echo "$IRQ_TABLE" >"$out/$b.table.steady1"
 
 	kwrites_clear
+	"$sample" -p $sample_pin "$out/$b.sample.hotplug" "$isolated" "$sampled" >/dev/null &
+	spid=$!
 	"$react" -p $pin hotplug "$hk" "$movable" "$reps" "$timeout_ms" "$settle_ms" \
 		>"$out/$b.react" 2>"$out/$b.react.err"
+	kill -TERM "$spid"
+	wait "$spid"
 	kwrites >"$out/$b.kw.hotplug"
+
+	# A NIC driver loaded again: its IRQs as they are born.
+	"$sample" -p $sample_pin "$out/$b.sample.modprobe" "$isolated" all >"$out/$b.born" &
+	spid=$!
+	sleep 0.5
+	check "$b: rmmod e1000e" rmmod e1000e
+	check "$b: modprobe e1000e" modprobe e1000e
+	eth=$(netdev_of e1000e) && ip link set "$eth" up && ip addr add 10.0.2.15/24 dev "$eth"
+	sleep 3
+	kill -TERM "$spid"
+	wait "$spid"
+	irq_sample
+	echo "$IRQ_TABLE" >"$out/$b.table.modprobe"
+	check "$b: e1000e is back" [ -n "$eth" ]
+	check "$b: e1000e's new IRQs were seen being born" grep -q '^born ' "$out/$b.born"
 	t2=$(ticks "$pid")
 	echo "steady_ticks $((t1 - t0))" >"$out/$b.cpu"
 	echo "total_ticks $t2" >>"$out/$b.cpu"
