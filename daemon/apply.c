@@ -13,6 +13,7 @@ struct AfApply {
 	GHashTable *backoff;  /* GUINT_TO_POINTER(irq) -> AfBackoff* */
 	AfCpuSet *full_cpus;  /* CPUs that answered ENOSPC */
 	GHashTable *told;     /* GUINT_TO_POINTER(irq) -> its last failed write's errno (< 0) */
+	GHashTable *narrow;   /* GUINT_TO_POINTER(irq): a wider mask moved it */
 };
 
 /* An item waiting for its write: which file, and in which form. */
@@ -32,6 +33,7 @@ AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir)
 	apply->backoff = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	apply->full_cpus = af_cpuset_new();
 	apply->told = g_hash_table_new(g_direct_hash, g_direct_equal);
+	apply->narrow = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return apply;
 }
 
@@ -42,6 +44,7 @@ void af_apply_free(AfApply *apply)
 	g_hash_table_unref(apply->backoff);
 	g_hash_table_unref(apply->told);
 	af_cpuset_free(apply->full_cpus);
+	g_hash_table_unref(apply->narrow);
 	g_free(apply);
 }
 
@@ -99,6 +102,21 @@ gint64 af_apply_next_retry_ms(const AfApply *apply, gint64 now_ms)
 			next = backoff->retry_at_ms;
 	}
 	return next;
+}
+
+GHashTable *af_apply_narrow_irqs(const AfApply *apply)
+{
+	return apply->narrow;
+}
+
+void af_apply_narrow_limits(const AfApply *apply, AfLimits *limits)
+{
+	GHashTableIter iter;
+	gpointer key;
+
+	g_hash_table_iter_init(&iter, apply->narrow);
+	while (g_hash_table_iter_next(&iter, &key, NULL))
+		af_limits_narrow(limits, GPOINTER_TO_UINT(key), AF_NARROW_MOVED);
 }
 
 void af_apply_reset(AfApply *apply)
@@ -208,6 +226,7 @@ static AfApplyItem *item_new(guint irq, const char *name, const char *device, co
 	item->device = g_strdup(device);
 	item->to = af_cpuset_copy(to);
 	item->reason = g_strdup(reason);
+	item->cpu = -1;
 	return item;
 }
 
@@ -239,21 +258,79 @@ static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action
 	return TRUE;
 }
 
-static int write_mask(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
+static int write_set(AfApply *apply, const Pending *pending, const AfCpuSet *set, guint nr_cpu_ids)
 {
 	g_autofree char *text = NULL, *data = NULL;
 
 	if (pending->hex) {
 		/* The kernel wants nr_cpu_ids bits; a CPU beyond is a plan bug
 		 * the kernel would answer with EOVERFLOW. */
-		if (af_cpuset_last(pending->item->to) >= (int)nr_cpu_ids)
+		if (af_cpuset_last(set) >= (int)nr_cpu_ids)
 			return -EOVERFLOW;
-		text = af_cpuset_format_mask(pending->item->to, nr_cpu_ids);
+		text = af_cpuset_format_mask(set, nr_cpu_ids);
 	} else {
-		text = af_cpuset_format_list(pending->item->to);
+		text = af_cpuset_format_list(set);
 	}
 	data = g_strconcat(text, "\n", NULL);
 	return af_sysroot_write(apply->sysroot, pending->path, data);
+}
+
+/* TRUE when the kernel shows the IRQ served by cpu alone (effective_affinity). */
+static gboolean served_by(AfApply *apply, guint irq, int cpu)
+{
+	g_autofree char *list_path = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
+	g_autofree char *hex_path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq);
+	g_autoptr(AfCpuSet) effective = NULL;
+
+	if (af_sysroot_read_cpulist(apply->sysroot, list_path, &effective) < 0 &&
+	    af_sysroot_read_cpumask(apply->sysroot, hex_path, &effective) < 0)
+		return FALSE;
+	return af_cpuset_count(effective) == 1 && af_cpuset_first(effective) == cpu;
+}
+
+/*
+ * A mask with fallback CPUs: its CPU alone first, unless the IRQ is
+ * already served there (a mask that never holds the old CPU beside the
+ * new one, which would leave it on the old), then the whole mask, which
+ * must leave it where it is (x86); if it moved it after all, its CPU alone
+ * again and never wide again. Returns the first write's errno, or 0.
+ */
+static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
+{
+	AfApplyItem *item = pending->item;
+	g_autoptr(AfCpuSet) alone = af_cpuset_new();
+	int r;
+
+	af_cpuset_add(alone, (guint)item->cpu);
+	if (!item->from || !af_cpuset_contains(item->from, (guint)item->cpu) ||
+	    !served_by(apply, item->irq, item->cpu)) {
+		r = write_set(apply, pending, alone, nr_cpu_ids);
+		if (r < 0)
+			return r;
+		if (!served_by(apply, item->irq, item->cpu)) {
+			/* Moves wait for the next interrupt without interrupt remapping. */
+			item->widen = AF_WIDEN_DEFERRED;
+			return 0;
+		}
+	}
+	r = write_set(apply, pending, item->to, nr_cpu_ids);
+	if (r < 0)
+		return r;
+	if (served_by(apply, item->irq, item->cpu)) {
+		item->widen = AF_WIDEN_DONE;
+		return 0;
+	}
+	item->widen = AF_WIDEN_MOVED;
+	g_hash_table_add(apply->narrow, GUINT_TO_POINTER(item->irq));
+	(void)write_set(apply, pending, alone, nr_cpu_ids);
+	return 0;
+}
+
+static int write_mask(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
+{
+	if (pending->item->cpu >= 0)
+		return write_widened(apply, pending, nr_cpu_ids);
+	return write_set(apply, pending, pending->item->to, nr_cpu_ids);
 }
 
 /* Updates learned state, full CPUs and backoff after an item's outcome. */
@@ -371,6 +448,7 @@ static void run_items(AfApply *apply, AfApplyResult *result, const AfCpuSet *pla
 	for (guint i = 0; i < result->items->len; i++) {
 		AfApplyItem *item = result->items->pdata[i];
 
+		result->n_moved_by_widening += item->widen == AF_WIDEN_MOVED;
 		count_outcome(result, item->outcome);
 		note_told(apply, item);
 		if (learn_from(apply, item, now_ms))
@@ -390,6 +468,7 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 		const AfPlanEntry *entry = plan->entries->pdata[i];
 		const AfIrq *irq = entry->irq;
 		const AfBackoff *backoff;
+		g_autoptr(AfCpuSet) mask = NULL;
 		AfApplyItem *item;
 
 		switch (entry->action) {
@@ -407,7 +486,10 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 		/* Learned unmovable: the planner should have skipped it; never write it. */
 		if (af_state_is_unmovable(apply->statedir->state, irq->irq, irq->name))
 			continue;
-		item = item_new(irq->irq, irq->name, irq->device, entry->planned, entry->reason);
+		mask = af_plan_entry_mask(entry);
+		item = item_new(irq->irq, irq->name, irq->device, mask, entry->reason);
+		if (entry->fallback)
+			item->cpu = af_cpuset_first(entry->planned);
 		item->refresh = entry->refresh;
 		item->interface = g_strdup(irq->interface);
 		backoff = g_hash_table_lookup(apply->backoff, GUINT_TO_POINTER(irq->irq));
@@ -479,6 +561,25 @@ int af_apply_restore(AfApply *apply, const AfSnapshot *snapshot, guint nr_cpu_id
 	return 0;
 }
 
+/* What became of the fallback CPUs; a move is said once: the IRQ is never widened again. */
+static void log_widening(const AfApplyItem *item)
+{
+	switch (item->widen) {
+	case AF_WIDEN_NONE:
+	case AF_WIDEN_DONE:
+		break;
+	case AF_WIDEN_DEFERRED:
+		af_log_debug("IRQ %u (%s) not yet on CPU %d: fallback CPUs added later", item->irq,
+			     item->name, item->cpu);
+		break;
+	case AF_WIDEN_MOVED:
+		af_log_warning("IRQ %u (%s) left CPU %d when its mask gained fallback CPUs: "
+			       "one-CPU masks for it from now on",
+			       item->irq, item->name, item->cpu);
+		break;
+	}
+}
+
 static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 {
 	g_autofree char *to = af_cpuset_format_list(item->to);
@@ -524,6 +625,7 @@ static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 		af_log_debug("IRQ %u (%s): backing off after failed writes", item->irq, item->name);
 		break;
 	}
+	log_widening(item);
 }
 
 void af_apply_log_result(const AfApplyResult *result)

@@ -14,10 +14,24 @@
 #include <glib.h>
 
 #include "outcome.h"
+#include "planlimits.h"
 #include "planner.h"
 #include "snapshot.h"
 #include "statedir.h"
 #include "sysroot.h"
+
+/*
+ * A mask with fallback CPUs is written in two steps: the planned CPU
+ * alone (the kernel moves the IRQ there), then the whole mask, which on
+ * x86 leaves it there. effective_affinity is read after each.
+ */
+typedef enum {
+	AF_WIDEN_NONE,	   /* no fallback CPUs, or nothing written */
+	AF_WIDEN_DONE,	   /* written whole, still served by its CPU */
+	AF_WIDEN_DEFERRED, /* its CPU alone written, the kernel has not moved it yet: widened later
+			    */
+	AF_WIDEN_MOVED, /* the wide mask moved it: its CPU alone written back, narrow from now on */
+} AfWiden;
 
 typedef struct AfApplyItem {
 	guint irq;
@@ -26,8 +40,10 @@ typedef struct AfApplyItem {
 	AfOutcome outcome;
 	int error;        /* the write's negative errno; 0 when written or not tried */
 	AfCpuSet *from;   /* what the kernel showed before; NULL unknown */
-	AfCpuSet *to;     /* the mask written or meant to be */
+	AfCpuSet *to;	  /* the mask written or meant to be (planned ∪ fallback) */
 	char *reason;     /* the plan's reason; NULL for restores */
+	int cpu;	  /* the planned CPU of a mask with fallback CPUs, else -1 */
+	AfWiden widen;	  /* what became of the fallback CPUs */
 	gboolean refresh; /* written even when unchanged: the aRFS rmap refresh */
 	char *interface;  /* the IRQ's network interface, NULL none */
 	gboolean repeat;  /* failed as its last write did: told then, not again */
@@ -39,6 +55,7 @@ typedef struct AfApplyResult {
 	guint n_written, n_unchanged, n_refused, n_no_space, n_invalid, n_gone, n_failed,
 		n_deferred;
 	gboolean replan;   /* a NO_SPACE or INVALID outcome: plan again (with af_apply_full_cpus) */
+	guint n_moved_by_widening; /* items AF_WIDEN_MOVED (af_apply_narrow_irqs) */
 } AfApplyResult;
 
 typedef struct AfApply AfApply;
@@ -78,6 +95,14 @@ const AfCpuSet *af_apply_full_cpus(const AfApply *apply);
  * last plan did not move: nothing to wait for.)
  */
 gint64 af_apply_next_retry_ms(const AfApply *apply, gint64 now_ms);
+/*
+ * IRQs a wider mask moved off their CPU (GUINT_TO_POINTER(irq) set), to
+ * give the planner as narrow limits: one-CPU masks for them from now on.
+ * Never NULL; kept across af_apply_reset (the IRQ's chip does not change).
+ */
+GHashTable *af_apply_narrow_irqs(const AfApply *apply);
+/* Gives limits every IRQ of af_apply_narrow_irqs (AF_NARROW_MOVED). */
+void af_apply_narrow_limits(const AfApply *apply, AfLimits *limits);
 /* Forgets full CPUs and backoffs (after CPU hotplug: vectors moved). */
 void af_apply_reset(AfApply *apply);
 /*

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "apply.h"
+#include "defaultmask.h"
 #include "debounce.h"
 #include "engine.h"
 #include "events.h"
@@ -93,6 +94,8 @@ typedef struct AfDaemon {
 	 * originals in the state directory, full CPUs, per-IRQ backoff. */
 	AfStateDir *statedir;
 	AfApply *apply;
+	AfDefaultMask *default_mask;  /* /proc/irq/default_smp_affinity = housekeeping */
+	gboolean default_mask_warned; /* its last update failed, said once */
 	AfSteerApply *steer; /* network steering writes */
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */

@@ -210,10 +210,37 @@ static void compute_limits(AfDaemon *daemon, AfEventFlags flags, gint64 now_us, 
 		g_hash_table_remove_all(daemon->fight_warned);
 	}
 	af_limits_exclude(limits, af_apply_full_cpus(daemon->apply));
+	af_apply_narrow_limits(daemon->apply, limits);
 	af_move_guard_hold(daemon->guard, engine->snapshot, engine->hk->housekeeping,
 			   engine->placement, (flags & AF_EVENT_REPAIR) != 0, now_us, limits);
 	warn_fights(daemon, limits);
 	daemon->counters.deferred += af_limits_count_held(limits, AF_HOLD_INTERVAL);
+}
+
+/* New IRQs are born on housekeeping CPUs: the default mask follows the set. */
+static void update_default_mask(AfDaemon *daemon)
+{
+	const AfEngine *engine = daemon->engine;
+	g_autoptr(AfCpuSet) mask = NULL;
+	g_autofree char *list = NULL;
+	int r;
+
+	if (af_cpuset_is_empty(engine->hk->housekeeping))
+		return;
+	mask = af_default_mask_wanted(engine->snapshot->possible, engine->hk->isolated);
+	r = af_default_mask_update(daemon->default_mask, mask, engine->snapshot->nr_cpu_ids);
+	if (r == 0)
+		return;
+	list = af_cpuset_format_list(mask);
+	/* Our own write is no ban of another program's (defaultaffinity.h). */
+	if (r > 0)
+		af_engine_note_default_affinity(daemon->engine, mask);
+	if (r > 0)
+		g_message("Default IRQ affinity set to %s", list);
+	else if (!daemon->default_mask_warned)
+		g_warning("Failed to set the default IRQ affinity to %s, ignoring: %s", list,
+			  g_strerror(-r));
+	daemon->default_mask_warned = r < 0;
 }
 
 static int replan(AfDaemon *daemon, AfEventFlags flags)
@@ -269,6 +296,7 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	}
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
+	update_default_mask(daemon);
 	if (n_refresh > 0)
 		g_debug("%u aRFS IRQs changed by the hotplug: rewritten to refresh their rmap",
 			n_refresh);
@@ -397,6 +425,7 @@ static void daemon_clear(AfDaemon *daemon)
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_handle_id(&daemon->read_retry_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
+	g_clear_pointer(&daemon->default_mask, af_default_mask_free);
 	g_clear_pointer(&daemon->steer, af_steer_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
@@ -430,6 +459,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
 	/* Bans kept from an earlier run hold from the first plan on. */
 	af_engine_set_owner_bans(daemon->engine, daemon->statedir->state->bans);
+	daemon->default_mask = af_default_mask_new(daemon->engine->sysroot);
 	daemon->steer = af_steer_apply_new(daemon->engine->sysroot);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
@@ -504,6 +534,19 @@ static void restore_originals(AfDaemon *daemon)
 		  result->n_refused + result->n_no_space + result->n_invalid + result->n_failed);
 }
 
+static void restore_default_mask(AfDaemon *daemon)
+{
+	int r;
+
+	if (!daemon->engine->snapshot)
+		return;
+	r = af_default_mask_restore(daemon->default_mask, daemon->engine->snapshot->nr_cpu_ids);
+	if (r < 0)
+		g_warning("Failed to restore the default IRQ affinity: %s", g_strerror(-r));
+	else if (r > 0)
+		g_message("Restored the default IRQ affinity");
+}
+
 int af_mode_daemon(const AfOptions *options)
 {
 	AfDaemon daemon = {.options = options};
@@ -515,8 +558,10 @@ int af_mode_daemon(const AfOptions *options)
 	}
 	g_main_loop_run(daemon.loop);
 	af_daemon_notify_stopping(&daemon);
-	if (daemon.engine->policy->restore_on_exit)
+	if (daemon.engine->policy->restore_on_exit) {
 		restore_originals(&daemon);
+		restore_default_mask(&daemon);
+	}
 	g_message("Stopped after %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
 		  " replans, %" G_GUINT64_FORMAT " writes",
 		  daemon.counters.events, daemon.counters.replans, daemon.counters.writes);
