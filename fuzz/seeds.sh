@@ -12,7 +12,8 @@ out=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/af-seeds-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for t in cpuset interrupts procstat cmdline policy state kernelfiles netlink uevent ethtool; do
+for t in cpuset interrupts procstat cmdline policy state kernelfiles netlink uevent ethtool \
+	irqbalanceenv irqbsock napi; do
 	mkdir -p "$out/$t"
 	[ -d "$srcdir/fuzz/seeds/$t" ] && cp "$srcdir/fuzz/seeds/$t"/* "$out/$t/" 2>/dev/null || true
 done

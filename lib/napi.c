@@ -267,12 +267,16 @@ int af_napi_parse(const char *text, GArray **ret_infos)
 
 			if (!*fields[f])
 				continue;
-			if (!eq || !g_ascii_string_to_unsigned(eq + 1, 10, 0, G_MAXINT, &v, NULL))
+			/* A NAPI ID is the kernel's u32, which af_napi_decode() keeps whole. */
+			if (!eq ||
+			    !g_ascii_string_to_unsigned(eq + 1, 10, 0, G_MAXUINT32, &v, NULL))
 				return -EINVAL;
 			key = g_strndup(fields[f], (gsize)(eq - fields[f]));
 			if (g_str_equal(key, "id")) {
 				info.id = (guint)v;
 				has_id = TRUE;
+			} else if (v > G_MAXINT) {
+				return -EINVAL;
 			} else if (g_str_equal(key, "irq")) {
 				info.irq = (int)v;
 			} else if (g_str_equal(key, "pid")) {

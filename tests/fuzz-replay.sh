@@ -13,7 +13,8 @@ sh "$top_srcdir/fuzz/seeds.sh" "$top_srcdir" "$seeds" || exit 1
 
 n=0
 failed=0
-targets="cpuset interrupts procstat cmdline policy state kernelfiles uevent netlink ethtool"
+targets="cpuset interrupts procstat cmdline policy state kernelfiles uevent netlink ethtool
+	irqbalanceenv irqbsock napi"
 echo "1..$(echo $targets | wc -w)"
 for t in $targets; do
 	n=$((n + 1))

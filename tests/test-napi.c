@@ -42,9 +42,25 @@ static void test_parse_format(void)
 	g_assert_cmpint(g_array_index(again, AfNapiInfo, 1).irq, ==, -1);
 }
 
+/* The kernel's NAPI IDs are u32: one above G_MAXINT, decoded, must read back from the capture. */
+static void test_parse_large_id(void)
+{
+	g_autoptr(GArray) infos = NULL;
+
+	g_assert_cmpint(af_napi_parse("id=4294967295 irq=2147483647\n", &infos), ==, 0);
+	g_assert_cmpuint(g_array_index(infos, AfNapiInfo, 0).id, ==, G_MAXUINT32);
+	g_assert_cmpint(g_array_index(infos, AfNapiInfo, 0).irq, ==, G_MAXINT);
+}
+
 static void test_parse_bad(void)
 {
-	static const char *const bad[] = {"irq=4\n", "id=x\n", "id=1 pid\n", "id=-1\n"};
+	static const char *const bad[] = {"irq=4\n",
+					  "id=x\n",
+					  "id=1 pid\n",
+					  "id=-1\n",
+					  "id=4294967296\n",
+					  "id=1 irq=2147483648\n",
+					  "id=1 pid=4294967295\n"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GArray) infos = NULL;
@@ -222,6 +238,7 @@ int main(int argc, char **argv)
 	if (af_test_netns_enter())
 		in_own_sysfs = enter_own_sysfs();
 	g_test_add_func("/napi/parse/format", test_parse_format);
+	g_test_add_func("/napi/parse/large-id", test_parse_large_id);
 	g_test_add_func("/napi/parse/bad", test_parse_bad);
 	g_test_add_func("/napi/decode/buffers", test_decode);
 	g_test_add_func("/napi/query/live-veth", test_query_live);
