@@ -93,17 +93,16 @@ static void query_channels(int fd, const char *ifname, AfEthtoolInfo *info)
 /* The index of the ntuple feature in the kernel's feature strings, or -1. */
 static int find_ntuple_bit(int fd, const char *ifname, guint32 *ret_count)
 {
-	struct {
-		struct ethtool_sset_info hdr;
-		guint32 len;
-	} sset = {.hdr = {.cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ull << ETH_SS_FEATURES}};
+	/* The answer's one length follows the header (data[], a flexible array). */
+	g_autofree struct ethtool_sset_info *sset = g_malloc0(sizeof(*sset) + sizeof(guint32));
 	g_autofree struct ethtool_gstrings *strings = NULL;
 	guint32 count;
 
-	if (ethtool_ioctl(fd, ifname, &sset) < 0 ||
-	    !(sset.hdr.sset_mask & (1ull << ETH_SS_FEATURES)))
+	sset->cmd = ETHTOOL_GSSET_INFO;
+	sset->sset_mask = 1ull << ETH_SS_FEATURES;
+	if (ethtool_ioctl(fd, ifname, sset) < 0 || !(sset->sset_mask & (1ull << ETH_SS_FEATURES)))
 		return -1;
-	count = sset.len;
+	count = sset->data[0];
 	if (count == 0 || count > 4096)
 		return -1;
 	strings = g_malloc0(sizeof(*strings) + (gsize)count * ETH_GSTRING_LEN);

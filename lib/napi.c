@@ -105,7 +105,8 @@ static int resolve_family(int fd, guint16 *ret_family)
 {
 	guint64 buf[1024];
 	gsize len;
-	int rem, r;
+	guint rem;
+	int r;
 	guint16 family = 0;
 
 	r = send_request(fd, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME,
@@ -115,7 +116,7 @@ static int resolve_family(int fd, guint16 *ret_family)
 	r = receive(fd, buf, sizeof(buf), &len);
 	if (r < 0)
 		return r;
-	rem = (int)len;
+	rem = (guint)MIN(len, (gsize)G_MAXINT);
 	for (const struct nlmsghdr *n = (const struct nlmsghdr *)buf; NLMSG_OK(n, rem);
 	     n = NLMSG_NEXT(n, rem)) {
 		if (n->nlmsg_type == NLMSG_ERROR) {
@@ -218,7 +219,7 @@ static void on_napi_attr(guint16 type, const guint8 *data, guint16 len, gpointer
 
 int af_napi_decode(const void *buf, gsize len, guint16 family, guint32 ifindex, GArray *infos)
 {
-	int rem = (int)MIN(len, (gsize)G_MAXINT);
+	guint rem = (guint)MIN(len, (gsize)G_MAXINT);
 
 	for (const struct nlmsghdr *n = buf; NLMSG_OK(n, rem); n = NLMSG_NEXT(n, rem)) {
 		Decoding d = {.info = {.irq = -1}, .ifindex = ifindex};
