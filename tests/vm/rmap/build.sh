@@ -32,8 +32,13 @@ if [ -f "$ko" ] && [ "$ko" -nt "$here/afvm_rmap.c" ] && [ "$ko" -nt "$here/Kbuil
 fi
 rm -f "$ko"
 cp "$here/afvm_rmap.c" "$here/Kbuild" "$build/"
-# Kbuild's own output goes to a log; only a failure shows it.
-if ! make -C "$kdir" M="$build" modules >"$build/build.log" 2>&1; then
+# Kbuild's own output goes to a log; only a failure shows it. Run under
+# `make -j check`, this script inherits MAKEFLAGS naming the jobserver's
+# pipe fds (3,4), but the TAP driver has reused fd 3 for the test's log:
+# Kbuild's sub-make then reads its job tokens from a write-only file and
+# stops ("read jobs pipe: Bad file descriptor"). Build without them.
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$kdir" M="$build" -j"$(nproc)" modules >"$build/build.log" 2>&1; then
 	tail -n 20 "$build/build.log" >&2
 	die "building afvm_rmap.ko for $kver failed (log: $build/build.log)"
 fi
