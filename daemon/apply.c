@@ -14,7 +14,32 @@ struct AfApply {
 	AfCpuSet *full_cpus;  /* CPUs that answered ENOSPC */
 	GHashTable *told;     /* GUINT_TO_POINTER(irq) -> its last failed write's errno (< 0) */
 	GHashTable *narrow;   /* GUINT_TO_POINTER(irq): a wider mask moved it */
+	GHashTable *known;    /* GUINT_TO_POINTER(irq) -> Known*: IRQs with fallback CPUs */
+	AfCpuSet *usable;     /* the CPUs of the plan being applied, fallback CPUs and all */
 };
+
+/*
+ * What apply knows of an IRQ's affinity beyond the mask the kernel shows.
+ * On x86 without interrupt remapping a write is carried out at the IRQ's
+ * next interrupt: meanwhile the kernel shows the written mask but holds
+ * the old one, and an offline that takes the written mask's last online
+ * CPU drops the write, showing (and later migrating by) the old mask again
+ * (kernel/irq: irq_set_affinity_locked, migrate_one_irq,
+ * irq_fixup_move_pending). A one-CPU write may wait there only over an old
+ * mask known to be ours (held): on any other, the whole mask first.
+ */
+typedef struct Known {
+	AfCpuSet *written; /* the last mask written; NULL none */
+	gboolean outside;  /* the IRQ was served outside written then: carried out once inside */
+	AfCpuSet *held;	   /* every CPU of the masks of ours the kernel may hold; NULL unknown */
+} Known;
+
+static void known_free(Known *known)
+{
+	af_cpuset_free(known->written);
+	af_cpuset_free(known->held);
+	g_free(known);
+}
 
 /* An item waiting for its write: which file, and in which form. */
 typedef struct Pending {
@@ -34,6 +59,9 @@ AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir)
 	apply->full_cpus = af_cpuset_new();
 	apply->told = g_hash_table_new(g_direct_hash, g_direct_equal);
 	apply->narrow = g_hash_table_new(g_direct_hash, g_direct_equal);
+	apply->known = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+					     (GDestroyNotify)known_free);
+	apply->usable = af_cpuset_new();
 	return apply;
 }
 
@@ -45,6 +73,8 @@ void af_apply_free(AfApply *apply)
 	g_hash_table_unref(apply->told);
 	af_cpuset_free(apply->full_cpus);
 	g_hash_table_unref(apply->narrow);
+	g_hash_table_unref(apply->known);
+	af_cpuset_free(apply->usable);
 	g_free(apply);
 }
 
@@ -230,33 +260,19 @@ static AfApplyItem *item_new(guint irq, const char *name, const char *device, co
 	return item;
 }
 
-/*
- * Looks at what the kernel shows now and decides whether the item needs a
- * write (returns TRUE and fills pending) or already has its outcome.
- */
-static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action, Pending *pending)
+/* The one CPU the kernel shows serving the IRQ (effective_affinity), or -1. */
+static int serving_cpu(AfApply *apply, guint irq)
 {
-	g_autofree char *path = NULL;
-	gboolean hex;
+	g_autofree char *list_path = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
+	g_autofree char *hex_path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq);
+	g_autoptr(AfCpuSet) effective = NULL;
 
-	if (read_affinity(apply, item->irq, &item->from, &path, &hex) < 0) {
-		item->outcome = AF_OUTCOME_GONE;
-		item->error = -ENOENT;
-		return FALSE;
-	}
-	if (!item->refresh && !af_outcome_needs_write(action, item->to, item->from)) {
-		item->outcome = AF_OUTCOME_UNCHANGED;
-		return FALSE;
-	}
-	if (is_read_only(apply, path)) {
-		item->outcome = AF_OUTCOME_REFUSED;
-		return FALSE;
-	}
-	pending->item = item;
-	pending->path = g_steal_pointer(&path);
-	pending->hex = hex;
-	return TRUE;
+	if (af_sysroot_read_cpulist(apply->sysroot, list_path, &effective) < 0 &&
+	    af_sysroot_read_cpumask(apply->sysroot, hex_path, &effective) < 0)
+		return -1;
+	return af_cpuset_count(effective) == 1 ? af_cpuset_first(effective) : -1;
 }
+
 
 static int write_set(AfApply *apply, const Pending *pending, const AfCpuSet *set, guint nr_cpu_ids)
 {
@@ -275,17 +291,111 @@ static int write_set(AfApply *apply, const Pending *pending, const AfCpuSet *set
 	return af_sysroot_write(apply->sysroot, pending->path, data);
 }
 
-/* TRUE when the kernel shows the IRQ served by cpu alone (effective_affinity). */
-static gboolean served_by(AfApply *apply, guint irq, int cpu)
+/*
+ * The IRQ's Known, brought up to date with what the kernel shows now
+ * (shown, NULL unreadable; serving, -1 unknown): a shown mask other than
+ * our last write means the kernel or another writer changed it (a write
+ * dropped by an offline, a broken affinity): nothing is known any more;
+ * served inside a write made while served outside it, the kernel carried
+ * it out and holds it.
+ */
+static Known *known_look(AfApply *apply, guint irq, const AfCpuSet *shown, int serving)
 {
-	g_autofree char *list_path = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
-	g_autofree char *hex_path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq);
-	g_autoptr(AfCpuSet) effective = NULL;
+	Known *known = g_hash_table_lookup(apply->known, GUINT_TO_POINTER(irq));
 
-	if (af_sysroot_read_cpulist(apply->sysroot, list_path, &effective) < 0 &&
-	    af_sysroot_read_cpumask(apply->sysroot, hex_path, &effective) < 0)
+	if (!known) {
+		known = g_new0(Known, 1);
+		g_hash_table_insert(apply->known, GUINT_TO_POINTER(irq), known);
+	}
+	if (!known->written)
+		return known;
+	if (!shown || !af_cpuset_equal(shown, known->written)) {
+		g_clear_pointer(&known->written, af_cpuset_free);
+		g_clear_pointer(&known->held, af_cpuset_free);
+		known->outside = FALSE;
+	} else if (known->outside && serving >= 0 &&
+		   af_cpuset_contains(known->written, (guint)serving)) {
+		af_cpuset_free(known->held);
+		known->held = af_cpuset_copy(known->written);
+		known->outside = FALSE;
+	}
+	return known;
+}
+
+/* TRUE when every mask the kernel may hold for the IRQ is ours and inside the plan's CPUs. */
+static gboolean known_held_inside(const AfApply *apply, const Known *known)
+{
+	return known->held && af_cpuset_is_subset(known->held, apply->usable);
+}
+
+/*
+ * TRUE when a CPU of the item's mask other than its planned one serves it
+ * and the kernel is known to hold our mask (Known): it carried a whole mask
+ * out there (write_widened); the same mask is written again as its CPU
+ * alone, then widened. Not known to hold ours (a restart), it stays there.
+ */
+static gboolean on_fallback(AfApply *apply, const AfApplyItem *item)
+{
+	int serving;
+
+	if (item->cpu < 0)
 		return FALSE;
-	return af_cpuset_count(effective) == 1 && af_cpuset_first(effective) == cpu;
+	serving = serving_cpu(apply, item->irq);
+	return serving >= 0 && serving != item->cpu &&
+	       af_cpuset_contains(item->to, (guint)serving) &&
+	       known_held_inside(apply, known_look(apply, item->irq, item->from, serving));
+}
+
+/*
+ * Looks at what the kernel shows now and decides whether the item needs a
+ * write (returns TRUE and fills pending) or already has its outcome.
+ */
+static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action, Pending *pending)
+{
+	g_autofree char *path = NULL;
+	gboolean hex;
+
+	if (read_affinity(apply, item->irq, &item->from, &path, &hex) < 0) {
+		item->outcome = AF_OUTCOME_GONE;
+		item->error = -ENOENT;
+		return FALSE;
+	}
+	if (!item->refresh && !af_outcome_needs_write(action, item->to, item->from) &&
+	    !on_fallback(apply, item)) {
+		item->outcome = AF_OUTCOME_UNCHANGED;
+		return FALSE;
+	}
+	if (is_read_only(apply, path)) {
+		item->outcome = AF_OUTCOME_REFUSED;
+		return FALSE;
+	}
+	pending->item = item;
+	pending->path = g_steal_pointer(&path);
+	pending->hex = hex;
+	return TRUE;
+}
+
+/*
+ * Writes set and records it in known; serving is the CPU serving the IRQ
+ * before (-1 unknown). Returns the CPU serving it after (-1 unknown) in
+ * *ret_serving, or the write's errno.
+ */
+static int write_known(AfApply *apply, const Pending *pending, Known *known, const AfCpuSet *set,
+		       int serving, guint nr_cpu_ids, int *ret_serving)
+{
+	int r = write_set(apply, pending, set, nr_cpu_ids);
+
+	if (r < 0)
+		return r;
+	af_cpuset_free(known->written);
+	known->written = af_cpuset_copy(set);
+	/* Until carried out, the kernel may hold the old masks or this one. */
+	if (known->held)
+		af_cpuset_or(known->held, set);
+	known->outside = serving >= 0 && !af_cpuset_contains(set, (guint)serving);
+	*ret_serving = serving_cpu(apply, pending->item->irq);
+	(void)known_look(apply, pending->item->irq, set, *ret_serving);
+	return 0;
 }
 
 /*
@@ -293,36 +403,56 @@ static gboolean served_by(AfApply *apply, guint irq, int cpu)
  * already served there (a mask that never holds the old CPU beside the
  * new one, which would leave it on the old), then the whole mask, which
  * must leave it where it is (x86); if it moved it after all, its CPU alone
- * again and never wide again. Returns the first write's errno, or 0.
+ * again and never wide again. Over an affinity not known to be ours the
+ * whole mask goes first (Known): wherever the kernel's move lands, and
+ * whatever one offline does before it, the IRQ stays on housekeeping CPUs.
+ * Returns the first write's errno, or 0.
  */
 static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
 {
 	AfApplyItem *item = pending->item;
 	g_autoptr(AfCpuSet) alone = af_cpuset_new();
+	int serving = serving_cpu(apply, item->irq);
+	Known *known = known_look(apply, item->irq, item->from, serving);
 	int r;
 
 	af_cpuset_add(alone, (guint)item->cpu);
-	if (!item->from || !af_cpuset_contains(item->from, (guint)item->cpu) ||
-	    !served_by(apply, item->irq, item->cpu)) {
-		r = write_set(apply, pending, alone, nr_cpu_ids);
+	if (serving != item->cpu || !item->from ||
+	    !af_cpuset_contains(item->from, (guint)item->cpu)) {
+		if (!known_held_inside(apply, known)) {
+			r = write_known(apply, pending, known, item->to, serving, nr_cpu_ids,
+					&serving);
+			if (r < 0)
+				return r;
+			if (serving == item->cpu) {
+				item->widen = AF_WIDEN_DONE;
+				return 0;
+			}
+			/* Not carried out yet: it lands on a CPU of the mask at its next interrupt. */
+			if (!known_held_inside(apply, known)) {
+				item->widen = AF_WIDEN_WHOLE;
+				return 0;
+			}
+		}
+		r = write_known(apply, pending, known, alone, serving, nr_cpu_ids, &serving);
 		if (r < 0)
 			return r;
-		if (!served_by(apply, item->irq, item->cpu)) {
+		if (serving != item->cpu) {
 			/* Moves wait for the next interrupt without interrupt remapping. */
 			item->widen = AF_WIDEN_DEFERRED;
 			return 0;
 		}
 	}
-	r = write_set(apply, pending, item->to, nr_cpu_ids);
+	r = write_known(apply, pending, known, item->to, serving, nr_cpu_ids, &serving);
 	if (r < 0)
 		return r;
-	if (served_by(apply, item->irq, item->cpu)) {
+	if (serving == item->cpu) {
 		item->widen = AF_WIDEN_DONE;
 		return 0;
 	}
 	item->widen = AF_WIDEN_MOVED;
 	g_hash_table_add(apply->narrow, GUINT_TO_POINTER(item->irq));
-	(void)write_set(apply, pending, alone, nr_cpu_ids);
+	(void)write_known(apply, pending, known, alone, serving, nr_cpu_ids, &serving);
 	return 0;
 }
 
@@ -341,9 +471,12 @@ static gboolean learn_from(AfApply *apply, const AfApplyItem *item, gint64 now_m
 	AfBackoff *backoff;
 
 	switch (item->outcome) {
+	case AF_OUTCOME_GONE:
+		g_hash_table_remove(apply->known, key);
+		g_hash_table_remove(apply->backoff, key);
+		return FALSE;
 	case AF_OUTCOME_WRITTEN:
 	case AF_OUTCOME_UNCHANGED:
-	case AF_OUTCOME_GONE:
 		g_hash_table_remove(apply->backoff, key);
 		return FALSE;
 	case AF_OUTCOME_REFUSED:
@@ -464,6 +597,15 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 	AfApplyResult *result = result_new(FALSE);
 	g_autoptr(AfCpuSet) placed = af_cpuset_new();
 
+	af_cpuset_clear(apply->usable);
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfPlanEntry *entry = plan->entries->pdata[i];
+
+		if (entry->planned)
+			af_cpuset_or(apply->usable, entry->planned);
+		if (entry->fallback)
+			af_cpuset_or(apply->usable, entry->fallback);
+	}
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
 		const AfIrq *irq = entry->irq;
@@ -571,6 +713,11 @@ static void log_widening(const AfApplyItem *item)
 	case AF_WIDEN_DEFERRED:
 		af_log_debug("IRQ %u (%s) not yet on CPU %d: fallback CPUs added later", item->irq,
 			     item->name, item->cpu);
+		break;
+	case AF_WIDEN_WHOLE:
+		af_log_debug("IRQ %u (%s) not yet moved: its whole mask written first, CPU %d "
+			     "alone once the kernel holds it",
+			     item->irq, item->name, item->cpu);
 		break;
 	case AF_WIDEN_MOVED:
 		af_log_warning("IRQ %u (%s) left CPU %d when its mask gained fallback CPUs: "

@@ -23,7 +23,12 @@
 /*
  * A mask with fallback CPUs is written in two steps: the planned CPU
  * alone (the kernel moves the IRQ there), then the whole mask, which on
- * x86 leaves it there. effective_affinity is read after each.
+ * x86 leaves it there. effective_affinity is read after each. The CPU
+ * alone is written only over an affinity the kernel holds that is known
+ * to be ours and inside the plan's CPUs; otherwise the whole mask first
+ * (x86 without interrupt remapping carries a write out at the IRQ's next
+ * interrupt, and an offline of a one-CPU write's CPU meanwhile drops it:
+ * the kernel would show its old affinity again, isolated CPUs and all).
  */
 typedef enum {
 	AF_WIDEN_NONE,	   /* no fallback CPUs, or nothing written */
@@ -31,6 +36,9 @@ typedef enum {
 	AF_WIDEN_DEFERRED, /* its CPU alone written, the kernel has not moved it yet: widened later
 			    */
 	AF_WIDEN_MOVED, /* the wide mask moved it: its CPU alone written back, narrow from now on */
+	AF_WIDEN_WHOLE, /* the affinity the kernel holds is not known to be ours: the whole mask
+			   written first, not carried out yet (no interrupt since); its CPU alone
+			   once it is */
 } AfWiden;
 
 typedef struct AfApplyItem {

@@ -128,6 +128,17 @@ AfCpuSet *af_plan_entry_mask(const AfPlanEntry *entry)
 	return mask;
 }
 
+int af_plan_served_by_fallback(const AfPlanEntry *entry)
+{
+	const AfCpuSet *effective = entry->irq->effective;
+	int cpu;
+
+	if (!entry->fallback || !effective || af_cpuset_count(effective) != 1)
+		return -1;
+	cpu = af_cpuset_first(effective);
+	return af_cpuset_contains(entry->fallback, (guint)cpu) ? cpu : -1;
+}
+
 int af_plan_compare_irq(gconstpointer a, gconstpointer b)
 {
 	const AfIrq *x = *(AfIrq *const *)a, *y = *(AfIrq *const *)b;
@@ -223,6 +234,7 @@ int af_plan_mask_cpu(const AfIrq *irq, guint max_fallback, const AfCpuSet *allow
  *  I4  a planned mask lies inside H, and inside rule CPUs ∩ H for a pin
  *      rule whose CPUs meet H.
  *  I5  keep means planned ∪ fallback (the mask) equals the current
+ *      affinity and no fallback CPU serves the IRQ (af_plan_served_by_fallback);
  *      affinity; move means it differs (a write that changes nothing is
  *      churn).
  *  I6  with a cap, every CPU given a planned IRQ serves at most
@@ -290,8 +302,10 @@ static char *check_fallback(const Checker *c, const AfPlanEntry *entry, const Af
 static char *check_action(const AfPlanEntry *entry)
 {
 	g_autoptr(AfCpuSet) mask = af_plan_entry_mask(entry);
+	gboolean same = af_cpuset_equal(mask, entry->irq->affinity) &&
+			af_plan_served_by_fallback(entry) < 0;
 
-	if ((entry->action == AF_ACTION_KEEP) == af_cpuset_equal(mask, entry->irq->affinity))
+	if ((entry->action == AF_ACTION_KEEP) == same)
 		return NULL;
 	return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", entry->irq->irq,
 			       af_plan_action_to_string(entry->action),

@@ -199,10 +199,21 @@ static void write_unit(Planner *p, const Unit *unit)
 		af_cpuset_add(entry->planned, unit->cpu);
 		entry->fallback = choose_fallback(p, item, (guint)unit->cpu);
 		mask = af_plan_entry_mask(entry);
-		entry->action = af_cpuset_equal(mask, item->irq->affinity) ? AF_ACTION_KEEP
-									   : AF_ACTION_MOVE;
+		entry->action = af_cpuset_equal(mask, item->irq->affinity) &&
+						af_plan_served_by_fallback(entry) < 0
+					? AF_ACTION_KEEP
+					: AF_ACTION_MOVE;
 		af_cpuset_free(mask);
 		entry->reason = describe_placement(p, unit, item, entry->action);
+		if (af_plan_served_by_fallback(entry) >= 0) {
+			char *reason = g_strdup_printf("%s; served by its fallback CPU %d, where "
+						       "the kernel carried its mask out",
+						       entry->reason,
+						       af_plan_served_by_fallback(entry));
+
+			g_free(entry->reason);
+			entry->reason = reason;
+		}
 		if (entry->action == AF_ACTION_KEEP &&
 		    af_limits_wants_refresh(p->limits, item->irq->irq)) {
 			/* Only a write fires the affinity notifier that feeds the rmap. */

@@ -102,6 +102,13 @@ const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq);
 AfPlacement *af_plan_placement(const AfPlan *plan);
 /* The mask an entry holds: planned ∪ fallback, a new set; NULL for an entry without planned. */
 AfCpuSet *af_plan_entry_mask(const AfPlanEntry *entry);
+/*
+ * The CPU of the entry's fallback set that serves its IRQ now (effective),
+ * or -1: the kernel carried a whole mask out onto it (x86 without interrupt
+ * remapping, apply.c), and the IRQ moves back to its planned CPU though its
+ * mask stays the same.
+ */
+int af_plan_served_by_fallback(const AfPlanEntry *entry);
 
 /*
  * Checks the plan's invariants (I1-I9 in plan.c) against the inputs it was

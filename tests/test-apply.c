@@ -330,9 +330,10 @@ static char *read_effective(Fixture *f, guint irq)
 }
 
 /*
- * A mask with fallback CPUs: the planned CPU alone, then the whole mask,
- * which leaves the IRQ there (x86); an IRQ already served by its CPU gets
- * the widening alone, never a mask that holds its old CPU beside the new.
+ * A mask with fallback CPUs over an affinity not known to be ours: the
+ * whole mask first, which here (moves carried out at once) lands on the
+ * planned CPU; an IRQ already served by its CPU gets the widening alone,
+ * never a mask that holds its old CPU beside the new.
  */
 static void test_widens(Fixture *f, gconstpointer data)
 {
@@ -348,7 +349,7 @@ static void test_widens(Fixture *f, gconstpointer data)
 	((AfPlanEntry *)h.plan.entries->pdata[1])->fallback = af_cpuset_new_range(2, 3);
 	result = apply_plan(apply, &h, 0);
 	writes = written(f);
-	g_assert_cmpstr(writes, ==, "24:0,2 25:0 25:0,2-3");
+	g_assert_cmpstr(writes, ==, "24:0,2 25:0,2-3");
 	g_assert_cmpuint(result->n_written, ==, 2);
 	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_DONE);
 	g_assert_cmpint(((AfApplyItem *)result->items->pdata[1])->widen, ==, AF_WIDEN_DONE);
@@ -362,7 +363,11 @@ static void test_widens(Fixture *f, gconstpointer data)
 	hand_plan_clear(&h);
 }
 
-/* Where the wide mask moves the IRQ (not x86): its CPU alone again, and narrow from now on. */
+/*
+ * Where the wide mask moves the IRQ (not x86): the whole mask first lands
+ * on its first CPU, then the planned CPU alone, the whole mask again, which
+ * moves it: its CPU alone again, and narrow from now on.
+ */
 static void test_widening_moved(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
@@ -376,7 +381,7 @@ static void test_widening_moved(Fixture *f, gconstpointer data)
 	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(0, 0);
 	result = apply_plan(apply, &h, 0);
 	writes = written(f);
-	g_assert_cmpstr(writes, ==, "25:2 25:0,2 25:2");
+	g_assert_cmpstr(writes, ==, "25:0,2 25:2 25:0,2 25:2");
 	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_MOVED);
 	g_assert_cmpuint(result->n_moved_by_widening, ==, 1);
 	l25 = read_list(f, 25);
@@ -388,24 +393,86 @@ static void test_widening_moved(Fixture *f, gconstpointer data)
 	hand_plan_clear(&h);
 }
 
-/* A move the kernel has not carried out yet (no interrupt since): widened later. */
+/* Gives entry i of h the fallback CPUs first-last. */
+static void set_fallback(HandPlan *h, guint i, guint first, guint last)
+{
+	AfPlanEntry *entry = h->plan.entries->pdata[i];
+
+	af_cpuset_free(entry->fallback);
+	entry->fallback = af_cpuset_new_range(first, last);
+}
+
+/* Sets what the kernel shows of IRQ irq: its mask (NULL: as it is) and its serving CPU. */
+static void kernel_shows(Fixture *f, guint irq, const char *mask, const char *serving)
+{
+	g_autofree char *list = g_strdup_printf("/proc/irq/%u/smp_affinity_list", irq);
+	g_autofree char *effective = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
+
+	if (mask)
+		g_assert_cmpint(af_sysroot_write_raw(f->sysroot, list, mask), ==, 0);
+	g_assert_cmpint(af_sysroot_write_raw(f->sysroot, effective, serving), ==, 0);
+}
+
+/*
+ * Moves the kernel carries out at the IRQ's next interrupt (x86 without
+ * interrupt remapping): over its boot affinity (not ours) the whole mask
+ * goes first, never its CPU alone, which an offline of that CPU would drop
+ * back to the boot mask; once served inside it (carried out), its CPU
+ * alone may wait; served there, the widening.
+ */
 static void test_widening_deferred(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
-	g_autoptr(AfApplyResult) result = NULL;
+	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL;
 	g_autofree char *writes = NULL, *l25 = NULL;
 	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
 
 	f->lag = TRUE;
 	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
-	result = apply_plan(apply, &h, 0);
-	writes = written(f);
-	g_assert_cmpstr(writes, ==, "25:0");
-	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	first = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)first->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
 	l25 = read_list(f, 25);
-	g_assert_cmpstr(l25, ==, "0");
+	g_assert_cmpstr(l25, ==, "0,2");
+	/* Its next interrupt: the kernel took CPU 2 of the mask; the plan, CPU 0 still. */
+	kernel_shows(f, 25, NULL, "2\n");
+	second = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)second->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	/* And the next: on CPU 0, widened. */
+	kernel_shows(f, 25, NULL, "0\n");
+	third = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_DONE);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
 	g_assert_cmpuint(g_hash_table_size(af_apply_narrow_irqs(apply)), ==, 0);
+	hand_plan_clear(&h);
+}
+
+/*
+ * Once the kernel shows a mask that is not our last write (another writer,
+ * a broken affinity, a write an offline dropped), nothing is known of what
+ * it holds: the whole mask first again.
+ */
+static void test_widening_forgets(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL;
+	g_autofree char *writes = NULL;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
+	first = apply_plan(apply, &h, 0);
+	kernel_shows(f, 25, NULL, "2\n");
+	set_fallback(&h, 0, 2, 3);
+	second = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)second->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	kernel_shows(f, 25, "0-7\n", "6\n");
+	third = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2-3");
 	hand_plan_clear(&h);
 }
 
@@ -825,6 +892,7 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/widens", test_widens);
 	ADD("/apply/plan/widening_moved", test_widening_moved);
 	ADD("/apply/plan/widening_deferred", test_widening_deferred);
+	ADD("/apply/plan/widening_forgets", test_widening_forgets);
 	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);
 	ADD("/apply/plan/read_only", test_read_only);

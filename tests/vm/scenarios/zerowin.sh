@@ -104,17 +104,25 @@ is "no widening moved an IRQ off its CPU (effective unchanged)" "$moved" ""
 dry_run_plan "$AF_OUT/plan.json"
 PLAN=$("$AF_PLAN" "$AF_OUT/plan.json")
 irq_sample
-wide="" off_plan=""
+# A wide mask whose effective CPU lies outside it is a move the kernel
+# carries out at the IRQ's next interrupt (x86 without interrupt
+# remapping): over an old affinity not known to be its own the daemon
+# writes the whole mask first; it is shown apart, not judged.
+wide="" off_plan="" waiting=""
 for irq in $(echo "$watched" | tr , ' '); do
 	set -- $(irq_row "$irq") || continue
 	mask=${3:-} eff=${4:-}
 	case "$mask" in *[,-]*) ;; *) continue ;; esac
 	grep -q "^$irq " "$AF_OUT/start.writes" || continue
+	if ! cpulist_has "$mask" "$eff"; then
+		waiting="$waiting $irq:$mask/eff$eff"
+		continue
+	fi
 	wide="$wide $irq:$mask"
 	set -- $(plan_irq "$irq")
 	[ "${9:-}" = "$eff" ] || off_plan="$off_plan $irq:mask$mask/eff$eff/planned${9:-}"
 done
-diag "written and wide after start-up:${wide:- none}"
+diag "written and wide after start-up:${wide:- none}; waiting for their next interrupt:${waiting:- none}"
 check "the daemon widens masks with fallback CPUs (x86)" [ -n "$wide" ]
 is "each widened IRQ is served by its planned CPU" "${off_plan# }" ""
 
