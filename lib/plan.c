@@ -136,7 +136,10 @@ int af_plan_served_by_fallback(const AfPlanEntry *entry)
 	if (!entry->fallback || !effective || af_cpuset_count(effective) != 1)
 		return -1;
 	cpu = af_cpuset_first(effective);
-	return af_cpuset_contains(entry->fallback, (guint)cpu) ? cpu : -1;
+	return af_cpuset_contains(entry->fallback, (guint)cpu) &&
+			       !(entry->planned && af_cpuset_contains(entry->planned, (guint)cpu))
+		       ? cpu
+		       : -1;
 }
 
 int af_plan_compare_irq(gconstpointer a, gconstpointer b)

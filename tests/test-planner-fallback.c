@@ -102,6 +102,32 @@ static void test_lagging_effective(void)
 	assert_entry(plan, 9, "keep", "2", "4,6");
 }
 
+/*
+ * The kernel carried a whole mask out onto a fallback CPU (x86 without
+ * interrupt remapping, daemon/apply.c): the mask is the plan's, the IRQ
+ * is not where the plan puts it: a move, the same mask.
+ */
+static void test_served_by_fallback(void)
+{
+	g_autoptr(AfFakeMachine) m = machine(AF_ARCH_X86);
+	g_autoptr(AfPlan) plan = NULL;
+	g_autoptr(AfPlacement) previous =
+		g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)af_cpuset_free);
+	const AfPlanEntry *entry;
+
+	af_fake_add_irq(m, 9, "acpi", "2,4,6", "6");
+	g_hash_table_insert(previous, GUINT_TO_POINTER(9), af_fake_cpus("2"));
+	plan = plan_checked(m, previous);
+	entry = af_plan_lookup(plan, 9);
+	if (af_cpuset_first(entry->planned) == 2) {
+		assert_entry(plan, 9, "move", "2", "4,6");
+		g_assert_cmpint(af_plan_served_by_fallback(entry), ==, 6);
+		g_assert_nonnull(strstr(entry->reason, "served by its fallback CPU 6"));
+	} else {
+		assert_entry(plan, 9, "move", "6", "2,4");
+	}
+}
+
 /* Not x86 (or unknown), fallback_cpus=0: one-CPU masks, as before fallback masks. */
 static void test_off(void)
 {
@@ -213,6 +239,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/planner/compute/fallback-x86", test_x86);
 	g_test_add_func("/planner/compute/fallback-restart", test_restart);
 	g_test_add_func("/planner/compute/fallback-lagging-effective", test_lagging_effective);
+	g_test_add_func("/planner/compute/fallback-served-by-fallback", test_served_by_fallback);
 	g_test_add_func("/planner/compute/fallback-off", test_off);
 	g_test_add_func("/planner/compute/fallback-narrow", test_narrow);
 	g_test_add_func("/planner/compute/fallback-count", test_count);
