@@ -16,7 +16,20 @@ struct AfApply {
 	GHashTable *narrow;   /* GUINT_TO_POINTER(irq): a wider mask moved it */
 	GHashTable *known;    /* GUINT_TO_POINTER(irq) -> Known*: IRQs with fallback CPUs */
 	AfCpuSet *usable;     /* the CPUs of the plan being applied, fallback CPUs and all */
+	GHashTable *waiting;  /* GUINT_TO_POINTER(irq) -> Waiting*: widenings after a landing */
 };
+
+/* A one-CPU write the kernel carries out at the IRQ's next interrupt, widened once it has. */
+typedef struct Waiting {
+	AfCpuSet *to; /* planned ∪ fallback */
+	int cpu;      /* the planned CPU, written alone */
+} Waiting;
+
+static void waiting_free(Waiting *waiting)
+{
+	af_cpuset_free(waiting->to);
+	g_free(waiting);
+}
 
 /*
  * What apply knows of an IRQ's affinity beyond the mask the kernel shows.
@@ -62,6 +75,8 @@ AfApply *af_apply_new(AfSysroot *sysroot, AfStateDir *statedir)
 	apply->known = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 					     (GDestroyNotify)known_free);
 	apply->usable = af_cpuset_new();
+	apply->waiting = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+					       (GDestroyNotify)waiting_free);
 	return apply;
 }
 
@@ -75,6 +90,7 @@ void af_apply_free(AfApply *apply)
 	g_hash_table_unref(apply->narrow);
 	g_hash_table_unref(apply->known);
 	af_cpuset_free(apply->usable);
+	g_hash_table_unref(apply->waiting);
 	g_free(apply);
 }
 
@@ -439,6 +455,11 @@ static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_id
 			return r;
 		if (serving != item->cpu) {
 			/* Moves wait for the next interrupt without interrupt remapping. */
+			Waiting *waiting = g_new0(Waiting, 1);
+
+			waiting->to = af_cpuset_copy(item->to);
+			waiting->cpu = item->cpu;
+			g_hash_table_insert(apply->waiting, GUINT_TO_POINTER(item->irq), waiting);
 			item->widen = AF_WIDEN_DEFERRED;
 			return 0;
 		}
@@ -458,6 +479,7 @@ static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_id
 
 static int write_mask(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
 {
+	g_hash_table_remove(apply->waiting, GUINT_TO_POINTER(pending->item->irq));
 	if (pending->item->cpu >= 0)
 		return write_widened(apply, pending, nr_cpu_ids);
 	return write_set(apply, pending, pending->item->to, nr_cpu_ids);
@@ -473,6 +495,7 @@ static gboolean learn_from(AfApply *apply, const AfApplyItem *item, gint64 now_m
 	switch (item->outcome) {
 	case AF_OUTCOME_GONE:
 		g_hash_table_remove(apply->known, key);
+		g_hash_table_remove(apply->waiting, key);
 		g_hash_table_remove(apply->backoff, key);
 		return FALSE;
 	case AF_OUTCOME_WRITTEN:
@@ -642,6 +665,47 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 	run_items(apply, result, placed, TRUE, nr_cpu_ids, now_ms);
 	*ret_result = result;
 	return 0;
+}
+
+guint af_apply_widen_landed(AfApply *apply, guint nr_cpu_ids, guint *ret_widened)
+{
+	GHashTableIter iter;
+	gpointer key, value;
+	guint widened = 0;
+
+	g_hash_table_iter_init(&iter, apply->waiting);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		const Waiting *waiting = value;
+		AfApplyItem item = {.irq = GPOINTER_TO_UINT(key), .cpu = waiting->cpu};
+		Pending pending = {.item = &item};
+		g_autoptr(AfCpuSet) shown = NULL;
+		int serving;
+
+		if (read_affinity(apply, item.irq, &shown, &pending.path, &pending.hex) < 0) {
+			g_hash_table_iter_remove(&iter);
+			continue;
+		}
+		/* Written since by someone else (or dropped by an offline): not ours to widen. */
+		if (!shown || af_cpuset_count(shown) != 1 ||
+		    af_cpuset_first(shown) != waiting->cpu) {
+			g_free(pending.path);
+			g_hash_table_iter_remove(&iter);
+			continue;
+		}
+		serving = serving_cpu(apply, item.irq);
+		if (serving == waiting->cpu) {
+			Known *known = known_look(apply, item.irq, shown, serving);
+
+			if (write_known(apply, &pending, known, waiting->to, serving, nr_cpu_ids,
+					&serving) == 0)
+				widened++;
+			g_hash_table_iter_remove(&iter);
+		}
+		g_free(pending.path);
+	}
+	if (ret_widened)
+		*ret_widened = widened;
+	return g_hash_table_size(apply->waiting);
 }
 
 static gint compare_uint(gconstpointer a, gconstpointer b)

@@ -111,6 +111,16 @@ gint64 af_apply_next_retry_ms(const AfApply *apply, gint64 now_ms);
 GHashTable *af_apply_narrow_irqs(const AfApply *apply);
 /* Gives limits every IRQ of af_apply_narrow_irqs (AF_NARROW_MOVED). */
 void af_apply_narrow_limits(const AfApply *apply, AfLimits *limits);
+/*
+ * Widens every IRQ whose one-CPU write (AF_WIDEN_DEFERRED) the kernel has
+ * carried out since (served by its CPU): on x86 without interrupt
+ * remapping that happens at the IRQ's next interrupt, and until widened its
+ * affinity is that CPU alone, which an offline of it would break to every
+ * online CPU. Forgets those shown another mask. Returns how many still
+ * wait (call again soon while not 0); the number widened in *ret_widened
+ * (may be NULL).
+ */
+guint af_apply_widen_landed(AfApply *apply, guint nr_cpu_ids, guint *ret_widened);
 /* Forgets full CPUs and backoffs (after CPU hotplug: vectors moved). */
 void af_apply_reset(AfApply *apply);
 /*

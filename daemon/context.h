@@ -99,6 +99,8 @@ typedef struct AfDaemon {
 	AfSteerApply *steer; /* network steering writes */
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
+	guint widen_source;  /* polls one-CPU writes the kernel has yet to carry out */
+	guint nr_cpu_ids;    /* of the last snapshot, for widen_source's writes */
 
 	/* Reads of the machine that failed: told once, tried again (daemon.c). */
 	AfIrqScanHealth read_health;

@@ -132,6 +132,22 @@ static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64
 	}
 }
 
+/* How often one-CPU writes waiting for the IRQ's next interrupt are looked at. */
+#define WIDEN_POLL_MS 5
+
+static gboolean on_widen(gpointer user_data)
+{
+	AfDaemon *daemon = user_data;
+	guint widened;
+
+	if (af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, &widened) > 0)
+		return G_SOURCE_CONTINUE;
+	if (widened)
+		g_debug("Every waiting one-CPU move carried out and widened");
+	daemon->widen_source = 0;
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean on_retry(gpointer user_data)
 {
 	AfDaemon *daemon = user_data;
@@ -296,6 +312,9 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	}
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
+	daemon->nr_cpu_ids = engine->snapshot->nr_cpu_ids;
+	if (!daemon->widen_source && af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, NULL))
+		daemon->widen_source = g_timeout_add(WIDEN_POLL_MS, on_widen, daemon);
 	update_default_mask(daemon);
 	if (n_refresh > 0)
 		g_debug("%u aRFS IRQs changed by the hotplug: rewritten to refresh their rmap",
@@ -424,6 +443,7 @@ static void daemon_clear(AfDaemon *daemon)
 	af_daemon_unwatch_isolation(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_handle_id(&daemon->read_retry_source, g_source_remove);
+	g_clear_handle_id(&daemon->widen_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
 	g_clear_pointer(&daemon->default_mask, af_default_mask_free);
 	g_clear_pointer(&daemon->steer, af_steer_apply_free);

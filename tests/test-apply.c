@@ -418,7 +418,8 @@ static void kernel_shows(Fixture *f, guint irq, const char *mask, const char *se
  * interrupt remapping): over its boot affinity (not ours) the whole mask
  * goes first, never its CPU alone, which an offline of that CPU would drop
  * back to the boot mask; once served inside it (carried out), its CPU
- * alone may wait; served there, the widening.
+ * alone may wait; served there, the widening, as soon as it is seen
+ * (af_apply_widen_landed), not at the next replan.
  */
 static void test_widening_deferred(Fixture *f, gconstpointer data)
 {
@@ -426,6 +427,7 @@ static void test_widening_deferred(Fixture *f, gconstpointer data)
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
 	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL;
 	g_autofree char *writes = NULL, *l25 = NULL;
+	guint widened;
 	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
 
 	f->lag = TRUE;
@@ -438,10 +440,14 @@ static void test_widening_deferred(Fixture *f, gconstpointer data)
 	kernel_shows(f, 25, NULL, "2\n");
 	second = apply_plan(apply, &h, 0);
 	g_assert_cmpint(((AfApplyItem *)second->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
-	/* And the next: on CPU 0, widened. */
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 1);
+	g_assert_cmpuint(widened, ==, 0);
+	/* And the next: on CPU 0, widened at once, before any replan. */
 	kernel_shows(f, 25, NULL, "0\n");
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 0);
+	g_assert_cmpuint(widened, ==, 1);
 	third = apply_plan(apply, &h, 0);
-	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_DONE);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->outcome, ==, AF_OUTCOME_UNCHANGED);
 	writes = written(f);
 	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
 	g_assert_cmpuint(g_hash_table_size(af_apply_narrow_irqs(apply)), ==, 0);
