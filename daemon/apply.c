@@ -230,6 +230,31 @@ static AfApplyItem *item_new(guint irq, const char *name, const char *device, co
 	return item;
 }
 
+/* TRUE when the kernel shows the IRQ served by cpu alone (effective_affinity). */
+static gboolean served_by(AfApply *apply, guint irq, int cpu)
+{
+	g_autofree char *list_path = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
+	g_autofree char *hex_path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq);
+	g_autoptr(AfCpuSet) effective = NULL;
+
+	if (af_sysroot_read_cpulist(apply->sysroot, list_path, &effective) < 0 &&
+	    af_sysroot_read_cpumask(apply->sysroot, hex_path, &effective) < 0)
+		return FALSE;
+	return af_cpuset_count(effective) == 1 && af_cpuset_first(effective) == cpu;
+}
+
+/*
+ * TRUE when the kernel shows the item's CPU alone but another CPU still
+ * serves it: our earlier move waits for the IRQ's next interrupt (x86
+ * without interrupt remapping). Writing that CPU again changes nothing,
+ * and the fallback CPUs may only come once the move has landed.
+ */
+static gboolean move_is_pending(AfApply *apply, const AfApplyItem *item)
+{
+	return item->cpu >= 0 && item->from && af_cpuset_count(item->from) == 1 &&
+	       af_cpuset_first(item->from) == item->cpu && !served_by(apply, item->irq, item->cpu);
+}
+
 /*
  * Looks at what the kernel shows now and decides whether the item needs a
  * write (returns TRUE and fills pending) or already has its outcome.
@@ -246,6 +271,11 @@ static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action
 	}
 	if (!item->refresh && !af_outcome_needs_write(action, item->to, item->from)) {
 		item->outcome = AF_OUTCOME_UNCHANGED;
+		return FALSE;
+	}
+	if (!item->refresh && move_is_pending(apply, item)) {
+		item->outcome = AF_OUTCOME_UNCHANGED;
+		item->widen = AF_WIDEN_DEFERRED;
 		return FALSE;
 	}
 	if (is_read_only(apply, path)) {
@@ -273,19 +303,6 @@ static int write_set(AfApply *apply, const Pending *pending, const AfCpuSet *set
 	}
 	data = g_strconcat(text, "\n", NULL);
 	return af_sysroot_write(apply->sysroot, pending->path, data);
-}
-
-/* TRUE when the kernel shows the IRQ served by cpu alone (effective_affinity). */
-static gboolean served_by(AfApply *apply, guint irq, int cpu)
-{
-	g_autofree char *list_path = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
-	g_autofree char *hex_path = g_strdup_printf("/proc/irq/%u/effective_affinity", irq);
-	g_autoptr(AfCpuSet) effective = NULL;
-
-	if (af_sysroot_read_cpulist(apply->sysroot, list_path, &effective) < 0 &&
-	    af_sysroot_read_cpumask(apply->sysroot, hex_path, &effective) < 0)
-		return FALSE;
-	return af_cpuset_count(effective) == 1 && af_cpuset_first(effective) == cpu;
 }
 
 /*
@@ -600,7 +617,8 @@ static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 				    item->reason);
 		break;
 	case AF_OUTCOME_UNCHANGED:
-		af_log_debug("IRQ %u (%s) already has %s", item->irq, item->name, to);
+		if (item->widen != AF_WIDEN_DEFERRED)
+			af_log_debug("IRQ %u (%s) already has %s", item->irq, item->name, to);
 		break;
 	case AF_OUTCOME_REFUSED:
 		af_log_unmovable(item->irq, item->name, item->device, item->error);

@@ -406,6 +406,33 @@ static void test_widening_deferred(Fixture *f, gconstpointer data)
 	l25 = read_list(f, 25);
 	g_assert_cmpstr(l25, ==, "0");
 	g_assert_cmpuint(g_hash_table_size(af_apply_narrow_irqs(apply)), ==, 0);
+
+	/* Replans while the move still waits (a restart too: nothing is remembered)
+	 * write nothing: the same CPU again would change nothing. */
+	for (guint i = 0; i < 2; i++) {
+		g_autoptr(AfApply) again = i ? af_apply_new(f->sysroot, statedir) : NULL;
+
+		g_clear_pointer(&result, af_apply_result_free);
+		result = apply_plan(again ? again : apply, &h, 0);
+		g_clear_pointer(&writes, g_free);
+		writes = written(f);
+		g_assert_cmpstr(writes, ==, "25:0");
+		g_assert_cmpuint(result->n_written, ==, 0);
+		g_assert_cmpuint(result->n_unchanged, ==, 1);
+		g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==,
+				AF_WIDEN_DEFERRED);
+	}
+
+	/* The IRQ fired, the move landed: the widening alone. */
+	g_assert_cmpint(af_sysroot_write_raw(f->sysroot, "/proc/irq/25/effective_affinity_list",
+					     "0\n"),
+			==, 0);
+	g_clear_pointer(&result, af_apply_result_free);
+	result = apply_plan(apply, &h, 0);
+	g_clear_pointer(&writes, g_free);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0 25:0,2");
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_DONE);
 	hand_plan_clear(&h);
 }
 
