@@ -229,7 +229,8 @@ static void update_default_mask(AfDaemon *daemon)
 		return;
 	mask = af_default_mask_wanted(engine->snapshot->possible, engine->hk->isolated);
 	r = af_default_mask_update(daemon->default_mask, mask, engine->snapshot->nr_cpu_ids);
-	if (r == 0)
+	/* No such file (a kernel without SMP, a copied tree without it): nothing to keep. */
+	if (r == 0 || r == -ENOENT)
 		return;
 	list = af_cpuset_format_list(mask);
 	/* Our own write is no ban of another program's (defaultaffinity.h). */
