@@ -234,13 +234,14 @@ static void update_default_mask(AfDaemon *daemon)
 		return;
 	list = af_cpuset_format_list(mask);
 	/* Our own write is no ban of another program's (defaultaffinity.h). */
-	if (r > 0)
+	if (r > 0) {
 		af_engine_note_default_affinity(daemon->engine, mask);
-	if (r > 0)
+		af_daemon_saw_default_affinity(daemon);
 		g_message("Default IRQ affinity set to %s", list);
-	else if (!daemon->default_mask_warned)
+	} else if (!daemon->default_mask_warned) {
 		g_warning("Failed to set the default IRQ affinity to %s, ignoring: %s", list,
 			  g_strerror(-r));
+	}
 	daemon->default_mask_warned = r < 0;
 }
 
