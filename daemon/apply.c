@@ -362,6 +362,28 @@ static gboolean on_fallback(AfApply *apply, const AfApplyItem *item)
 	       known_held_inside(apply, known_look(apply, item->irq, item->from, serving));
 }
 
+static void waiting_add(AfApply *apply, const AfApplyItem *item);
+
+/*
+ * TRUE when the kernel shows the item's CPU alone but another CPU still
+ * serves it, over an affinity known to be ours (Known): our earlier move
+ * waits for the IRQ's next interrupt (x86 without interrupt remapping).
+ * Writing that CPU again changes nothing; the widening comes once it has
+ * landed (af_apply_widen_landed). Not known to be ours (a restart), the
+ * whole mask is written instead (write_widened).
+ */
+static gboolean move_is_pending(AfApply *apply, const AfApplyItem *item)
+{
+	int serving;
+
+	if (item->cpu < 0 || !item->from || af_cpuset_count(item->from) != 1 ||
+	    af_cpuset_first(item->from) != item->cpu)
+		return FALSE;
+	serving = serving_cpu(apply, item->irq);
+	return serving != item->cpu &&
+	       known_held_inside(apply, known_look(apply, item->irq, item->from, serving));
+}
+
 /*
  * Looks at what the kernel shows now and decides whether the item needs a
  * write (returns TRUE and fills pending) or already has its outcome.
@@ -379,6 +401,12 @@ static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action
 	if (!item->refresh && !af_outcome_needs_write(action, item->to, item->from) &&
 	    !on_fallback(apply, item)) {
 		item->outcome = AF_OUTCOME_UNCHANGED;
+		return FALSE;
+	}
+	if (!item->refresh && move_is_pending(apply, item)) {
+		item->outcome = AF_OUTCOME_UNCHANGED;
+		item->widen = AF_WIDEN_DEFERRED;
+		waiting_add(apply, item);
 		return FALSE;
 	}
 	if (is_read_only(apply, path)) {
@@ -455,11 +483,7 @@ static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_id
 			return r;
 		if (serving != item->cpu) {
 			/* Moves wait for the next interrupt without interrupt remapping. */
-			Waiting *waiting = g_new0(Waiting, 1);
-
-			waiting->to = af_cpuset_copy(item->to);
-			waiting->cpu = item->cpu;
-			g_hash_table_insert(apply->waiting, GUINT_TO_POINTER(item->irq), waiting);
+			waiting_add(apply, item);
 			item->widen = AF_WIDEN_DEFERRED;
 			return 0;
 		}
@@ -475,6 +499,16 @@ static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_id
 	g_hash_table_add(apply->narrow, GUINT_TO_POINTER(item->irq));
 	(void)write_known(apply, pending, known, alone, serving, nr_cpu_ids, &serving);
 	return 0;
+}
+
+/* Widened by af_apply_widen_landed once the kernel serves the item's IRQ on its CPU. */
+static void waiting_add(AfApply *apply, const AfApplyItem *item)
+{
+	Waiting *waiting = g_new0(Waiting, 1);
+
+	waiting->to = af_cpuset_copy(item->to);
+	waiting->cpu = item->cpu;
+	g_hash_table_insert(apply->waiting, GUINT_TO_POINTER(item->irq), waiting);
 }
 
 static int write_mask(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
@@ -811,7 +845,8 @@ static void log_item(const AfApplyResult *result, const AfApplyItem *item)
 				    item->reason);
 		break;
 	case AF_OUTCOME_UNCHANGED:
-		af_log_debug("IRQ %u (%s) already has %s", item->irq, item->name, to);
+		if (item->widen != AF_WIDEN_DEFERRED)
+			af_log_debug("IRQ %u (%s) already has %s", item->irq, item->name, to);
 		break;
 	case AF_OUTCOME_REFUSED:
 		af_log_unmovable(item->irq, item->name, item->device, item->error);

@@ -173,6 +173,8 @@ void af_daemon_scan(AfDaemon *daemon);
 void af_daemon_watch_isolation(AfDaemon *daemon);
 void af_daemon_unwatch_isolation(AfDaemon *daemon);
 void af_daemon_check_isolation(AfDaemon *daemon);
+/* Our own write of default_smp_affinity: taken as seen, so it raises no isolation event. */
+void af_daemon_saw_default_affinity(AfDaemon *daemon);
 
 /*
  * metrics.c: open decides the file of the policy in force (at the start and

@@ -245,17 +245,19 @@ static void update_default_mask(AfDaemon *daemon)
 		return;
 	mask = af_default_mask_wanted(engine->snapshot->possible, engine->hk->isolated);
 	r = af_default_mask_update(daemon->default_mask, mask, engine->snapshot->nr_cpu_ids);
-	if (r == 0)
+	/* No such file (a kernel without SMP, a copied tree without it): nothing to keep. */
+	if (r == 0 || r == -ENOENT)
 		return;
 	list = af_cpuset_format_list(mask);
 	/* Our own write is no ban of another program's (defaultaffinity.h). */
-	if (r > 0)
+	if (r > 0) {
 		af_engine_note_default_affinity(daemon->engine, mask);
-	if (r > 0)
+		af_daemon_saw_default_affinity(daemon);
 		g_message("Default IRQ affinity set to %s", list);
-	else if (!daemon->default_mask_warned)
+	} else if (!daemon->default_mask_warned) {
 		g_warning("Failed to set the default IRQ affinity to %s, ignoring: %s", list,
 			  g_strerror(-r));
+	}
 	daemon->default_mask_warned = r < 0;
 }
 

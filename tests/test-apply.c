@@ -451,6 +451,37 @@ static void test_widening_deferred(Fixture *f, gconstpointer data)
 	writes = written(f);
 	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
 	g_assert_cmpuint(g_hash_table_size(af_apply_narrow_irqs(apply)), ==, 0);
+
+	hand_plan_clear(&h);
+}
+
+/*
+ * Replans while a one-CPU move still waits write nothing (the same CPU
+ * again would change nothing); after a restart nothing says the affinity
+ * the kernel holds is ours: the whole mask, never the CPU alone again.
+ */
+static void test_widening_waits(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApply) restarted = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL, fourth = NULL;
+	g_autofree char *writes = NULL;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
+	first = apply_plan(apply, &h, 0);
+	kernel_shows(f, 25, NULL, "2\n");
+	second = apply_plan(apply, &h, 0);
+	third = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(third->n_written, ==, 0);
+	g_assert_cmpuint(third->n_unchanged, ==, 1);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	fourth = apply_plan(restarted, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)fourth->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
 	hand_plan_clear(&h);
 }
 
@@ -899,6 +930,7 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/widening_moved", test_widening_moved);
 	ADD("/apply/plan/widening_deferred", test_widening_deferred);
 	ADD("/apply/plan/widening_forgets", test_widening_forgets);
+	ADD("/apply/plan/widening_waits", test_widening_waits);
 	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);
 	ADD("/apply/plan/read_only", test_read_only);

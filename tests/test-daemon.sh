@@ -67,7 +67,7 @@ fresh_root() {
 	unpack_fixture "$root"
 }
 
-echo "1..33"
+echo "1..34"
 mkdir "$tmp/state" "$tmp/state-c"
 fresh_root
 printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\nrestore_on_exit=true\n' > "$conf"
@@ -108,6 +108,8 @@ listing > "$tmp/a.after"
 check "a: no affinity file written by them" 'cmp -s "$tmp/a.placed" "$tmp/a.after"'
 check "e: the default affinity written once, not again by the replans" \
 	'[ "$(count "Default IRQ affinity set to 0")" -eq 1 ]'
+check "e: its own write is no isolation event (the scan reads it every 100 ms)" \
+	'[ "$(count "Event: /proc/irq/default_smp_affinity")" -eq 0 ]'
 check "a: the originals are in the state directory" \
 	'grep -q "^$moved_irq 0-1 i8042\$" "$tmp/state/originals"'
 # Someone else widens IRQ 1 again (both files, as the kernel shows a write):
