@@ -19,15 +19,21 @@ struct AfApply {
 	GHashTable *waiting;  /* GUINT_TO_POINTER(irq) -> Waiting*: widenings after a landing */
 };
 
-/* A one-CPU write the kernel carries out at the IRQ's next interrupt, widened once it has. */
+/*
+ * A write the kernel carries out at the IRQ's next interrupt: the planned
+ * CPU alone, widened once it has; or the whole mask (Known), followed by
+ * the CPU alone once carried out elsewhere.
+ */
 typedef struct Waiting {
-	AfCpuSet *to; /* planned ∪ fallback */
-	int cpu;      /* the planned CPU, written alone */
+	AfCpuSet *to;	   /* planned ∪ fallback */
+	AfCpuSet *written; /* what was written and waits */
+	int cpu;	   /* the planned CPU */
 } Waiting;
 
 static void waiting_free(Waiting *waiting)
 {
 	af_cpuset_free(waiting->to);
+	af_cpuset_free(waiting->written);
 	g_free(waiting);
 }
 
@@ -362,7 +368,7 @@ static gboolean on_fallback(AfApply *apply, const AfApplyItem *item)
 	       known_held_inside(apply, known_look(apply, item->irq, item->from, serving));
 }
 
-static void waiting_add(AfApply *apply, const AfApplyItem *item);
+static void waiting_add(AfApply *apply, const AfApplyItem *item, const AfCpuSet *written);
 
 /*
  * TRUE when the kernel shows the item's CPU alone but another CPU still
@@ -374,10 +380,18 @@ static void waiting_add(AfApply *apply, const AfApplyItem *item);
  */
 static gboolean move_is_pending(AfApply *apply, const AfApplyItem *item)
 {
+	const Waiting *waiting = g_hash_table_lookup(apply->waiting, GUINT_TO_POINTER(item->irq));
 	int serving;
 
-	if (item->cpu < 0 || !item->from || af_cpuset_count(item->from) != 1 ||
-	    af_cpuset_first(item->from) != item->cpu)
+	if (item->cpu < 0 || !item->from)
+		return FALSE;
+	/* Our write of this very mask waits: again would change nothing. */
+	if (waiting && af_cpuset_equal(waiting->written, item->from) &&
+	    af_cpuset_equal(waiting->to, item->to) && waiting->cpu == item->cpu) {
+		serving = serving_cpu(apply, item->irq);
+		return serving < 0 || !af_cpuset_contains(waiting->written, (guint)serving);
+	}
+	if (af_cpuset_count(item->from) != 1 || af_cpuset_first(item->from) != item->cpu)
 		return FALSE;
 	serving = serving_cpu(apply, item->irq);
 	return serving != item->cpu &&
@@ -405,8 +419,9 @@ static gboolean prepare_write(AfApply *apply, AfApplyItem *item, AfAction action
 	}
 	if (!item->refresh && move_is_pending(apply, item)) {
 		item->outcome = AF_OUTCOME_UNCHANGED;
-		item->widen = AF_WIDEN_DEFERRED;
-		waiting_add(apply, item);
+		item->widen = af_cpuset_count(item->from) == 1 ? AF_WIDEN_DEFERRED : AF_WIDEN_WHOLE;
+		if (!g_hash_table_contains(apply->waiting, GUINT_TO_POINTER(item->irq)))
+			waiting_add(apply, item, item->from);
 		return FALSE;
 	}
 	if (is_read_only(apply, path)) {
@@ -464,26 +479,36 @@ static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_id
 	if (serving != item->cpu || !item->from ||
 	    !af_cpuset_contains(item->from, (guint)item->cpu)) {
 		if (!known_held_inside(apply, known)) {
-			r = write_known(apply, pending, known, item->to, serving, nr_cpu_ids,
-					&serving);
+			g_autoptr(AfCpuSet) whole = af_cpuset_copy(item->to);
+
+			/* Served by a fallback CPU: the mask without it, so that
+			 * the kernel carrying it out shows (and holds ours). */
+			if (serving >= 0 && af_cpuset_contains(whole, (guint)serving) &&
+			    af_cpuset_count(whole) > 2)
+				af_cpuset_remove(whole, (guint)serving);
+			r = write_known(apply, pending, known, whole, serving, nr_cpu_ids, &serving);
 			if (r < 0)
 				return r;
-			if (serving == item->cpu) {
+			if (serving == item->cpu && af_cpuset_equal(whole, item->to)) {
 				item->widen = AF_WIDEN_DONE;
 				return 0;
 			}
 			/* Not carried out yet: it lands on a CPU of the mask at its next interrupt. */
-			if (!known_held_inside(apply, known)) {
+			if (serving != item->cpu && !known_held_inside(apply, known)) {
+				waiting_add(apply, item, whole);
 				item->widen = AF_WIDEN_WHOLE;
 				return 0;
 			}
 		}
-		r = write_known(apply, pending, known, alone, serving, nr_cpu_ids, &serving);
-		if (r < 0)
-			return r;
+		if (serving != item->cpu) {
+			r = write_known(apply, pending, known, alone, serving, nr_cpu_ids,
+					&serving);
+			if (r < 0)
+				return r;
+		}
 		if (serving != item->cpu) {
 			/* Moves wait for the next interrupt without interrupt remapping. */
-			waiting_add(apply, item);
+			waiting_add(apply, item, alone);
 			item->widen = AF_WIDEN_DEFERRED;
 			return 0;
 		}
@@ -502,11 +527,12 @@ static int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_id
 }
 
 /* Widened by af_apply_widen_landed once the kernel serves the item's IRQ on its CPU. */
-static void waiting_add(AfApply *apply, const AfApplyItem *item)
+static void waiting_add(AfApply *apply, const AfApplyItem *item, const AfCpuSet *written)
 {
 	Waiting *waiting = g_new0(Waiting, 1);
 
 	waiting->to = af_cpuset_copy(item->to);
+	waiting->written = af_cpuset_copy(written);
 	waiting->cpu = item->cpu;
 	g_hash_table_insert(apply->waiting, GUINT_TO_POINTER(item->irq), waiting);
 }
@@ -701,6 +727,35 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 	return 0;
 }
 
+/*
+ * One waiting write looked at again (shown is what it wrote): a whole
+ * mask carried out onto another CPU than the planned one is followed by
+ * that CPU alone; the CPU alone carried out, by the widening. Returns
+ * TRUE while it still waits.
+ */
+static gboolean step_landed(AfApply *apply, const Pending *pending, Waiting *waiting,
+			    const AfCpuSet *shown, int serving, guint nr_cpu_ids, guint *widened)
+{
+	Known *known = known_look(apply, pending->item->irq, shown, serving);
+	g_autoptr(AfCpuSet) alone = af_cpuset_new();
+
+	af_cpuset_add(alone, (guint)waiting->cpu);
+	if (serving != waiting->cpu) {
+		if (af_cpuset_count(waiting->written) == 1 || !known_held_inside(apply, known))
+			return TRUE;
+		if (write_known(apply, pending, known, alone, serving, nr_cpu_ids, &serving) < 0)
+			return FALSE;
+		af_cpuset_free(waiting->written);
+		waiting->written = af_cpuset_copy(alone);
+		if (serving != waiting->cpu)
+			return TRUE;
+	}
+	if (!af_cpuset_equal(waiting->written, waiting->to) &&
+	    write_known(apply, pending, known, waiting->to, serving, nr_cpu_ids, &serving) == 0)
+		(*widened)++;
+	return FALSE;
+}
+
 guint af_apply_widen_landed(AfApply *apply, guint nr_cpu_ids, guint *ret_widened)
 {
 	GHashTableIter iter;
@@ -709,7 +764,7 @@ guint af_apply_widen_landed(AfApply *apply, guint nr_cpu_ids, guint *ret_widened
 
 	g_hash_table_iter_init(&iter, apply->waiting);
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
-		const Waiting *waiting = value;
+		Waiting *waiting = value;
 		AfApplyItem item = {.irq = GPOINTER_TO_UINT(key), .cpu = waiting->cpu};
 		Pending pending = {.item = &item};
 		g_autoptr(AfCpuSet) shown = NULL;
@@ -720,21 +775,14 @@ guint af_apply_widen_landed(AfApply *apply, guint nr_cpu_ids, guint *ret_widened
 			continue;
 		}
 		/* Written since by someone else (or dropped by an offline): not ours to widen. */
-		if (!shown || af_cpuset_count(shown) != 1 ||
-		    af_cpuset_first(shown) != waiting->cpu) {
+		if (!shown || !af_cpuset_equal(shown, waiting->written)) {
 			g_free(pending.path);
 			g_hash_table_iter_remove(&iter);
 			continue;
 		}
 		serving = serving_cpu(apply, item.irq);
-		if (serving == waiting->cpu) {
-			Known *known = known_look(apply, item.irq, shown, serving);
-
-			if (write_known(apply, &pending, known, waiting->to, serving, nr_cpu_ids,
-					&serving) == 0)
-				widened++;
+		if (!step_landed(apply, &pending, waiting, shown, serving, nr_cpu_ids, &widened))
 			g_hash_table_iter_remove(&iter);
-		}
 		g_free(pending.path);
 	}
 	if (ret_widened)
