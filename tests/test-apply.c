@@ -486,6 +486,40 @@ static void test_widening_waits(Fixture *f, gconstpointer data)
 }
 
 /*
+ * A whole mask carried out onto a fallback CPU is followed through without
+ * a replan (af_apply_widen_landed): the planned CPU alone, then the
+ * widening. A whole mask written while a fallback CPU serves the IRQ
+ * leaves that CPU out, so that its carrying out shows.
+ */
+static void test_widening_follows(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *writes = NULL;
+	guint widened;
+	/* 24 is at 0-1 served by 0, 25 at 0-1 served by 1. */
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "2"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	set_fallback(&h, 0, 3, 3);
+	af_cpuset_add(((AfPlanEntry *)h.plan.entries->pdata[0])->fallback, 0);
+	set_fallback(&h, 1, 2, 2);
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[1])->widen, ==, AF_WIDEN_WHOLE);
+	kernel_shows(f, 25, NULL, "2\n");
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 2);
+	g_assert_cmpuint(widened, ==, 0);
+	kernel_shows(f, 25, NULL, "0\n");
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 1);
+	g_assert_cmpuint(widened, ==, 1);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "24:2-3 25:0,2 25:0 25:0,2");
+	hand_plan_clear(&h);
+}
+
+/*
  * Once the kernel shows a mask that is not our last write (another writer,
  * a broken affinity, a write an offline dropped), nothing is known of what
  * it holds: the whole mask first again.
@@ -931,6 +965,7 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/widening_deferred", test_widening_deferred);
 	ADD("/apply/plan/widening_forgets", test_widening_forgets);
 	ADD("/apply/plan/widening_waits", test_widening_waits);
+	ADD("/apply/plan/widening_follows", test_widening_follows);
 	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);
 	ADD("/apply/plan/read_only", test_read_only);
