@@ -189,6 +189,7 @@ static void write_unit(Planner *p, const Unit *unit)
 		const Item *item = unit->items->pdata[i];
 		AfPlanEntry *entry = item->entry;
 		AfCpuSet *mask;
+		gboolean same;
 
 		if (unit->decision == UNIT_CAPPED) {
 			entry->action = AF_ACTION_SKIP;
@@ -199,13 +200,12 @@ static void write_unit(Planner *p, const Unit *unit)
 		af_cpuset_add(entry->planned, unit->cpu);
 		entry->fallback = choose_fallback(p, item, (guint)unit->cpu);
 		mask = af_plan_entry_mask(entry);
-		entry->action = af_cpuset_equal(mask, item->irq->affinity) &&
-						af_plan_served_by_fallback(entry) < 0
-					? AF_ACTION_KEEP
-					: AF_ACTION_MOVE;
+		same = af_cpuset_equal(mask, item->irq->affinity);
+		entry->action = same && af_plan_served_by_fallback(entry) < 0 ? AF_ACTION_KEEP
+									       : AF_ACTION_MOVE;
 		af_cpuset_free(mask);
 		entry->reason = describe_placement(p, unit, item, entry->action);
-		if (af_plan_served_by_fallback(entry) >= 0) {
+		if (same && af_plan_served_by_fallback(entry) >= 0) {
 			char *reason = g_strdup_printf("%s; served by its fallback CPU %d, where "
 						       "the kernel carried its mask out",
 						       entry->reason,
