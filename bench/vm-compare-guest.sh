@@ -6,11 +6,19 @@
 #   steady    AF_BENCH_STEADY_S s without events, with steady background
 #             traffic (afvm-react load): writes, CPU time
 #   hotplug   AF_BENCH_REPS offline/online cycles of a housekeeping CPU,
-#             timed by afvm-react hotplug; writes per event
+#             timed by afvm-react hotplug; writes per event; meanwhile
+#             afvm-sample reads the masks of the movable IRQs (virtio-net's
+#             queues aside: their driver re-targets them itself) about every
+#             ms: the most with an isolated CPU in their mask at once, and
+#             their interrupts on isolated CPUs
 #   rmap      AF_BENCH_RMAP_REPS offlines of the CPU serving e1000e's rx
 #             IRQ, each timed by afvm-rmap until the cpu_rmap over e1000e's
 #             rx and tx (the test module, tests/vm/rmap/) is fresh again,
 #             then the CPU back online and AF_BENCH_SETTLE_MS of pause
+#   modprobe  rmmod and modprobe e1000e, its link up: afvm-sample (every
+#             IRQ, about every ms) sees how its new IRQs are born; the
+#             cpu_rmap module is taken off e1000e's IRQs first and put on
+#             the new ones after
 #   stop      SIGTERM; what is left of the masks the guest booted with
 # Writes are counted by the kernel (guest-lib.sh's kwrites: every write to
 # /proc/irq/N/smp_affinity{,_list}, with the writer's command name and the
@@ -31,9 +39,10 @@
 # AF_BENCH_DEBUG=1 adds --debug (replan timings in its log; costs CPU
 # time, so not for the numbers).
 . "$AF_SRCDIR/tests/vm/guest-lib.sh"
-. "$AF_SRCDIR/tests/vm/steering-lib.sh"
+. "$AF_SRCDIR/tests/vm/steering-lib.sh" # also puts kmod (rmmod, modprobe) on PATH
 
 react=$AF_BUILDDIR/bench/afvm-react
+sample=$AF_BUILDDIR/tests/vm/afvm-sample
 reps=${AF_BENCH_REPS:-5}
 steady_s=${AF_BENCH_STEADY_S:-60}
 settle_ms=${AF_BENCH_SETTLE_MS:-11000}
@@ -41,6 +50,8 @@ timeout_ms=${AF_BENCH_TIMEOUT_MS:-30000}
 rmap_reps=${AF_BENCH_RMAP_REPS:-3}
 # The poller sits on an isolated CPU, away from the balancers.
 pin=7
+# The sampler on the other one, beside it.
+sample_pin=6
 out=$AF_OUT
 
 info() { echo "$*" >>"$out/info"; }
@@ -61,7 +72,7 @@ PLAN=$("$AF_PLAN" "$out/plan.json") || {
 	not_ok "afvm-plan reads the plan"
 	finish
 }
-hk="" isolated="" movable="" managed=""
+hk="" isolated="" movable="" managed="" sampled=""
 # Lines "cpus ONLINE ISOLATED HOUSEKEEPING" and "irq IRQ NAME DEVICE MANAGED
 # MOVABLE ..." (afvm-plan).
 while read -r kind irq name device is_managed is_movable rest; do
@@ -71,6 +82,11 @@ while read -r kind irq name device is_managed is_movable rest; do
 		# Legacy IRQs without a handler never fire: nothing to place.
 		[ "$is_movable" = true ] && [ "$name" != - ] && movable="$movable${movable:+,}$irq"
 		[ "$is_managed" = true ] && managed="$managed $irq"
+		# virtio-net re-targets its queue vectors itself on hotplug.
+		case "$name" in
+		virtio*-input.* | virtio*-output.*) ;;
+		*) [ "$is_movable" = true ] && [ "$name" != - ] && sampled="$sampled${sampled:+,}$irq" ;;
+		esac
 		;;
 	esac
 done <<END
@@ -80,6 +96,7 @@ info "housekeeping $hk"
 info "isolated $isolated"
 info "movable $movable"
 info "managed$managed"
+info "sampled $sampled"
 check "the plan names housekeeping CPUs" [ -n "$hk" ]
 check "the plan has movable IRQs" [ -n "$movable" ]
 
@@ -154,8 +171,12 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 	echo "$IRQ_TABLE" >"$out/$b.table.steady1"
 
 	kwrites_clear
+	"$sample" -p $sample_pin "$out/$b.sample.hotplug" "$isolated" "$sampled" >/dev/null &
+	spid=$!
 	"$react" -p $pin hotplug "$hk" "$movable" "$reps" "$timeout_ms" "$settle_ms" \
 		>"$out/$b.react" 2>"$out/$b.react.err"
+	kill -TERM "$spid"
+	wait "$spid"
 	kwrites >"$out/$b.kw.hotplug"
 	swrites >"$out/$b.sw.hotplug"
 	t2=$(ticks "$pid")
@@ -188,6 +209,29 @@ for b in $(echo "${AF_BENCH_BALANCERS:-affinityd,irqbalance}" | tr , ' '); do
 		sleep $((settle_ms / 1000))
 	done
 	check "$b is running after the rmap offlines" kill -0 "$pid"
+
+	# A NIC driver loaded again: its IRQs as they are born.
+	"$sample" -p $sample_pin "$out/$b.sample.modprobe" "$isolated" all >"$out/$b.born" &
+	spid=$!
+	sleep 0.5
+	# The cpu_rmap module holds e1000e's IRQs: off first, back on the new ones.
+	check "$b: rmmod afvm_rmap" rmmod afvm_rmap
+	check "$b: rmmod e1000e" rmmod e1000e
+	check "$b: modprobe e1000e" modprobe e1000e
+	eth=$(netdev_of e1000e) && ip link set "$eth" up && ip addr add 10.0.2.15/24 dev "$eth"
+	sleep 3
+	kill -TERM "$spid"
+	wait "$spid"
+	irq_sample
+	echo "$IRQ_TABLE" >"$out/$b.table.modprobe"
+	check "$b: e1000e is back" [ -n "$eth" ]
+	check "$b: e1000e's new IRQs were seen being born" grep -q '^born ' "$out/$b.born"
+	set -- $(irq_find "$eth-rx-0")
+	rx=${1:-}
+	set -- $(irq_find "$eth-tx-0")
+	tx=${1:-}
+	rmap_load -n "$eth" "$rx" "$tx" ||
+		not_ok "the cpu_rmap module attaches to e1000e's new rx and tx ($rx, $tx)"
 
 	kwrites_clear
 	kill -TERM "$pid"

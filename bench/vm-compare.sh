@@ -43,7 +43,7 @@ die() {
 	exit 1
 }
 rmap_reps=${AF_BENCH_RMAP_REPS:-3}
-for prog in daemon/affinityd bench/afvm-react tests/vm/afvm-irq tests/vm/afvm-plan tests/vm/afvm-rmap; do
+for prog in daemon/affinityd bench/afvm-react tests/vm/afvm-irq tests/vm/afvm-plan tests/vm/afvm-rmap tests/vm/afvm-sample; do
 	[ -x "$builddir/$prog" ] || die "$builddir/$prog is not built (make bench-vm builds it)"
 done
 
@@ -76,8 +76,8 @@ run_guest() {
 		die "cannot build the cpu_rmap module for $1"
 	start=$(date +%s)
 	# Guest time: boot ~20 s, two balancers × (start, steady, reps × cycle,
-	# rmap reps × (offline, online)).
-	guest_timeout=$((300 + 2 * (steady_s + 60 + reps * (3 * timeout_ms + settle_ms) / 1000 +
+	# rmap reps × (offline, online), the e1000e reload).
+	guest_timeout=$((300 + 2 * (steady_s + 80 + reps * (3 * timeout_ms + settle_ms) / 1000 +
 		rmap_reps * (timeout_ms + settle_ms) / 1000)))
 	status=0
 	"$srcdir/tests/vm/run-guest.sh" --out "$out" --kernel "$1" \
@@ -176,6 +176,33 @@ fired() {
 	END { printf "%d of %d", f, n }' "$out/$1.table.steady0" "$out/$1.table.steady1"
 }
 
+# isolated_masks BALANCER: the most movable IRQs (virtio-net's queues aside)
+# with an isolated CPU in their mask at one sample of the hotplug cycles.
+isolated_masks() { sed -n 's/^max_bad_masks //p' "$out/$1.sample.hotplug" 2>/dev/null | head -n 1; }
+# isolated_ints BALANCER: their interrupts on isolated CPUs per hotplug event.
+isolated_ints() {
+	[ -f "$out/$1.sample.hotplug" ] || return 0
+	awk -v r="$reps" '$1 == "irq" { n += $16 - $14 } END { printf "%.1f", n / (2 * r) }' "$out/$1.sample.hotplug"
+}
+# born_isolated BALANCER: IRQs born (e1000e loaded again) with an isolated
+# CPU in their mask or effective CPUs, of those born.
+born_isolated() {
+	[ -f "$out/$1.born" ] || return 0
+	awk -v iso="$(info isolated)" '
+	function has(list, c,   n, p, i, r) {
+		n = split(list, p, ",")
+		for (i = 1; i <= n; i++) {
+			split(p[i], r, "-")
+			if (r[2] == "") r[2] = r[1]
+			if (p[i] != "none" && c >= r[1] + 0 && c <= r[2] + 0) return 1
+		}
+		return 0
+	}
+	BEGIN { n = split(iso, ip, ","); for (i = 1; i <= n; i++) { split(ip[i], r, "-"); if (r[2] == "") r[2] = r[1]; for (c = r[1]; c <= r[2]; c++) cpus[c] = 1 } }
+	$1 == "born" { b++; for (c in cpus) if (has($3, c) || has($4, c)) { bad++; break } }
+	END { if (b) printf "%d of %d", bad, b; else print "?" }' "$out/$1.born"
+}
+
 # metrics: one line per row of the table for the guest of $out,
 # "LABEL|AFFINITYD|IRQBALANCE|TARGET".
 metrics() {
@@ -193,6 +220,9 @@ metrics() {
 	echo "steering writes (rps/xps) per hotplug event|$(sw_per_event affinityd)|$(sw_per_event irqbalance)|"
 	echo "offline -> fresh aRFS rmap, median (ms)|$(rmap affinityd median)|$(rmap irqbalance median)|<= 100"
 	echo "offline -> fresh aRFS rmap, max (ms)|$(rmap affinityd max)|$(rmap irqbalance max)|<= 100"
+	echo "most movable IRQs with an isolated CPU in mask (ms-sampled)|$(isolated_masks affinityd)|$(isolated_masks irqbalance)|0"
+	echo "interrupts of movable IRQs on isolated CPUs per hotplug event|$(isolated_ints affinityd)|$(isolated_ints irqbalance)|0"
+	echo "IRQs born on isolated CPUs (e1000e loaded again)|$(born_isolated affinityd)|$(born_isolated irqbalance)|0"
 	echo "CPU time per minute, steady state (ms)|$(cpu_steady affinityd)|$(cpu_steady irqbalance)|"
 	echo "CPU time, whole run until stop (ms)|$(cpu_total affinityd)|$(cpu_total irqbalance)|"
 	echo "peak RSS, VmHWM (kB)|$(cpu affinityd hwm_kb)|$(cpu irqbalance hwm_kb)|"
@@ -216,6 +246,14 @@ notes() {
 	echo "kernel: offline write $(result affinityd offline_write_median_ms) / $(result irqbalance offline_write_median_ms) ms," \
 		"online write $(result affinityd online_write_median_ms) / $(result irqbalance online_write_median_ms) ms (median, affinityd / irqbalance runs)"
 	echo "movable IRQs that fired in steady state: $(fired affinityd) (affinityd), $(fired irqbalance) (irqbalance)"
+	echo "isolated-CPU rows: movable IRQs sampled $(info sampled) (virtio-net's queues aside, their driver re-targets them on hotplug);" \
+		"samples $(sed -n 's/^samples //p' "$out/affinityd.sample.hotplug" 2>/dev/null) (affinityd)," \
+		"$(sed -n 's/^samples //p' "$out/irqbalance.sample.hotplug" 2>/dev/null) (irqbalance)"
+	for b in affinityd irqbalance; do
+		[ -f "$out/$b.sample.hotplug" ] || continue
+		awk -v b="$b" '$1 == "irq" && ($4 > 0 || $16 > $14) { printf "  %-10s IRQ %s: isolated CPU in mask in %s samples, first %s; +%d interrupts on isolated CPUs\n", b, $2, $4, $8, $16 - $14 }' "$out/$b.sample.hotplug"
+		sed "s/^/  $b /" "$out/$b.born" 2>/dev/null
+	done
 	echo "balancer exit status on SIGTERM: $(cpu affinityd exit_status) (affinityd), $(cpu irqbalance exit_status) (irqbalance)"
 	echo "hotplug cycles (CPU taken offline, IRQs it served, IRQs left on forbidden CPUs by the kernel and drivers):"
 	for b in affinityd irqbalance; do

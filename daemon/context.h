@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "apply.h"
+#include "defaultmask.h"
 #include "debounce.h"
 #include "engine.h"
 #include "events.h"
@@ -93,9 +94,13 @@ typedef struct AfDaemon {
 	 * originals in the state directory, full CPUs, per-IRQ backoff. */
 	AfStateDir *statedir;
 	AfApply *apply;
+	AfDefaultMask *default_mask;  /* /proc/irq/default_smp_affinity = housekeeping */
+	gboolean default_mask_warned; /* its last update failed, said once */
 	AfSteerApply *steer; /* network steering writes */
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
+	guint widen_source;  /* polls one-CPU writes the kernel has yet to carry out */
+	guint nr_cpu_ids;    /* of the last snapshot, for widen_source's writes */
 
 	/* Reads of the machine that failed: told once, tried again (daemon.c). */
 	AfIrqScanHealth read_health;
@@ -168,6 +173,8 @@ void af_daemon_scan(AfDaemon *daemon);
 void af_daemon_watch_isolation(AfDaemon *daemon);
 void af_daemon_unwatch_isolation(AfDaemon *daemon);
 void af_daemon_check_isolation(AfDaemon *daemon);
+/* Our own write of default_smp_affinity: taken as seen, so it raises no isolation event. */
+void af_daemon_saw_default_affinity(AfDaemon *daemon);
 
 /*
  * metrics.c: open decides the file of the policy in force (at the start and

@@ -132,6 +132,22 @@ static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64
 	}
 }
 
+/* How often one-CPU writes waiting for the IRQ's next interrupt are looked at. */
+#define WIDEN_POLL_MS 5
+
+static gboolean on_widen(gpointer user_data)
+{
+	AfDaemon *daemon = user_data;
+	guint widened;
+
+	if (af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, &widened) > 0)
+		return G_SOURCE_CONTINUE;
+	if (widened)
+		g_debug("Every waiting one-CPU move carried out and widened");
+	daemon->widen_source = 0;
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean on_retry(gpointer user_data)
 {
 	AfDaemon *daemon = user_data;
@@ -210,10 +226,39 @@ static void compute_limits(AfDaemon *daemon, AfEventFlags flags, gint64 now_us, 
 		g_hash_table_remove_all(daemon->fight_warned);
 	}
 	af_limits_exclude(limits, af_apply_full_cpus(daemon->apply));
+	af_apply_narrow_limits(daemon->apply, limits);
 	af_move_guard_hold(daemon->guard, engine->snapshot, engine->hk->housekeeping,
 			   engine->placement, (flags & AF_EVENT_REPAIR) != 0, now_us, limits);
 	warn_fights(daemon, limits);
 	daemon->counters.deferred += af_limits_count_held(limits, AF_HOLD_INTERVAL);
+}
+
+/* New IRQs are born on housekeeping CPUs: the default mask follows the set. */
+static void update_default_mask(AfDaemon *daemon)
+{
+	const AfEngine *engine = daemon->engine;
+	g_autoptr(AfCpuSet) mask = NULL;
+	g_autofree char *list = NULL;
+	int r;
+
+	if (af_cpuset_is_empty(engine->hk->housekeeping))
+		return;
+	mask = af_default_mask_wanted(engine->snapshot->possible, engine->hk->isolated);
+	r = af_default_mask_update(daemon->default_mask, mask, engine->snapshot->nr_cpu_ids);
+	/* No such file (a kernel without SMP, a copied tree without it): nothing to keep. */
+	if (r == 0 || r == -ENOENT)
+		return;
+	list = af_cpuset_format_list(mask);
+	/* Our own write is no ban of another program's (defaultaffinity.h). */
+	if (r > 0) {
+		af_engine_note_default_affinity(daemon->engine, mask);
+		af_daemon_saw_default_affinity(daemon);
+		g_message("Default IRQ affinity set to %s", list);
+	} else if (!daemon->default_mask_warned) {
+		g_warning("Failed to set the default IRQ affinity to %s, ignoring: %s", list,
+			  g_strerror(-r));
+	}
+	daemon->default_mask_warned = r < 0;
 }
 
 static int replan(AfDaemon *daemon, AfEventFlags flags)
@@ -271,6 +316,10 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	}
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
+	daemon->nr_cpu_ids = engine->snapshot->nr_cpu_ids;
+	if (!daemon->widen_source && af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, NULL))
+		daemon->widen_source = g_timeout_add(WIDEN_POLL_MS, on_widen, daemon);
+	update_default_mask(daemon);
 	if (n_refresh > 0)
 		g_debug("%u aRFS IRQs changed by the hotplug: rewritten to refresh their rmap",
 			n_refresh);
@@ -400,7 +449,9 @@ static void daemon_clear(AfDaemon *daemon)
 	af_daemon_unwatch_isolation(daemon);
 	g_clear_handle_id(&daemon->retry_source, g_source_remove);
 	g_clear_handle_id(&daemon->read_retry_source, g_source_remove);
+	g_clear_handle_id(&daemon->widen_source, g_source_remove);
 	g_clear_pointer(&daemon->apply, af_apply_free);
+	g_clear_pointer(&daemon->default_mask, af_default_mask_free);
 	g_clear_pointer(&daemon->steer, af_steer_apply_free);
 	g_clear_pointer(&daemon->statedir, af_statedir_free);
 	g_clear_pointer(&daemon->load, g_hash_table_unref);
@@ -434,6 +485,7 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
 	/* Bans kept from an earlier run hold from the first plan on. */
 	af_engine_set_owner_bans(daemon->engine, daemon->statedir->state->bans);
+	daemon->default_mask = af_default_mask_new(daemon->engine->sysroot);
 	daemon->steer = af_steer_apply_new(daemon->engine->sysroot);
 	daemon->loop = g_main_loop_new(NULL, FALSE);
 	daemon->guard = af_move_guard_new(policy->min_move_interval_ms);
@@ -508,6 +560,19 @@ static void restore_originals(AfDaemon *daemon)
 		  result->n_refused + result->n_no_space + result->n_invalid + result->n_failed);
 }
 
+static void restore_default_mask(AfDaemon *daemon)
+{
+	int r;
+
+	if (!daemon->engine->snapshot)
+		return;
+	r = af_default_mask_restore(daemon->default_mask, daemon->engine->snapshot->nr_cpu_ids);
+	if (r < 0)
+		g_warning("Failed to restore the default IRQ affinity: %s", g_strerror(-r));
+	else if (r > 0)
+		g_message("Restored the default IRQ affinity");
+}
+
 int af_mode_daemon(const AfOptions *options)
 {
 	AfDaemon daemon = {.options = options};
@@ -519,8 +584,10 @@ int af_mode_daemon(const AfOptions *options)
 	}
 	g_main_loop_run(daemon.loop);
 	af_daemon_notify_stopping(&daemon);
-	if (daemon.engine->policy->restore_on_exit)
+	if (daemon.engine->policy->restore_on_exit) {
 		restore_originals(&daemon);
+		restore_default_mask(&daemon);
+	}
 	g_message("Stopped after %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
 		  " replans, %" G_GUINT64_FORMAT " writes",
 		  daemon.counters.events, daemon.counters.replans, daemon.counters.writes);

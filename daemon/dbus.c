@@ -302,7 +302,7 @@ static void method_call(GDBusConnection *connection, const char *sender, const c
 	} else if (g_str_equal(method, "WhatIfOffline")) {
 		g_dbus_method_invocation_return_error(
 			invocation, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
-			"This affinityd has no offline advisor (affinityd --dry-run --offline)");
+			"The offline advisor runs as affinityd --dry-run --offline CPULIST, not in the daemon");
 	} else {
 		check_caller(dbus, invocation);
 	}

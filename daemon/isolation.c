@@ -54,6 +54,12 @@ void af_daemon_check_isolation(AfDaemon *daemon)
 		af_daemon_mark(daemon, AF_EVENT_ISOLATION, what);
 }
 
+void af_daemon_saw_default_affinity(AfDaemon *daemon)
+{
+	g_free(daemon->default_affinity_seen);
+	daemon->default_affinity_seen = read_text(daemon->engine->sysroot, DEFAULT_AFFINITY);
+}
+
 static void on_env_changed(const char *path, gpointer user_data)
 {
 	g_autofree char *what = g_strdup_printf("%s changed", path);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,16 +16,40 @@ static void options_clear(AfOptions *o)
 	g_free(o->config_dropins);
 	g_free(o->state_dir);
 	g_free(o->bus);
+	af_cpuset_free(o->offline);
+}
+
+/* --offline: a cpulist as the kernel writes them; the advisor checks it against the machine. */
+static int parse_offline(const char *list, AfOptions *o)
+{
+	int r = af_cpuset_parse_list(list, &o->offline);
+
+	if (r < 0) {
+		fprintf(stderr, "affinityd: --offline '%s': not a CPU list\n", list);
+		return r;
+	}
+	if (af_cpuset_is_empty(o->offline)) {
+		fprintf(stderr, "affinityd: --offline '%s' names no CPU\n", list);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int parse_options(int argc, char **argv, AfOptions *o)
 {
 	gboolean dry_run = FALSE, oneshot = FALSE, version = FALSE;
+	g_autofree char *offline = NULL;
 	const GOptionEntry entries[] = {
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
 		  "Print the plan for this machine and exit; write nothing", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
 		  "With --dry-run: print the plan as JSON", NULL },
+		{ "offline", 0, 0, G_OPTION_ARG_STRING, &offline,
+		  "With --dry-run: plan as if CPULIST were offline and report what it leaves on "
+		  "isolated CPUs or on one CPU",
+		  "CPULIST" },
+		{ "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict,
+		  "With --offline: exit 3 when taking the CPUs offline causes such a finding", NULL },
 		{ "oneshot", 0, 0, G_OPTION_ARG_NONE, &oneshot,
 		  "Plan and apply once, then exit", NULL },
 		{ "sysroot", 0, 0, G_OPTION_ARG_FILENAME, &o->sysroot,
@@ -76,6 +101,16 @@ static int parse_options(int argc, char **argv, AfOptions *o)
 		fprintf(stderr, "affinityd: --bus is for the daemon, not --dry-run or --oneshot\n");
 		return -1;
 	}
+	if (offline && !dry_run) {
+		fprintf(stderr, "affinityd: --offline needs --dry-run\n");
+		return -1;
+	}
+	if (o->strict && !offline) {
+		fprintf(stderr, "affinityd: --strict needs --offline\n");
+		return -1;
+	}
+	if (offline && parse_offline(offline, o) < 0)
+		return -1;
 	o->mode = dry_run ? AF_MODE_DRY_RUN : oneshot ? AF_MODE_ONESHOT : AF_MODE_DAEMON;
 	if (!o->sysroot)
 		o->sysroot = g_strdup("/");

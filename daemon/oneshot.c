@@ -42,6 +42,7 @@ static int read_and_plan(Oneshot *o)
 	int r;
 
 	af_limits_exclude(limits, af_apply_full_cpus(o->apply));
+	af_apply_narrow_limits(o->apply, limits);
 	r = af_engine_read(o->engine, o->statedir->state->learned, FALSE, &error);
 	if (r >= 0)
 		r = af_engine_plan(o->engine, NULL, limits, &error);
@@ -68,7 +69,7 @@ static guint count_misplaced(Oneshot *o)
 
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
-		g_autoptr(AfCpuSet) now = NULL;
+		g_autoptr(AfCpuSet) now = NULL, mask = af_plan_entry_mask(entry);
 		g_autofree char *planned = NULL, *shown = NULL;
 		int r;
 
@@ -85,9 +86,10 @@ static guint count_misplaced(Oneshot *o)
 		r = af_apply_read_affinity(o->apply, entry->irq->irq, &now);
 		if (r == -ENOENT)
 			continue;
-		if (r == 0 && af_cpuset_equal(now, entry->planned))
+		/* Its CPU alone is where it belongs too: a widening deferred or undone. */
+		if (r == 0 && (af_cpuset_equal(now, mask) || af_cpuset_equal(now, entry->planned)))
 			continue;
-		planned = af_cpuset_format_list(entry->planned);
+		planned = af_cpuset_format_list(mask);
 		shown = now ? af_cpuset_format_list(now) : g_strdup("unreadable");
 		af_log_warning("IRQ %u (%s) is on %s, planned %s", entry->irq->irq,
 			       entry->irq->name, shown, planned);

@@ -19,6 +19,8 @@ typedef enum {
 typedef struct AfOptions {
 	AfMode mode;
 	gboolean json;        /* --json (dry-run) */
+	AfCpuSet *offline;    /* --offline CPULIST (dry-run): the advisor's CPUs, else NULL */
+	gboolean strict;      /* --strict (--offline): exit 3 on a finding the offline causes */
 	char *sysroot;        /* --sysroot DIR, default "/" */
 	char *config;         /* --config FILE, default SYSCONFDIR/affinityd/affinityd.conf */
 	gboolean config_given; /* --config was given: the file must exist */

@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "fakekernel.h"
 #include "steering.h"
+#include "whatif.h"
 
 /* The configuration files given at open, read again on reload. */
 typedef struct EngineFiles {
@@ -26,6 +27,7 @@ typedef struct EnginePrivate {
 	AfEngine pub;
 	EngineFiles files;
 	AfDefaultAffinity *default_affinity; /* what default_smp_affinity said so far */
+	AfCpuSet *what_if_offline; /* af_engine_what_if_offline(), NULL: the machine as it is */
 } EnginePrivate;
 
 static EnginePrivate *private_of(AfEngine *engine)
@@ -119,6 +121,7 @@ void af_engine_free(AfEngine *engine)
 	af_default_affinity_free(priv->default_affinity);
 	g_free(priv->files.config);
 	g_free(priv->files.dropins);
+	af_cpuset_free(priv->what_if_offline);
 	g_free(priv);
 }
 
@@ -138,6 +141,34 @@ int af_engine_reload(AfEngine *engine, GError **error)
 void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans)
 {
 	engine->owner_bans = bans;
+}
+
+void af_engine_what_if_offline(AfEngine *engine, const AfCpuSet *cpus)
+{
+	EnginePrivate *priv = private_of(engine);
+
+	af_cpuset_free(priv->what_if_offline);
+	priv->what_if_offline = af_cpuset_copy(cpus);
+}
+
+/* The machine as the kernel would leave it with the what-if CPUs offline. */
+static int take_offline(AfEngine *engine, AfSnapshot *snapshot, GError **error)
+{
+	const AfCpuSet *cpus = private_of(engine)->what_if_offline;
+	g_autofree char *message = NULL;
+	g_autofree char *list = NULL;
+	int r;
+
+	if (!cpus)
+		return 0;
+	r = af_whatif_take_offline(snapshot, cpus, &message);
+	if (r < 0) {
+		list = af_cpuset_format_list(cpus);
+		return fail(error, r, "Failed to plan as if CPU%s %s %s offline: %s",
+			    af_cpuset_count(cpus) > 1 ? "s" : "", list,
+			    af_cpuset_count(cpus) > 1 ? "were" : "was", message);
+	}
+	return 0;
 }
 
 int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GError **error)
@@ -162,6 +193,9 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
 	if (r < 0)
 		return fail(error, r, "Failed to read the machine under %s: %s",
 			    af_sysroot_path(engine->sysroot), why ? why->message : g_strerror(-r));
+	r = take_offline(engine, snapshot, error);
+	if (r < 0)
+		return r;
 	r = af_housekeeping_read(engine->sysroot, snapshot->cmdline, snapshot->online,
 				 snapshot->possible, engine->policy, &runtime, &hk);
 	if (r < 0)

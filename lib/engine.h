@@ -101,6 +101,13 @@ int af_engine_read(AfEngine *engine, AfLearned *learned, gboolean refresh, GErro
  * narrowed by affinityd is never taken for another program's ban.
  */
 void af_engine_note_default_affinity(AfEngine *engine, const AfCpuSet *written);
+/*
+ * From the next read on, reads the machine as if cpus were offline, as the
+ * kernel would leave it (af_whatif_take_offline: --dry-run --offline);
+ * NULL reads it as it is again. A read then fails with -EINVAL when a CPU
+ * of cpus is not online or none would be left.
+ */
+void af_engine_what_if_offline(AfEngine *engine, const AfCpuSet *cpus);
 
 /*
  * Plans the last look with the last plan's placement as the previous one,

@@ -49,7 +49,8 @@ typedef struct AfIrq {
 	int queue;        /* queue (channel) index, -1 none */
 	AfQueueKind queue_kind;
 	gboolean arfs; /* a queue IRQ of an interface with aRFS (ntuple on): one-CPU masks,
-			  disjoint across the interface's queues (netif.c sets it) */
+			  disjoint across the interface's queues, no fallback CPUs
+			  (netif.c sets it) */
 
 	gboolean per_cpu;          /* a per-CPU interrupt: never movable */
 	gboolean managed;          /* kernel-managed or otherwise refused: never written */

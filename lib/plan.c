@@ -12,6 +12,7 @@ void af_plan_entry_free(AfPlanEntry *entry)
 	if (!entry)
 		return;
 	af_cpuset_free(entry->planned);
+	af_cpuset_free(entry->fallback);
 	g_free(entry->reason);
 	g_ptr_array_unref(entry->warnings);
 	g_free(entry);
@@ -115,6 +116,32 @@ AfPlacement *af_plan_placement(const AfPlan *plan)
 	return placement;
 }
 
+AfCpuSet *af_plan_entry_mask(const AfPlanEntry *entry)
+{
+	AfCpuSet *mask;
+
+	if (!entry->planned)
+		return NULL;
+	mask = af_cpuset_copy(entry->planned);
+	if (entry->fallback)
+		af_cpuset_or(mask, entry->fallback);
+	return mask;
+}
+
+int af_plan_served_by_fallback(const AfPlanEntry *entry)
+{
+	const AfCpuSet *effective = entry->irq->effective;
+	int cpu;
+
+	if (!entry->fallback || !effective || af_cpuset_count(effective) != 1)
+		return -1;
+	cpu = af_cpuset_first(effective);
+	return af_cpuset_contains(entry->fallback, (guint)cpu) &&
+			       !(entry->planned && af_cpuset_contains(entry->planned, (guint)cpu))
+		       ? cpu
+		       : -1;
+}
+
 int af_plan_compare_irq(gconstpointer a, gconstpointer b)
 {
 	const AfIrq *x = *(AfIrq *const *)a, *y = *(AfIrq *const *)b;
@@ -163,6 +190,39 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
 	return af_policy_match(policy, irq->irq, irq->name, irq->driver, irq->interface);
 }
 
+guint af_plan_fallback_count(const AfSnapshot *snapshot, const AfPolicy *policy,
+			     const AfLimits *limits, const AfIrq *irq)
+{
+	/* Elsewhere a wider mask may move the IRQ (arm64's GICv3 takes the first CPU). */
+	if (snapshot->arch != AF_ARCH_X86 && !policy->fallback_any_arch)
+		return 0;
+	/* The NIC's cpu_rmap follows the requested mask: aRFS wants it narrow. */
+	if (irq->arfs || af_limits_is_narrow(limits, irq->irq, NULL))
+		return 0;
+	return policy->fallback_cpus;
+}
+
+int af_plan_mask_cpu(const AfIrq *irq, guint max_fallback, const AfCpuSet *allowed)
+{
+	g_autoptr(AfCpuSet) extra = NULL;
+	int cpu;
+
+	if (af_cpuset_count(irq->affinity) == 1)
+		return af_cpuset_first(irq->affinity);
+	/* Widened only once it served on its CPU: effective is that CPU. */
+	if (max_fallback == 0 || af_cpuset_count(irq->effective) != 1)
+		return -1;
+	cpu = af_cpuset_first(irq->effective);
+	if (!af_cpuset_contains(irq->affinity, (guint)cpu))
+		return -1;
+	extra = af_cpuset_copy(irq->affinity);
+	af_cpuset_remove(extra, (guint)cpu);
+	if (af_cpuset_count(extra) > max_fallback || !allowed ||
+	    !af_cpuset_is_subset(extra, allowed))
+		return -1;
+	return cpu;
+}
+
 /*
  * The invariants every plan keeps (H = the usable CPUs: housekeeping within
  * the online CPUs minus the limits' excluded CPUs, unless none is left;
@@ -176,21 +236,29 @@ const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq)
  *      everything is.
  *  I4  a planned mask lies inside H, and inside rule CPUs ∩ H for a pin
  *      rule whose CPUs meet H.
- *  I5  keep means planned equals the current affinity; move means it differs
- *      (a write that changes nothing is churn).
+ *  I5  keep means planned ∪ fallback (the mask) equals the current
+ *      affinity and no fallback CPU serves the IRQ (af_plan_served_by_fallback);
+ *      affinity; move means it differs (a write that changes nothing is
+ *      churn).
  *  I6  with a cap, every CPU given a planned IRQ serves at most
  *      max_irqs_per_cpu IRQs: planned masks plus counted CPUs of skips.
  *  I7  a movable IRQ that could be placed (not banned, not held, affinity
  *      readable, H not empty) is skipped only when every CPU it may use is
  *      at the cap.
- *  I8  a held IRQ is never moved: it is kept on its one CPU when that lies
- *      inside H_all (and its pin rule's CPUs), else skipped.
- *  I9  refresh: only a move whose planned mask equals the current affinity
+ *  I8  a held IRQ is never moved: it is kept on its one CPU (its mask's
+ *      CPU, fallback CPUs and all, af_plan_mask_cpu) when that lies inside
+ *      H_all (and its pin rule's CPUs), else skipped.
+ *  I9  refresh: only a move whose mask equals the current affinity
  *      and whose IRQ the limits ask to refresh carries the flag (the one
  *      exception to I5), and every placed IRQ the limits ask to refresh is
  *      such a move or a real one (a held IRQ is not refreshed).
  *  I10 an aRFS queue IRQ (irq->arfs) that is placed gets a one-CPU mask:
  *      the NIC's rmap is computed from the masks.
+ *  I11 planned is one CPU; fallback is NULL or non-empty, disjoint from
+ *      planned, inside H (H_all for a held IRQ; rule CPUs ∩ H for a pin
+ *      rule whose CPUs meet H), at most af_plan_fallback_count() CPUs: none
+ *      off x86 (unless fallback_arch=any), for aRFS queues, for IRQs the
+ *      limits narrow, or with fallback_cpus=0. Skip has no fallback.
  */
 
 typedef struct {
@@ -211,11 +279,49 @@ static AfCpuSet *allowed_cpus(const Checker *c, const AfRule *rule)
 	return af_plan_allowed_cpus(c->housekeeping, rule);
 }
 
+/* I9: the fallback CPUs of a placed entry, inside allowed. */
+static char *check_fallback(const Checker *c, const AfPlanEntry *entry, const AfCpuSet *allowed)
+{
+	const AfIrq *irq = entry->irq;
+	guint n = af_plan_fallback_count(c->snapshot, c->policy, c->limits, irq);
+
+	if (af_cpuset_count(entry->planned) != 1)
+		return g_strdup_printf("IRQ %u: planned is not one CPU", irq->irq);
+	if (!entry->fallback)
+		return NULL;
+	if (af_cpuset_is_empty(entry->fallback))
+		return g_strdup_printf("IRQ %u: an empty fallback set", irq->irq);
+	if (af_cpuset_count(entry->fallback) > n)
+		return g_strdup_printf("IRQ %u: %u fallback CPUs, %u allowed", irq->irq,
+				       af_cpuset_count(entry->fallback), n);
+	if (af_cpuset_contains(entry->fallback, (guint)af_cpuset_first(entry->planned)))
+		return g_strdup_printf("IRQ %u: its planned CPU among its fallback CPUs", irq->irq);
+	if (!af_cpuset_is_subset(entry->fallback, allowed))
+		return g_strdup_printf("IRQ %u: fallback CPUs outside housekeeping", irq->irq);
+	return NULL;
+}
+
+/* I5: keep when the mask is the current affinity, move when not. */
+static char *check_action(const AfPlanEntry *entry)
+{
+	g_autoptr(AfCpuSet) mask = af_plan_entry_mask(entry);
+	gboolean same = af_cpuset_equal(mask, entry->irq->affinity) &&
+			af_plan_served_by_fallback(entry) < 0;
+
+	if ((entry->action == AF_ACTION_KEEP) == same)
+		return NULL;
+	return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", entry->irq->irq,
+			       af_plan_action_to_string(entry->action),
+			       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");
+}
+
 /* I8: a held IRQ stays on its one CPU, or is skipped. */
 static char *check_held(Checker *c, const AfPlanEntry *entry, const AfRule *rule)
 {
 	const AfIrq *irq = entry->irq;
 	g_autoptr(AfCpuSet) allowed = NULL;
+	char *message;
+	int held_cpu;
 
 	switch (entry->action) {
 	case AF_ACTION_MOVE:
@@ -225,22 +331,25 @@ static char *check_held(Checker *c, const AfPlanEntry *entry, const AfRule *rule
 		break;
 	}
 	allowed = af_plan_allowed_cpus(c->housekeeping_all, rule);
+	held_cpu = af_plan_mask_cpu(
+		irq, af_plan_fallback_count(c->snapshot, c->policy, c->limits, irq), allowed);
 	if (entry->action == AF_ACTION_SKIP) {
-		if (entry->planned)
+		if (entry->planned || entry->fallback)
 			return g_strdup_printf("IRQ %u: skip with a planned mask", irq->irq);
-		if (af_cpuset_count(irq->affinity) == 1 &&
-		    af_cpuset_is_subset(irq->affinity, allowed))
+		if (held_cpu >= 0 && af_cpuset_contains(allowed, (guint)held_cpu))
 			return g_strdup_printf("IRQ %u: held on a housekeeping CPU but skipped",
 					       irq->irq);
 		AF_CPUSET_FOREACH (cpu, af_plan_counted_cpus(irq))
 			c->served[cpu]++;
 		return NULL;
 	}
-	if (af_cpuset_count(entry->planned) != 1 ||
-	    !af_cpuset_equal(entry->planned, irq->affinity) ||
-	    !af_cpuset_is_subset(entry->planned, allowed))
+	if (af_cpuset_count(entry->planned) != 1 || af_cpuset_first(entry->planned) != held_cpu ||
+	    check_action(entry) || !af_cpuset_is_subset(entry->planned, allowed))
 		return g_strdup_printf(
 			"IRQ %u: held but not kept on its one CPU inside housekeeping", irq->irq);
+	message = check_fallback(c, entry, allowed);
+	if (message)
+		return message;
 	AF_CPUSET_FOREACH (cpu, entry->planned) {
 		c->served[cpu]++;
 		c->planned[cpu]++;
@@ -252,7 +361,7 @@ static char *check_skip(Checker *c, const AfPlanEntry *entry, const AfRule *rule
 {
 	const AfIrq *irq = entry->irq;
 
-	if (entry->planned)
+	if (entry->planned || entry->fallback)
 		return g_strdup_printf("IRQ %u: skip with a planned mask", irq->irq);
 	if (!af_irq_has_handler(irq) && af_irq_is_movable(irq))
 		return NULL; /* nothing runs on any CPU for it */
@@ -269,7 +378,8 @@ static char *check_skip(Checker *c, const AfPlanEntry *entry, const AfRule *rule
 static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *rule)
 {
 	const AfIrq *irq = entry->irq;
-	g_autoptr(AfCpuSet) allowed = NULL;
+	g_autoptr(AfCpuSet) allowed = NULL, mask = NULL;
+	char *message;
 
 	if (af_cpuset_is_empty(entry->planned))
 		return g_strdup_printf("IRQ %u: %s with an empty planned mask", irq->irq,
@@ -288,22 +398,24 @@ static char *check_placed(Checker *c, const AfPlanEntry *entry, const AfRule *ru
 		return g_strdup_printf("IRQ %u: planned outside %s", irq->irq,
 				       rule && rule->action == AF_RULE_PIN ? "its pin rule's CPUs"
 									   : "housekeeping");
+	mask = af_plan_entry_mask(entry);
 	if (entry->refresh &&
-	    (entry->action != AF_ACTION_MOVE || !af_cpuset_equal(entry->planned, irq->affinity) ||
+	    (entry->action != AF_ACTION_MOVE || !af_cpuset_equal(mask, irq->affinity) ||
 	     !af_limits_wants_refresh(c->limits, irq->irq)))
 		return g_strdup_printf("IRQ %u: a refresh that is not an asked-for rewrite of its "
 				       "mask",
 				       irq->irq);
-	if (!entry->refresh &&
-	    (entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
-		return g_strdup_printf("IRQ %u: %s but planned %s the current affinity", irq->irq,
-				       af_plan_action_to_string(entry->action),
-				       entry->action == AF_ACTION_KEEP ? "differs from" : "equals");
-	if (entry->action == AF_ACTION_KEEP && af_limits_wants_refresh(c->limits, irq->irq))
+	message = entry->refresh ? NULL : check_action(entry);
+	if (!message && entry->action == AF_ACTION_KEEP &&
+	    af_limits_wants_refresh(c->limits, irq->irq))
 		return g_strdup_printf("IRQ %u: kept although a refresh was asked for", irq->irq);
-	if (irq->arfs && af_cpuset_count(entry->planned) != 1)
+	if (!message && irq->arfs && (af_cpuset_count(entry->planned) != 1 || entry->fallback))
 		return g_strdup_printf("IRQ %u: an aRFS queue IRQ planned on %u CPUs", irq->irq,
-				       af_cpuset_count(entry->planned));
+				       af_cpuset_count(mask));
+	if (!message)
+		message = check_fallback(c, entry, allowed);
+	if (message)
+		return message;
 	AF_CPUSET_FOREACH (cpu, entry->planned) {
 		c->served[cpu]++;
 		c->planned[cpu]++;

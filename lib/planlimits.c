@@ -9,6 +9,7 @@ AfLimits *af_limits_new(void)
 
 	limits->excluded = af_cpuset_new();
 	limits->held = g_hash_table_new(g_direct_hash, g_direct_equal);
+	limits->narrow = g_hash_table_new(g_direct_hash, g_direct_equal);
 	limits->refresh = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return limits;
 }
@@ -19,6 +20,7 @@ void af_limits_free(AfLimits *limits)
 		return;
 	af_cpuset_free(limits->excluded);
 	g_hash_table_unref(limits->held);
+	g_hash_table_unref(limits->narrow);
 	g_hash_table_unref(limits->refresh);
 	g_free(limits);
 }
@@ -93,4 +95,32 @@ const char *af_limits_hold_reason(AfHold why)
 		return "held: another writer keeps changing it";
 	}
 	return "held";
+}
+
+void af_limits_narrow(AfLimits *limits, guint irq, AfNarrow why)
+{
+	g_hash_table_replace(limits->narrow, GUINT_TO_POINTER(irq), GUINT_TO_POINTER(why + 1));
+}
+
+gboolean af_limits_is_narrow(const AfLimits *limits, guint irq, AfNarrow *ret_why)
+{
+	guint value;
+
+	if (!limits)
+		return FALSE;
+	value = GPOINTER_TO_UINT(g_hash_table_lookup(limits->narrow, GUINT_TO_POINTER(irq)));
+	if (value == 0)
+		return FALSE;
+	if (ret_why)
+		*ret_why = (AfNarrow)(value - 1);
+	return TRUE;
+}
+
+const char *af_limits_narrow_reason(AfNarrow why)
+{
+	switch (why) {
+	case AF_NARROW_MOVED:
+		return "a wider mask moved it off its CPU";
+	}
+	return "narrowed";
 }

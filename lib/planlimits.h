@@ -4,7 +4,7 @@
 /*
  * AfLimits: what the last writes taught that the next plan must respect,
  * handed to the planner as an input so that the plan it returns is the last
- * word (nothing edits a plan after the planner). Two kinds:
+ * word (nothing edits a plan after the planner). Three kinds:
  *
  * - excluded CPUs: their interrupt vectors ran out (a write got ENOSPC), so
  *   no IRQ is placed there anew; IRQs there may be taken off. If every
@@ -12,7 +12,10 @@
  * - held IRQs: IRQs the planner must leave where the kernel has them, with
  *   the reason (the minimum interval between load moves is not over,
  *   another writer keeps changing the IRQ). A held IRQ on one CPU inside
- *   housekeeping is kept there; otherwise it is skipped. Never written.
+ *   housekeeping (with its fallback CPUs, if any) is kept there; otherwise
+ *   it is skipped. Never written.
+ * - narrow IRQs: IRQs that get one-CPU masks, no fallback CPUs, with the
+ *   reason (a widening moved the IRQ off its CPU after all).
  * - IRQs to refresh: aRFS queue IRQs whose affinity CPU hotplug changed on
  *   a kernel that does not tell the NIC's rmap (rmapfix.h): their plan
  *   entry is a move even when the planned mask equals the current one,
@@ -31,9 +34,14 @@ typedef enum {
 	AF_HOLD_FIGHT,	  /* written AF_MOVE_GUARD_MAX_WRITES times in this event window */
 } AfHold;
 
+typedef enum {
+	AF_NARROW_MOVED, /* a widened mask moved it off its CPU (not x86, remapping quirks) */
+} AfNarrow;
+
 typedef struct AfLimits {
 	AfCpuSet *excluded; /* CPUs out of vectors; never NULL */
 	GHashTable *held;   /* GUINT_TO_POINTER(irq) -> GUINT_TO_POINTER(AfHold + 1) */
+	GHashTable *narrow; /* GUINT_TO_POINTER(irq) -> GUINT_TO_POINTER(AfNarrow + 1) */
 	GHashTable *refresh; /* set of GUINT_TO_POINTER(irq): written even when unchanged */
 } AfLimits;
 
@@ -65,3 +73,9 @@ AfCpuSet *af_limits_usable_cpus(const AfLimits *limits, const AfCpuSet *housekee
 				const AfCpuSet *online);
 /* The reason a held IRQ's plan entry gives: "held: ...". */
 const char *af_limits_hold_reason(AfHold why);
+/* Gives irq one-CPU masks for why; a later call for the same IRQ replaces the reason. */
+void af_limits_narrow(AfLimits *limits, guint irq, AfNarrow why);
+/* TRUE when limits (may be NULL) narrows irq; its reason in *ret_why (may be NULL). */
+gboolean af_limits_is_narrow(const AfLimits *limits, guint irq, AfNarrow *ret_why);
+/* Why a narrowed IRQ keeps a one-CPU mask, for its plan entry's reason. */
+const char *af_limits_narrow_reason(AfNarrow why);

@@ -37,14 +37,23 @@ static void hold_entry(Planner *p, AfPlanEntry *entry, const AfRule *rule, AfHol
 	g_autoptr(AfCpuSet) allowed = af_plan_allowed_cpus(all, rule);
 	guint64 weight = p->load ? af_plan_load_get(p->load, irq->irq) : irq->total;
 
-	if (af_cpuset_count(irq->affinity) != 1 || !af_cpuset_is_subset(irq->affinity, allowed)) {
+	guint n_fallback = af_plan_fallback_count(p->snapshot, p->policy, p->limits, irq);
+	int cpu = af_plan_mask_cpu(irq, n_fallback, allowed);
+
+	/* Its mask stays as it is, fallback CPUs and all: a held IRQ is never written. */
+	if (cpu < 0 || !af_cpuset_contains(allowed, (guint)cpu)) {
 		skip_entry(p, entry, g_strdup(af_limits_hold_reason(why)));
 		return;
 	}
 	entry->action = AF_ACTION_KEEP;
-	entry->planned = af_cpuset_copy(irq->affinity);
+	entry->planned = af_cpuset_new();
+	af_cpuset_add(entry->planned, (guint)cpu);
+	if (af_cpuset_count(irq->affinity) > 1) {
+		entry->fallback = af_cpuset_copy(irq->affinity);
+		af_cpuset_remove(entry->fallback, (guint)cpu);
+	}
 	entry->reason = g_strdup(af_limits_hold_reason(why));
-	af_spread_charge(p->units.spread, (guint)af_cpuset_first(irq->affinity), 1, weight);
+	af_spread_charge(p->units.spread, (guint)cpu, 1, weight);
 }
 
 static char *describe_unmovable(Planner *p, AfPlanEntry *entry)
@@ -122,7 +131,7 @@ static Cand *pin_cand(Planner *p, const AfRule *rule)
 	return cand;
 }
 
-/* The device's node CPUs (or local CPUs) within housekeeping, when numa_local. */
+/* The device's node CPUs (or local CPUs) within housekeeping, unless numa_local=off. */
 static Cand *local_cand(Planner *p, const AfIrq *irq)
 {
 	const AfTopology *topology = p->snapshot->topology;
@@ -155,8 +164,13 @@ static Cand *cand_for(Planner *p, const Item *item)
 
 	if (item->rule)
 		return pin_cand(p, item->rule);
-	if (!p->policy->numa_local)
+	switch (p->policy->numa_local) {
+	case AF_NUMA_LOCAL_OFF:
 		return p->all;
+	case AF_NUMA_LOCAL_PREFER:
+	case AF_NUMA_LOCAL_STRICT:
+		break;
+	}
 	cand = local_cand(p, item->irq);
 	if (!cand || af_cpuset_is_empty(cand->cpus))
 		return p->all;
@@ -169,6 +183,7 @@ void af_planner_classify(Planner *p, GPtrArray *irqs)
 		const AfIrq *irq = irqs->pdata[i];
 		AfPlanEntry *entry = add_entry(p, irq);
 		const AfRule *rule;
+		AfCpuSet *allowed;
 		AfHold why;
 		Item *item;
 
@@ -206,6 +221,10 @@ void af_planner_classify(Planner *p, GPtrArray *irqs)
 		item->rule = rule;
 		item->weight = p->load ? af_plan_load_get(p->load, irq->irq) : irq->total;
 		item->current = -1;
+		item->n_fallback = af_plan_fallback_count(p->snapshot, p->policy, p->limits, irq);
+		allowed = af_plan_allowed_cpus(p->housekeeping, rule);
+		item->mask_cpu = af_plan_mask_cpu(irq, item->n_fallback, allowed);
+		af_cpuset_free(allowed);
 		g_ptr_array_add(p->items, item);
 	}
 }
@@ -215,6 +234,86 @@ static const char *device_of(const AfIrq *irq)
 	if (irq->queue < 0)
 		return NULL;
 	return irq->device ? irq->device : irq->interface;
+}
+
+/* The node of an IRQ's device when the topology knows it, else -1. */
+static int known_node(const Planner *p, const AfIrq *irq)
+{
+	const AfTopology *topology = p->snapshot->topology;
+
+	if (!topology || irq->numa_node < 0 || (guint)irq->numa_node >= topology->n_nodes ||
+	    !topology->node_cpus || !topology->node_cpus[irq->numa_node])
+		return -1;
+	return irq->numa_node;
+}
+
+/*
+ * The spill set of node for `needed` units: the housekeeping CPUs of node
+ * and then of the nearest nodes (hwloc distance, ties by number), whole
+ * nodes, until they hold `needed` cores or every node is in. Each node that
+ * adds CPUs closes a tier. NULL when no node holds a housekeeping CPU.
+ */
+static Cand *spill_cand(Planner *p, int node, guint needed)
+{
+	g_autoptr(GArray) nodes = af_topology_nodes_by_distance(p->snapshot->topology, node);
+	g_autoptr(AfCpuSet) cpus = af_cpuset_new();
+	g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func((GDestroyNotify)af_cpuset_free);
+	Cand *cand;
+	char *key;
+
+	for (guint i = 0; i < nodes->len; i++) {
+		const AfCpuSet *node_cpus =
+			p->snapshot->topology->node_cpus[g_array_index(nodes, int, i)];
+		g_autoptr(AfCpuSet) more = af_cpuset_new_and(node_cpus, p->housekeeping);
+
+		if (af_cpuset_is_subset(more, cpus))
+			continue;
+		af_cpuset_or(cpus, more);
+		g_ptr_array_add(tiers, af_cpuset_copy(cpus));
+		if (af_units_count_cores(&p->units, cpus) >= needed)
+			break;
+	}
+	if (tiers->len == 0)
+		return NULL;
+	key = g_strdup_printf("spill:%d:%u", node, tiers->len);
+	cand = intern_cand(p, key, CAND_SPILL, g_steal_pointer(&cpus));
+	if (!cand->tiers) {
+		cand->node = node;
+		cand->tiers = g_steal_pointer(&tiers);
+		cand->tier_rankings = g_ptr_array_new();
+	}
+	return cand;
+}
+
+/*
+ * numa_local=prefer (spread mode): a device whose node has fewer
+ * housekeeping cores than the device has units (a node without any: one
+ * unit is one too many) takes the nearest nodes' cores too rather than
+ * stacking its queues on the node's few CPUs (CAND_SPILL). Pin rules and
+ * devices of no known node keep their sets.
+ */
+static void spill_units(Planner *p)
+{
+	if (p->policy->numa_local != AF_NUMA_LOCAL_PREFER || !p->units.distinct_cores)
+		return;
+	for (guint i = 0; i < p->units.all->len; i++) {
+		Unit *unit = p->units.all->pdata[i];
+		const AfIrq *irq = ((const Item *)unit->items->pdata[0])->irq;
+		int node = known_node(p, irq);
+		guint needed = MAX(1u, af_units_device_count(&p->units, unit->device));
+		guint have = 0;
+		Cand *spill;
+
+		if (node < 0 || (unit->cand->kind != CAND_NODE && unit->cand != p->all))
+			continue;
+		if (unit->cand->kind == CAND_NODE)
+			have = af_units_count_cores(&p->units, unit->cand->cpus);
+		if (have >= needed)
+			continue;
+		spill = spill_cand(p, node, needed);
+		if (spill)
+			unit->cand = spill;
+	}
 }
 
 void af_planner_group_units(Planner *p)
@@ -238,10 +337,12 @@ void af_planner_group_units(Planner *p)
 		if (unit) {
 			g_ptr_array_add(unit->items, item);
 			unit->weight += item->weight;
+			unit->channel_weight += item->weight;
 			continue;
 		}
 		unit = af_units_add(&p->units, item, cand_for(p, item), device);
 		if (key)
 			g_hash_table_insert(channels, g_steal_pointer(&key), unit);
 	}
+	spill_units(p);
 }

@@ -14,3 +14,10 @@
 void af_planner_keep_current(Planner *p);
 /* Pass 4: every other unit is placed (UNIT_PLACED, UNIT_WIDENED) or left alone (UNIT_CAPPED). */
 void af_planner_place_rest(Planner *p);
+/*
+ * After pass 4 (picks ended): a spilled device's units kept on a farther
+ * node than its own while a core of its own node has room and holds none
+ * of them come home, farthest first (UNIT_PULLED). Later passes never move
+ * a unit farther, so the next plan finds nothing to pull.
+ */
+void af_planner_pull_spilled(Planner *p);

@@ -32,3 +32,17 @@ AfCpuSet *af_plan_allowed_cpus(const AfCpuSet *cpus, const AfRule *rule);
 const AfCpuSet *af_plan_counted_cpus(const AfIrq *irq);
 /* The policy rule applying to an IRQ, or NULL. */
 const AfRule *af_plan_match_rule(const AfPolicy *policy, const AfIrq *irq);
+/*
+ * How many fallback CPUs an IRQ's mask may hold: fallback_cpus on x86 (or
+ * with fallback_arch=any), 0 for an aRFS queue, an IRQ the limits narrow,
+ * or elsewhere. limits may be NULL.
+ */
+guint af_plan_fallback_count(const AfSnapshot *snapshot, const AfPolicy *policy,
+			     const AfLimits *limits, const AfIrq *irq);
+/*
+ * The CPU an IRQ's mask holds it on: the one CPU of a one-CPU mask; or,
+ * when max_fallback allows, the serving (effective) CPU of a mask that is
+ * that CPU plus at most max_fallback CPUs of allowed (a mask a plan
+ * widened). -1 otherwise.
+ */
+int af_plan_mask_cpu(const AfIrq *irq, guint max_fallback, const AfCpuSet *allowed);

@@ -34,6 +34,10 @@ void af_units_clear(Units *u)
 void af_units_free_cand(Cand *cand)
 {
 	af_cpuset_free(cand->cpus);
+	if (cand->tiers)
+		g_ptr_array_unref(cand->tiers);
+	if (cand->tier_rankings)
+		g_ptr_array_unref(cand->tier_rankings);
 	if (cand->by_count)
 		g_array_unref(cand->by_count);
 	g_free(cand);
@@ -48,6 +52,7 @@ Unit *af_units_add(Units *u, Item *item, Cand *cand, const char *device)
 	unit->cand = cand;
 	unit->device = device;
 	unit->weight = item->weight;
+	unit->channel_weight = item->weight;
 	unit->first_irq = item->irq->irq;
 	unit->cpu = -1;
 	unit->decision = UNIT_UNDECIDED;
@@ -68,6 +73,7 @@ void af_units_split(Units *u, Unit *unit, GPtrArray *queue, guint at)
 	for (guint j = 1; j < unit->items->len; j++) {
 		Unit *single = af_units_add(u, unit->items->pdata[j], unit->cand, unit->device);
 
+		single->channel_weight = unit->channel_weight;
 		if (queue)
 			g_ptr_array_insert(queue, at + j, single);
 	}
@@ -170,19 +176,36 @@ void af_units_new_round(Units *u, const Unit *unit, const Cand *cand)
 	}
 }
 
-/* The distinct cores of a candidate set, counted once. */
-static guint cores_of(const Units *u, Cand *cand)
+guint af_units_count_cores(const Units *u, const AfCpuSet *cpus)
 {
-	g_autoptr(GHashTable) cores = NULL;
+	g_autoptr(GHashTable) cores = g_hash_table_new(g_direct_hash, g_direct_equal);
 
-	if (cand->n_cores)
-		return cand->n_cores;
-	cores = g_hash_table_new(g_direct_hash, g_direct_equal);
-	AF_CPUSET_FOREACH (cpu, cand->cpus)
+	AF_CPUSET_FOREACH (cpu, cpus)
 		g_hash_table_add(cores,
 				 GUINT_TO_POINTER(af_spread_core_of(u->spread, (guint)cpu) + 1));
-	cand->n_cores = MAX(1u, g_hash_table_size(cores));
+	return g_hash_table_size(cores);
+}
+
+guint af_units_cand_cores(const Units *u, Cand *cand)
+{
+	if (!cand->n_cores)
+		cand->n_cores = MAX(1u, af_units_count_cores(u, cand->cpus));
 	return cand->n_cores;
+}
+
+guint af_units_device_count(const Units *u, const char *device)
+{
+	return device ? GPOINTER_TO_UINT(g_hash_table_lookup(u->device_units, device)) : 0;
+}
+
+guint af_units_tier_of(const Cand *cand, int cpu)
+{
+	if (!cand->tiers)
+		return 0;
+	for (guint t = 0; t < cand->tiers->len; t++)
+		if (af_cpuset_contains(cand->tiers->pdata[t], (guint)cpu))
+			return t;
+	return cand->tiers->len;
 }
 
 /* The cores holding more than n units of the unit's device. */
@@ -214,8 +237,8 @@ gboolean af_units_may_keep(Units *u, const Unit *unit, int cpu)
 
 	if (!unit->device || !(u->distinct_cores || unit->arfs))
 		return TRUE;
-	n_units = GPOINTER_TO_UINT(g_hash_table_lookup(u->device_units, unit->device));
-	n_cores = cores_of(u, unit->cand);
+	n_units = af_units_device_count(u, unit->device);
+	n_cores = af_units_cand_cores(u, unit->cand);
 	on_core = af_units_device_on_core(u, unit, af_spread_core_of(u->spread, (guint)cpu));
 	if (on_core < n_units / n_cores)
 		return TRUE;
@@ -228,6 +251,8 @@ gboolean af_units_may_move(const Units *u, const Unit *unit, int from, int to)
 	guint core_from = af_spread_core_of(u->spread, (guint)from);
 	guint core_to = af_spread_core_of(u->spread, (guint)to);
 
+	if (af_units_tier_of(unit->cand, to) > af_units_tier_of(unit->cand, from))
+		return FALSE;
 	return !unit->device || core_from == core_to ||
 	       af_units_device_on_core(u, unit, core_to) <
 		       af_units_device_on_core(u, unit, core_from);
@@ -236,9 +261,7 @@ gboolean af_units_may_move(const Units *u, const Unit *unit, int from, int to)
 gboolean af_units_held_on(const Unit *unit, int cpu)
 {
 	for (guint i = 0; i < unit->items->len; i++) {
-		const AfCpuSet *now = ((const Item *)unit->items->pdata[i])->irq->affinity;
-
-		if (af_cpuset_count(now) != 1 || af_cpuset_first(now) != cpu)
+		if (((const Item *)unit->items->pdata[i])->mask_cpu != cpu)
 			return FALSE;
 	}
 	return TRUE;
@@ -251,4 +274,13 @@ int af_units_compare_heaviest(gconstpointer a, gconstpointer b)
 	if (x->weight != y->weight)
 		return x->weight > y->weight ? -1 : 1;
 	return x->first_irq < y->first_irq ? -1 : x->first_irq > y->first_irq ? 1 : 0;
+}
+
+int af_units_compare_heaviest_channel(gconstpointer a, gconstpointer b)
+{
+	const Unit *x = *(Unit *const *)a, *y = *(Unit *const *)b;
+
+	if (x->channel_weight != y->channel_weight)
+		return x->channel_weight > y->channel_weight ? -1 : 1;
+	return af_units_compare_heaviest(a, b);
 }

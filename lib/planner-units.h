@@ -22,6 +22,7 @@ typedef enum {
 	CAND_NODE,  /* housekeeping CPUs of the device's node */
 	CAND_LOCAL, /* housekeeping CPUs among the device's local_cpus */
 	CAND_PIN,   /* a pin rule's CPUs within housekeeping (or all of it, warned) */
+	CAND_SPILL, /* numa_local=prefer: the device's node and the nearest nodes (tiers) */
 } CandKind;
 
 /* The CPUs a unit may go to. */
@@ -31,6 +32,11 @@ typedef struct {
 	gboolean pin_fallback; /* CAND_PIN whose CPUs hold no housekeeping CPU */
 	AfCpuSet *cpus;
 	AfSpreadSet *ranking; /* created at the first pick (pass 4) */
+	/* CAND_SPILL: the device's node (-1: none), and the housekeeping CPUs of the nearest
+	 * nodes, cumulative (tier 0 its own node's, the last one cpus), with their rankings. */
+	int node;
+	GPtrArray *tiers;	  /* AfCpuSet* (owned), NULL for other kinds */
+	GPtrArray *tier_rankings; /* AfSpreadSet* (the spread's), created at the first pick */
 	guint n_cores;	      /* distinct cores of cpus, 0 until counted */
 	/* The load pass (pass 5): */
 	guint64 min_load;  /* least loaded candidate */
@@ -48,6 +54,8 @@ typedef struct {
 	const AfRule *rule;	   /* a pin rule, or NULL */
 	guint64 weight;
 	int current; /* the candidate CPU serving it now, -1 (pass 3) */
+	guint n_fallback; /* fallback CPUs its mask may hold (af_plan_fallback_count) */
+	int mask_cpu;	  /* the CPU its mask holds it on (af_plan_mask_cpu), -1 */
 } Item;
 
 /*
@@ -62,6 +70,7 @@ typedef enum {
 	UNIT_CAPPED,	 /* pass 4: every CPU it may use is at the cap: left alone */
 	UNIT_REBALANCED, /* pass 5: left a CPU loaded past the hysteresis */
 	UNIT_EVENED,	 /* pass 6: left the CPU it was kept on, over its set's share */
+	UNIT_PULLED,	 /* after pass 4: kept on a node it spilled to, back on its own */
 } UnitDecision;
 
 /* What is placed on one CPU: one IRQ, or the rx and tx queues of one channel. */
@@ -70,6 +79,7 @@ typedef struct {
 	Cand *cand;
 	const char *device; /* device (or interface) of a queue, for distinct cores */
 	guint64 weight;
+	guint64 channel_weight; /* its channel's whole weight, kept by the parts of a split */
 	guint first_irq;
 	int cpu; /* settled on, -1 while not */
 	UnitDecision decision;
@@ -110,6 +120,15 @@ void af_units_unsettle(Units *u, Unit *unit);
 /* Takes a settled unit off its CPU and settles it on cpu. */
 void af_units_move(Units *u, Unit *unit, int cpu);
 
+/* The distinct cores of cpus in the spread's numbering. */
+guint af_units_count_cores(const Units *u, const AfCpuSet *cpus);
+/* The distinct cores of a candidate set, counted once. */
+guint af_units_cand_cores(const Units *u, Cand *cand);
+/* The units of a device (0 for NULL). */
+guint af_units_device_count(const Units *u, const char *device);
+/* The tier of a CAND_SPILL set holding cpu (0: the device's own node); 0 for other kinds. */
+guint af_units_tier_of(const Cand *cand, int cpu);
+
 /* The units of the unit's device settled on a core so far (0 without a device). */
 guint af_units_device_on_core(const Units *u, const Unit *unit, guint core);
 /* The cores the next pick of the unit's device avoids (NULL: it avoids none). */
@@ -118,10 +137,21 @@ GHashTable *af_units_avoid(Units *u, const Unit *unit);
 void af_units_new_round(Units *u, const Unit *unit, const Cand *cand);
 /* TRUE when the unit may stay on cpu with its device's units as even over its cores as can be. */
 gboolean af_units_may_keep(Units *u, const Unit *unit, int cpu);
-/* TRUE when a move puts no more of the unit's device on the target core than it leaves. */
+/*
+ * TRUE when a move puts no more of the unit's device on the target core than it leaves,
+ * and, for a spilled set, takes the unit no farther from its node.
+ */
 gboolean af_units_may_move(const Units *u, const Unit *unit, int from, int to);
 
-/* TRUE when every IRQ of the unit has exactly cpu as its affinity: keeping it costs no write. */
+/*
+ * TRUE when every IRQ of the unit has its mask on cpu (cpu alone, or cpu
+ * widened by fallback CPUs: Item.mask_cpu): keeping it costs no move.
+ */
 gboolean af_units_held_on(const Unit *unit, int cpu);
 /* Heaviest first, then by IRQ number (a GCompareFunc on Unit**). */
 int af_units_compare_heaviest(gconstpointer a, gconstpointer b);
+/*
+ * Heaviest channel first, then by IRQ number: the parts of a split channel
+ * in the place the whole channel had (a GCompareFunc on Unit**).
+ */
+int af_units_compare_heaviest_channel(gconstpointer a, gconstpointer b);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "fallback.h"
+#include "planner-private.h"
 #include "planner-write.h"
 
 static const AfCpuTopo *topo_of(const Planner *p, guint cpu)
@@ -36,6 +38,38 @@ static gboolean was_widened(const Unit *unit)
 	case UNIT_PLACED:
 	case UNIT_CAPPED:
 	case UNIT_EVENED:
+	case UNIT_PULLED:
+		return FALSE;
+	}
+	return FALSE;
+}
+
+/* A unit of a spilled set off its own node: why, in parentheses. */
+static void append_spilled(GString *s, const Planner *p, const Unit *unit)
+{
+	const Cand *cand = unit->cand;
+	g_autoptr(AfCpuSet) own =
+		af_cpuset_new_and(p->snapshot->topology->node_cpus[cand->node], p->housekeeping);
+	guint n_cores = af_units_count_cores(&p->units, own);
+	guint n_units = MAX(1u, af_units_device_count(&p->units, unit->device));
+
+	g_string_append_printf(s, " (spilled: its node %d has %u housekeeping core%s for %u %s)",
+			       cand->node, n_cores, n_cores == 1 ? "" : "s", n_units,
+			       unit->device ? "queues" : "IRQ");
+}
+
+/* TRUE when the unit sits in its device's own node or local CPUs. */
+static gboolean is_local(const Planner *p, const Unit *unit)
+{
+	switch (unit->cand->kind) {
+	case CAND_NODE:
+	case CAND_LOCAL:
+		return TRUE;
+	case CAND_SPILL:
+		return af_cpuset_contains(p->snapshot->topology->node_cpus[unit->cand->node],
+					  (guint)unit->cpu);
+	case CAND_ALL:
+	case CAND_PIN:
 		return FALSE;
 	}
 	return FALSE;
@@ -46,19 +80,24 @@ static void append_target(GString *s, const Planner *p, const Unit *unit, const 
 			  AfAction action)
 {
 	const Cand *cand = unit->cand;
-	gboolean local = cand->kind == CAND_NODE || cand->kind == CAND_LOCAL;
+	gboolean local = is_local(p, unit);
+	gboolean spilled = cand->kind == CAND_SPILL && !local &&
+			   af_cpuset_contains(cand->cpus, (guint)unit->cpu);
 	gboolean pinned = cand->kind == CAND_PIN && !cand->pin_fallback;
 
 	if (action == AF_ACTION_KEEP) {
 		g_string_append_printf(s, "already on CPU %d (housekeeping", unit->cpu);
 		if (local)
 			g_string_append(s, ", node-local");
+		if (spilled)
+			g_string_append(s, ", a nearest node");
 		if (pinned)
 			g_string_append_printf(s, ", rule %s", cand->rule->name);
 		g_string_append(s, ")");
 	} else if (unit->decision == UNIT_KEPT && item->current == unit->cpu) {
-		g_string_append_printf(s, "narrow to the CPU already serving it (CPU %d)",
-				       unit->cpu);
+		g_string_append_printf(s, "narrow to the CPU already serving it (CPU %d)%s",
+				       unit->cpu,
+				       item->entry->fallback ? " and its fallback CPUs" : "");
 	} else if (unit->decision == UNIT_KEPT) {
 		g_string_append_printf(s, "join its channel partner on CPU %d", unit->cpu);
 	} else if (pinned) {
@@ -71,6 +110,8 @@ static void append_target(GString *s, const Planner *p, const Unit *unit, const 
 		append_position(s, p, unit->cpu);
 		if (local && !was_widened(unit))
 			g_string_append(s, " (device local)");
+		else if (spilled && !was_widened(unit))
+			append_spilled(s, p, unit);
 	}
 	if (action == AF_ACTION_MOVE && unit->decision != UNIT_KEPT && unit->items->len > 1)
 		g_string_append(s, ", with its channel partner");
@@ -89,6 +130,9 @@ static void append_decision(GString *s, const Unit *unit)
 		/* The share the last evening out counted. */
 		g_string_append_printf(s, "; CPU %d carried more than its share of IRQs (%u)",
 				       unit->evened_from, unit->cand->share);
+		break;
+	case UNIT_PULLED:
+		g_string_append(s, "; back from a nearest node: its own node has a core for it");
 		break;
 	case UNIT_UNDECIDED:
 	case UNIT_KEPT:
@@ -123,11 +167,29 @@ static char *describe_capped(const Planner *p, const Unit *unit)
 			       p->policy->max_irqs_per_cpu);
 }
 
+/*
+ * The fallback CPUs of an IRQ placed on cpu: the nearest usable ones (its
+ * pin rule's, when the rule names housekeeping CPUs), its present ones
+ * while they are as near (fallback.h). NULL when it gets none.
+ */
+static AfCpuSet *choose_fallback(const Planner *p, const Item *item, guint cpu)
+{
+	g_autoptr(AfCpuSet) allowed = NULL;
+
+	if (item->n_fallback == 0)
+		return NULL;
+	allowed = af_plan_allowed_cpus(p->housekeeping, item->rule);
+	return af_fallback_choose(p->snapshot->topology, cpu, allowed, item->n_fallback,
+				  item->irq->affinity);
+}
+
 static void write_unit(Planner *p, const Unit *unit)
 {
 	for (guint i = 0; i < unit->items->len; i++) {
 		const Item *item = unit->items->pdata[i];
 		AfPlanEntry *entry = item->entry;
+		AfCpuSet *mask;
+		gboolean same;
 
 		if (unit->decision == UNIT_CAPPED) {
 			entry->action = AF_ACTION_SKIP;
@@ -136,10 +198,22 @@ static void write_unit(Planner *p, const Unit *unit)
 		}
 		entry->planned = af_cpuset_new();
 		af_cpuset_add(entry->planned, unit->cpu);
-		entry->action = af_cpuset_equal(entry->planned, item->irq->affinity)
-					? AF_ACTION_KEEP
-					: AF_ACTION_MOVE;
+		entry->fallback = choose_fallback(p, item, (guint)unit->cpu);
+		mask = af_plan_entry_mask(entry);
+		same = af_cpuset_equal(mask, item->irq->affinity);
+		entry->action = same && af_plan_served_by_fallback(entry) < 0 ? AF_ACTION_KEEP
+									       : AF_ACTION_MOVE;
+		af_cpuset_free(mask);
 		entry->reason = describe_placement(p, unit, item, entry->action);
+		if (same && af_plan_served_by_fallback(entry) >= 0) {
+			char *reason = g_strdup_printf("%s; served by its fallback CPU %d, where "
+						       "the kernel carried its mask out",
+						       entry->reason,
+						       af_plan_served_by_fallback(entry));
+
+			g_free(entry->reason);
+			entry->reason = reason;
+		}
 		if (entry->action == AF_ACTION_KEEP &&
 		    af_limits_wants_refresh(p->limits, item->irq->irq)) {
 			/* Only a write fires the affinity notifier that feeds the rmap. */

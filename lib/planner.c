@@ -18,8 +18,11 @@
  *     one channel, which must share a CPU (both in planner-group.c).
  *  3. Hysteresis: a unit whose current CPU is a candidate with room stays.
  *  4. The others are placed, heaviest first then by IRQ number, on the best
- *     candidate CPU (spread.c), queues of one device on distinct cores
- *     (both in planner-place.c).
+ *     candidate CPU (spread.c), queues of one device on distinct cores; a
+ *     device spilled to nearer nodes (numa_local=prefer) fills its own
+ *     node's cores first, then nearest node by node, and units kept on a
+ *     farther node come back while their own node has room (all in
+ *     planner-place.c).
  *  5. Spread mode with a measured load: a unit moves to the least loaded
  *     CPU of its set when that one is lighter than its CPU by more than
  *     hysteresis_percent of the mean (and min_load_rate) and stays lighter
@@ -81,6 +84,7 @@ int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const 
 	af_planner_keep_current(&p);
 	af_planner_place_rest(&p);
 	af_spread_end_picks(spread);
+	af_planner_pull_spilled(&p);
 	if (policy->mode == AF_PLACEMENT_SPREAD)
 		af_planner_settle_spread(&p);
 	af_planner_write(&p);

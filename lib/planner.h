@@ -25,7 +25,9 @@ typedef enum {
 typedef struct AfPlanEntry {
 	const AfIrq *irq;    /* borrowed from the snapshot */
 	AfAction action;
-	AfCpuSet *planned;   /* the mask to hold (move, keep); NULL for skip */
+	AfCpuSet *planned;   /* the CPU meant to serve it (move, keep); NULL for skip */
+	AfCpuSet *fallback;  /* CPUs its mask also holds (planned ∪ fallback is the mask,
+				fallback.h); NULL for none */
 	char *reason;        /* one line, for operators */
 	GPtrArray *warnings; /* char*, about this IRQ (managed IRQ served by an isolated CPU) */
 	gboolean refresh;    /* a move although planned equals current: written to refresh
@@ -46,9 +48,10 @@ typedef struct AfPlan {
 
 /*
  * Previous placement: IRQ number -> AfCpuSet* the daemon last planned
- * (borrowed). Load: IRQ number -> guint64 interrupts per second over the
- * last interval (GUINT_TO_POINTER keys, values via af_plan_load_*); NULL means
- * use the snapshot's cumulative counts.
+ * (borrowed): its planned CPU, without fallback CPUs. Load: IRQ number ->
+ * guint64 interrupts per second over the last interval (GUINT_TO_POINTER
+ * keys, values via af_plan_load_*); NULL means use the snapshot's
+ * cumulative counts.
  */
 typedef GHashTable AfPlacement;
 typedef GHashTable AfLoad;
@@ -74,10 +77,12 @@ guint64 af_plan_load_get(const AfLoad *load, guint irq);
  * load (non-NULL) moves IRQs that sit on acceptable CPUs, past
  * hysteresis_percent of the mean housekeeping CPU load and past
  * min_load_rate. In spread mode IRQs also leave a CPU that carries more
- * than its share of IRQs for one that stays within it. A plan applied and
- * planned again on the same snapshot and load moves nothing (unless IRQs
- * were left over at the cap). Returns 0, or -EINVAL when a required
- * argument is NULL.
+ * than its share of IRQs for one that stays within it. On x86 (or any
+ * architecture with fallback_arch=any) a placed IRQ's mask also holds
+ * fallback_cpus fallback CPUs near its CPU (fallback.h), except for aRFS
+ * queues and IRQs the limits narrow. A plan applied and planned again on
+ * the same snapshot and load moves nothing (unless IRQs were left over at
+ * the cap). Returns 0, or -EINVAL when a required argument is NULL.
  */
 int af_plan_compute(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPolicy *policy,
 		    AfPlacement *previous, AfLoad *load, const AfLimits *limits, AfPlan **ret_plan);
@@ -93,18 +98,28 @@ AfPlan *af_plan_new(void);
 AfPlanEntry *af_plan_add_entry(AfPlan *plan, const AfIrq *irq);
 /* The entry of one IRQ, or NULL. */
 const AfPlanEntry *af_plan_lookup(const AfPlan *plan, guint irq);
-/* The plan as a previous placement: every entry's planned mask (borrowed from the plan). */
+/* The plan as a previous placement: every entry's planned CPU (borrowed from the plan). */
 AfPlacement *af_plan_placement(const AfPlan *plan);
+/* The mask an entry holds: planned ∪ fallback, a new set; NULL for an entry without planned. */
+AfCpuSet *af_plan_entry_mask(const AfPlanEntry *entry);
+/*
+ * The CPU of the entry's fallback set that serves its IRQ now (effective),
+ * or -1: the kernel carried a whole mask out onto it (x86 without interrupt
+ * remapping, apply.c), and the IRQ moves back to its planned CPU though its
+ * mask stays the same.
+ */
+int af_plan_served_by_fallback(const AfPlanEntry *entry);
 
 /*
- * Checks the plan's invariants (I1-I8 in plan.c) against the inputs it was
+ * Checks the plan's invariants (I1-I9 in plan.c) against the inputs it was
  * made from: every movable IRQ has an entry that is move or keep (unless a
  * ban rule, a hold or an empty housekeeping set says skip), every planned
  * mask is non-empty and inside the usable CPUs (or the pin rule's CPUs
  * within them), no CPU carries more than max_irqs_per_cpu planned IRQs, no
- * unmovable or held IRQ is planned to move, keep means planned equals
- * current (or a move flagged refresh, which only the limits ask for), an
- * aRFS queue IRQ gets a one-CPU mask. limits may be NULL. Returns 0, or
+ * unmovable or held IRQ is planned to move, keep means planned ∪ fallback
+ * equals current (or a move flagged refresh, which only the limits ask
+ * for), an aRFS queue IRQ gets a one-CPU mask, fallback CPUs only where
+ * allowed and as many as allowed. limits may be NULL. Returns 0, or
  * -EINVAL with the first broken invariant in *ret_message.
  */
 int af_plan_check(const AfPlan *plan, const AfSnapshot *snapshot, const AfHousekeeping *hk,

@@ -25,6 +25,8 @@ typedef enum {
 	KIND_MODE,
 	KIND_PATH,
 	KIND_PATH_OR_EMPTY, /* an absolute path, or nothing (NULL): off */
+	KIND_NUMA_LOCAL,
+	KIND_ARCH,
 	KIND_PATHS, /* blank-separated absolute paths; empty: none */
 	KIND_PATH_OR_OFF, /* an absolute path, or empty: off */
 } ValueKind;
@@ -44,7 +46,10 @@ static const KeySpec policy_keys[] = {
 	{ "cpus", "banned", KIND_CPULIST, FIELD(banned), 0, 0 },
 	{ "cpus", "irqbalance_env", KIND_PATHS, FIELD(irqbalance_env), 0, 0 },
 	{ "placement", "mode", KIND_MODE, FIELD(mode), 0, 0 },
-	{ "placement", "numa_local", KIND_BOOL, FIELD(numa_local), 0, 0 },
+	{ "placement", "numa_local", KIND_NUMA_LOCAL, FIELD(numa_local), 0, 0 },
+	{ "placement", "fallback_cpus", KIND_UINT, FIELD(fallback_cpus), 0,
+	  AF_POLICY_MAX_FALLBACK_CPUS },
+	{ "placement", "fallback_arch", KIND_ARCH, FIELD(fallback_any_arch), 0, 0 },
 	{ "placement", "max_irqs_per_cpu", KIND_UINT, FIELD(max_irqs_per_cpu), 1, 10000 },
 	{ "placement", "hysteresis_percent", KIND_UINT, FIELD(hysteresis_percent), 0, 1000 },
 	{ "placement", "min_load_rate", KIND_UINT, FIELD(min_load_rate), 0, 10000000 },
@@ -366,6 +371,24 @@ static int parse_mode(const Entry *entry, const char *origin, AfPlacementMode *r
 	return 0;
 }
 
+/* prefer, strict, off; and the boolean spellings of older configs: true is strict. */
+static int parse_numa_local(const Entry *entry, const char *origin, AfNumaLocal *ret,
+			    GError **error)
+{
+	if (g_str_equal(entry->value, "prefer"))
+		*ret = AF_NUMA_LOCAL_PREFER;
+	else if (g_str_equal(entry->value, "strict") || g_str_equal(entry->value, "true") ||
+		 g_str_equal(entry->value, "1"))
+		*ret = AF_NUMA_LOCAL_STRICT;
+	else if (g_str_equal(entry->value, "off") || g_str_equal(entry->value, "false") ||
+		 g_str_equal(entry->value, "0"))
+		*ret = AF_NUMA_LOCAL_OFF;
+	else
+		return fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
+			    "%s: '%s' is not one of prefer, strict, off", entry->key, entry->value);
+	return 0;
+}
+
 static int parse_paths(const Entry *entry, const char *origin, GStrv *ret_paths, GError **error)
 {
 	g_auto(GStrv) words = g_strsplit_set(entry->value, " \t", -1);
@@ -407,6 +430,16 @@ static int apply_entry(AfPolicy *policy, const KeySpec *spec, const Entry *entry
 		break;
 	case KIND_MODE:
 		r = parse_mode(entry, origin, field, error);
+		break;
+	case KIND_NUMA_LOCAL:
+		r = parse_numa_local(entry, origin, field, error);
+		break;
+	case KIND_ARCH:
+		if (g_str_equal(entry->value, "x86") || g_str_equal(entry->value, "any"))
+			*(gboolean *)field = g_str_equal(entry->value, "any");
+		else
+			r = fail(error, G_KEY_FILE_ERROR_INVALID_VALUE, origin, entry->line,
+				 "%s: '%s' is not one of x86, any", entry->key, entry->value);
 		break;
 	case KIND_PATH_OR_EMPTY:
 		if (!*entry->value) {

@@ -17,7 +17,8 @@ AfPolicy *af_policy_new(void)
 	policy->banned = af_cpuset_new();
 	policy->irqbalance_env = g_strsplit(AF_DEFAULT_IRQBALANCE_ENV, " ", -1);
 	policy->mode = AF_PLACEMENT_SPREAD;
-	policy->numa_local = TRUE;
+	policy->numa_local = AF_NUMA_LOCAL_PREFER;
+	policy->fallback_cpus = AF_DEFAULT_FALLBACK_CPUS;
 	policy->max_irqs_per_cpu = AF_DEFAULT_MAX_IRQS_PER_CPU;
 	policy->hysteresis_percent = AF_DEFAULT_HYSTERESIS_PERCENT;
 	policy->min_load_rate = AF_DEFAULT_MIN_LOAD_RATE;
@@ -107,6 +108,7 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 {
 	if (!af_cpuset_equal(a->isolated, b->isolated) || !af_cpuset_equal(a->banned, b->banned) ||
 	    a->mode != b->mode || a->numa_local != b->numa_local ||
+	    a->fallback_cpus != b->fallback_cpus || a->fallback_any_arch != b->fallback_any_arch ||
 	    a->max_irqs_per_cpu != b->max_irqs_per_cpu ||
 	    a->hysteresis_percent != b->hysteresis_percent ||
 	    a->min_load_rate != b->min_load_rate || a->interval_ms != b->interval_ms ||
@@ -123,6 +125,19 @@ gboolean af_policy_equal(const AfPolicy *a, const AfPolicy *b)
 		if (!rules_equal(g_ptr_array_index(a->rules, i), g_ptr_array_index(b->rules, i)))
 			return FALSE;
 	return TRUE;
+}
+
+const char *af_policy_numa_local_to_string(AfNumaLocal numa_local)
+{
+	switch (numa_local) {
+	case AF_NUMA_LOCAL_PREFER:
+		return "prefer";
+	case AF_NUMA_LOCAL_STRICT:
+		return "strict";
+	case AF_NUMA_LOCAL_OFF:
+		return "off";
+	}
+	return "?";
 }
 
 const AfRule *af_policy_match(const AfPolicy *policy, guint irq, const char *name,

@@ -27,6 +27,12 @@ typedef enum {
 } AfPlacementMode;
 
 typedef enum {
+	AF_NUMA_LOCAL_PREFER, /* the device's node first, spill to the nearest nodes, not stack */
+	AF_NUMA_LOCAL_STRICT, /* the device's node only, while it has housekeeping CPUs */
+	AF_NUMA_LOCAL_OFF,    /* any housekeeping CPU */
+} AfNumaLocal;
+
+typedef enum {
 	AF_RULE_PIN, /* place matching IRQs on the rule's CPUs (within housekeeping) */
 	AF_RULE_BAN, /* never write matching IRQs; report them as skipped */
 } AfRuleAction;
@@ -88,7 +94,9 @@ typedef struct AfPolicy {
 	AfCpuSet *banned;             /* [cpus] banned: also never given IRQs */
 	GStrv irqbalance_env;	      /* [cpus] irqbalance_env: absolute paths, may be empty */
 	AfPlacementMode mode;         /* [placement] mode */
-	gboolean numa_local;          /* [placement] numa_local: prefer the device's node */
+	AfNumaLocal numa_local;       /* [placement] numa_local: the device's node */
+	guint fallback_cpus;          /* [placement] fallback_cpus: extra CPUs of a placed mask */
+	gboolean fallback_any_arch;   /* [placement] fallback_arch=any (default x86 only) */
 	guint max_irqs_per_cpu;       /* [placement] max_irqs_per_cpu */
 	guint hysteresis_percent;     /* [placement] hysteresis_percent: load gain needed to move */
 	guint min_load_rate;          /* [placement] min_load_rate: interrupts/s before load counts */
@@ -107,6 +115,8 @@ typedef struct AfPolicy {
 } AfPolicy;
 
 #define AF_DEFAULT_MAX_IRQS_PER_CPU 200u /* x86: about 200 device vectors per CPU */
+#define AF_DEFAULT_FALLBACK_CPUS 2u      /* on x86 only unless fallback_arch=any */
+#define AF_POLICY_MAX_FALLBACK_CPUS 16u
 #define AF_DEFAULT_HYSTERESIS_PERCENT 25u
 #define AF_DEFAULT_MIN_LOAD_RATE 1000u
 #define AF_DEFAULT_INTERVAL_MS 10000u
@@ -157,6 +167,8 @@ int af_policy_merge_data(AfPolicy *policy, const char *data, const char *origin,
  */
 int af_policy_load(const char *main_path, const char *dropin_dir, AfPolicy **ret_policy,
 		   GError **error);
+/* "prefer", "strict", "off". */
+const char *af_policy_numa_local_to_string(AfNumaLocal numa_local);
 /*
  * The network settings for one interface: [network], overridden key by key
  * by every [interface:GLOB] whose GLOB matches ifname, in file order (a

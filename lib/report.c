@@ -33,7 +33,7 @@ static const char *const column_titles[N_COLS] = {
 typedef struct {
 	char *cells[N_COLS];
 	char *current; /* "0-3 (eff 2)" */
-	char *planned; /* "2" or "-" */
+	char *planned; /* "2", "2 (fallback 3,6)" or "-" */
 } Row;
 
 static void row_free(Row *row)
@@ -106,6 +106,13 @@ static Row *make_row(const AfPlanEntry *entry)
 	if (*row->planned == '\0') {
 		g_free(row->planned);
 		row->planned = g_strdup("(none)");
+	}
+	if (entry->fallback) {
+		g_autofree char *planned = row->planned,
+				*fallback = af_cpuset_format_list(entry->fallback);
+
+		/* The CPU meant to serve it, then the ones the kernel may fall back on. */
+		row->planned = g_strdup_printf("%s (fallback %s)", planned, fallback);
 	}
 	row->cells[COL_ACTION] = g_strdup(af_plan_action_to_string(entry->action));
 	row->cells[COL_REASON] = af_report_sanitize(entry->reason ? entry->reason : "");
@@ -258,23 +265,74 @@ static void append_warnings(GString *out, const AfSnapshot *snapshot, const AfHo
 		g_string_append(out, "  (none)\n");
 }
 
-char *af_report_format_table(const AfSnapshot *snapshot, const AfHousekeeping *hk,
-			     const AfPlan *plan)
+/* "What if CPU 3 goes offline", "What if CPUs 2-3 go offline". */
+static char *format_what_if(const AfWhatIf *what_if)
+{
+	g_autofree char *list = af_cpuset_format_list(what_if->offline);
+	gboolean one = af_cpuset_count(what_if->offline) == 1;
+
+	return g_strdup_printf("What if CPU%s %s go%s offline", one ? "" : "s", list,
+			       one ? "es" : "");
+}
+
+/* The advisor's findings, each with whether the offline causes it. */
+static void append_what_if(GString *out, const AfWhatIf *what_if)
+{
+	g_autofree char *offline = format_what_if(what_if);
+
+	g_string_append_printf(out, "%s:\n", offline);
+	if (what_if->findings->len == 0)
+		g_string_append(out,
+				"  (nothing left served only by isolated CPUs or on one CPU)\n");
+	for (guint i = 0; i < what_if->findings->len; i++) {
+		const AfWhatIfFinding *finding = g_ptr_array_index(what_if->findings, i);
+		g_autofree char *text = sanitize(finding->text);
+
+		g_string_append_printf(out, "  %s%s\n", text,
+				       finding->caused ? ""
+						       : " (so already with every CPU online)");
+	}
+}
+
+static char *format_table(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPlan *plan,
+			  const AfWhatIf *what_if)
 {
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
 	GString *out = g_string_new(NULL);
 	guint counts[3];
 
+	if (what_if) {
+		g_autofree char *offline = format_what_if(what_if);
+
+		g_string_append_printf(out,
+				       "%s: the IRQs as the kernel would leave them (CURRENT) "
+				       "and the plan for them\n\n",
+				       offline);
+	}
 	for (guint i = 0; i < plan->entries->len; i++)
 		g_ptr_array_add(rows, make_row(g_ptr_array_index(plan->entries, i)));
 	append_rows(out, rows);
 	af_report_append_steering(out, plan->steering);
 	append_cpu_sets(out, hk);
 	append_warnings(out, snapshot, hk, plan);
+	if (what_if)
+		append_what_if(out, what_if);
 	count_actions(plan, counts);
 	g_string_append_printf(out, "\n%u move, %u keep, %u skip\n", counts[AF_ACTION_MOVE],
 			       counts[AF_ACTION_KEEP], counts[AF_ACTION_SKIP]);
 	return g_string_free(out, FALSE);
+}
+
+char *af_report_format_table(const AfSnapshot *snapshot, const AfHousekeeping *hk,
+			     const AfPlan *plan)
+{
+	return format_table(snapshot, hk, plan, NULL);
+}
+
+char *af_report_format_table_what_if(const AfSnapshot *snapshot, const AfHousekeeping *hk,
+				     const AfPlan *plan, const AfWhatIf *what_if)
+{
+	return format_table(snapshot, hk, plan, what_if);
 }
 
 static void add_string_array(JsonBuilder *b, const char *member, const GPtrArray *strings)
@@ -338,6 +396,7 @@ static void add_irq(JsonBuilder *b, const AfPlanEntry *entry)
 	af_report_add_cpuset_or_null(b, "current", irq->affinity);
 	af_report_add_cpuset_or_null(b, "effective", irq->effective);
 	af_report_add_cpuset_or_null(b, "planned", entry->planned);
+	af_report_add_cpuset_or_null(b, "fallback", entry->fallback);
 	json_builder_set_member_name(b, "action");
 	json_builder_add_string_value(b, af_plan_action_to_string(entry->action));
 	json_builder_set_member_name(b, "reason");
@@ -346,8 +405,38 @@ static void add_irq(JsonBuilder *b, const AfPlanEntry *entry)
 	json_builder_end_object(b);
 }
 
-char *af_report_format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk,
-			    const AfPlan *plan)
+/* "what_if": {"offline": "6", "findings": [{"kind": …, "caused": true, …}]}. */
+static void add_what_if(JsonBuilder *b, const AfWhatIf *what_if)
+{
+	json_builder_set_member_name(b, "what_if");
+	json_builder_begin_object(b);
+	af_report_add_cpuset_or_null(b, "offline", what_if->offline);
+	json_builder_set_member_name(b, "findings");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < what_if->findings->len; i++) {
+		const AfWhatIfFinding *finding = g_ptr_array_index(what_if->findings, i);
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "kind");
+		json_builder_add_string_value(b, af_whatif_kind_to_string(finding->kind));
+		json_builder_set_member_name(b, "irq");
+		json_builder_add_int_value(b, finding->irq);
+		af_report_add_string_or_null(b, "device", finding->device);
+		json_builder_set_member_name(b, "queues");
+		json_builder_add_int_value(b, finding->n_queues);
+		af_report_add_cpuset_or_null(b, "cpus", finding->cpus);
+		json_builder_set_member_name(b, "caused");
+		json_builder_add_boolean_value(b, finding->caused);
+		json_builder_set_member_name(b, "text");
+		json_builder_add_string_value(b, finding->text);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+}
+
+static char *format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk, const AfPlan *plan,
+			 const AfWhatIf *what_if)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonGenerator) generator = json_generator_new();
@@ -378,6 +467,8 @@ char *af_report_format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk
 	json_builder_add_int_value(b, counts[AF_ACTION_SKIP]);
 	af_report_add_steering_summary(b, plan->steering);
 	json_builder_end_object(b);
+	if (what_if)
+		add_what_if(b, what_if);
 	json_builder_end_object(b);
 
 	root = json_builder_get_root(b);
@@ -386,4 +477,16 @@ char *af_report_format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk
 	json_generator_set_indent(generator, 2);
 	text = json_generator_to_data(generator, NULL);
 	return g_strconcat(text, "\n", NULL);
+}
+
+char *af_report_format_json(const AfSnapshot *snapshot, const AfHousekeeping *hk,
+			    const AfPlan *plan)
+{
+	return format_json(snapshot, hk, plan, NULL);
+}
+
+char *af_report_format_json_what_if(const AfSnapshot *snapshot, const AfHousekeeping *hk,
+				    const AfPlan *plan, const AfWhatIf *what_if)
+{
+	return format_json(snapshot, hk, plan, what_if);
 }

@@ -276,6 +276,7 @@ int af_snapshot_refresh(AfSysroot *sysroot, const AfSnapshot *previous, AfLearne
 	if (r < 0)
 		return r;
 	snapshot->kernel_release = g_strdup(previous->kernel_release);
+	snapshot->arch = previous->arch;
 	r = read_cmdline(sysroot, snapshot, error);
 	if (r < 0)
 		return r;
@@ -309,6 +310,7 @@ int af_snapshot_read_cached(AfSysroot *sysroot, AfLearned *learned, AfTopology *
 	if (r < 0)
 		return r;
 	snapshot->kernel_release = read_kernel_release(sysroot);
+	snapshot->arch = af_arch_read(sysroot);
 	r = read_cmdline(sysroot, snapshot, error);
 	if (r < 0)
 		return r;

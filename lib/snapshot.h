@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "arch.h"
 #include "cmdline.h"
 #include "cpuset.h"
 #include "irq.h"
@@ -25,6 +26,7 @@ typedef struct AfSnapshot {
 	AfCpuSet *online;
 	AfCpuSet *offline;    /* possible minus online */
 	char *kernel_release; /* /proc/sys/kernel/osrelease, NULL if unreadable */
+	AfArch arch;	      /* arch.h: x86 keeps an IRQ on a mask's serving CPU */
 	AfCmdline *cmdline;   /* never NULL (empty when /proc/cmdline is missing) */
 	AfTopology *topology; /* never NULL once read */
 	GPtrArray *irqs;      /* AfIrq*, ascending IRQ number, owned */

@@ -139,6 +139,38 @@ static void fill_node_cpus(AfTopology *topology)
 	}
 }
 
+/*
+ * hwloc's NUMA latency matrix (from the OS: the firmware's SLIT) into
+ * node_distance, by node number; nodes hwloc does not list keep the
+ * default distances. Nothing when hwloc has no matrix.
+ */
+static void fill_node_distances(hwloc_topology_t topo, AfTopology *topology)
+{
+	struct hwloc_distances_s *distances = NULL;
+	unsigned n = 1, n_nodes = topology->n_nodes;
+
+	if (n_nodes == 0 ||
+	    hwloc_distances_get_by_type(topo, HWLOC_OBJ_NUMANODE, &n, &distances,
+					HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) < 0 ||
+	    n == 0)
+		return;
+	topology->node_distance = g_new(guint, n_nodes * n_nodes);
+	for (guint a = 0; a < n_nodes; a++)
+		for (guint b = 0; b < n_nodes; b++)
+			topology->node_distance[a * n_nodes + b] =
+				a == b ? AF_TOPOLOGY_LOCAL_DISTANCE : AF_TOPOLOGY_REMOTE_DISTANCE;
+	for (guint i = 0; i < distances->nbobjs; i++)
+		for (guint j = 0; j < distances->nbobjs; j++) {
+			unsigned a = distances->objs[i]->os_index, b = distances->objs[j]->os_index;
+			hwloc_uint64_t value = distances->values[i * distances->nbobjs + j];
+
+			/* Memory-only nodes (numbered above every CPU node) are not ours. */
+			if (a < n_nodes && b < n_nodes && value > 0 && value <= G_MAXUINT)
+				topology->node_distance[a * n_nodes + b] = (guint)value;
+		}
+	hwloc_distances_release(topo, distances);
+}
+
 /* Copies what affinityd needs out of a loaded hwloc topology. */
 static AfTopology *convert_topology(hwloc_topology_t topo)
 {
@@ -162,6 +194,7 @@ static AfTopology *convert_topology(hwloc_topology_t topo)
 	topology->n_cores = (guint)MAX(hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE), 0);
 	topology->n_caches = g_hash_table_size(cache_ids);
 	fill_node_cpus(topology);
+	fill_node_distances(topo, topology);
 	return topology;
 }
 
@@ -269,6 +302,10 @@ AfTopology *af_topology_copy(const AfTopology *topology)
 	copy->node_cpus = g_new0(AfCpuSet *, topology->n_nodes);
 	for (guint node = 0; node < topology->n_nodes; node++)
 		copy->node_cpus[node] = af_cpuset_copy(topology->node_cpus[node]);
+	if (topology->node_distance)
+		copy->node_distance =
+			g_memdup2(topology->node_distance,
+				  topology->n_nodes * topology->n_nodes * sizeof(guint));
 	return copy;
 }
 
@@ -279,6 +316,7 @@ void af_topology_free(AfTopology *topology)
 	for (guint node = 0; node < topology->n_nodes; node++)
 		af_cpuset_free(topology->node_cpus[node]);
 	g_free(topology->node_cpus);
+	g_free(topology->node_distance);
 	af_cpuset_free(topology->known);
 	g_free(topology->cpus);
 	g_free(topology);
@@ -296,4 +334,49 @@ const AfCpuSet *af_topology_node_cpus(const AfTopology *topology, int node)
 	if (node < 0 || (guint)node >= topology->n_nodes)
 		return NULL;
 	return topology->node_cpus[node];
+}
+
+guint af_topology_node_distance(const AfTopology *topology, int a, int b)
+{
+	if (a < 0 || b < 0 || (guint)a >= topology->n_nodes || (guint)b >= topology->n_nodes)
+		return 0;
+	if (topology->node_distance)
+		return topology->node_distance[(guint)a * topology->n_nodes + (guint)b];
+	return a == b ? AF_TOPOLOGY_LOCAL_DISTANCE : AF_TOPOLOGY_REMOTE_DISTANCE;
+}
+
+typedef struct {
+	int node;
+	guint distance;
+} NodeDistance;
+
+static int compare_node_distance(gconstpointer a, gconstpointer b)
+{
+	const NodeDistance *x = a, *y = b;
+
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+GArray *af_topology_nodes_by_distance(const AfTopology *topology, int node)
+{
+	g_autoptr(GArray) by = g_array_new(FALSE, FALSE, sizeof(NodeDistance));
+	GArray *nodes = g_array_new(FALSE, FALSE, sizeof(int));
+
+	for (guint other = 0; other < topology->n_nodes; other++) {
+		NodeDistance d = {(int)other,
+				  af_topology_node_distance(topology, node, (int)other)};
+
+		if (!topology->node_cpus[other])
+			continue;
+		/* The node itself first, whatever its matrix says (an unknown node: by number). */
+		if ((int)other == node)
+			d.distance = 0;
+		g_array_append_val(by, d);
+	}
+	g_array_sort(by, compare_node_distance);
+	for (guint i = 0; i < by->len; i++)
+		g_array_append_val(nodes, g_array_index(by, NodeDistance, i).node);
+	return nodes;
 }

@@ -34,8 +34,12 @@ typedef struct AfTopology {
 	AfCpuSet *known;   /* CPUs hwloc described (online ones, as a rule) */
 	guint n_nodes;     /* length of node_cpus[]: highest node number + 1 */
 	AfCpuSet **node_cpus; /* CPUs of each node; NULL for absent node numbers */
+	guint *node_distance; /* n_nodes * n_nodes, [from * n_nodes + to]; NULL: none known */
 	guint n_packages, n_caches, n_cores;
 } AfTopology;
+
+#define AF_TOPOLOGY_LOCAL_DISTANCE 10u	/* a node to itself (ACPI SLIT) */
+#define AF_TOPOLOGY_REMOTE_DISTANCE 20u /* any other node, when no distance is known */
 
 /*
  * Reads the topology of the tree under sysroot with hwloc. Unless
@@ -64,3 +68,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfTopology, af_topology_free)
 const AfCpuTopo *af_topology_cpu(const AfTopology *topology, guint cpu);
 /* The CPUs of a NUMA node, or NULL when the node has none. */
 const AfCpuSet *af_topology_node_cpus(const AfTopology *topology, int node);
+/* The distance from node a to node b (see above); 0 when either has no number here. */
+guint af_topology_node_distance(const AfTopology *topology, int a, int b);
+/*
+ * The nodes owning CPUs, nearest to node first (node itself when it owns
+ * CPUs), then by distance, ties by node number: int elements.
+ */
+GArray *af_topology_nodes_by_distance(const AfTopology *topology, int node);

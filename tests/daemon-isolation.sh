@@ -160,7 +160,8 @@ check "e: the new file is followed" \
 echo member > "$root/sys/fs/cgroup/pod2/cpuset.cpus.partition"
 react "on_cpus 1-7" "c: spread again" > /dev/null
 sleep 0.6
-cpu=$(cat "$root/proc/irq/1/smp_affinity_list")
+# The CPU serving it: its mask also holds fallback CPUs ([placement] fallback_cpus).
+cpu=$(cat "$root/proc/irq/1/effective_affinity_list")
 printf '%x\n' $((0xff & ~(1 << cpu))) > "$root/proc/irq/default_smp_affinity"
 check "c: a narrowed default_smp_affinity alone is seen by the scan" \
 	'react "off_cpus $cpu" "c: default_smp_affinity alone -> IRQs off $cpu (scan every 500 ms)"'

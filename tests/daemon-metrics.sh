@@ -39,7 +39,10 @@ echo "console=ttyS0 quiet irqaffinity=0-3" > "$root/proc/cmdline"
 echo 4-7 > "$root/sys/devices/system/cpu/isolated"
 # IRQ 25 is moved at the start (from 0-1); its file is read-only: refused.
 chmod 0444 "$root/proc/irq/25/smp_affinity_list" "$root/proc/irq/25/smp_affinity"
-printf '[daemon]\ndebounce_ms=5\ninterval_ms=60000\nmetrics_file=%s\n' "$metrics" > "$conf"
+# One-CPU masks: with fallback CPUs IRQ 25's mask 0-1 is already its plan
+# (CPU 1, fallback 0), kept, and the refused write never tried.
+printf '[placement]\nfallback_cpus=0\n[daemon]\ndebounce_ms=5\ninterval_ms=60000\nmetrics_file=%s\n' \
+	"$metrics" > "$conf"
 
 echo "1..14"
 (umask 077 && exec "$affinityd" --foreground --debug --sysroot "$root" --config "$conf" \

@@ -114,6 +114,7 @@ AfFakeMachine *af_fake_machine_new_tree(const AfFakeTree *tree, const AfCpuSet *
 
 	af_cmdline_free(m->snapshot->cmdline);
 	m->snapshot->cmdline = af_cmdline_parse(tree->cmdline, m->snapshot->nr_cpu_ids);
+	m->snapshot->arch = af_arch_read(m->sysroot);
 	af_fake_machine_isolate(m, isolated);
 	return m;
 }

@@ -77,7 +77,11 @@ char *af_fake_x86_topology(guint n_nodes, guint caches_per_node, guint cores_per
  */
 AfFakeMachine *af_fake_machine_new(const char *synthetic, const char *offline,
 				   const char *isolated);
-/* A machine of a captured tree: its CPUs minus offline, isolated by the config. */
+/*
+ * A machine of a captured tree: its CPUs minus offline, isolated by the
+ * config, its architecture as the tree tells (arch.h). A synthetic machine's
+ * is unknown: a test that wants x86 sets snapshot->arch.
+ */
 AfFakeMachine *af_fake_machine_new_tree(const AfFakeTree *tree, const AfCpuSet *offline,
 					const AfCpuSet *isolated);
 /* Frees; accepts NULL. */

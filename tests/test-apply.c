@@ -31,6 +31,9 @@ typedef struct {
 	guint n_writes;	    /* write attempts that reached the filter */
 	GHashTable *writes; /* IRQ -> number of attempts */
 	GArray *order;	    /* guint IRQ of each attempt, in order */
+	GPtrArray *texts;   /* char*: the text of each attempt, in order */
+	gboolean first_serves; /* the mask's first CPU serves (arm64's GICv3), not x86's choice */
+	gboolean lag;	       /* effective stays as it was (a move waiting for an interrupt) */
 } Fixture;
 
 static guint irq_of_path(const char *path)
@@ -38,6 +41,26 @@ static guint irq_of_path(const char *path)
 	const char *p = strstr(path, "/irq/");
 
 	return p ? (guint)strtoul(p + 5, NULL, 10) : G_MAXUINT;
+}
+
+/* The fake kernel's write, then effective_affinity_list as first_serves or lag want it. */
+static int play_effective(Fixture *f, const char *path, const char *data)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *effective = g_build_filename(dir, "effective_affinity_list", NULL);
+	g_autoptr(AfCpuSet) before = NULL, mask = NULL;
+	g_autofree char *text = NULL;
+	int r;
+
+	g_assert_cmpint(af_sysroot_read_cpulist(f->sysroot, effective, &before), ==, 0);
+	r = af_fakekernel_filter(path, data, f->sysroot);
+	if (r < 0)
+		return r;
+	g_assert_cmpint(af_cpuset_parse_list(data, &mask), ==, 0);
+	text = f->lag ? af_cpuset_format_list(before)
+		      : g_strdup_printf("%d\n", af_cpuset_first(mask));
+	g_assert_cmpint(af_sysroot_write_raw(f->sysroot, effective, text), ==, 0);
+	return r;
 }
 
 /*
@@ -56,10 +79,12 @@ static int filter_write(const char *path, const char *data, gpointer user_data)
 	g_hash_table_insert(
 		f->writes, key,
 		GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->writes, key)) + 1));
+	g_ptr_array_add(f->texts, g_strchomp(g_strdup(data)));
 	refused = GPOINTER_TO_INT(g_hash_table_lookup(f->refuse, key));
 	if (refused < 0)
 		return refused;
-	return af_fakekernel_filter(path, data, f->sysroot);
+	return f->first_serves || f->lag ? play_effective(f, path, data)
+					 : af_fakekernel_filter(path, data, f->sysroot);
 }
 
 static guint writes_of(Fixture *f, guint irq)
@@ -91,6 +116,7 @@ static void fixture_set_up(Fixture *f, gconstpointer data)
 	f->refuse = g_hash_table_new(g_direct_hash, g_direct_equal);
 	f->writes = g_hash_table_new(g_direct_hash, g_direct_equal);
 	f->order = g_array_new(FALSE, FALSE, sizeof(guint));
+	f->texts = g_ptr_array_new_with_free_func(g_free);
 	af_sysroot_set_write_filter(f->sysroot, filter_write, f);
 }
 
@@ -104,6 +130,7 @@ static void fixture_tear_down(Fixture *f, gconstpointer data)
 	g_hash_table_unref(f->refuse);
 	g_hash_table_unref(f->writes);
 	g_array_unref(f->order);
+	g_ptr_array_unref(f->texts);
 	g_free(f->tmp);
 	g_free(f->root);
 	g_free(f->statedir);
@@ -183,6 +210,7 @@ static void hand_plan_clear(HandPlan *h)
 		AfPlanEntry *entry = h->plan.entries->pdata[i];
 
 		af_cpuset_free(entry->planned);
+		af_cpuset_free(entry->fallback);
 		g_free(entry);
 	}
 	for (guint i = 0; i < h->irqs->len; i++)
@@ -277,6 +305,246 @@ static void test_repairs_first(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(((AfApplyItem *)second->items->pdata[0])->irq, ==, 24);
 	hand_plan_clear(&before);
 	hand_plan_clear(&after);
+}
+
+/* The writes of the test so far, "IRQ:TEXT" joined by spaces. */
+static char *written(Fixture *f)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < f->texts->len; i++)
+		g_string_append_printf(s, "%s%u:%s", i ? " " : "",
+				       g_array_index(f->order, guint, i),
+				       (const char *)f->texts->pdata[i]);
+	return g_string_free(s, FALSE);
+}
+
+static char *read_effective(Fixture *f, guint irq)
+{
+	g_autofree char *path =
+		g_strdup_printf("%s/proc/irq/%u/effective_affinity_list", f->root, irq);
+	char *text = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	return g_strchomp(text);
+}
+
+/*
+ * A mask with fallback CPUs over an affinity not known to be ours: the
+ * whole mask first, which here (moves carried out at once) lands on the
+ * planned CPU; an IRQ already served by its CPU gets the widening alone,
+ * never a mask that holds its old CPU beside the new.
+ */
+static void test_widens(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *writes = NULL, *e24 = NULL, *e25 = NULL, *l25 = NULL;
+	/* 24 is at 0-1 served by 0, 25 at 0-1 served by 1. */
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "0"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
+	((AfPlanEntry *)h.plan.entries->pdata[1])->fallback = af_cpuset_new_range(2, 3);
+	result = apply_plan(apply, &h, 0);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "24:0,2 25:0,2-3");
+	g_assert_cmpuint(result->n_written, ==, 2);
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_DONE);
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[1])->widen, ==, AF_WIDEN_DONE);
+	l25 = read_list(f, 25);
+	e24 = read_effective(f, 24);
+	e25 = read_effective(f, 25);
+	g_assert_cmpstr(l25, ==, "0,2-3");
+	g_assert_cmpstr(e24, ==, "0");
+	g_assert_cmpstr(e25, ==, "0");
+	g_assert_cmpuint(g_hash_table_size(af_apply_narrow_irqs(apply)), ==, 0);
+	hand_plan_clear(&h);
+}
+
+/*
+ * Where the wide mask moves the IRQ (not x86): the whole mask first lands
+ * on its first CPU, then the planned CPU alone, the whole mask again, which
+ * moves it: its CPU alone again, and narrow from now on.
+ */
+static void test_widening_moved(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autoptr(AfLimits) limits = af_limits_new();
+	g_autofree char *writes = NULL, *l25 = NULL, *e25 = NULL;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "2"});
+
+	f->first_serves = TRUE;
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(0, 0);
+	result = apply_plan(apply, &h, 0);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:2 25:0,2 25:2");
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_MOVED);
+	g_assert_cmpuint(result->n_moved_by_widening, ==, 1);
+	l25 = read_list(f, 25);
+	e25 = read_effective(f, 25);
+	g_assert_cmpstr(l25, ==, "2");
+	g_assert_cmpstr(e25, ==, "2");
+	af_apply_narrow_limits(apply, limits);
+	g_assert_true(af_limits_is_narrow(limits, 25, NULL));
+	hand_plan_clear(&h);
+}
+
+/* Gives entry i of h the fallback CPUs first-last. */
+static void set_fallback(HandPlan *h, guint i, guint first, guint last)
+{
+	AfPlanEntry *entry = h->plan.entries->pdata[i];
+
+	af_cpuset_free(entry->fallback);
+	entry->fallback = af_cpuset_new_range(first, last);
+}
+
+/* Sets what the kernel shows of IRQ irq: its mask (NULL: as it is) and its serving CPU. */
+static void kernel_shows(Fixture *f, guint irq, const char *mask, const char *serving)
+{
+	g_autofree char *list = g_strdup_printf("/proc/irq/%u/smp_affinity_list", irq);
+	g_autofree char *effective = g_strdup_printf("/proc/irq/%u/effective_affinity_list", irq);
+
+	if (mask)
+		g_assert_cmpint(af_sysroot_write_raw(f->sysroot, list, mask), ==, 0);
+	g_assert_cmpint(af_sysroot_write_raw(f->sysroot, effective, serving), ==, 0);
+}
+
+/*
+ * Moves the kernel carries out at the IRQ's next interrupt (x86 without
+ * interrupt remapping): over its boot affinity (not ours) the whole mask
+ * goes first, never its CPU alone, which an offline of that CPU would drop
+ * back to the boot mask; once served inside it (carried out), its CPU
+ * alone may wait; served there, the widening, as soon as it is seen
+ * (af_apply_widen_landed), not at the next replan.
+ */
+static void test_widening_deferred(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL;
+	g_autofree char *writes = NULL, *l25 = NULL;
+	guint widened;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
+	first = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)first->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	l25 = read_list(f, 25);
+	g_assert_cmpstr(l25, ==, "0,2");
+	/* Its next interrupt: the kernel took CPU 2 of the mask; the plan, CPU 0 still. */
+	kernel_shows(f, 25, NULL, "2\n");
+	second = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)second->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 1);
+	g_assert_cmpuint(widened, ==, 0);
+	/* And the next: on CPU 0, widened at once, before any replan. */
+	kernel_shows(f, 25, NULL, "0\n");
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 0);
+	g_assert_cmpuint(widened, ==, 1);
+	third = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->outcome, ==, AF_OUTCOME_UNCHANGED);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
+	g_assert_cmpuint(g_hash_table_size(af_apply_narrow_irqs(apply)), ==, 0);
+
+	hand_plan_clear(&h);
+}
+
+/*
+ * Replans while a one-CPU move still waits write nothing (the same CPU
+ * again would change nothing); after a restart nothing says the affinity
+ * the kernel holds is ours: the whole mask, never the CPU alone again.
+ */
+static void test_widening_waits(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApply) restarted = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL, fourth = NULL;
+	g_autofree char *writes = NULL;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
+	first = apply_plan(apply, &h, 0);
+	kernel_shows(f, 25, NULL, "2\n");
+	second = apply_plan(apply, &h, 0);
+	third = apply_plan(apply, &h, 0);
+	g_assert_cmpuint(third->n_written, ==, 0);
+	g_assert_cmpuint(third->n_unchanged, ==, 1);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	fourth = apply_plan(restarted, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)fourth->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
+	hand_plan_clear(&h);
+}
+
+/*
+ * A whole mask carried out onto a fallback CPU is followed through without
+ * a replan (af_apply_widen_landed): the planned CPU alone, then the
+ * widening. A whole mask written while a fallback CPU serves the IRQ
+ * leaves that CPU out, so that its carrying out shows.
+ */
+static void test_widening_follows(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *writes = NULL;
+	guint widened;
+	/* 24 is at 0-1 served by 0, 25 at 0-1 served by 1. */
+	HAND_PLAN(h, {24, "virtio2-config", AF_ACTION_MOVE, "2"},
+		  {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	set_fallback(&h, 0, 3, 3);
+	af_cpuset_add(((AfPlanEntry *)h.plan.entries->pdata[0])->fallback, 0);
+	set_fallback(&h, 1, 2, 2);
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[1])->widen, ==, AF_WIDEN_WHOLE);
+	kernel_shows(f, 25, NULL, "2\n");
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 2);
+	g_assert_cmpuint(widened, ==, 0);
+	kernel_shows(f, 25, NULL, "0\n");
+	g_assert_cmpuint(af_apply_widen_landed(apply, NR_CPU_IDS, &widened), ==, 1);
+	g_assert_cmpuint(widened, ==, 1);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "24:2-3 25:0,2 25:0 25:0,2");
+	hand_plan_clear(&h);
+}
+
+/*
+ * Once the kernel shows a mask that is not our last write (another writer,
+ * a broken affinity, a write an offline dropped), nothing is known of what
+ * it holds: the whole mask first again.
+ */
+static void test_widening_forgets(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL;
+	g_autofree char *writes = NULL;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	((AfPlanEntry *)h.plan.entries->pdata[0])->fallback = af_cpuset_new_range(2, 2);
+	first = apply_plan(apply, &h, 0);
+	kernel_shows(f, 25, NULL, "2\n");
+	set_fallback(&h, 0, 2, 3);
+	second = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)second->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+	kernel_shows(f, 25, "0-7\n", "6\n");
+	third = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2-3");
+	hand_plan_clear(&h);
 }
 
 static void test_unchanged(Fixture *f, gconstpointer data)
@@ -692,6 +960,12 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/writes_moves", test_writes_moves);
 	ADD("/apply/plan/repairs_first", test_repairs_first);
 	ADD("/apply/plan/unchanged", test_unchanged);
+	ADD("/apply/plan/widens", test_widens);
+	ADD("/apply/plan/widening_moved", test_widening_moved);
+	ADD("/apply/plan/widening_deferred", test_widening_deferred);
+	ADD("/apply/plan/widening_forgets", test_widening_forgets);
+	ADD("/apply/plan/widening_waits", test_widening_waits);
+	ADD("/apply/plan/widening_follows", test_widening_follows);
 	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);
 	ADD("/apply/plan/read_only", test_read_only);

@@ -11,7 +11,9 @@
 #      again, also after a restart when its file is writable again;
 #   d) the state directory in use: --state-dir, else (live machine only) the
 #      config's state_dir, else systemd's $STATE_DIRECTORY, else the built-in
-#      default; a --sysroot tree never uses $STATE_DIRECTORY.
+#      default; a --sysroot tree never uses $STATE_DIRECTORY;
+#   e) /proc/irq/default_smp_affinity is the housekeeping set while it
+#      runs (written once) and back as it was after a restoring stop.
 # The copy plays the kernel's side of each write (lib/fakekernel.c: both
 # affinity files and the effective CPU follow), so the daemon runs the same
 # code as on the live machine. Prints TAP.
@@ -65,7 +67,7 @@ fresh_root() {
 	unpack_fixture "$root"
 }
 
-echo "1..30"
+echo "1..34"
 mkdir "$tmp/state" "$tmp/state-c"
 fresh_root
 printf '[daemon]\ndebounce_ms=5\ninterval_ms=100\nrestore_on_exit=true\n' > "$conf"
@@ -85,6 +87,8 @@ check "a: IRQ $moved_irq now at CPU 0 in both files" \
 	'[ "$(cat "$root/proc/irq/$moved_irq/smp_affinity_list")" = 0 ] &&
 	 [ "$(cat "$root/proc/irq/$moved_irq/smp_affinity")" = 01 ]'
 moves=$(count "Moved IRQ")
+check "e: new IRQs are born on housekeeping CPUs (default_smp_affinity 01)" \
+	'[ "$(cat "$root/proc/irq/default_smp_affinity")" = 01 ]'
 listing > "$tmp/a.placed"
 sleep 0.02 # a later write would show a later mtime
 kill -HUP "$pid"
@@ -102,6 +106,10 @@ check "a: three replans after the first" \
 check "a: no move logged by them" '[ "$(count "Moved IRQ")" -eq "$moves" ]'
 listing > "$tmp/a.after"
 check "a: no affinity file written by them" 'cmp -s "$tmp/a.placed" "$tmp/a.after"'
+check "e: the default affinity written once, not again by the replans" \
+	'[ "$(count "Default IRQ affinity set to 0")" -eq 1 ]'
+check "e: its own write is no isolation event (the scan reads it every 100 ms)" \
+	'[ "$(count "Event: /proc/irq/default_smp_affinity")" -eq 0 ]'
 check "a: the originals are in the state directory" \
 	'grep -q "^$moved_irq 0-1 i8042\$" "$tmp/state/originals"'
 # Someone else widens IRQ 1 again (both files, as the kernel shows a write):
@@ -121,6 +129,8 @@ stop TERM
 check "b: SIGTERM stops with status 0" '[ $status -eq 0 ]'
 masks > "$tmp/masks.restored"
 check "b: every mask is back as before the run" 'cmp -s "$tmp/masks.pristine" "$tmp/masks.restored"'
+check "e: the default affinity is back as before the run" \
+	'[ "$(cat "$root/proc/irq/default_smp_affinity")" = 03 ]'
 check "b: restored originals are forgotten" '! grep -q "^[0-9]" "$tmp/state/originals"'
 
 # b) A crash: the first run is killed after its apply ...

@@ -239,7 +239,7 @@ static void assert_schema(JsonObject *root)
 		JsonObject *irq = json_array_get_object_element(irqs, i);
 		const char *action;
 
-		g_assert_cmpuint(json_object_get_size(irq), ==, 17);
+		g_assert_cmpuint(json_object_get_size(irq), ==, 18);
 		assert_member_type(irq, "irq", G_TYPE_INT64, FALSE);
 		g_assert_cmpint(json_object_get_int_member(irq, "irq"), >, previous);
 		previous = json_object_get_int_member(irq, "irq");
@@ -256,6 +256,7 @@ static void assert_schema(JsonObject *root)
 		assert_member_type(irq, "current", G_TYPE_STRING, TRUE);
 		assert_member_type(irq, "effective", G_TYPE_STRING, TRUE);
 		assert_member_type(irq, "planned", G_TYPE_STRING, TRUE);
+		assert_member_type(irq, "fallback", G_TYPE_STRING, TRUE);
 		assert_member_type(irq, "action", G_TYPE_STRING, FALSE);
 		assert_member_type(irq, "reason", G_TYPE_STRING, FALSE);
 		assert_member_type(irq, "warnings", G_TYPE_NONE, FALSE);

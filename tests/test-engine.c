@@ -343,6 +343,40 @@ static void test_default_affinity(Fixture *f, gconstpointer data)
 	read_and_check_sources(ours, KERNEL_SOURCES);
 }
 
+/*
+ * What-if: reads take the CPUs offline until it is cleared; a CPU that is not
+ * online fails the read and leaves the last look.
+ */
+static void test_what_if_offline(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) engine = open_engine(f, TRUE);
+	g_autoptr(AfCpuSet) cpu0 = af_cpuset_new_range(0, 0), cpu9 = af_cpuset_new_range(9, 9);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *online = NULL, *effective = NULL;
+
+	af_engine_what_if_offline(engine, cpu0);
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, 0);
+	online = af_cpuset_format_list(engine->snapshot->online);
+	g_assert_cmpstr(online, ==, "1-7");
+	g_assert_true(af_cpuset_equal(engine->hk->online, engine->snapshot->online));
+	/* The managed queue served by CPU 0 (mask 0-3) moves within its mask. */
+	effective = af_cpuset_format_list(af_snapshot_lookup(engine->snapshot, 27)->effective);
+	g_assert_cmpstr(effective, ==, "1-3");
+	g_assert_cmpint(af_engine_plan(engine, NULL, NULL, &error), ==, 0);
+
+	af_engine_what_if_offline(engine, cpu9);
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, -EINVAL);
+	g_assert_error(error, AF_ENGINE_ERROR, EINVAL);
+	g_assert_cmpstr(error->message, ==,
+			"Failed to plan as if CPU 9 was offline: CPU 9 is not online");
+	g_clear_error(&error);
+	g_assert_nonnull(engine->plan);
+
+	af_engine_what_if_offline(engine, NULL);
+	g_assert_cmpint(af_engine_read(engine, NULL, FALSE, &error), ==, 0);
+	g_assert_cmpuint(af_cpuset_count(engine->snapshot->online), ==, 8);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -357,6 +391,7 @@ int main(int argc, char **argv)
 	ADD("/engine/open/read-only", test_read_only);
 	ADD("/engine/owner_bans/sources", test_ban_sources);
 	ADD("/engine/note_default_affinity/no-news", test_default_affinity);
+	ADD("/engine/read/what-if-offline", test_what_if_offline);
 #undef ADD
 	return g_test_run();
 }

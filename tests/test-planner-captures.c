@@ -334,6 +334,68 @@ static AfFakeMachine *build_machine(const Expect *e)
 	return m;
 }
 
+/* The distinct cores of a set of CPUs, by the capture's core ids. */
+static guint count_cores(const Expect *e, const AfCpuSet *cpus)
+{
+	g_autoptr(GHashTable) cores = g_hash_table_new(NULL, NULL);
+
+	AF_CPUSET_FOREACH (cpu, cpus)
+		g_hash_table_add(cores, GINT_TO_POINTER(e->capture->topology->cpus[cpu].core + 1));
+	return g_hash_table_size(cores);
+}
+
+typedef struct {
+	int node;
+	guint distance;
+} NodeAt;
+
+static int compare_node_at(gconstpointer a, gconstpointer b)
+{
+	const NodeAt *x = a, *y = b;
+
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return x->node - y->node;
+}
+
+/*
+ * numa_local=prefer, the default: where a device's IRQ may go, for a device
+ * of n_units units (channels): its node's housekeeping CPUs, and when they
+ * hold fewer cores than that (none: fewer than one), the nodes nearest by
+ * the capture's nodeN/distance (ties by number) added whole until the cores
+ * suffice. NULL for an unknown node, or when no node has housekeeping CPUs.
+ */
+static AfCpuSet *expected_cpus(const Expect *e, int node, guint n_units)
+{
+	const AfTopology *t = e->capture->topology;
+	g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(NodeAt));
+	AfCpuSet *cpus;
+
+	if (node < 0 || !af_topology_node_cpus(t, node))
+		return NULL;
+	for (guint n = 0; n < t->n_nodes; n++) {
+		/* The matrix as the capture's files give it, read by hwloc. */
+		NodeAt at = {(int)n, (int)n == node ? 0 : af_topology_node_distance(t, node, n)};
+
+		if (af_topology_node_cpus(t, (int)n))
+			g_array_append_val(order, at);
+	}
+	g_array_sort(order, compare_node_at);
+	cpus = af_cpuset_new();
+	for (guint i = 0; i < order->len; i++) {
+		g_autoptr(AfCpuSet) hk = af_cpuset_new_and(
+			af_topology_node_cpus(t, g_array_index(order, NodeAt, i).node),
+			e->housekeeping);
+
+		af_cpuset_or(cpus, hk);
+		if (!af_cpuset_is_empty(cpus) && count_cores(e, cpus) >= MAX(1u, n_units))
+			break;
+	}
+	if (af_cpuset_is_empty(cpus))
+		g_clear_pointer(&cpus, af_cpuset_free);
+	return cpus;
+}
+
 /* The housekeeping CPUs of a device's node, or NULL when the node has none (or is unknown). */
 static AfCpuSet *node_housekeeping(const Expect *e, int node)
 {
@@ -396,10 +458,27 @@ static void fail_entry(const Expect *e, const AfPlanEntry *entry, const char *fo
 		     what);
 }
 
-static void check_entry(const Expect *e, const AfPlanEntry *entry)
+/* The channels of a device: its movable queue IRQs' distinct queue numbers. */
+static guint count_channels(const AfPlan *plan, const char *device)
+{
+	g_autoptr(GHashTable) queues = g_hash_table_new(NULL, NULL);
+
+	for (guint i = 0; i < plan->entries->len; i++) {
+		const AfIrq *irq = ((const AfPlanEntry *)plan->entries->pdata[i])->irq;
+
+		if (device && irq->queue >= 0 && af_irq_is_movable(irq) &&
+		    g_strcmp0(irq->device, device) == 0)
+			g_hash_table_add(queues, GINT_TO_POINTER(irq->queue + 1));
+	}
+	return g_hash_table_size(queues);
+}
+
+static void check_entry(const Expect *e, const AfPlan *plan, const AfPlanEntry *entry)
 {
 	const AfIrq *irq = entry->irq;
-	g_autoptr(AfCpuSet) local = node_housekeeping(e, irq->numa_node);
+	g_autoptr(AfCpuSet) local = expected_cpus(
+		e, irq->numa_node, irq->queue >= 0 ? count_channels(plan, irq->device) : 1);
+	g_autoptr(AfCpuSet) mask = NULL;
 
 	if (!entry->reason || !*entry->reason)
 		fail_entry(e, entry, "no reason");
@@ -435,17 +514,46 @@ static void check_entry(const Expect *e, const AfPlanEntry *entry)
 		fail_entry(e, entry, "planned outside housekeeping");
 	if (af_cpuset_intersects(entry->planned, e->offline))
 		fail_entry(e, entry, "planned on an offline CPU");
-	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(entry->planned, irq->affinity))
+	if (entry->fallback && (!af_cpuset_is_subset(entry->fallback, e->housekeeping) ||
+				af_cpuset_intersects(entry->fallback, entry->planned)))
+		fail_entry(e, entry, "fallback CPUs outside housekeeping or on the planned CPU");
+	mask = af_plan_entry_mask(entry);
+	if ((entry->action == AF_ACTION_KEEP) != af_cpuset_equal(mask, irq->affinity))
 		fail_entry(e, entry, "keep/move does not match the current mask");
 	/*
-	 * On the device's node when it has housekeeping CPUs, unless they are
-	 * all full. Under a small cap a unit widened while its node was full
+	 * On the device's node when it has housekeeping cores enough, else on
+	 * the nearest nodes too (expected_cpus), unless they are all full.
+	 * Under a small cap a unit widened while its node was full
 	 * stays widened even when evening out later frees a place there (said
 	 * in its reason): accepted in cap cases only.
 	 */
 	if (local && !af_cpuset_is_subset(entry->planned, local) && !all_full(e, local) &&
 	    !(e->k->cap && strstr(entry->reason, "widened")))
-		fail_entry(e, entry, "off its node while the node's housekeeping CPUs have room");
+		fail_entry(e, entry,
+			   "off its node (and the nearest ones it may spill to) while "
+			   "they have room");
+}
+
+/*
+ * A device spilled off its node (prefer) uses every housekeeping core of its
+ * own node first: each holds one of its channels.
+ */
+static void check_own_node_first(const Expect *e, const AfPlan *plan, const char *device, int node,
+				 GHashTable *used)
+{
+	g_autoptr(AfCpuSet) own = node_housekeeping(e, node);
+	const AfTopology *t = e->capture->topology;
+
+	if (!own || e->k->cap)
+		return;
+	AF_CPUSET_FOREACH (cpu, own)
+		if (!g_hash_table_contains(used, GINT_TO_POINTER(t->cpus[cpu].core + 1)) &&
+		    g_hash_table_size(used) >= count_cores(e, own))
+			af_test_fail(
+				"%s/%s: device %s: core of CPU %d on its node %d holds none of "
+				"its %u channels",
+				e->name, e->k->name, device, cpu, node,
+				count_channels(plan, device));
 }
 
 /* Per device: the channels' CPUs; rx and tx of one channel together. */
@@ -482,7 +590,7 @@ static void check_device(const Expect *e, const AfPlan *plan, const char *device
 	g_hash_table_iter_init(&iter, channels);
 	while (g_hash_table_iter_next(&iter, NULL, &cpu))
 		g_hash_table_add(used, GINT_TO_POINTER(t->cpus[GPOINTER_TO_INT(cpu) - 1].core + 1));
-	cand = node_housekeeping(e, any->irq->numa_node);
+	cand = expected_cpus(e, any->irq->numa_node, g_hash_table_size(channels));
 	if (!cand)
 		cand = af_cpuset_copy(e->housekeeping);
 	AF_CPUSET_FOREACH (c, cand)
@@ -492,6 +600,7 @@ static void check_device(const Expect *e, const AfPlan *plan, const char *device
 		fail_entry(e, any, "device %s: %u channels on %u cores, %u cores available", device,
 			   g_hash_table_size(channels), g_hash_table_size(used),
 			   g_hash_table_size(cores));
+	check_own_node_first(e, plan, device, any->irq->numa_node, used);
 }
 
 static void check_plan(Expect *e, const AfPlan *plan, const AfFakeMachine *m)
@@ -517,7 +626,7 @@ static void check_plan(Expect *e, const AfPlan *plan, const AfFakeMachine *m)
 	for (guint i = 0; i < plan->entries->len; i++) {
 		const AfPlanEntry *entry = plan->entries->pdata[i];
 
-		check_entry(e, entry);
+		check_entry(e, plan, entry);
 		if (entry->irq->device && af_irq_is_movable(entry->irq))
 			g_hash_table_add(devices, entry->irq->device);
 		/* No CPU over the cap (served counts managed IRQs too). */

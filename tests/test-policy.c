@@ -21,7 +21,11 @@ static char *format_field(const AfPolicy *p, const char *field)
 	if (g_str_equal(field, "mode"))
 		return g_strdup(p->mode == AF_PLACEMENT_PACK ? "pack" : "spread");
 	if (g_str_equal(field, "numa_local"))
-		return g_strdup(p->numa_local ? "true" : "false");
+		return g_strdup(af_policy_numa_local_to_string(p->numa_local));
+	if (g_str_equal(field, "fallback_cpus"))
+		return g_strdup_printf("%u", p->fallback_cpus);
+	if (g_str_equal(field, "fallback_arch"))
+		return g_strdup(p->fallback_any_arch ? "any" : "x86");
 	if (g_str_equal(field, "max_irqs_per_cpu"))
 		return g_strdup_printf("%u", p->max_irqs_per_cpu);
 	if (g_str_equal(field, "hysteresis_percent"))
@@ -55,7 +59,9 @@ static void test_new_defaults(void)
 	g_assert_cmpstr(p->irqbalance_env[0], ==, "/etc/sysconfig/irqbalance");
 	g_assert_cmpstr(p->irqbalance_env[1], ==, "/etc/default/irqbalance");
 	g_assert_cmpint(p->mode, ==, AF_PLACEMENT_SPREAD);
-	g_assert_true(p->numa_local);
+	g_assert_cmpint(p->numa_local, ==, AF_NUMA_LOCAL_PREFER);
+	g_assert_cmpuint(p->fallback_cpus, ==, 2);
+	g_assert_false(p->fallback_any_arch);
 	g_assert_cmpuint(p->max_irqs_per_cpu, ==, 200);
 	g_assert_cmpuint(p->hysteresis_percent, ==, 25);
 	g_assert_cmpuint(p->min_load_rate, ==, 1000);
@@ -88,8 +94,19 @@ static const GoodCase good_cases[] = {
 	  "/etc/crio/irqbalance" },
 	{ "[placement]\nmode=pack\n", "mode", "pack" },
 	{ "[placement]\nmode=spread\n", "mode", "spread" },
-	{ "[placement]\nnuma_local=false\n", "numa_local", "false" },
-	{ "[placement]\nnuma_local=0\n", "numa_local", "false" },
+	{ "[placement]\nnuma_local=prefer\n", "numa_local", "prefer" },
+	{ "[placement]\nnuma_local=strict\n", "numa_local", "strict" },
+	{ "[placement]\nnuma_local=off\n", "numa_local", "off" },
+	/* The boolean spellings of older configs: true was today's strict. */
+	{ "[placement]\nnuma_local=true\n", "numa_local", "strict" },
+	{ "[placement]\nnuma_local=1\n", "numa_local", "strict" },
+	{ "[placement]\nnuma_local=false\n", "numa_local", "off" },
+	{ "[placement]\nnuma_local=0\n", "numa_local", "off" },
+	{ "[placement]\nfallback_cpus=0\n", "fallback_cpus", "0" },
+	{ "[placement]\nfallback_cpus=3\n", "fallback_cpus", "3" },
+	{ "[placement]\nfallback_cpus=16\n", "fallback_cpus", "16" },
+	{ "[placement]\nfallback_arch=any\n", "fallback_arch", "any" },
+	{ "[placement]\nfallback_arch=x86\n", "fallback_arch", "x86" },
 	{ "[placement]\nmax_irqs_per_cpu=1\n", "max_irqs_per_cpu", "1" },
 	{ "[placement]\nmax_irqs_per_cpu=10000\n", "max_irqs_per_cpu", "10000" },
 	{ "[placement]\nmax_irqs_per_cpu=007\n", "max_irqs_per_cpu", "7" },
@@ -166,7 +183,7 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: unknown key 'baned' in [cpus]; valid keys: isolated, banned, irqbalance_env" },
 	{ "[placement]\nmax_irqs=1\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'max_irqs' in [placement]; valid keys: mode, numa_local, "
-	  "max_irqs_per_cpu, hysteresis_percent, min_load_rate" },
+	  "fallback_cpus, fallback_arch, max_irqs_per_cpu, hysteresis_percent, min_load_rate" },
 	{ "[rule:a]\nactoin=pin\n", G_KEY_FILE_ERROR_KEY_NOT_FOUND,
 	  "t.conf:2: unknown key 'actoin' in [rule:a]; valid keys: action, irq, driver, "
 	  "interface, name, cpus" },
@@ -198,7 +215,15 @@ static const ErrorCase error_cases[] = {
 	  "t.conf:2: mode: 'fill' is not one of spread, pack" },
 	{ "[placement]\nmode=Pack\n", G_KEY_FILE_ERROR_INVALID_VALUE, "t.conf:2: mode: 'Pack'" },
 	{ "[placement]\n\nnuma_local=yes\n", G_KEY_FILE_ERROR_INVALID_VALUE,
-	  "t.conf:3: numa_local: 'yes' is not true or false" },
+	  "t.conf:3: numa_local: 'yes' is not one of prefer, strict, off" },
+	{ "[placement]\nnuma_local=Prefer\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: numa_local: 'Prefer' is not one of" },
+	{ "[placement]\nfallback_cpus=17\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: fallback_cpus: '17' is out of range 0..16" },
+	{ "[placement]\nfallback_cpus=auto\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: fallback_cpus: 'auto' is not a non-negative integer" },
+	{ "[placement]\nfallback_arch=arm64\n", G_KEY_FILE_ERROR_INVALID_VALUE,
+	  "t.conf:2: fallback_arch: 'arm64' is not one of x86, any" },
 	{ "[daemon]\ninterval_ms=99\n", G_KEY_FILE_ERROR_INVALID_VALUE,
 	  "t.conf:2: interval_ms: '99' is out of range 100..86400000" },
 	{ "[daemon]\nmin_move_interval_ms=86400001\n", G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -608,7 +633,7 @@ static void test_match_table(void)
 
 /* Every key of the format, each of which the shipped file must show. */
 static const char *const all_keys[] = {
-	"isolated", "banned", "irqbalance_env", "mode", "numa_local", "max_irqs_per_cpu", "hysteresis_percent",
+	"isolated", "banned", "irqbalance_env", "mode", "numa_local", "fallback_cpus", "fallback_arch", "max_irqs_per_cpu", "hysteresis_percent",
 	"min_load_rate",	"interval_ms", "min_move_interval_ms", "debounce_ms", "restore_on_exit", "state_dir",
 	"metrics_file",
 	"rps", "xps", "arfs_refresh", "arfs_fixed_in", "rfs_flow_entries", "napi_threads",

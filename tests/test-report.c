@@ -174,7 +174,7 @@ static void assert_members(JsonObject *o, const char *const *expected)
 static const char *const irq_members[] = {
 	"irq", "name", "device", "driver", "class", "numa_node", "interface", "queue",
 	"managed", "managed_source", "movable", "current", "effective", "planned",
-	"action", "reason", "warnings", NULL,
+	"fallback", "action", "reason", "warnings", NULL,
 };
 
 typedef struct {
@@ -271,6 +271,7 @@ static void test_json_fields(void)
 		assert_string(irq, "current", c->current);
 		assert_string(irq, "effective", c->effective);
 		assert_string(irq, "planned", c->planned);
+		assert_string(irq, "fallback", NULL);
 		assert_string(irq, "action", c->action);
 		assert_string(irq, "reason", c->reason);
 		assert_strings(irq, "warnings", c->warnings);
@@ -328,6 +329,30 @@ static void test_json_escaping(void)
 	assert_string(entry, "name", "acpi \"x\"\t\\");
 	assert_string(entry, "reason", "line\nbreak");
 	assert_string(entry, "effective", NULL);
+	fixture_clear(&f);
+}
+
+/* The planned CPU and its fallback CPUs apart, in JSON and in the table. */
+static void test_fallback(void)
+{
+	Fixture f;
+	AfIrq *irq;
+	g_autofree char *json = NULL, *table = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *entry;
+
+	fixture_empty(&f);
+	irq = af_fake_add_irq(f.machine, 9, "acpi", "0-7", "5");
+	af_fake_plan_add(f.plan, irq, AF_ACTION_MOVE, "0", "spread")->fallback = af_fake_cpus("1,4");
+	f.plan->n_move = 1;
+	json = af_report_format_json(f.snapshot, f.hk, f.plan);
+	root = parse_json(json);
+	entry = json_array_get_object_element(
+		json_object_get_array_member(json_node_get_object(root), "irqs"), 0);
+	assert_string(entry, "planned", "0");
+	assert_string(entry, "fallback", "1,4");
+	table = af_report_format_table(f.snapshot, f.hk, f.plan);
+	g_assert_nonnull(strstr(table, "0-7 (eff 5) -> 0 (fallback 1,4)  move"));
 	fixture_clear(&f);
 }
 
@@ -594,6 +619,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/format_json/fields", test_json_fields);
 	g_test_add_func("/report/format_json/empty", test_json_empty);
 	g_test_add_func("/report/format_json/escaping", test_json_escaping);
+	g_test_add_func("/report/format/fallback", test_fallback);
 	g_test_add_func("/report/format_json/interfaces", test_json_interfaces);
 	g_test_add_func("/report/format_table/rows", test_table_rows);
 	g_test_add_func("/report/format_table/steering", test_table_steering);

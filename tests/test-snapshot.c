@@ -44,6 +44,8 @@ static void test_read_fixture_irqs(void)
 	g_assert_true(af_cpuset_is_empty(s->offline));
 	/* No /proc/sys/kernel/osrelease in the capture: /proc/version says it. */
 	g_assert_cmpstr(s->kernel_release, ==, "6.1.0-56-amd64");
+	/* Its CPU modalias: "cpu:type:x86,ven0002fam000Fmod006B:...". */
+	g_assert_cmpint(s->arch, ==, AF_ARCH_X86);
 	g_assert_nonnull(s->cmdline);
 	g_assert_nonnull(s->topology);
 	g_assert_cmpuint(s->irqs->len, ==, G_N_ELEMENTS(expected));
@@ -311,6 +313,7 @@ static void test_refresh(void)
 			g_assert_cmpint(a->managed, ==, b->managed);
 	}
 	assert_cpus(fresh->online, "0-7");
+	g_assert_cmpint(fresh->arch, ==, AF_ARCH_X86);
 
 	/* A row changed its name: another IRQ behind the number. */
 	replace_in(root, "proc/interrupts", "ttyS0", "ttyS9");
@@ -332,6 +335,8 @@ static void test_read_offline_columns(void)
 	g_assert_cmpuint(s->nr_cpu_ids, ==, 4);
 	assert_cpus(s->offline, "2");
 	g_assert_cmpstr(s->kernel_release, ==, "6.1.0");
+	/* Neither a modalias nor /proc/cpuinfo in this tree. */
+	g_assert_cmpint(s->arch, ==, AF_ARCH_UNKNOWN);
 	alpha = af_snapshot_lookup(s, 10);
 	beta = af_snapshot_lookup(s, 11);
 	g_assert_nonnull(alpha);

@@ -513,6 +513,80 @@ static void test_synthetic_garbage(void)
 	}
 }
 
+/* The nodes of by_distance from node, as "a,b,c". */
+static void assert_nodes_by_distance(const AfTopology *topology, int node, const char *want)
+{
+	g_autoptr(GArray) nodes = af_topology_nodes_by_distance(topology, node);
+	g_autoptr(GString) got = g_string_new(NULL);
+
+	for (guint i = 0; i < nodes->len; i++)
+		g_string_append_printf(got, "%s%d", i ? "," : "", g_array_index(nodes, int, i));
+	g_assert_cmpstr(got->str, ==, want);
+}
+
+/* nodeN/distance of the ARM capture: 10 16 32 33 / 16 10 25 32 / 32 25 10 16 / 33 32 16 10. */
+static void test_distance_arm(void)
+{
+	g_autofree char *tmp = NULL;
+	g_autoptr(AfTopology) topology =
+		load_fixture("hwloc/128arm-2pa2n8cluster4co.tar.bz2", &tmp);
+	const guint want[4][4] = {
+		{10, 16, 32, 33}, {16, 10, 25, 32}, {32, 25, 10, 16}, {33, 32, 16, 10}};
+	g_autoptr(AfTopology) copy = af_topology_copy(topology);
+
+	g_assert_nonnull(topology->node_distance);
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++) {
+			g_assert_cmpuint(af_topology_node_distance(topology, a, b), ==, want[a][b]);
+			g_assert_cmpuint(af_topology_node_distance(copy, a, b), ==, want[a][b]);
+		}
+	g_assert_cmpuint(af_topology_node_distance(topology, 0, 4), ==, 0);
+	g_assert_cmpuint(af_topology_node_distance(topology, -1, 0), ==, 0);
+	assert_nodes_by_distance(topology, 0, "0,1,2,3");
+	assert_nodes_by_distance(topology, 1, "1,0,2,3");
+	assert_nodes_by_distance(topology, 2, "2,3,1,0");
+	assert_nodes_by_distance(topology, 3, "3,2,1,0");
+	assert_nodes_by_distance(copy, 3, "3,2,1,0");
+	af_test_rm_rf(tmp);
+}
+
+/*
+ * Sparse node numbers (0, 1, 2, 33, 34, 45, 72, 73): the matrix of the
+ * capture's nodeN/distance files by node number; ties by number.
+ */
+static void test_distance_sparse(void)
+{
+	g_autofree char *tmp = NULL;
+	g_autoptr(AfTopology) topology = load_fixture("hwloc/48amd64-4pa2n6c-sparse.tar.bz2", &tmp);
+
+	/* node72: 16 22 16 22 16 22 10 16 over 0 1 2 33 34 45 72 73. */
+	g_assert_cmpuint(af_topology_node_distance(topology, 72, 0), ==, 16);
+	g_assert_cmpuint(af_topology_node_distance(topology, 72, 1), ==, 22);
+	g_assert_cmpuint(af_topology_node_distance(topology, 72, 45), ==, 22);
+	g_assert_cmpuint(af_topology_node_distance(topology, 72, 72), ==, 10);
+	g_assert_cmpuint(af_topology_node_distance(topology, 72, 73), ==, 16);
+	/* A number between the present ones owns nothing: the default, not the matrix. */
+	g_assert_cmpuint(af_topology_node_distance(topology, 72, 3), ==, 20);
+	assert_nodes_by_distance(topology, 72, "72,0,2,34,73,1,33,45");
+	/* node1: 16 10 22 16 16 22 22 16. */
+	assert_nodes_by_distance(topology, 1, "1,0,33,34,73,2,45,72");
+	af_test_rm_rf(tmp);
+}
+
+/* Without a matrix (synthetic): 10 to itself, 20 to any other, nearest by number. */
+static void test_distance_default(void)
+{
+	g_autoptr(AfTopology) topology = NULL;
+
+	g_assert_cmpint(af_topology_load_synthetic("pack:3 numa:1 core:2 pu:1", &topology), ==, 0);
+	g_assert_null(topology->node_distance);
+	g_assert_cmpuint(af_topology_node_distance(topology, 1, 1), ==, 10);
+	g_assert_cmpuint(af_topology_node_distance(topology, 1, 2), ==, 20);
+	assert_nodes_by_distance(topology, 1, "1,0,2");
+	/* An unknown node: every node, by number. */
+	assert_nodes_by_distance(topology, -1, "0,1,2");
+}
+
 static void test_free_null(void)
 {
 	af_topology_free(NULL);
@@ -537,6 +611,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/topology/load_synthetic/llc", test_synthetic_llc);
 	g_test_add_func("/topology/load_synthetic/flat", test_synthetic_flat);
 	g_test_add_func("/topology/load_synthetic/garbage", test_synthetic_garbage);
+	g_test_add_func("/topology/node_distance/arm", test_distance_arm);
+	g_test_add_func("/topology/node_distance/sparse", test_distance_sparse);
+	g_test_add_func("/topology/node_distance/default", test_distance_default);
 	g_test_add_func("/topology/free/null", test_free_null);
 	return g_test_run();
 }

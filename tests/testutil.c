@@ -111,9 +111,12 @@ AfPlacement *af_test_apply_plan(AfSnapshot *s, const AfPlan *plan)
 		const AfPlanEntry *entry = plan->entries->pdata[i];
 		AfIrq *irq = af_snapshot_lookup(s, entry->irq->irq);
 
+		g_autoptr(AfCpuSet) mask = af_plan_entry_mask(entry);
+
 		if (!entry->planned || !irq)
 			continue;
-		af_cpuset_assign(irq->affinity, entry->planned);
+		/* The mask holds the fallback CPUs too; the planned CPU serves it. */
+		af_cpuset_assign(irq->affinity, mask);
 		if (!irq->effective)
 			irq->effective = af_cpuset_new();
 		af_cpuset_assign(irq->effective, entry->planned);
@@ -130,6 +133,7 @@ void af_test_assert_plans_equal(const AfPlan *a, const AfPlan *b)
 		g_assert_cmpuint(x->irq->irq, ==, y->irq->irq);
 		g_assert_cmpint(x->action, ==, y->action);
 		g_assert_true(af_cpuset_equal(x->planned, y->planned));
+		g_assert_true(af_cpuset_equal(x->fallback, y->fallback));
 		g_assert_cmpstr(x->reason, ==, y->reason);
 		g_assert_cmpuint(x->warnings->len, ==, y->warnings->len);
 	}
@@ -156,8 +160,12 @@ void af_test_dump_plan(const AfPlan *plan)
 		g_autofree char *planned = e->planned ? af_cpuset_format_list(e->planned)
 						      : g_strdup("-");
 
-		g_string_append_printf(text, "%u %s %s %s\n", e->irq->irq,
-				       af_plan_action_to_string(e->action), planned, e->reason);
+		g_autofree char *fallback = e->fallback ? af_cpuset_format_list(e->fallback) : NULL;
+
+		/* Plans without fallback CPUs dump as they did before there were any. */
+		g_string_append_printf(text, "%u %s %s%s%s %s\n", e->irq->irq,
+				       af_plan_action_to_string(e->action), planned,
+				       fallback ? "+" : "", fallback ? fallback : "", e->reason);
 		for (guint j = 0; j < e->warnings->len; j++)
 			g_string_append_printf(text, "  warning %s\n",
 					       (const char *)e->warnings->pdata[j]);

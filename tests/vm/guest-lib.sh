@@ -272,6 +272,58 @@ cpulist_has() {
 	return 1
 }
 
+# serving_cpu ROW: the CPU an IRQ's row of $IRQ_TABLE ("IRQ ACTIONS AFFINITY
+# EFFECTIVE ...") is placed on: its mask when that is one CPU (a move that
+# may still wait for the IRQ's next interrupt), else its effective CPU (the
+# daemon widens a mask with fallback CPUs only once its planned CPU serves
+# the IRQ, and x86 keeps it there); "wide" when neither is one CPU.
+serving_cpu() {
+	set -- $1
+	case "${3:-}" in
+	"" | *[!0-9]*) ;;
+	*) echo "$3" && return 0 ;;
+	esac
+	case "${4:-}" in
+	"" | *[!0-9]*) echo wide ;;
+	*) echo "$4" ;;
+	esac
+}
+
+# beyond_widening BEFORE AFTER WRITES: of the recorded writes WRITES
+# ("COMMAND IRQ RESULT" lines), prints those of IRQs for which they were
+# more than one widening: a mask of one CPU C in BEFORE (an $IRQ_TABLE taken
+# before the writes) that became C and its fallback CPUs in AFTER (taken
+# after), still served by C, in one write. That is the rest of a move to C
+# that waited for the IRQ's next interrupt (x86 without interrupt
+# remapping): its fallback CPUs come with the first replan after it fired.
+# A write of the mask an IRQ already had, or two writes of one IRQ, are
+# printed.
+beyond_widening() {
+	printf '%s\n' "$1" >"$AF_OUT/.widen.before"
+	printf '%s\n' "$2" >"$AF_OUT/.widen.after"
+	printf '%s\n' "$3" | awk -v bf="$AF_OUT/.widen.before" -v af="$AF_OUT/.widen.after" '
+	function has(list, c,   n, i, p, r) {
+		n = split(list, p, ",")
+		for (i = 1; i <= n; i++)
+			if (split(p[i], r, "-") == 2) {
+				if (c + 0 >= r[1] + 0 && c + 0 <= r[2] + 0) return 1
+			} else if (p[i] != "" && p[i] + 0 == c + 0) return 1
+		return 0
+	}
+	BEGIN {
+		while ((getline l <bf) > 0) { split(l, f, " "); bm[f[1]] = f[3] }
+		while ((getline l <af) > 0) { split(l, f, " "); am[f[1]] = f[3]; ae[f[1]] = f[4] }
+	}
+	NF { n[$2]++; lines[$2] = lines[$2] $0 "\n" }
+	END {
+		for (irq in n) {
+			c = bm[irq]
+			if (!(n[irq] == 1 && c ~ /^[0-9]+$/ && ae[irq] == c && am[irq] != c && has(am[irq], c)))
+				printf "%s", lines[irq]
+		}
+	}'
+}
+
 # cpu_file NAME: /sys/devices/system/cpu/NAME as a cpulist ("" when empty;
 # nohz_full reads "(null)" without nohz_full=).
 cpu_file() {

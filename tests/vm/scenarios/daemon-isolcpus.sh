@@ -150,15 +150,33 @@ n_cores() {
 	done | sort -u | wc -l
 }
 # queue_cores: how many distinct cores serve the virtio-net queue pairs
-# (their input vectors' masks, each one CPU, or "wide" when one is not).
+# (the CPU each input vector is placed on, guest-lib.sh serving_cpu: its
+# mask holds fallback CPUs beside it; "wide" when it is on none).
 queue_cores() {
 	for irq in $vnet_inputs; do
-		set -- $(irq_row "$irq")
-		case "${3:-}" in
-		*[!0-9]* | "") echo wide ;;
-		*) cat "/sys/devices/system/cpu/cpu$3/topology/core_cpus_list" ;;
+		c=$(serving_cpu "$(irq_row "$irq")")
+		case "$c" in
+		wide) echo wide ;;
+		*) cat "/sys/devices/system/cpu/cpu$c/topology/core_cpus_list" ;;
 		esac
 	done | sort -u | wc -l
+}
+# move_cost_problems WRITES: "IRQ:N" for each IRQ the recorded writes
+# ("COMMAND IRQ RESULT") wrote more often than a move costs: its CPU alone,
+# then, once that CPU serves it, the CPU with its fallback CPUs (two
+# writes, the first of one CPU: 2 bytes, the guest's CPUs have one digit,
+# the second longer); a widening or a one-CPU write alone is one.
+move_cost_problems() {
+	echo "$1" | awk 'NF {
+		n[$2]++
+		if (n[$2] == 1) first[$2] = $3
+		else if (n[$2] == 2) second[$2] = $3
+	}
+	END {
+		for (irq in n)
+			if (n[irq] > 2 || (n[irq] == 2 && !(first[irq] == 2 && second[irq] > 2)))
+				printf " %s:%s", irq, n[irq]
+	}'
 }
 ### 1. Isolation at start-up
 daemon_start first
@@ -331,7 +349,8 @@ event() {
 		"$(queue_cores)" "$want_cores"
 	ev_writes=$(kwrites_after $D "$m")
 	n=$(count_lines "$ev_writes")
-	check "$what CPU $cpu: $n writes, at most one per movable IRQ ($n_movable)" [ "$n" -le "$n_movable" ]
+	is "$what CPU $cpu: $n writes, at most a move (one CPU, then with its fallback CPUs) per movable IRQ ($n_movable)" \
+		"$(move_cost_problems "$ev_writes")/$([ "$n" -le $((2 * n_movable)) ] && echo ok)" /ok
 	vn=$(echo "$ev_writes" | awk -v m=" $vnet_irqs " 'NF && index(m, " " $2 " ")' | wc -l)
 	twice=$(echo "$ev_writes" | grep . | per_irq | awk '$2 > 1 { printf " %s:%s", $1, $2 }')
 	refused=$(echo "$ev_writes" | awk 'NF && $3 < 0' | wc -l)
@@ -397,9 +416,10 @@ after=$(kwrites_after $D "$m")
 is "restarted, it makes no write to a managed queue" \
 	"$(echo "$after" | awk -v m=" $managed " 'NF && index(m, " " $2 " ")' | wc -l)" 0
 is "restarted, no write of it is refused" "$(echo "$after" | awk 'NF && $3 < 0' | wc -l)" 0
-is "restarted on the machine it left, it writes nothing" "$(count_lines "$after")" 0
-diag "restarted: $(count_lines "$after") writes (IRQ NAME MASK/EFFECTIVE when stopped -> MASK now):"
 irq_sample
+is "restarted on the machine it left, it writes nothing but the widening of a move that landed since" \
+	"$(echo $(beyond_widening "$table_stopped" "$IRQ_TABLE" "$after"))" ""
+diag "restarted: $(count_lines "$after") writes (IRQ NAME MASK/EFFECTIVE when stopped -> MASK now):"
 echo "$after" | while read -r comm irq res; do
 	[ -n "$irq" ] || continue
 	set -- $(echo "$table_stopped" | while read -r i rest; do [ "$i" = "$irq" ] && echo "$i $rest"; done)

@@ -145,24 +145,27 @@ nic_irqs() {
 }
 # tx_irq_problems: a CPU that the IRQ of a tx queue (virtio-net's output.N)
 # is on must send through a queue whose IRQ is on it (xps=follow; with more
-# queues than CPUs for them, some queue gets none of its IRQ's CPUs). Prints
-# CPU:tx-N:IRQ-MASK for each CPU in the xps_cpus of a queue tx-N whose IRQ
-# is not on it, when another queue's IRQ is.
+# queues than CPUs for them, some queue gets none of its IRQ's CPUs). The
+# CPU an IRQ is on is the one serving it (guest-lib.sh serving_cpu), not
+# its mask, which holds fallback CPUs beside it. Prints CPU:tx-N:IRQ-CPU
+# for each CPU in the xps_cpus of a queue tx-N whose IRQ is not on it, when
+# another queue's IRQ is.
 tx_irq_problems() {
 	irq_sample
 	# The IRQs of the tx queues there are (after ethtool -L fewer than
 	# virtio-net has output vectors).
 	irq_cpus=$(queue_masks "$veth" | while read -r q list; do
 		case "$q" in tx-*) ;; *) continue ;; esac
-		set -- $(irq_find "$vnet-output.${q#tx-}")
-		echo "${3:--}"
-	done | grep -v '^-$' | tr '\n' ,)
+		row=$(irq_find "$vnet-output.${q#tx-}")
+		[ -n "$row" ] && serving_cpu "$row"
+	done | grep -v '^wide$' | tr '\n' ,)
 	queue_masks "$veth" | while read -r q list; do
 		case "$q" in tx-*) ;; *) continue ;; esac
-		set -- $(irq_find "$vnet-output.${q#tx-}")
-		irq_mask=${3:--}
+		row=$(irq_find "$vnet-output.${q#tx-}")
+		irq_cpu=-
+		[ -n "$row" ] && irq_cpu=$(serving_cpu "$row")
 		for c in $(cpulist_expand "${list:--}"); do
-			cpulist_has "$irq_cpus" "$c" && ! cpulist_has "$irq_mask" "$c" && echo "$c:$q:$irq_mask"
+			cpulist_has "$irq_cpus" "$c" && [ "$c" != "$irq_cpu" ] && echo "$c:$q:$irq_cpu"
 		done
 	done
 }
