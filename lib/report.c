@@ -286,7 +286,7 @@ static void append_what_if(GString *out, const AfWhatIf *what_if)
 				"  (nothing left served only by isolated CPUs or on one CPU)\n");
 	for (guint i = 0; i < what_if->findings->len; i++) {
 		const AfWhatIfFinding *finding = g_ptr_array_index(what_if->findings, i);
-		g_autofree char *text = sanitize(finding->text);
+		g_autofree char *text = af_report_sanitize(finding->text);
 
 		g_string_append_printf(out, "  %s%s\n", text,
 				       finding->caused ? ""
