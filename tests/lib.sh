@@ -52,28 +52,7 @@ unpack_fixture() {
 	mkdir -p "$1" && tar -C "$1" --no-same-owner -xzf "$fixture"
 }
 start_bus() {
-	cat > "$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$tmp/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-</busconfig>
-EOF
+	sed "s|@SOCKET@|$tmp/bus|" "$top_srcdir/tests/private-bus.conf" > "$tmp/bus.conf"
 	dbus-daemon --config-file="$tmp/bus.conf" --nofork --print-address=3 3> "$tmp/address" \
 		2> /dev/null &
 	bus=$!

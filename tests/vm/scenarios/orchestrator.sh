@@ -130,28 +130,7 @@ clear_pod_from_masks() {
 # The private system bus affinityctl and the daemon meet on; the daemon's
 # own check of the caller's uid still applies (the policy file is
 # systemd.sh's).
-cat >"$AF_OUT/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=/run/afvm-bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
-  </policy>
-</busconfig>
-EOF
+sed "s|@SOCKET@|/run/afvm-bus|" "$AF_SRCDIR/tests/private-bus.conf" >"$AF_OUT/bus.conf"
 dbus-daemon --config-file="$AF_OUT/bus.conf" --fork --print-pid=3 3>"$AF_OUT/bus.pid" ||
 	not_ok "a private system bus (dbus-daemon)"
 export DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/afvm-bus
