@@ -21,6 +21,7 @@ struct AfApply {
 	GHashTable *known;    /* GUINT_TO_POINTER(irq) -> Known*: IRQs with fallback CPUs */
 	AfCpuSet *usable;     /* the CPUs of the plan being applied, fallback CPUs and all */
 	GHashTable *waiting;  /* GUINT_TO_POINTER(irq) -> Waiting*: widenings after a landing */
+	gboolean placed_dirty; /* known changed since the state's placed file was saved */
 };
 
 /*
@@ -43,8 +44,12 @@ typedef struct Waiting {
  * (kernel/irq: irq_set_affinity_locked, migrate_one_irq,
  * irq_fixup_move_pending). A one-CPU write may wait there only over an old
  * mask known to be ours (held): on any other, the whole mask first.
+ * Kept in the state directory (AfPlaced) for a restart: a new process
+ * takes up what the last one knew while the kernel still shows its write.
  */
 typedef struct Known {
+	char *name;	   /* the IRQ's name, when written */
+	int cpu;	   /* the planned CPU written for; -1 none */
 	AfCpuSet *written; /* the last mask written; NULL none */
 	gboolean outside;  /* the IRQ was served outside written then: carried out once inside */
 	AfCpuSet *held;	   /* every CPU of the masks of ours the kernel may hold; NULL unknown */
@@ -74,6 +79,10 @@ int write_set(AfApply *apply, const Pending *pending, const AfCpuSet *set, guint
 void waiting_free(Waiting *waiting);
 /* Frees a Known (the known table's value destructor). */
 void known_free(Known *known);
+/* The IRQ's Known as last recorded (in memory, else from the state directory), or NULL. */
+Known *known_get(AfApply *apply, guint irq);
+/* Forgets what is known of the IRQ (gone, or its masks restored). */
+void known_forget(AfApply *apply, guint irq);
 /* TRUE when a fallback CPU serves the item over a mask known ours: written again, alone first. */
 gboolean on_fallback(AfApply *apply, const AfApplyItem *item);
 /* TRUE when our earlier write of the item's mask still waits for the IRQ's next interrupt. */

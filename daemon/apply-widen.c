@@ -12,9 +12,50 @@ void waiting_free(Waiting *waiting)
 
 void known_free(Known *known)
 {
+	g_free(known->name);
 	af_cpuset_free(known->written);
 	af_cpuset_free(known->held);
 	g_free(known);
+}
+
+Known *known_get(AfApply *apply, guint irq)
+{
+	Known *known = g_hash_table_lookup(apply->known, GUINT_TO_POINTER(irq));
+	const AfPlaced *placed;
+
+	if (known)
+		return known;
+	placed = g_hash_table_lookup(apply->statedir->state->placed, GUINT_TO_POINTER(irq));
+	if (!placed)
+		return NULL;
+	/* The last process's knowledge, checked against the kernel at its first look. */
+	known = g_new0(Known, 1);
+	known->name = g_strdup(placed->name);
+	known->cpu = (int)placed->cpu;
+	known->written = af_cpuset_copy(placed->written);
+	known->held = placed->held ? af_cpuset_copy(placed->held) : NULL;
+	known->outside = placed->outside;
+	g_hash_table_insert(apply->known, GUINT_TO_POINTER(irq), known);
+	return known;
+}
+
+void known_forget(AfApply *apply, guint irq)
+{
+	g_hash_table_remove(apply->known, GUINT_TO_POINTER(irq));
+	apply->placed_dirty |= af_state_forget_placed(apply->statedir->state, irq);
+}
+
+/* Records known in the state directory's placed file (saved by the caller's end). */
+static void known_record(AfApply *apply, guint irq, const Known *known)
+{
+	AfState *state = apply->statedir->state;
+
+	if (known->written && known->cpu >= 0)
+		apply->placed_dirty |=
+			af_state_set_placed(state, irq, known->name, (guint)known->cpu,
+					    known->written, known->held, known->outside);
+	else
+		apply->placed_dirty |= af_state_forget_placed(state, irq);
 }
 
 /*
@@ -27,10 +68,11 @@ void known_free(Known *known)
  */
 static Known *known_look(AfApply *apply, guint irq, const AfCpuSet *shown, int serving)
 {
-	Known *known = g_hash_table_lookup(apply->known, GUINT_TO_POINTER(irq));
+	Known *known = known_get(apply, irq);
 
 	if (!known) {
 		known = g_new0(Known, 1);
+		known->cpu = -1;
 		g_hash_table_insert(apply->known, GUINT_TO_POINTER(irq), known);
 	}
 	if (!known->written)
@@ -39,11 +81,13 @@ static Known *known_look(AfApply *apply, guint irq, const AfCpuSet *shown, int s
 		g_clear_pointer(&known->written, af_cpuset_free);
 		g_clear_pointer(&known->held, af_cpuset_free);
 		known->outside = FALSE;
+		known_record(apply, irq, known);
 	} else if (known->outside && serving >= 0 &&
 		   af_cpuset_contains(known->written, (guint)serving)) {
 		af_cpuset_free(known->held);
 		known->held = af_cpuset_copy(known->written);
 		known->outside = FALSE;
+		known_record(apply, irq, known);
 	}
 	return known;
 }
@@ -118,6 +162,12 @@ static int write_known(AfApply *apply, const Pending *pending, Known *known, con
 	if (known->held)
 		af_cpuset_or(known->held, set);
 	known->outside = serving >= 0 && !af_cpuset_contains(set, (guint)serving);
+	known->cpu = pending->item->cpu;
+	if (pending->item->name) {
+		g_free(known->name);
+		known->name = g_strdup(pending->item->name);
+	}
+	known_record(apply, pending->item->irq, known);
 	*ret_serving = serving_cpu(apply, pending->item->irq);
 	(void)known_look(apply, pending->item->irq, set, *ret_serving);
 	return 0;
@@ -261,6 +311,9 @@ guint af_apply_widen_landed(AfApply *apply, guint nr_cpu_ids, guint *ret_widened
 			g_hash_table_iter_remove(&iter);
 		g_free(pending.path);
 	}
+	if (apply->placed_dirty)
+		af_statedir_save_placed(apply->statedir);
+	apply->placed_dirty = FALSE;
 	if (ret_widened)
 		*ret_widened = widened;
 	return g_hash_table_size(apply->waiting);

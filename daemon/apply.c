@@ -213,7 +213,7 @@ static gboolean learn_from(AfApply *apply, const AfApplyItem *item, gint64 now_m
 
 	switch (item->outcome) {
 	case AF_OUTCOME_GONE:
-		g_hash_table_remove(apply->known, key);
+		known_forget(apply, item->irq);
 		g_hash_table_remove(apply->waiting, key);
 		g_hash_table_remove(apply->backoff, key);
 		return FALSE;
@@ -331,6 +331,31 @@ static void run_items(AfApply *apply, AfApplyResult *result, const AfCpuSet *pla
 	}
 	if (dirty)
 		af_statedir_save(apply->statedir);
+	else if (apply->placed_dirty)
+		af_statedir_save_placed(apply->statedir);
+	apply->placed_dirty = FALSE;
+}
+
+/*
+ * A kept IRQ whose whole mask, written by an earlier process (the state's
+ * placed file), still waits for its interrupt: waits here too, so that a
+ * landing on a fallback CPU is followed by its CPU alone as it would have
+ * been without the restart.
+ */
+static void wait_for_kept(AfApply *apply, const AfPlanEntry *entry)
+{
+	const Known *known = known_get(apply, entry->irq->irq);
+	g_autoptr(AfCpuSet) mask = NULL;
+	AfApplyItem item = {.irq = entry->irq->irq};
+
+	if (!known || !known->written || !known->outside || !entry->fallback ||
+	    g_hash_table_contains(apply->waiting, GUINT_TO_POINTER(entry->irq->irq)))
+		return;
+	mask = af_plan_entry_mask(entry);
+	item.cpu = (int)af_cpuset_first(entry->planned);
+	item.to = mask;
+	if (known->cpu == item.cpu && af_cpuset_equal(known->written, mask))
+		waiting_add(apply, &item, mask);
 }
 
 int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 now_ms,
@@ -361,6 +386,7 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 		case AF_ACTION_KEEP:
 			if (entry->planned)
 				af_cpuset_or(placed, entry->planned);
+			wait_for_kept(apply, entry);
 			continue;
 		case AF_ACTION_SKIP:
 			continue;
@@ -420,8 +446,12 @@ int af_apply_restore(AfApply *apply, const AfSnapshot *snapshot, guint nr_cpu_id
 	if (dirty)
 		af_statedir_save(apply->statedir);
 	run_items(apply, result, NULL, FALSE, nr_cpu_ids, 0);
-	/* Back where they were: the next start takes its originals afresh. */
-	dirty = FALSE;
+	/* Back where they were: the next start takes its originals afresh, and
+	 * nothing of what it wrote is ours any more. */
+	g_hash_table_remove_all(apply->waiting);
+	g_hash_table_remove_all(apply->known);
+	dirty = g_hash_table_size(state->placed) > 0;
+	g_hash_table_remove_all(state->placed);
 	for (guint i = 0; i < result->items->len; i++) {
 		const AfApplyItem *item = result->items->pdata[i];
 

@@ -483,8 +483,8 @@ static int daemon_start(AfDaemon *daemon)
 	daemon->statedir = af_statedir_open_for(options->state_dir, policy->state_dir,
 						daemon->engine->sysroot, FALSE);
 	daemon->apply = af_apply_new(daemon->engine->sysroot, daemon->statedir);
-	/* Bans kept from an earlier run hold from the first plan on. */
-	af_engine_set_owner_bans(daemon->engine, daemon->statedir->state->bans);
+	/* Bans kept from an earlier run hold from the first plan on, and its placement. */
+	af_engine_resume(daemon->engine, daemon->statedir->state);
 	daemon->default_mask = af_default_mask_new(daemon->engine->sysroot);
 	daemon->steer = af_steer_apply_new(daemon->engine->sysroot);
 	daemon->loop = g_main_loop_new(NULL, FALSE);

@@ -74,8 +74,9 @@ int af_mode_dry_run(const AfOptions *options)
 	 * --sysroot tree is another machine, about which this host learned nothing. */
 	statedir = af_statedir_open_for(options->state_dir, engine->policy->state_dir,
 					engine->sysroot, TRUE);
-	/* The persistent bans too: the plan is the one the daemon would make at start. */
-	af_engine_set_owner_bans(engine, statedir->state->bans);
+	/* The persistent bans and the last placement too: the plan is the one the
+	 * daemon would make at start. */
+	af_engine_resume(engine, statedir->state);
 	if (af_engine_read(engine, statedir->state->learned, FALSE, &error) < 0 ||
 	    af_engine_plan(engine, NULL, NULL, &error) < 0) {
 		af_log_error("%s", error->message);

@@ -115,7 +115,7 @@ int af_mode_oneshot(const AfOptions *options)
 					  o.engine->sysroot, FALSE);
 	o.apply = af_apply_new(o.engine->sysroot, o.statedir);
 	/* Persistent bans hold in every mode, as the daemon would honour them. */
-	af_engine_set_owner_bans(o.engine, o.statedir->state->bans);
+	af_engine_resume(o.engine, o.statedir->state);
 	for (guint attempt = 0;; attempt++) {
 		g_autoptr(AfApplyResult) result = NULL;
 

@@ -60,6 +60,7 @@ static void load_state(AfStateDir *statedir)
 	load_file(statedir, AF_STATE_LEARNED_FILE, af_state_parse_learned);
 	load_file(statedir, AF_STATE_ORIGINALS_FILE, af_state_parse_originals);
 	load_file(statedir, AF_STATE_BANS_FILE, af_state_parse_bans);
+	load_file(statedir, AF_STATE_PLACED_FILE, af_state_parse_placed);
 }
 
 AfStateDir *af_statedir_open(const char *path)
@@ -154,7 +155,7 @@ gboolean af_statedir_is_persistent(const AfStateDir *statedir)
 	return statedir->path != NULL;
 }
 
-static int save_file(AfStateDir *statedir, const char *name, const char *text)
+static int save_file(AfStateDir *statedir, const char *name, const char *text, gboolean durable)
 {
 	g_autofree char *file = g_build_filename(statedir->path, name, NULL);
 	g_autoptr(GError) error = NULL;
@@ -162,7 +163,8 @@ static int save_file(AfStateDir *statedir, const char *name, const char *text)
 	/* A temporary file, fsync and rename: a crash leaves the old or the new file
 	 * (CONSISTENT alone skips the fsync where the file did not exist yet). */
 	if (!g_file_set_contents_full(file, text, -1,
-				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      G_FILE_SET_CONTENTS_CONSISTENT |
+					      (durable ? G_FILE_SET_CONTENTS_DURABLE : 0),
 				      0644, &error)) {
 		go_in_memory(statedir, error->message);
 		return -EIO;
@@ -180,11 +182,25 @@ int af_statedir_save(AfStateDir *statedir)
 	learned = af_state_format_learned(statedir->state);
 	originals = af_state_format_originals(statedir->state);
 	bans = af_state_format_bans(statedir->state);
-	r = save_file(statedir, AF_STATE_LEARNED_FILE, learned);
+	r = save_file(statedir, AF_STATE_LEARNED_FILE, learned, TRUE);
 	if (r < 0)
 		return r;
-	r = save_file(statedir, AF_STATE_ORIGINALS_FILE, originals);
+	r = save_file(statedir, AF_STATE_ORIGINALS_FILE, originals, TRUE);
 	if (r < 0)
 		return r;
-	return save_file(statedir, AF_STATE_BANS_FILE, bans);
+	r = save_file(statedir, AF_STATE_BANS_FILE, bans, TRUE);
+	if (r < 0)
+		return r;
+	return af_statedir_save_placed(statedir);
+}
+
+int af_statedir_save_placed(AfStateDir *statedir)
+{
+	g_autofree char *placed = NULL;
+
+	if (!statedir->path || statedir->read_only)
+		return 0;
+	placed = af_state_format_placed(statedir->state);
+	/* A hint checked against the kernel on every use: no fsync in a hotplug's path. */
+	return save_file(statedir, AF_STATE_PLACED_FILE, placed, FALSE);
 }

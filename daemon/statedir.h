@@ -60,5 +60,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AfStateDir, af_statedir_free)
  * memory. Writes nothing for a read-only state directory.
  */
 int af_statedir_save(AfStateDir *statedir);
+/* Writes the placed file alone (af_state_format_placed), atomically but without fsync. */
+int af_statedir_save_placed(AfStateDir *statedir);
 /* TRUE when the state is kept on disk. */
 gboolean af_statedir_is_persistent(const AfStateDir *statedir);

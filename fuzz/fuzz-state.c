@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The state files (lib/state.h: "learned", "originals" and "bans"), which a
+ * The state files (lib/state.h: "learned", "originals", "bans" and
+ * "placed"), which a
  * crash, a full disk or a human can leave in any shape; every input is tried
  * as each of them. Properties: a file that parsed formats to a file that
  * parses back to the same entries; a refused file names a line inside it
@@ -83,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_one(text, af_state_parse_learned, af_state_format_learned);
 	check_one(text, af_state_parse_originals, af_state_format_originals);
 	check_one(text, af_state_parse_bans, af_state_format_bans);
+	check_one(text, af_state_parse_placed, af_state_format_placed);
 	check_owner(text);
 	return 0;
 }

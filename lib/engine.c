@@ -143,6 +143,25 @@ void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans)
 	engine->owner_bans = bans;
 }
 
+void af_engine_resume(AfEngine *engine, const AfState *state)
+{
+	GHashTableIter iter;
+	gpointer key, value;
+
+	af_engine_set_owner_bans(engine, state->bans);
+	g_hash_table_iter_init(&iter, state->placed);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		const AfPlaced *placed = value;
+		AfCpuSet *cpu;
+
+		if (g_hash_table_contains(engine->placement, key))
+			continue;
+		cpu = af_cpuset_new();
+		af_cpuset_add(cpu, placed->cpu);
+		g_hash_table_insert(engine->placement, key, cpu);
+	}
+}
+
 void af_engine_what_if_offline(AfEngine *engine, const AfCpuSet *cpus)
 {
 	EnginePrivate *priv = private_of(engine);

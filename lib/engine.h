@@ -27,6 +27,7 @@
 #include "planner.h"
 #include "policy.h"
 #include "snapshot.h"
+#include "state.h"
 #include "sysroot.h"
 #include "topology.h"
 
@@ -82,6 +83,13 @@ int af_engine_reload(AfEngine *engine, GError **error);
  * changed: the next af_engine_read() takes a changed table in.
  */
 void af_engine_set_owner_bans(AfEngine *engine, const AfOwnerBans *bans);
+/*
+ * Takes up what an earlier process left in state (borrowed, as for
+ * af_engine_set_owner_bans): its persistent bans, and the CPU it placed
+ * each IRQ it gave fallback CPUs on as the previous placement of the first
+ * plan, so that a restart plans on from where the last process left.
+ */
+void af_engine_resume(AfEngine *engine, const AfState *state);
 
 /*
  * Reads the machine: with refresh and a last look, only what CPU hotplug,

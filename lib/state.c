@@ -16,6 +16,22 @@ static void original_free(AfOriginal *original)
 	g_free(original);
 }
 
+static void placed_free(AfPlaced *placed)
+{
+	if (!placed)
+		return;
+	g_free(placed->name);
+	af_cpuset_free(placed->written);
+	af_cpuset_free(placed->held);
+	g_free(placed);
+}
+
+static GHashTable *placed_table_new(void)
+{
+	return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+				     (GDestroyNotify)placed_free);
+}
+
 AfState *af_state_new(void)
 {
 	AfState *state = g_new0(AfState, 1);
@@ -24,6 +40,7 @@ AfState *af_state_new(void)
 	state->originals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 						 (GDestroyNotify)original_free);
 	state->bans = af_owner_bans_new();
+	state->placed = placed_table_new();
 	return state;
 }
 
@@ -34,6 +51,7 @@ void af_state_free(AfState *state)
 	g_hash_table_unref(state->learned);
 	g_hash_table_unref(state->originals);
 	af_owner_bans_free(state->bans);
+	g_hash_table_unref(state->placed);
 	g_free(state);
 }
 
@@ -77,6 +95,31 @@ gboolean af_state_remember_original(AfState *state, guint irq, const char *name,
 gboolean af_state_forget_original(AfState *state, guint irq)
 {
 	return g_hash_table_remove(state->originals, GUINT_TO_POINTER(irq));
+}
+
+gboolean af_state_set_placed(AfState *state, guint irq, const char *name, guint cpu,
+			     const AfCpuSet *written, const AfCpuSet *held, gboolean outside)
+{
+	AfPlaced *placed = g_hash_table_lookup(state->placed, GUINT_TO_POINTER(irq));
+
+	name = name ? name : "";
+	if (placed && placed->cpu == cpu && g_str_equal(placed->name, name) &&
+	    af_cpuset_equal(placed->written, written) && placed->outside == outside &&
+	    (placed->held && held ? af_cpuset_equal(placed->held, held) : !placed->held && !held))
+		return FALSE;
+	placed = g_new0(AfPlaced, 1);
+	placed->name = g_strdup(name);
+	placed->cpu = cpu;
+	placed->written = af_cpuset_copy(written);
+	placed->held = held ? af_cpuset_copy(held) : NULL;
+	placed->outside = outside;
+	g_hash_table_replace(state->placed, GUINT_TO_POINTER(irq), placed);
+	return TRUE;
+}
+
+gboolean af_state_forget_placed(AfState *state, guint irq)
+{
+	return g_hash_table_remove(state->placed, GUINT_TO_POINTER(irq));
 }
 
 /* "IRQ" then, after one space, the rest; *p moves past the IRQ and its space. */
@@ -135,6 +178,59 @@ static int parse_original_line(gpointer originals, char *line)
 	return 0;
 }
 
+/* The next space-separated field of *p, cut off in place; NULL when there is none. */
+static char *next_field(char **p)
+{
+	char *field = *p, *space;
+
+	if (!*field)
+		return NULL;
+	space = strchr(field, ' ');
+	if (space) {
+		*space = '\0';
+		*p = space + 1;
+	} else {
+		*p = field + strlen(field);
+	}
+	return field;
+}
+
+/* "IRQ CPU WRITTEN HELD OUTSIDE NAME": HELD a list or "-", OUTSIDE 0 or 1. */
+static int parse_placed_line(gpointer table, char *line)
+{
+	g_autoptr(AfCpuSet) written = NULL, held = NULL;
+	char *cpu, *written_list, *held_list, *outside;
+	guint64 value;
+	AfPlaced *placed;
+	guint irq;
+	int r;
+
+	r = parse_irq(&line, &irq);
+	if (r < 0)
+		return r;
+	cpu = next_field(&line);
+	written_list = next_field(&line);
+	held_list = next_field(&line);
+	outside = next_field(&line);
+	if (!outside || !g_ascii_string_to_unsigned(cpu, 10, 0, AF_CPU_MAX - 1, &value,
+						    NULL))
+		return -EINVAL;
+	if (af_cpuset_parse_list(written_list, &written) < 0 || af_cpuset_is_empty(written))
+		return -EINVAL;
+	if (!g_str_equal(held_list, "-") && af_cpuset_parse_list(held_list, &held) < 0)
+		return -EINVAL;
+	if (!g_str_equal(outside, "0") && !g_str_equal(outside, "1"))
+		return -EINVAL;
+	placed = g_new0(AfPlaced, 1);
+	placed->name = g_strdup(line);
+	placed->cpu = (guint)value;
+	placed->written = g_steal_pointer(&written);
+	placed->held = g_steal_pointer(&held);
+	placed->outside = outside[0] == '1';
+	g_hash_table_replace(table, GUINT_TO_POINTER(irq), placed);
+	return 0;
+}
+
 /* "OWNER CPULIST": one owner once, a non-empty list. */
 static int parse_ban_line(gpointer bans, char *line)
 {
@@ -182,6 +278,9 @@ static int parse_lines(const char *text, gpointer table, int (*parse_line)(gpoin
 #define BANS_HEADER                                                                                \
 	"# CPUs kept free of IRQs at run time, by owner (affinityctl ban --persist): OWNER "       \
 	"CPULIST\n"
+#define PLACED_HEADER                                                                              \
+	"# What affinityd last wrote of IRQs with fallback CPUs, for a restart: IRQ CPU WRITTEN "  \
+	"HELD OUTSIDE NAME\n"
 #define END_PREFIX "# end sha256:"
 
 static guint count_lines(const char *text)
@@ -285,6 +384,22 @@ int af_state_parse_bans(AfState *state, const char *text, guint *ret_line)
 	return 0;
 }
 
+int af_state_parse_placed(AfState *state, const char *text, guint *ret_line)
+{
+	g_autoptr(GHashTable) placed = placed_table_new();
+	int r;
+
+	r = check_end(text, PLACED_HEADER, ret_line);
+	if (r < 0)
+		return r;
+	r = parse_lines(text, placed, parse_placed_line, ret_line);
+	if (r < 0)
+		return r;
+	g_hash_table_unref(state->placed);
+	state->placed = g_steal_pointer(&placed);
+	return 0;
+}
+
 static gint compare_uint(gconstpointer a, gconstpointer b)
 {
 	guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
@@ -349,5 +464,24 @@ char *af_state_format_bans(const AfState *state)
 		list = af_cpuset_format_list(ban->cpus);
 		g_string_append_printf(out, "%s %s\n", ban->owner, list);
 	}
+	return close_file(out);
+}
+
+char *af_state_format_placed(const AfState *state)
+{
+	GString *out = g_string_new(PLACED_HEADER);
+	GList *keys = g_list_sort(g_hash_table_get_keys(state->placed), compare_uint);
+
+	for (GList *l = keys; l; l = l->next) {
+		const AfPlaced *placed = g_hash_table_lookup(state->placed, l->data);
+		g_autofree char *written = af_cpuset_format_list(placed->written);
+		g_autofree char *held = placed->held ? af_cpuset_format_list(placed->held) : NULL;
+		g_autofree char *buffer = NULL;
+
+		g_string_append_printf(out, "%u %u %s %s %d%s\n", GPOINTER_TO_UINT(l->data),
+				       placed->cpu, written, held && *held ? held : "-",
+				       placed->outside, name_suffix(placed->name, &buffer));
+	}
+	g_list_free(keys);
 	return close_file(out);
 }

@@ -457,16 +457,20 @@ static void test_widening_deferred(Fixture *f, gconstpointer data)
 
 /*
  * Replans while a one-CPU move still waits write nothing (the same CPU
- * again would change nothing); after a restart nothing says the affinity
- * the kernel holds is ours: the whole mask, never the CPU alone again.
+ * again would change nothing). A restart with the state directory takes
+ * up what the last process knew (its placed file) and writes nothing
+ * either; without that file nothing says the affinity the kernel holds is
+ * ours: the whole mask, never the CPU alone again.
  */
 static void test_widening_waits(Fixture *f, gconstpointer data)
 {
 	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
 	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
-	g_autoptr(AfApply) restarted = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfStateDir) reopened = NULL, lost = NULL;
+	g_autoptr(AfApply) restarted = NULL, forgetful = NULL;
 	g_autoptr(AfApplyResult) first = NULL, second = NULL, third = NULL, fourth = NULL;
-	g_autofree char *writes = NULL;
+	g_autoptr(AfApplyResult) fifth = NULL;
+	g_autofree char *writes = NULL, *placed = NULL;
 	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
 
 	f->lag = TRUE;
@@ -478,8 +482,19 @@ static void test_widening_waits(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(third->n_written, ==, 0);
 	g_assert_cmpuint(third->n_unchanged, ==, 1);
 	g_assert_cmpint(((AfApplyItem *)third->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+
+	reopened = af_statedir_open(f->statedir);
+	restarted = af_apply_new(f->sysroot, reopened);
 	fourth = apply_plan(restarted, &h, 0);
-	g_assert_cmpint(((AfApplyItem *)fourth->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	g_assert_cmpuint(fourth->n_written, ==, 0);
+	g_assert_cmpint(((AfApplyItem *)fourth->items->pdata[0])->widen, ==, AF_WIDEN_DEFERRED);
+
+	placed = g_build_filename(f->statedir, AF_STATE_PLACED_FILE, NULL);
+	g_assert_cmpint(g_unlink(placed), ==, 0);
+	lost = af_statedir_open(f->statedir);
+	forgetful = af_apply_new(f->sysroot, lost);
+	fifth = apply_plan(forgetful, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)fifth->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
 	writes = written(f);
 	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
 	hand_plan_clear(&h);
@@ -517,6 +532,49 @@ static void test_widening_follows(Fixture *f, gconstpointer data)
 	writes = written(f);
 	g_assert_cmpstr(writes, ==, "24:2-3 25:0,2 25:0 25:0,2");
 	hand_plan_clear(&h);
+}
+
+/*
+ * A restart while a whole mask waits for its interrupt: the new process
+ * plans the IRQ kept (the mask is the plan's) and writes nothing, but takes
+ * up the wait from the state directory: the landing on a fallback CPU is
+ * followed by the planned CPU alone, then the widening, as without the
+ * restart.
+ */
+static void test_widening_resumes(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfStateDir) reopened = NULL;
+	g_autoptr(AfApply) restarted = NULL;
+	g_autoptr(AfApplyResult) first = NULL, second = NULL;
+	g_autofree char *writes = NULL;
+	guint widened;
+	/* 25 is at 0-1 served by 1. */
+	HAND_PLAN(moves, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+	HAND_PLAN(keeps, {25, "virtio2-control", AF_ACTION_KEEP, "0"});
+
+	f->lag = TRUE;
+	set_fallback(&moves, 0, 2, 2);
+	set_fallback(&keeps, 0, 2, 2);
+	first = apply_plan(apply, &moves, 0);
+	g_assert_cmpint(((AfApplyItem *)first->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+
+	reopened = af_statedir_open(f->statedir);
+	restarted = af_apply_new(f->sysroot, reopened);
+	second = apply_plan(restarted, &keeps, 0);
+	g_assert_cmpuint(second->n_written, ==, 0);
+	g_assert_cmpuint(af_apply_widen_landed(restarted, NR_CPU_IDS, &widened), ==, 1);
+	kernel_shows(f, 25, NULL, "2\n");
+	g_assert_cmpuint(af_apply_widen_landed(restarted, NR_CPU_IDS, &widened), ==, 1);
+	g_assert_cmpuint(widened, ==, 0);
+	kernel_shows(f, 25, NULL, "0\n");
+	g_assert_cmpuint(af_apply_widen_landed(restarted, NR_CPU_IDS, &widened), ==, 0);
+	g_assert_cmpuint(widened, ==, 1);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0,2");
+	hand_plan_clear(&moves);
+	hand_plan_clear(&keeps);
 }
 
 /*
@@ -965,6 +1023,7 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/widening_deferred", test_widening_deferred);
 	ADD("/apply/plan/widening_forgets", test_widening_forgets);
 	ADD("/apply/plan/widening_waits", test_widening_waits);
+	ADD("/apply/plan/widening_resumes", test_widening_resumes);
 	ADD("/apply/plan/widening_follows", test_widening_follows);
 	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);

@@ -212,6 +212,58 @@ static void test_round_trip(void)
 	g_assert_cmpstr(originals_again, ==, originals);
 }
 
+/*
+ * The placed file: what apply last wrote, held unknown ("-") or a list,
+ * read back as written; a bad CPU, list or flag refuses the file and
+ * leaves the records held before. Setting the same record again is no news.
+ */
+static void test_placed(void)
+{
+	static const struct {
+		const char *text;
+		int r;
+		guint line;
+	} bad[] = {
+		{"31 x 0-1,5 0-1,5 0 q\n", -EINVAL, 1},
+		{"31 5 0-1,5 0-1,5 2 q\n", -EINVAL, 1},
+		{"# placed\n31 5 0-1,5 0-1,5\n", -EINVAL, 2},
+		{"31 5 - 0-1,5 0 q\n", -EINVAL, 1},
+		{"31 5 0-1,5 y 0 q\n", -EINVAL, 1},
+		{"31 8192 5 - 0 q\n", -EINVAL, 1},
+	};
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfState) again = af_state_new();
+	g_autoptr(AfCpuSet) whole = NULL, held = NULL;
+	g_autofree char *text = NULL, *text_again = NULL;
+	const AfPlaced *placed;
+
+	g_assert_cmpint(af_cpuset_parse_list("0-1,5", &whole), ==, 0);
+	held = af_cpuset_new_range(0, 5);
+	g_assert_true(af_state_set_placed(state, 31, "virtio3-input.3", 5, whole, held, FALSE));
+	g_assert_false(af_state_set_placed(state, 31, "virtio3-input.3", 5, whole, held, FALSE));
+	g_assert_true(af_state_set_placed(state, 27, "", 0, whole, NULL, TRUE));
+	text = af_state_format_placed(state);
+	g_assert_cmpstr(skip_comment(text), ==, "27 0 0-1,5 - 1\n31 5 0-1,5 0-5 0 virtio3-input.3\n");
+	g_assert_cmpint(af_state_parse_placed(again, text, NULL), ==, 0);
+	text_again = af_state_format_placed(again);
+	g_assert_cmpstr(text_again, ==, text);
+	placed = g_hash_table_lookup(again->placed, GUINT_TO_POINTER(27));
+	g_assert_nonnull(placed);
+	g_assert_null(placed->held);
+	g_assert_true(placed->outside);
+	g_assert_cmpstr(placed->name, ==, "");
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		guint line = 0;
+
+		g_test_message("case %u: \"%s\"", i, bad[i].text);
+		g_assert_cmpint(af_state_parse_placed(again, bad[i].text, &line), ==, bad[i].r);
+		g_assert_cmpuint(line, ==, bad[i].line);
+		g_assert_cmpuint(g_hash_table_size(again->placed), ==, 2);
+	}
+	g_assert_true(af_state_forget_placed(again, 27));
+	g_assert_false(af_state_forget_placed(again, 27));
+}
+
 /* A line break in a name would split the line: it is written as a space. */
 static void test_format_line_breaks(void)
 {
@@ -328,6 +380,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/state/parse_bans/table", test_parse_bans);
 	g_test_add_func("/state/format_bans/persistent_only", test_format_bans_persistent);
 	g_test_add_func("/state/format/round_trip", test_round_trip);
+	g_test_add_func("/state/placed", test_placed);
 	g_test_add_func("/state/format/line_breaks", test_format_line_breaks);
 	g_test_add_func("/state/parse/torn", test_parse_torn);
 	g_test_add_func("/state/learn_unmovable/by_name", test_unmovable_by_name);
