@@ -295,9 +295,11 @@ serving_cpu() {
 # before the writes) that became C and its fallback CPUs in AFTER (taken
 # after), still served by C, in one write. That is the rest of a move to C
 # that waited for the IRQ's next interrupt (x86 without interrupt
-# remapping): its fallback CPUs come with the first replan after it fired.
-# A write of the mask an IRQ already had, or two writes of one IRQ, are
-# printed.
+# remapping): its fallback CPUs come once it fired. Or a whole mask
+# BEFORE showed while a CPU outside it served the IRQ (a move waiting for
+# its interrupt) that AFTER shows again, served inside it, in at most two
+# writes (its planned CPU alone once it landed on a fallback CPU, then the
+# widening). Any other write of an IRQ is printed.
 beyond_widening() {
 	printf '%s\n' "$1" >"$AF_OUT/.widen.before"
 	printf '%s\n' "$2" >"$AF_OUT/.widen.after"
@@ -311,15 +313,22 @@ beyond_widening() {
 		return 0
 	}
 	BEGIN {
-		while ((getline l <bf) > 0) { split(l, f, " "); bm[f[1]] = f[3] }
+		while ((getline l <bf) > 0) { split(l, f, " "); bm[f[1]] = f[3]; be[f[1]] = f[4] }
 		while ((getline l <af) > 0) { split(l, f, " "); am[f[1]] = f[3]; ae[f[1]] = f[4] }
 	}
 	NF { n[$2]++; lines[$2] = lines[$2] $0 "\n" }
 	END {
 		for (irq in n) {
 			c = bm[irq]
-			if (!(n[irq] == 1 && c ~ /^[0-9]+$/ && ae[irq] == c && am[irq] != c && has(am[irq], c)))
-				printf "%s", lines[irq]
+			# A one-CPU move that landed since: its widening.
+			if (n[irq] == 1 && c ~ /^[0-9]+$/ && ae[irq] == c && am[irq] != c && has(am[irq], c))
+				continue
+			# A whole mask that waited (served outside it) and landed since
+			# on one of its fallback CPUs: the CPU alone, then the widening.
+			if (n[irq] <= 2 && be[irq] ~ /^[0-9]+$/ && !has(c, be[irq]) &&
+			    am[irq] == c && has(c, ae[irq]))
+				continue
+			printf "%s", lines[irq]
 		}
 	}'
 }

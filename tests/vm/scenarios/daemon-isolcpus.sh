@@ -152,31 +152,67 @@ n_cores() {
 # queue_cores: how many distinct cores serve the virtio-net queue pairs
 # (the CPU each input vector is placed on, guest-lib.sh serving_cpu: its
 # mask holds fallback CPUs beside it; "wide" when it is on none).
+# A queue whose move waits for its interrupt (a CPU outside its mask
+# serves it) counts where the daemon planned it (its dry-run, which takes up
+# the daemon's state directory).
 queue_cores() {
+	planned=""
 	for irq in $vnet_inputs; do
-		c=$(serving_cpu "$(irq_row "$irq")")
+		row=$(irq_row "$irq")
+		c=$(serving_cpu "$row")
+		set -- $row
+		if [ "$c" != wide ] && ! cpulist_has "${3:-}" "$c"; then
+			if [ -z "$planned" ]; then
+				"$AF_DAEMON" --dry-run --json --config "$conf" --state-dir "$state" \
+					>"$AF_OUT/queues.json" 2>/dev/null
+				PLAN=$("$AF_PLAN" "$AF_OUT/queues.json")
+				planned=yes
+			fi
+			set -- $(plan_irq "$irq")
+			c=${9:-wide}
+		fi
 		case "$c" in
 		wide) echo wide ;;
 		*) cat "/sys/devices/system/cpu/cpu$c/topology/core_cpus_list" ;;
 		esac
 	done | sort -u | wc -l
 }
-# move_cost_problems WRITES: "IRQ:N" for each IRQ the recorded writes
-# ("COMMAND IRQ RESULT") wrote more often than a move costs: its CPU alone,
-# then, once that CPU serves it, the CPU with its fallback CPUs (two
-# writes, the first of one CPU: 2 bytes, the guest's CPUs have one digit,
-# the second longer); a widening or a one-CPU write alone is one.
+# move_cost_problems WRITES: "IRQ:LENGTHS" for each IRQ the recorded
+# writes ("COMMAND IRQ RESULT") wrote more often than a move costs
+# (daemon/apply-widen.c): its CPU alone, then, once that CPU serves it, the
+# CPU with its fallback CPUs; over an affinity not known to be the daemon's
+# (a driver's or the kernel's own, after an offline) the whole mask first,
+# then the CPU alone once the kernel carried it out onto a fallback CPU,
+# then the widening. A one-CPU write is 2 bytes (the guest's CPUs have one
+# digit), a wider one more: at most three writes, never two one-CPU writes
+# in a row, and three only as whole, alone, widening.
 move_cost_problems() {
 	echo "$1" | awk 'NF {
 		n[$2]++
-		if (n[$2] == 1) first[$2] = $3
-		else if (n[$2] == 2) second[$2] = $3
+		seq[$2] = seq[$2] ($3 == 2 ? "1" : "W")
 	}
 	END {
 		for (irq in n)
-			if (n[irq] > 2 || (n[irq] == 2 && !(first[irq] == 2 && second[irq] > 2)))
-				printf " %s:%s", irq, n[irq]
+			if (n[irq] > 3 || seq[irq] ~ /11/ || (n[irq] == 3 && seq[irq] != "W1W"))
+				printf " %s:%s", irq, seq[irq]
 	}'
+}
+# waiting_irqs: the movable IRQs of $IRQ_TABLE whose last move waits for
+# their next interrupt (x86 without interrupt remapping): a mask that does
+# not hold the CPU serving them, or one CPU not yet widened. Their landing
+# is followed by the rest of the move (at most the CPU alone, then the
+# widening), whenever it comes.
+waiting_irqs() {
+	echo "$IRQ_TABLE" | awk -v m=" $movable " '
+	function has(list, c,   k, i, p, r) {
+		k = split(list, p, ",")
+		for (i = 1; i <= k; i++)
+			if (split(p[i], r, "-") == 2) {
+				if (c + 0 >= r[1] + 0 && c + 0 <= r[2] + 0) return 1
+			} else if (p[i] != "" && p[i] + 0 == c + 0) return 1
+		return 0
+	}
+	index(m, " " $1 " ") && ($3 ~ /^[0-9]+$/ || ($4 ~ /^[0-9]+$/ && !has($3, $4))) { print $1 }'
 }
 ### 1. Isolation at start-up
 daemon_start first
@@ -273,6 +309,7 @@ steady0=$IRQ_TABLE
 w0=$(kwrites_count $D)
 r0=$(log_count "Replan (")
 t0=$(now_ms)
+waiting=" $(echo $(waiting_irqs)) "
 sleep 60
 w1=$(kwrites_count $D)
 t1=$(now_ms)
@@ -286,8 +323,11 @@ sum_counts() {
 ints=$(($(echo "$IRQ_TABLE" | sum_counts) - $(echo "$steady0" | sum_counts)))
 diag "steady state: $(((t1 - t0) / 1000)) s, $ints interrupts on movable IRQs, $(($(log_count "Replan (") - r0)) replans"
 check "the load made interrupts" [ "$ints" -gt 0 ]
-is "no affinity write by the daemon in 60 s of steady state" "$((w1 - w0))" 0
-kwrites_after $D "$w0" | sed 's/^/#   /'
+steady_writes=$(kwrites_after $D "$w0" | head -n $((w1 - w0)))
+diag "steady state: $((w1 - w0)) writes; moves waiting for their interrupt at its start:$waiting"
+is "in 60 s of steady state the daemon writes only to finish a move that waited for its interrupt (CPU alone, widening)" \
+	"$(echo "$steady_writes" | awk -v w="$waiting" 'NF && (!index(w, " " $2 " ") || ++n[$2] > 2) { printf " %s", $2 }')" ""
+echo "$steady_writes" | sed 's/^/#   /'
 rt_window "steady state" "$hk0" "$AF_OUT/w.steady0" "$AF_OUT/w.steady1"
 
 ### 3. Hotplug
