@@ -4,8 +4,8 @@
 /*
  * AfStateDir: the state directory (--state-dir, the config's state_dir, or
  * systemd's StateDirectory= through $STATE_DIRECTORY) holding the files
- * "learned", "originals" and "bans" (lib/state.h), each replaced atomically
- * on every save. Without a usable directory the state lives in memory only, and that
+ * "learned", "originals", "bans" and "placed" (lib/state.h), each replaced
+ * atomically on every save. Without a usable directory the state lives in memory only, and that
  * is said once.
  */
 

@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * AfState: what affinityd must remember across restarts, kept in three files
+ * AfState: what affinityd must remember across restarts, kept in four files
  * of the state directory (/var/lib/affinityd): `learned`, the IRQs learned
  * unmovable from EIO/EPERM writes, `originals`, each IRQ's ORIGINAL
  * affinity from before affinityd first wrote it, so that a restore after a

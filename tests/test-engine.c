@@ -174,6 +174,85 @@ static void test_owner_bans(Fixture *f, gconstpointer data)
 	g_assert_null(af_housekeeping_source(engine->hk, "owner:crio"));
 }
 
+/* Writes an IRQ's mask and effective CPU into the tree, as the kernel shows them. */
+static void kernel_shows(Fixture *f, guint irq, const AfCpuSet *mask, guint effective)
+{
+	g_autofree char *list = af_cpuset_format_list(mask);
+	g_autofree char *hex = af_cpuset_format_mask(mask, 8);
+	g_autofree char *dir = g_strdup_printf("proc/irq/%u/", irq);
+	g_autofree char *path = NULL, *text = NULL;
+
+	path = g_strconcat(dir, "smp_affinity_list", NULL);
+	text = g_strconcat(list, "\n", NULL);
+	af_test_write_file(f->tree, path, text);
+	g_free(path), g_free(text);
+	path = g_strconcat(dir, "smp_affinity", NULL);
+	text = g_strconcat(hex, "\n", NULL);
+	af_test_write_file(f->tree, path, text);
+	g_free(path), g_free(text);
+	path = g_strconcat(dir, "effective_affinity_list", NULL);
+	text = g_strdup_printf("%u\n", effective);
+	af_test_write_file(f->tree, path, text);
+	g_free(path), g_free(text);
+	path = g_strconcat(dir, "effective_affinity", NULL);
+	text = g_strdup_printf("%02x\n", 1u << effective);
+	af_test_write_file(f->tree, path, text);
+}
+
+/*
+ * A restart while a move waits for its interrupt (x86 without interrupt
+ * remapping): the kernel shows the whole mask written, a CPU outside it
+ * still serves the IRQ. Resumed from the state the last process left,
+ * the first plan keeps the IRQ on the CPU it was placed on; without it,
+ * the planner takes the stale serving CPU for the IRQ's place and moves it.
+ */
+static void test_resume(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfEngine) first = open_engine(f, TRUE);
+	g_autoptr(AfEngine) resumed = NULL, fresh = NULL;
+	g_autoptr(AfState) state = af_state_new();
+	g_autoptr(AfCpuSet) mask = NULL, others = NULL;
+	g_autoptr(GError) error = NULL;
+	const AfPlanEntry *entry = NULL;
+	guint irq, cpu;
+
+	/* No isolation: housekeeping CPUs enough for fallback CPUs. */
+	af_test_write_file(f->tree, "proc/cmdline", "console=ttyS0\n");
+	af_test_write_file(f->tree, "sys/devices/system/cpu/isolated", "\n");
+	af_test_write_file(f->tree, "proc/irq/default_smp_affinity", "ff\n");
+	g_assert_cmpint(af_engine_read(first, NULL, FALSE, &error), ==, 0);
+	g_assert_cmpint(af_engine_plan(first, NULL, NULL, &error), ==, 0);
+	for (guint i = 0; i < first->plan->entries->len && !entry; i++) {
+		const AfPlanEntry *e = first->plan->entries->pdata[i];
+
+		if (e->action == AF_ACTION_MOVE && e->fallback && !e->irq->managed)
+			entry = e;
+	}
+	g_assert_nonnull(entry);
+	irq = entry->irq->irq;
+	cpu = af_cpuset_first(entry->planned);
+	mask = af_plan_entry_mask(entry);
+	others = af_cpuset_copy(first->hk->housekeeping);
+	af_cpuset_andnot(others, mask);
+	g_assert_false(af_cpuset_is_empty(others));
+	kernel_shows(f, irq, mask, af_cpuset_first(others));
+	af_state_set_placed(state, irq, entry->irq->name, cpu, mask, NULL, TRUE);
+
+	resumed = open_engine(f, TRUE);
+	af_engine_resume(resumed, state);
+	g_assert_cmpint(af_engine_read(resumed, NULL, FALSE, &error), ==, 0);
+	g_assert_cmpint(af_engine_plan(resumed, NULL, NULL, &error), ==, 0);
+	entry = af_plan_lookup(resumed->plan, irq);
+	g_assert_cmpint(entry->action, ==, AF_ACTION_KEEP);
+	g_assert_cmpuint(af_cpuset_first(entry->planned), ==, cpu);
+
+	fresh = open_engine(f, TRUE);
+	g_assert_cmpint(af_engine_read(fresh, NULL, FALSE, &error), ==, 0);
+	g_assert_cmpint(af_engine_plan(fresh, NULL, NULL, &error), ==, 0);
+	entry = af_plan_lookup(fresh->plan, irq);
+	g_assert_cmpint(entry->action, ==, AF_ACTION_MOVE);
+}
+
 /* A failed read leaves the last look and its plan as they were. */
 static void test_read_fails(Fixture *f, gconstpointer data)
 {
@@ -385,6 +464,7 @@ int main(int argc, char **argv)
 	ADD("/engine/plan/limits", test_plan_limits);
 	ADD("/engine/read/owner_bans", test_owner_bans);
 	ADD("/engine/read/fails", test_read_fails);
+	ADD("/engine/resume/placed", test_resume);
 	ADD("/engine/open/config", test_config);
 	ADD("/engine/open/missing-root", test_open_missing_root);
 	ADD("/engine/open/config-required", test_config_required);
