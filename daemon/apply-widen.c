@@ -117,6 +117,24 @@ gboolean on_fallback(AfApply *apply, const AfApplyItem *item)
 }
 
 /*
+ * TRUE when the mask the kernel shows is a part of the item's that we
+ * wrote for its CPU while a CPU outside it served the IRQ, and one still
+ * does: that write waits for the IRQ's next interrupt.
+ */
+static gboolean is_own_waiting(AfApply *apply, const AfApplyItem *item)
+{
+	const Known *known = known_get(apply, item->irq);
+	int serving;
+
+	if (!known || !known->written || !known->outside || known->cpu != item->cpu ||
+	    !af_cpuset_equal(known->written, item->from) ||
+	    !af_cpuset_is_subset(item->from, item->to))
+		return FALSE;
+	serving = serving_cpu(apply, item->irq);
+	return serving >= 0 && !af_cpuset_contains(item->from, (guint)serving);
+}
+
+/*
  * TRUE when the kernel shows the item's CPU alone but another CPU still
  * serves it, over an affinity known to be ours (Known): our earlier move
  * waits for the IRQ's next interrupt (x86 without interrupt remapping).
@@ -137,6 +155,9 @@ gboolean move_is_pending(AfApply *apply, const AfApplyItem *item)
 		serving = serving_cpu(apply, item->irq);
 		return serving < 0 || !af_cpuset_contains(waiting->written, (guint)serving);
 	}
+	/* After a restart: the last process's write of this mask still waits (Known). */
+	if (!waiting && is_own_waiting(apply, item))
+		return TRUE;
 	if (af_cpuset_count(item->from) != 1 || af_cpuset_first(item->from) != item->cpu)
 		return FALSE;
 	serving = serving_cpu(apply, item->irq);
@@ -199,8 +220,8 @@ int write_widened(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
 
 			/* Served by a fallback CPU: the mask without it, so that
 			 * the kernel carrying it out shows (and holds ours). */
-			if (serving >= 0 && af_cpuset_contains(whole, (guint)serving) &&
-			    af_cpuset_count(whole) > 2)
+			if (serving >= 0 && serving != item->cpu &&
+			    af_cpuset_contains(whole, (guint)serving) && af_cpuset_count(whole) > 2)
 				af_cpuset_remove(whole, (guint)serving);
 			r = write_known(apply, pending, known, whole, serving, nr_cpu_ids, &serving);
 			if (r < 0)

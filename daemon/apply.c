@@ -201,6 +201,8 @@ static int write_mask(AfApply *apply, const Pending *pending, guint nr_cpu_ids)
 	g_hash_table_remove(apply->waiting, GUINT_TO_POINTER(pending->item->irq));
 	if (pending->item->cpu >= 0)
 		return write_widened(apply, pending, nr_cpu_ids);
+	/* A mask without fallback CPUs: nothing of a wider one is ours to take up. */
+	known_forget(apply, pending->item->irq);
 	return write_set(apply, pending, pending->item->to, nr_cpu_ids);
 }
 
@@ -358,6 +360,17 @@ static void wait_for_kept(AfApply *apply, const AfPlanEntry *entry)
 		waiting_add(apply, &item, mask);
 }
 
+/* What was written of IRQs the plan does not know any more (gone) is forgotten. */
+static void forget_unplanned(AfApply *apply, const AfPlan *plan)
+{
+	GList *irqs = g_hash_table_get_keys(apply->statedir->state->placed);
+
+	for (GList *l = irqs; l; l = l->next)
+		if (!af_plan_lookup(plan, GPOINTER_TO_UINT(l->data)))
+			known_forget(apply, GPOINTER_TO_UINT(l->data));
+	g_list_free(irqs);
+}
+
 int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 now_ms,
 		  AfApplyResult **ret_result)
 {
@@ -407,6 +420,7 @@ int af_apply_plan(AfApply *apply, const AfPlan *plan, guint nr_cpu_ids, gint64 n
 			item->outcome = AF_OUTCOME_DEFERRED;
 		g_ptr_array_add(result->items, item);
 	}
+	forget_unplanned(apply, plan);
 	run_items(apply, result, placed, TRUE, nr_cpu_ids, now_ms);
 	*ret_result = result;
 	return 0;

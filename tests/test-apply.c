@@ -578,6 +578,66 @@ static void test_widening_resumes(Fixture *f, gconstpointer data)
 }
 
 /*
+ * Another writer's move waits (the kernel shows its mask, the planned CPU
+ * still serves the IRQ): the whole mask goes first, the serving planned
+ * CPU in it, which leaves the IRQ where it is: one write. The CPU left out
+ * of a whole mask is only a serving fallback CPU.
+ */
+static void test_widening_keeps_serving(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfApplyResult) result = NULL;
+	g_autofree char *writes = NULL;
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "1"});
+
+	set_fallback(&h, 0, 2, 3);
+	kernel_shows(f, 25, "5-6\n", "1\n");
+	result = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)result->items->pdata[0])->widen, ==, AF_WIDEN_DONE);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:1-3");
+	hand_plan_clear(&h);
+}
+
+/*
+ * A restart while a whole mask written without its serving fallback CPU
+ * waits: the same plan writes nothing (it is our write, from the state
+ * directory), and the landing is followed as without the restart.
+ */
+static void test_widening_resumes_part(Fixture *f, gconstpointer data)
+{
+	g_autoptr(AfStateDir) statedir = af_statedir_open(f->statedir);
+	g_autoptr(AfApply) apply = af_apply_new(f->sysroot, statedir);
+	g_autoptr(AfStateDir) reopened = NULL;
+	g_autoptr(AfApply) restarted = NULL;
+	g_autoptr(AfApplyResult) first = NULL, second = NULL;
+	g_autofree char *writes = NULL;
+	guint widened;
+	/* 25 is at 0-1 served by 1. */
+	HAND_PLAN(h, {25, "virtio2-control", AF_ACTION_MOVE, "0"});
+
+	f->lag = TRUE;
+	set_fallback(&h, 0, 1, 2);
+	first = apply_plan(apply, &h, 0);
+	g_assert_cmpint(((AfApplyItem *)first->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+
+	reopened = af_statedir_open(f->statedir);
+	restarted = af_apply_new(f->sysroot, reopened);
+	second = apply_plan(restarted, &h, 0);
+	g_assert_cmpuint(second->n_written, ==, 0);
+	g_assert_cmpint(((AfApplyItem *)second->items->pdata[0])->widen, ==, AF_WIDEN_WHOLE);
+	kernel_shows(f, 25, NULL, "2\n");
+	g_assert_cmpuint(af_apply_widen_landed(restarted, NR_CPU_IDS, &widened), ==, 1);
+	kernel_shows(f, 25, NULL, "0\n");
+	g_assert_cmpuint(af_apply_widen_landed(restarted, NR_CPU_IDS, &widened), ==, 0);
+	g_assert_cmpuint(widened, ==, 1);
+	writes = written(f);
+	g_assert_cmpstr(writes, ==, "25:0,2 25:0 25:0-2");
+	hand_plan_clear(&h);
+}
+
+/*
  * Once the kernel shows a mask that is not our last write (another writer,
  * a broken affinity, a write an offline dropped), nothing is known of what
  * it holds: the whole mask first again.
@@ -1024,6 +1084,8 @@ int main(int argc, char **argv)
 	ADD("/apply/plan/widening_forgets", test_widening_forgets);
 	ADD("/apply/plan/widening_waits", test_widening_waits);
 	ADD("/apply/plan/widening_resumes", test_widening_resumes);
+	ADD("/apply/plan/widening_resumes_part", test_widening_resumes_part);
+	ADD("/apply/plan/widening_keeps_serving", test_widening_keeps_serving);
 	ADD("/apply/plan/widening_follows", test_widening_follows);
 	ADD("/apply/plan/refresh_unchanged", test_refresh_unchanged);
 	ADD("/apply/plan/refused_learned", test_refused_learned);

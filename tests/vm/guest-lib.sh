@@ -473,6 +473,8 @@ window_sample() {
 #                                     not all in HOUSEKEEPING
 #   astray IRQ:COMM EFF CPU ALLOWED   the IRQ fired and its thread ran, but
 #                                     not (only) on the IRQ's effective CPU
+#                                     (at FROM or at TO: a move may land
+#                                     in between)
 #   idle IRQ:COMM EFF                 the IRQ fired, its thread never ran
 #   nothread IRQ                      the IRQ fired and has no thread
 #   parked IRQ:COMM CPU ALLOWED       not a problem yet: its thread did not
@@ -504,7 +506,7 @@ thread_problems() {
 		return 1
 	}
 	BEGIN { add(hkset, hk) }
-	FILENAME == ARGV[1] { count0[$1] = $6; next }
+	FILENAME == ARGV[1] { count0[$1] = $6; eff0[$1] = $4; next }
 	FILENAME == ARGV[2] { switches0[$2] = $5; next }
 	FILENAME == ARGV[3] { count1[$1] = $6; eff[$1] = $4; next }
 	index(irqs, " " $1 " ") {
@@ -514,7 +516,9 @@ thread_problems() {
 		fired = count1[irq] > count0[irq]
 		if (!(within($3) && within($4)))
 			print (ran ? "outside" : "parked"), irq ":" $6, $3, $4
-		if (ran && fired && ($3 != eff[irq] || $4 != eff[irq]))
+		# A move may land inside the window: the effective CPU at either end.
+		if (ran && fired && ($3 != eff[irq] || $4 != eff[irq]) &&
+		    ($3 != eff0[irq] || $4 != eff0[irq]))
 			print "astray", irq ":" $6, eff[irq], $3, $4
 		if (rt && fired && !ran)
 			print "idle", irq ":" $6, eff[irq]
