@@ -300,18 +300,21 @@ serving_cpu() {
 # its interrupt) that AFTER shows again, served inside it, in at most two
 # writes (its planned CPU alone once it landed on a fallback CPU, then the
 # widening). Any other write of an IRQ is printed.
+# AWK_HAS: an awk function for awk programs here, has(LIST, C): 1 when the
+# cpulist LIST holds CPU C, else 0.
+AWK_HAS='
+function has(list, c,   n, i, p, r) {
+	n = split(list, p, ",")
+	for (i = 1; i <= n; i++)
+		if (split(p[i], r, "-") == 2) {
+			if (c + 0 >= r[1] + 0 && c + 0 <= r[2] + 0) return 1
+		} else if (p[i] != "" && p[i] + 0 == c + 0) return 1
+	return 0
+}'
 beyond_widening() {
 	printf '%s\n' "$1" >"$AF_OUT/.widen.before"
 	printf '%s\n' "$2" >"$AF_OUT/.widen.after"
-	printf '%s\n' "$3" | awk -v bf="$AF_OUT/.widen.before" -v af="$AF_OUT/.widen.after" '
-	function has(list, c,   n, i, p, r) {
-		n = split(list, p, ",")
-		for (i = 1; i <= n; i++)
-			if (split(p[i], r, "-") == 2) {
-				if (c + 0 >= r[1] + 0 && c + 0 <= r[2] + 0) return 1
-			} else if (p[i] != "" && p[i] + 0 == c + 0) return 1
-		return 0
-	}
+	printf '%s\n' "$3" | awk -v bf="$AF_OUT/.widen.before" -v af="$AF_OUT/.widen.after" "$AWK_HAS"'
 	BEGIN {
 		while ((getline l <bf) > 0) { split(l, f, " "); bm[f[1]] = f[3]; be[f[1]] = f[4] }
 		while ((getline l <af) > 0) { split(l, f, " "); am[f[1]] = f[3]; ae[f[1]] = f[4] }

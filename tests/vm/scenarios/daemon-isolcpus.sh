@@ -203,15 +203,7 @@ move_cost_problems() {
 # is followed by the rest of the move (at most the CPU alone, then the
 # widening), whenever it comes.
 waiting_irqs() {
-	echo "$IRQ_TABLE" | awk -v m=" $movable " '
-	function has(list, c,   k, i, p, r) {
-		k = split(list, p, ",")
-		for (i = 1; i <= k; i++)
-			if (split(p[i], r, "-") == 2) {
-				if (c + 0 >= r[1] + 0 && c + 0 <= r[2] + 0) return 1
-			} else if (p[i] != "" && p[i] + 0 == c + 0) return 1
-		return 0
-	}
+	echo "$IRQ_TABLE" | awk -v m=" $movable " "$AWK_HAS"'
 	index(m, " " $1 " ") && ($3 ~ /^[0-9]+$/ || ($4 ~ /^[0-9]+$/ && !has($3, $4))) { print $1 }'
 }
 ### 1. Isolation at start-up
