@@ -100,6 +100,8 @@ typedef struct AfDaemon {
 	guint write_replans; /* replans in a row asked for by ENOSPC/EINVAL */
 	guint retry_source;  /* a replan when the first backoff is over */
 	guint widen_source;  /* polls one-CPU writes the kernel has yet to carry out */
+	guint widen_ms;	     /* widen_source's interval now */
+	gint64 widen_since_us; /* when the last replan left writes waiting */
 	guint nr_cpu_ids;    /* of the last snapshot, for widen_source's writes */
 
 	/* Reads of the machine that failed: told once, tried again (daemon.c). */

@@ -132,20 +132,50 @@ static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64
 	}
 }
 
-/* How often one-CPU writes waiting for the IRQ's next interrupt are looked at. */
-#define WIDEN_POLL_MS 5
+/*
+ * How often writes waiting for the IRQ's next interrupt are looked at,
+ * by the age of the wait: every 5 ms at first (most land within
+ * milliseconds, and until its widening a one-CPU mask has no fallback
+ * CPU), then less and less often: a quiet IRQ may wait for minutes, and
+ * every look reads its files (at 5 ms, a tenth of a CPU under emulation).
+ */
+static guint widen_poll_ms(gint64 age_us)
+{
+	if (age_us < 200 * 1000)
+		return 5;
+	if (age_us < 2 * G_USEC_PER_SEC)
+		return 50;
+	return 1000;
+}
 
 static gboolean on_widen(gpointer user_data)
 {
 	AfDaemon *daemon = user_data;
-	guint widened;
+	guint widened, ms;
 
-	if (af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, &widened) > 0)
+	if (af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, &widened) == 0) {
+		if (widened)
+			g_debug("Every waiting one-CPU move carried out and widened");
+		daemon->widen_source = 0;
+		return G_SOURCE_REMOVE;
+	}
+	ms = widen_poll_ms(g_get_monotonic_time() - daemon->widen_since_us);
+	if (ms == daemon->widen_ms)
 		return G_SOURCE_CONTINUE;
-	if (widened)
-		g_debug("Every waiting one-CPU move carried out and widened");
-	daemon->widen_source = 0;
+	daemon->widen_ms = ms;
+	daemon->widen_source = g_timeout_add(ms, on_widen, daemon);
 	return G_SOURCE_REMOVE;
+}
+
+/* Looks at waiting writes every 5 ms again: a replan just left some. */
+static void arm_widen(AfDaemon *daemon)
+{
+	daemon->widen_since_us = g_get_monotonic_time();
+	if (daemon->widen_source && daemon->widen_ms == widen_poll_ms(0))
+		return;
+	g_clear_handle_id(&daemon->widen_source, g_source_remove);
+	daemon->widen_ms = widen_poll_ms(0);
+	daemon->widen_source = g_timeout_add(daemon->widen_ms, on_widen, daemon);
 }
 
 static gboolean on_retry(gpointer user_data)
@@ -317,8 +347,8 @@ static int replan(AfDaemon *daemon, AfEventFlags flags)
 	af_apply_log_result(result);
 	account_writes(daemon, result, now_us);
 	daemon->nr_cpu_ids = engine->snapshot->nr_cpu_ids;
-	if (!daemon->widen_source && af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, NULL))
-		daemon->widen_source = g_timeout_add(WIDEN_POLL_MS, on_widen, daemon);
+	if (af_apply_widen_landed(daemon->apply, daemon->nr_cpu_ids, NULL))
+		arm_widen(daemon);
 	update_default_mask(daemon);
 	if (n_refresh > 0)
 		g_debug("%u aRFS IRQs changed by the hotplug: rewritten to refresh their rmap",
