@@ -145,7 +145,9 @@ static guint widen_poll_ms(gint64 age_us)
 		return 5;
 	if (age_us < 2 * G_USEC_PER_SEC)
 		return 50;
-	return 1000;
+	if (age_us < 60 * G_USEC_PER_SEC)
+		return 1000;
+	return 10000;
 }
 
 static gboolean on_widen(gpointer user_data)
