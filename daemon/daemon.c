@@ -145,8 +145,6 @@ static guint widen_poll_ms(gint64 age_us)
 		return 5;
 	if (age_us < 2 * G_USEC_PER_SEC)
 		return 50;
-	if (age_us < 60 * G_USEC_PER_SEC)
-		return 1000;
 	return 10000;
 }
 
