@@ -326,6 +326,15 @@ torn:
 	return -EBADMSG;
 }
 
+/* A whole file: its end line (check_end), then every record (parse_lines). */
+static int parse_file(const char *text, const char *header, gpointer table,
+		      int (*parse_line)(gpointer, char *), guint *ret_line)
+{
+	int r = check_end(text, header, ret_line);
+
+	return r < 0 ? r : parse_lines(text, table, parse_line, ret_line);
+}
+
 /* Closes a formatted file with its end line. */
 static char *close_file(GString *out)
 {
@@ -338,12 +347,8 @@ static char *close_file(GString *out)
 int af_state_parse_learned(AfState *state, const char *text, guint *ret_line)
 {
 	g_autoptr(GHashTable) learned = af_learned_new();
-	int r;
+	int r = parse_file(text, LEARNED_HEADER, learned, parse_learned_line, ret_line);
 
-	r = check_end(text, LEARNED_HEADER, ret_line);
-	if (r < 0)
-		return r;
-	r = parse_lines(text, learned, parse_learned_line, ret_line);
 	if (r < 0)
 		return r;
 	g_hash_table_unref(state->learned);
@@ -355,12 +360,8 @@ int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
 {
 	g_autoptr(GHashTable) originals = g_hash_table_new_full(
 		g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)original_free);
-	int r;
+	int r = parse_file(text, ORIGINALS_HEADER, originals, parse_original_line, ret_line);
 
-	r = check_end(text, ORIGINALS_HEADER, ret_line);
-	if (r < 0)
-		return r;
-	r = parse_lines(text, originals, parse_original_line, ret_line);
 	if (r < 0)
 		return r;
 	g_hash_table_unref(state->originals);
@@ -371,12 +372,8 @@ int af_state_parse_originals(AfState *state, const char *text, guint *ret_line)
 int af_state_parse_bans(AfState *state, const char *text, guint *ret_line)
 {
 	g_autoptr(AfOwnerBans) bans = af_owner_bans_new();
-	int r;
+	int r = parse_file(text, BANS_HEADER, bans, parse_ban_line, ret_line);
 
-	r = check_end(text, BANS_HEADER, ret_line);
-	if (r < 0)
-		return r;
-	r = parse_lines(text, bans, parse_ban_line, ret_line);
 	if (r < 0)
 		return r;
 	af_owner_bans_free(state->bans);
@@ -387,12 +384,8 @@ int af_state_parse_bans(AfState *state, const char *text, guint *ret_line)
 int af_state_parse_placed(AfState *state, const char *text, guint *ret_line)
 {
 	g_autoptr(GHashTable) placed = placed_table_new();
-	int r;
+	int r = parse_file(text, PLACED_HEADER, placed, parse_placed_line, ret_line);
 
-	r = check_end(text, PLACED_HEADER, ret_line);
-	if (r < 0)
-		return r;
-	r = parse_lines(text, placed, parse_placed_line, ret_line);
 	if (r < 0)
 		return r;
 	g_hash_table_unref(state->placed);
