@@ -134,18 +134,16 @@ static void account_writes(AfDaemon *daemon, const AfApplyResult *result, gint64
 
 /*
  * How often writes waiting for the IRQ's next interrupt are looked at,
- * by the age of the wait: every 5 ms at first (most land within
+ * by the age of the wait: every 5 ms for the first 2 s (most land within
  * milliseconds, and until its widening a one-CPU mask has no fallback
- * CPU), then less and less often: a quiet IRQ may wait for minutes, and
- * every look reads its files (at 5 ms, a tenth of a CPU under emulation).
+ * CPU), then every 50 ms: a quiet IRQ may wait for minutes, and every look
+ * reads its files (at 5 ms, a tenth of a CPU under emulation). Never
+ * slower: a whole mask that lands on a fallback CPU is served there, not
+ * by its planned CPU, until the look after.
  */
 static guint widen_poll_ms(gint64 age_us)
 {
-	if (age_us < 200 * 1000)
-		return 5;
-	if (age_us < 2 * G_USEC_PER_SEC)
-		return 50;
-	return 10000;
+	return age_us < 2 * G_USEC_PER_SEC ? 5 : 50;
 }
 
 static gboolean on_widen(gpointer user_data)
